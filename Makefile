@@ -1,0 +1,56 @@
+# God-view: `make run` serves the demo; `make test` runs the whole suite on Postgres and Redis.
+SHELL := /bin/bash
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/godview
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+PYTEST_ARGS ?=
+
+.PHONY: run test venv migrate seed lint format bench clean
+
+# A Python >= 3.12, found without help: PYTHON if given, then the usual names, then pyenv's.
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.14 $$(ls -d $$(pyenv root 2>/dev/null)/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV) python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; break; }; done)
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	@if [ -z "$(PYTHON)" ]; then echo "God-view needs Python 3.12 or newer; none was found. Install one, or pass PYTHON=/path/to/python3.12." >&2; exit 1; fi
+	@[ -x $(PY) ] || { echo "Creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+migrate: venv
+	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --no-input
+
+seed: migrate
+	DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo --if-empty
+
+run: seed
+	@echo ""
+	@echo "  God-view is starting on http://127.0.0.1:$(PORT)"
+	@echo "  Demo logins (password: godview): leader, podlead, am, designer, admin"
+	@echo ""
+	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: venv
+	@DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m godview.preflight
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true \
+		$(PY) -m pytest --create-db $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: venv
+	@DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m godview.preflight
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

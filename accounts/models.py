@@ -1,0 +1,78 @@
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    LEADERSHIP = "leadership", _("Leadership")
+    POD_LEAD = "pod_lead", _("Pod lead")
+    ACCOUNT_MANAGER = "account_manager", _("Account manager")
+    DESIGNER = "designer", _("Designer")
+
+
+class Pod(models.Model):
+    """A standing team of two AMs and one designer, led by a pod lead."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    lead = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("pod lead"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_pods",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("pod")
+        verbose_name_plural = _("pods")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.ACCOUNT_MANAGER)
+    pod = models.ForeignKey(
+        Pod,
+        verbose_name=_("pod"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    title = models.CharField(_("title"), max_length=80, blank=True)
+    cost_rate = models.DecimalField(
+        _("cost rate per hour"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Blank uses the blended cost rate setting."),
+    )
+    hired_on = models.DateField(_("hired on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["first_name", "last_name", "username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(cost_rate__isnull=True) | models.Q(cost_rate__gte=0),
+                name="user_cost_rate_not_negative",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.is_superuser or self.role == Role.LEADERSHIP
+
+    @property
+    def is_pod_lead(self) -> bool:
+        return self.role == Role.POD_LEAD

@@ -1,0 +1,57 @@
+"""Role scopes of DESIGN ("People"): who sees which clients.
+
+Every client-scoped QuerySet's `visible_to(user)` builds on `client_scope(user, prefix)`, so the
+rule lives in one place. Out-of-scope objects are simply absent, which views turn into 404.
+"""
+
+from django.db.models import Q
+
+from accounts.models import Role, User
+
+NOTHING = Q(pk__in=[])
+
+
+def client_scope(user: User, prefix: str = "") -> Q:
+    """The Q that keeps the clients `user` may see; `prefix` reaches Client from another model."""
+    if not user.is_authenticated or not user.is_active:
+        return NOTHING
+    if user.sees_everything:
+        return Q()
+    if user.role in (Role.POD_LEAD, Role.DESIGNER):
+        if user.pod_id is None:
+            return Q(**{f"{prefix}account_manager": user})
+        return Q(**{f"{prefix}account_manager__pod": user.pod_id}) | Q(**{f"{prefix}account_manager": user})
+    return Q(**{f"{prefix}account_manager": user})
+
+
+def people_scope(user: User) -> Q:
+    """The people whose person page and metrics `user` may see."""
+    if not user.is_authenticated or not user.is_active:
+        return NOTHING
+    if user.sees_everything:
+        return Q()
+    if user.role == Role.POD_LEAD and user.pod_id is not None:
+        return Q(pod=user.pod_id) | Q(pk=user.pk)
+    return Q(pk=user.pk)
+
+
+def can_write_client_work(user: User, client) -> bool:
+    """AMs write for their own clients, pod leads for their pod's; leadership only reads."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if client.account_manager_id == user.pk:
+        return True
+    if user.role == Role.POD_LEAD and user.pod_id is not None:
+        return client.account_manager is not None and client.account_manager.pod_id == user.pod_id
+    return False
+
+
+def can_write_experiments(user: User, client) -> bool:
+    """Designers record experiments for their pod's clients (AMs and pod leads may too)."""
+    if user.role == Role.DESIGNER and user.pod_id is not None:
+        return client.account_manager is not None and client.account_manager.pod_id == user.pod_id
+    return can_write_client_work(user, client)
+
+
+def can_record_revenue(user: User) -> bool:
+    return user.is_authenticated and user.is_active and (user.sees_everything or user.is_staff)

@@ -1,0 +1,36 @@
+"""Default reference data: tiers and early-warning rules (DESIGN "Metric definitions")."""
+
+from decimal import Decimal
+
+from django.conf import settings
+
+# code, threshold, what the threshold means
+WARNING_RULES: tuple[tuple[str, Decimal, str], ...] = (
+    ("risk_score", Decimal("2"), "Fires at this risk score or worse (1 = highest risk)."),
+    ("stale_contact", Decimal("0"), "Uses each tier's stale-contact days; the threshold is unused."),
+    ("goal_hit_rate", Decimal("60"), "Percent; fires when two weeks running fall under it."),
+    ("objective_behind", Decimal("25"), "Points by which progress may trail elapsed time."),
+    ("overdue_tasks", Decimal("3"), "Open overdue tasks; also fires for one overdue more than 7 days."),
+    ("risk_not_reassessed", Decimal("30"), "Days since the latest risk assessment."),
+    ("health_mismatch", Decimal("2"), "Points between health signal and risk score."),
+    ("nps_detractor", Decimal("90"), "Days to look back for a detractor (0–6)."),
+    ("waiting_on_client", Decimal("8"), "Hours waiting on client per week (one business day)."),
+    ("hours_over_budget", Decimal("1.5"), "Multiple of the monthly hours budget."),
+)
+
+
+def default_tiers() -> list[dict]:
+    return [
+        {
+            "code": "premium",
+            "name": "Premium",
+            "is_premium": True,
+            "stale_contact_days": settings.STALE_CONTACT_DAYS_PREMIUM,
+        },
+        {
+            "code": "standard",
+            "name": "Standard",
+            "is_premium": False,
+            "stale_contact_days": settings.STALE_CONTACT_DAYS_STANDARD,
+        },
+    ]

@@ -1,0 +1,50 @@
+"""Weeks and quarters in the agency time zone (settings.TIME_ZONE). Pure: no ORM."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+
+
+def agency_tz() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def today() -> dt.date:
+    """Today in the agency time zone."""
+    return timezone.now().astimezone(agency_tz()).date()
+
+
+def week_start(day: dt.date) -> dt.date:
+    """The Monday of the week holding `day`."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+def week_deadline(monday: dt.date) -> dt.datetime:
+    """Sunday 23:59:59 of the week starting `monday`, in the agency time zone (aware)."""
+    sunday = monday + dt.timedelta(days=6)
+    return dt.datetime.combine(sunday, dt.time(23, 59, 59), tzinfo=agency_tz())
+
+
+def week_bounds(monday: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """[Monday 00:00, next Monday 00:00) as aware datetimes in the agency time zone."""
+    start = dt.datetime.combine(monday, dt.time.min, tzinfo=agency_tz())
+    end = dt.datetime.combine(monday + dt.timedelta(days=7), dt.time.min, tzinfo=agency_tz())
+    return start, end
+
+
+def quarter_of(day: dt.date) -> tuple[int, int]:
+    return day.year, (day.month - 1) // 3 + 1
+
+
+def quarter_label(year: int, quarter: int) -> str:
+    return f"{year} Q{quarter}"
+
+
+def quarter_start(year: int, quarter: int) -> dt.date:
+    return dt.date(year, 3 * (quarter - 1) + 1, 1)
+
+
+def previous_quarter(year: int, quarter: int) -> tuple[int, int]:
+    return (year, quarter - 1) if quarter > 1 else (year - 1, 4)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class GodviewConfig(AppConfig):
+    name = "godview"
+    verbose_name = "God-view"

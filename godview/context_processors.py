@@ -1,0 +1,32 @@
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+
+# (url name, label, who sees it); a screen is listed once its URL exists.
+NAVIGATION = (
+    ("dashboard", _("God-view"), None),
+    ("my_clients", _("My clients"), {Role.ACCOUNT_MANAGER, Role.POD_LEAD}),
+    ("growth_review", _("Growth review"), {Role.LEADERSHIP, Role.POD_LEAD}),
+    ("training", _("Training"), None),
+    ("sync", _("Sync"), {Role.LEADERSHIP}),
+)
+
+
+def navigation(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = []
+    for name, label, roles in NAVIGATION:
+        if roles is not None and user.role not in roles and not user.is_superuser:
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        items.append(
+            {"url": url, "label": label, "active": request.path == url or (url != "/" and request.path.startswith(url))}
+        )
+    return {"nav_items": items}

@@ -1,0 +1,285 @@
+"""God-view settings: one file, every value from the environment.
+
+Bad values stop the start-up with a message that names the variable. With no DATABASE_URL the
+site runs on a SQLite file in the project (the embedded default); with no REDIS_URL Celery runs
+jobs in-process and the cache lives in memory.
+"""
+
+import os
+import sys
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import dj_database_url
+from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+# --- environment helpers -------------------------------------------------------------------
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean (use true or false).")
+
+
+def env_int(name: str, default: int, *, low: int | None = None, high: int | None = None) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise ImproperlyConfigured(f"{name}={value} is outside {low}..{high}.")
+    return value
+
+
+def env_decimal(name: str, default: str, *, low: str = "0", high: str | None = None) -> Decimal:
+    raw = os.environ.get(name) or default
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a number.") from None
+    if not value.is_finite() or value < Decimal(low) or (high and value > Decimal(high)):
+        raise ImproperlyConfigured(f"{name}={raw} is outside {low}..{high or 'infinity'}.")
+    return value
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+
+
+# --- core ----------------------------------------------------------------------------------
+
+TESTING = "pytest" in sys.modules
+DEBUG = env_bool("DEBUG", False)
+SECRET_KEY = env_str("SECRET_KEY")
+if not SECRET_KEY:
+    if not (DEBUG or TESTING):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is required when DEBUG is off. Set SECRET_KEY to a long random string, "
+            "or DEBUG=true for local development."
+        )
+    SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or TESTING else "")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "accounts",
+    "clients",
+    "tasks",
+    "training",
+    "godview",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "godview.urls"
+WSGI_APPLICATION = "godview.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "godview.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+# --- data ----------------------------------------------------------------------------------
+
+DATABASE_URL = env_str("DATABASE_URL")
+if DATABASE_URL:
+    try:
+        _db = dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
+    # Several test runs (developers, CI, xdist workers) may share one server.
+    _db["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME") or None}
+else:
+    _db = {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "godview"),
+            "TIMEOUT": 300,
+            # A cache outage must not take pages down with it.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- auth ----------------------------------------------------------------------------------
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+SESSION_COOKIE_AGE = env_int("SESSION_ABSOLUTE_TIMEOUT_HOURS", 12, low=1, high=720) * 3600
+
+# --- i18n and time -------------------------------------------------------------------------
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("fr", "Français"), ("ru", "Русский"), ("ar", "العربية")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = env_str("TIME_ZONE", "UTC")  # the agency time zone: weeks run Monday–Sunday in it
+try:
+    ZoneInfo(TIME_ZONE)
+except (ZoneInfoNotFoundError, ValueError):
+    raise ImproperlyConfigured(f"TIME_ZONE={TIME_ZONE!r} is not a known time zone.") from None
+
+# --- static --------------------------------------------------------------------------------
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # plotly.js from the installed plotly package, never a CDN.
+    ("vendor/plotly", Path(__import__("plotly").__file__).parent / "package_data"),
+]
+
+# --- security ------------------------------------------------------------------------------
+
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "base-uri": [CSP.SELF],
+    "object-src": [CSP.NONE],
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+if not DEBUG and not TESTING:
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, low=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- email ---------------------------------------------------------------------------------
+
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, low=1, high=65535)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "God-view <godview@localhost>")
+
+# --- Celery --------------------------------------------------------------------------------
+
+SYNC_HOUR = env_int("SYNC_HOUR", 2, low=0, high=23)
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL  # embedded default: jobs run in-process
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = 60 * 50
+CELERY_TASK_TIME_LIMIT = 60 * 55
+CELERY_TASK_IGNORE_RESULT = True  # outcomes are domain rows (SyncRun), not Celery results
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    # The night is quiet in the agency time zone and the APIs' rate limits are fresh.
+    "sync-all-sources": {
+        "task": "tasks.jobs.sync_all_sources",
+        "schedule": crontab(hour=SYNC_HOUR, minute=0),
+        "options": {"expires": 60 * 60 * 3},
+    },
+    # After the sync has had time to finish, so the snapshots include last night's tasks.
+    "daily-rollup": {
+        "task": "clients.jobs.daily_rollup",
+        "schedule": crontab(hour=(SYNC_HOUR + 2) % 24, minute=0),
+        "options": {"expires": 60 * 60 * 3},
+    },
+}
+
+# --- product thresholds (DESIGN "Metric definitions"; admin can refine per tier and rule) ---
+
+CURRENCY = env_str("CURRENCY", "USD")
+STALE_CONTACT_DAYS_PREMIUM = env_int("STALE_CONTACT_DAYS_PREMIUM", 7, low=1, high=365)
+STALE_CONTACT_DAYS_STANDARD = env_int("STALE_CONTACT_DAYS_STANDARD", 14, low=1, high=365)
+EXPERIMENT_CONFIDENCE_THRESHOLD = env_decimal("EXPERIMENT_CONFIDENCE_THRESHOLD", "95", high="100")
+GROSS_MARGIN = env_decimal("GROSS_MARGIN", "0.55", high="1")
+CHURN_RATE_FLOOR = env_decimal("CHURN_RATE_FLOOR", "0.005", high="1")  # monthly, keeps CLV finite
+BLENDED_COST_RATE = env_decimal("BLENDED_COST_RATE", "45")  # per hour, when a person has none
+EFFECTIVE_RATE_FLOOR = env_decimal("EFFECTIVE_RATE_FLOOR", "60")  # MRR per hour worked
+SPAN_OF_CONTROL_LIMIT = env_int("SPAN_OF_CONTROL_LIMIT", 8, low=1)
+SPAN_OF_CONTROL_LIMIT_GENERAL = env_int("SPAN_OF_CONTROL_LIMIT_GENERAL", 15, low=1)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+}

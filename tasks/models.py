@@ -1,0 +1,229 @@
+"""Work pulled from the agency's project tools (Asana, ClickUp) and the runs that pull it."""
+
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from clients.models import Client, ScopedQuerySet
+
+
+class Source(models.Model):
+    """A connected project tool: one Asana workspace or one ClickUp team."""
+
+    class Kind(models.TextChoices):
+        ASANA = "asana", "Asana"
+        CLICKUP = "clickup", "ClickUp"
+
+    DEFAULT_BASE_URLS = {
+        Kind.ASANA: "https://app.asana.com/api/1.0",
+        Kind.CLICKUP: "https://api.clickup.com/api/v2",
+    }
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    base_url = models.URLField(
+        _("API base URL"), blank=True, help_text=_("Blank uses the vendor's; set it for a proxy or a test server.")
+    )
+    workspace_id = models.CharField(_("workspace / team id"), max_length=64)
+    token_env_var = models.CharField(
+        _("token environment variable"),
+        max_length=64,
+        help_text=_("The name of the environment variable holding the API token; the token itself is never stored."),
+    )
+    enabled = models.BooleanField(_("enabled"), default=True)
+    cursor = models.DateTimeField(_("synced up to"), null=True, blank=True)
+    last_full_sync_at = models.DateTimeField(_("last full reconciliation"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(token_env_var__regex=r"^[A-Z_][A-Z0-9_]*$"), name="source_token_env_var_is_a_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def api_base_url(self) -> str:
+        return (self.base_url or self.DEFAULT_BASE_URLS[self.kind]).rstrip("/")
+
+
+class ExternalProject(models.Model):
+    """An Asana project or ClickUp list, mapped to a client in admin."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="projects")
+    external_id = models.CharField(_("external id"), max_length=64)
+    name = models.CharField(_("name"), max_length=300)
+    client = models.ForeignKey(
+        Client,
+        verbose_name=_("client"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="external_projects",
+    )
+    archived = models.BooleanField(_("archived"), default=False)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["source", "name"]
+        verbose_name = _("external project")
+        verbose_name_plural = _("external projects")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "external_id"], name="external_project_unique_per_source")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TaskQuerySet(ScopedQuerySet):
+    def live(self) -> "TaskQuerySet":
+        return self.filter(deleted_at__isnull=True)
+
+
+class Task(models.Model):
+    """A work item pulled from a source, keyed by (source, external id)."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="tasks")
+    external_id = models.CharField(_("external id"), max_length=64)
+    project = models.ForeignKey(
+        ExternalProject,
+        verbose_name=_("home project"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tasks",
+    )
+    client = models.ForeignKey(Client, on_delete=models.SET_NULL, null=True, blank=True, related_name="tasks")
+    parent = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="subtasks")
+    name = models.CharField(_("name"), max_length=500)
+    assignee = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="tasks")
+    assignee_email = models.EmailField(_("assignee email"), blank=True)
+    section = models.CharField(_("section / status"), max_length=200, blank=True)
+    created_at_source = models.DateTimeField(_("created"))
+    started_on = models.DateField(_("start date"), null=True, blank=True)
+    due_on = models.DateField(_("due date"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    modified_at = models.DateTimeField(_("modified at source"))
+    deleted_at = models.DateTimeField(_("deleted at source"), null=True, blank=True)
+    waiting_on_client_hours = models.DecimalField(
+        _("hours waiting on client"),
+        max_digits=7,
+        decimal_places=1,
+        default=Decimal("0"),
+        validators=[MinValueValidator(0)],
+    )
+    synced_at = models.DateTimeField(default=timezone.now)
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        indexes = [
+            models.Index(fields=["client", "due_on"]),
+            models.Index(fields=["assignee", "due_on"]),
+            models.Index(fields=["client", "completed_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "external_id"], name="task_unique_per_source"),
+            models.CheckConstraint(condition=Q(waiting_on_client_hours__gte=0), name="task_waiting_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_completed(self) -> bool:
+        return self.completed_at is not None
+
+
+class TimeEntry(models.Model):
+    """Hours a person spent on a client, from ClickUp time tracking or logged by hand."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, null=True, blank=True, related_name="time_entries")
+    external_id = models.CharField(_("external id"), max_length=64, null=True, blank=True)
+    user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="time_entries")
+    client = models.ForeignKey(Client, on_delete=models.SET_NULL, null=True, blank=True, related_name="time_entries")
+    task = models.ForeignKey(Task, on_delete=models.SET_NULL, null=True, blank=True, related_name="time_entries")
+    started_at = models.DateTimeField(_("started"))
+    hours = models.DecimalField(_("hours"), max_digits=7, decimal_places=2, validators=[MinValueValidator(0)])
+    description = models.CharField(_("description"), max_length=500, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("time entry")
+        verbose_name_plural = _("time entries")
+        indexes = [models.Index(fields=["client", "started_at"]), models.Index(fields=["user", "started_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id"],
+                condition=Q(external_id__isnull=False),
+                name="time_entry_unique_per_source",
+            ),
+            models.CheckConstraint(condition=Q(hours__gte=0), name="time_entry_hours_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.hours} h"
+
+
+class SyncRun(models.Model):
+    """One run of the sync for one source, with counts and errors."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        PARTIAL = "partial", _("Succeeded with skipped records")
+        FAILED = "failed", _("Failed")
+
+    class Mode(models.TextChoices):
+        INCREMENTAL = "incremental", _("Incremental")
+        FULL = "full", _("Full reconciliation")
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="runs")
+    mode = models.CharField(_("mode"), max_length=12, choices=Mode.choices, default=Mode.INCREMENTAL)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    requested_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    queued_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    fetched = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    deleted = models.PositiveIntegerField(default=0)
+    time_entries = models.PositiveIntegerField(default=0)
+    progress = models.CharField(_("progress"), max_length=200, blank=True)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    error_message = models.TextField(_("failure"), blank=True)
+    cursor_before = models.DateTimeField(null=True, blank=True)
+    cursor_after = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-queued_at", "-pk"]
+        get_latest_by = "queued_at"
+        verbose_name = _("sync run")
+        verbose_name_plural = _("sync runs")
+        indexes = [models.Index(fields=["source", "-queued_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.source} · {self.queued_at:%Y-%m-%d %H:%M} · {self.get_status_display()}"

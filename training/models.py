@@ -1,0 +1,68 @@
+"""Training modules, required per role, and each person's results."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role, User
+
+
+class TrainingModule(models.Model):
+    title = models.CharField(_("title"), max_length=200)
+    category = models.CharField(_("category"), max_length=80)
+    required_roles = models.JSONField(
+        _("required for roles"), default=list, blank=True, help_text=_("Role codes that must take this module.")
+    )
+    passing_score = models.PositiveSmallIntegerField(
+        _("passing score"), default=80, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    version = models.PositiveSmallIntegerField(
+        _("version"), default=1, validators=[MinValueValidator(1)], help_text=_("A new version requires retaking.")
+    )
+    procedure = models.TextField(_("procedure (Markdown)"), blank=True)
+    procedure_url = models.URLField(_("procedure link"), blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["category", "title"]
+        verbose_name = _("training module")
+        verbose_name_plural = _("training modules")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(passing_score__gte=0, passing_score__lte=100), name="module_passing_score_0_to_100"
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="module_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_required_for(self, role: str) -> bool:
+        return self.active and role in self.required_roles
+
+    def required_role_labels(self) -> list[str]:
+        return [str(Role(code).label) for code in self.required_roles if code in Role.values]
+
+
+class TrainingResult(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="training_results")
+    module = models.ForeignKey(TrainingModule, on_delete=models.CASCADE, related_name="results")
+    version = models.PositiveSmallIntegerField(_("module version"), validators=[MinValueValidator(1)])
+    completed_on = models.DateField(_("completed on"))
+    score = models.DecimalField(
+        _("test score"), max_digits=5, decimal_places=2, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    passed = models.BooleanField(_("passed"))
+
+    class Meta:
+        ordering = ["-completed_on"]
+        verbose_name = _("training result")
+        verbose_name_plural = _("training results")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "module", "version"], name="training_result_one_per_version"),
+            models.CheckConstraint(condition=Q(score__gte=0, score__lte=100), name="training_result_score_0_to_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.module} v{self.version}: {self.score}"
