@@ -129,6 +129,24 @@ class ClientQuerySet(ScopedQuerySet):
     def active(self) -> "ClientQuerySet":
         return self.exclude(lifecycle_stage=LifecycleStage.CHURNED)
 
+    def with_signals(self) -> "ClientQuerySet":
+        """Annotate the current risk (latest assessment), last contact date and latest NPS."""
+        latest_risk = RiskAssessment.objects.filter(client=models.OuterRef("pk")).order_by("-assessed_at", "-pk")
+        return self.annotate(
+            current_risk_score=models.Subquery(latest_risk.values("score")[:1]),
+            current_risk_at=models.Subquery(latest_risk.values("assessed_at")[:1]),
+            last_contact_on=models.Subquery(
+                Contact.objects.filter(client=models.OuterRef("pk"))
+                .order_by("-contacted_on")
+                .values("contacted_on")[:1]
+            ),
+            latest_nps=models.Subquery(
+                NPSResponse.objects.filter(client=models.OuterRef("pk"))
+                .order_by("-responded_on", "-pk")
+                .values("score")[:1]
+            ),
+        )
+
 
 class Client(models.Model):
     name = models.CharField(_("name"), max_length=200)

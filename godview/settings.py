@@ -262,6 +262,18 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=(SYNC_HOUR + 2) % 24, minute=0),
         "options": {"expires": 60 * 60 * 3},
     },
+    # After the rollup has stored the night's early warnings: one email per AM, new firings only.
+    "early-warning-alerts": {
+        "task": "godview.jobs.send_early_warning_alerts",
+        "schedule": crontab(hour=(SYNC_HOUR + 3) % 24, minute=0),
+        "options": {"expires": 60 * 60 * 3},
+    },
+    # Monday morning in the agency time zone, before the week's first meetings.
+    "weekly-digest": {
+        "task": "godview.jobs.send_weekly_digest",
+        "schedule": crontab(hour=7, minute=0, day_of_week=1),
+        "options": {"expires": 60 * 60 * 6},
+    },
 }
 
 # --- product thresholds (DESIGN "Metric definitions"; admin can refine per tier and rule) ---

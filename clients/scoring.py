@@ -1,0 +1,171 @@
+"""Pure scoring (no ORM): objective pace and the computed health signal with its factors.
+
+Health signal: each factor with data scores 1–4 (1 = worst, like the risk score); the signal is
+the mean of those, rounded to the nearest whole score, ties going to the riskier score.
+"""
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+BEHIND_PACE_POINTS = 25
+
+
+@dataclass(frozen=True)
+class Pace:
+    progress: float  # percent of the way from baseline to target
+    elapsed: float  # percent of the objective's time gone
+    behind: bool
+
+
+def objective_pace(
+    *,
+    baseline: Decimal,
+    target: Decimal,
+    current: Decimal,
+    start: dt.date,
+    due: dt.date,
+    on: dt.date,
+    points: float = BEHIND_PACE_POINTS,
+) -> Pace:
+    """DESIGN: behind when progress trails the share of time elapsed by more than 25 points."""
+    span = target - baseline
+    progress = float((current - baseline) / span * 100) if span else 100.0
+    days = (due - start).days
+    elapsed = min(100.0, max(0.0, (on - start).days / days * 100)) if days > 0 else 100.0
+    return Pace(progress=round(progress, 1), elapsed=round(elapsed, 1), behind=elapsed - progress > points)
+
+
+@dataclass(frozen=True)
+class HealthInputs:
+    """What the data says about one client; None means no data for that factor."""
+
+    days_since_contact: int | None
+    stale_after_days: int
+    goal_hit_rate: float | None  # 0..1, last four weeks
+    overdue_tasks: int
+    max_days_overdue: int
+    objectives_behind: int
+    objectives_open: int
+    latest_nps: int | None
+    waiting_on_client_hours: Decimal  # last four weeks
+
+
+@dataclass(frozen=True)
+class Factor:
+    code: str
+    label: str
+    score: int | None
+    detail: str
+
+
+@dataclass(frozen=True)
+class HealthSignal:
+    score: int | None
+    factors: tuple[Factor, ...]
+
+    @property
+    def weakest(self) -> list[Factor]:
+        scored = [f for f in self.factors if f.score is not None]
+        return sorted(scored, key=lambda f: f.score)[:2]
+
+
+def _band(value: float, cuts: tuple[float, float, float], higher_is_better: bool = True) -> int:
+    """Score 4..1 by cut points (best first)."""
+    for score, cut in zip((4, 3, 2), cuts, strict=True):
+        if (value >= cut) if higher_is_better else (value <= cut):
+            return score
+    return 1
+
+
+def contact_factor(inputs: HealthInputs) -> Factor:
+    days = inputs.days_since_contact
+    if days is None:
+        return Factor("contact", _("Contact recency"), 1, _("No contact logged"))
+    ratio = days / inputs.stale_after_days
+    score = _band(ratio, (0.5, 1.0, 2.0), higher_is_better=False)
+    return Factor(
+        "contact",
+        _("Contact recency"),
+        score,
+        _("%(days)s days since contact (stale after %(limit)s)") % {"days": days, "limit": inputs.stale_after_days},
+    )
+
+
+def goals_factor(inputs: HealthInputs) -> Factor:
+    rate = inputs.goal_hit_rate
+    if rate is None:
+        return Factor("goals", _("Weekly goal hit rate"), None, _("No goals due in the last four weeks"))
+    return Factor(
+        "goals",
+        _("Weekly goal hit rate"),
+        _band(rate, (0.85, 0.7, 0.5)),
+        _("%(rate)s%% of goals hit in the last four weeks") % {"rate": round(rate * 100)},
+    )
+
+
+def overdue_factor(inputs: HealthInputs) -> Factor:
+    count, oldest = inputs.overdue_tasks, inputs.max_days_overdue
+    if count == 0:
+        score = 4
+    elif count <= 2 and oldest <= 7:
+        score = 3
+    elif count <= 5 and oldest <= 14:
+        score = 2
+    else:
+        score = 1
+    detail = (
+        _("%(count)s overdue tasks, oldest %(days)s days") % {"count": count, "days": oldest}
+        if count
+        else _("No overdue tasks")
+    )
+    return Factor("overdue", _("Overdue tasks"), score, detail)
+
+
+def objectives_factor(inputs: HealthInputs) -> Factor:
+    if inputs.objectives_open == 0:
+        return Factor("objectives", _("Objective pace"), None, _("No open objectives"))
+    share = inputs.objectives_behind / inputs.objectives_open
+    score = _band(share, (0.0, 1 / 3, 2 / 3), higher_is_better=False)
+    return Factor(
+        "objectives",
+        _("Objective pace"),
+        score,
+        _("%(behind)s of %(open)s objectives behind pace")
+        % {"behind": inputs.objectives_behind, "open": inputs.objectives_open},
+    )
+
+
+def nps_factor(inputs: HealthInputs) -> Factor:
+    nps = inputs.latest_nps
+    if nps is None:
+        return Factor("nps", _("NPS"), None, _("No NPS response"))
+    return Factor("nps", _("NPS"), _band(nps, (9, 7, 5)), _("Latest NPS %(score)s") % {"score": nps})
+
+
+def waiting_factor(inputs: HealthInputs) -> Factor:
+    hours = float(inputs.waiting_on_client_hours)
+    score = _band(hours, (8, 16, 40), higher_is_better=False)
+    return Factor(
+        "waiting",
+        _("Waiting on client"),
+        score,
+        _("%(hours)s hours waiting on the client in four weeks") % {"hours": round(hours, 1)},
+    )
+
+
+FACTORS = (contact_factor, goals_factor, overdue_factor, objectives_factor, nps_factor, waiting_factor)
+
+
+def health_signal(inputs: HealthInputs) -> HealthSignal:
+    factors = tuple(factor(inputs) for factor in FACTORS)
+    scores = [f.score for f in factors if f.score is not None]
+    if not scores:
+        return HealthSignal(None, factors)
+    mean = sum(scores) / len(scores)
+    # Nearest whole score; exact halves go down, to the riskier side.
+    score = math.ceil(mean - 0.5)
+    return HealthSignal(max(1, min(4, score)), factors)
