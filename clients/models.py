@@ -353,8 +353,8 @@ class WeeklyGoal(models.Model):
         self._loaded_deadline = self.deadline
 
     @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
+    def from_db(cls, db, field_names, values, *, fetch_mode=None):
+        instance = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
         instance._loaded_deadline = instance.__dict__.get("deadline")
         return instance
 
