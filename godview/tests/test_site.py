@@ -149,3 +149,17 @@ def test_bad_settings_stop_the_start_up_naming_the_variable(env, named):
 def test_good_production_settings_start():
     result = run_settings({"SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "godview.example"})
     assert result.returncode == 0, result.stderr
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL", "REDIS_URL"}}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={**clean, "SECRET_KEY": "k" * 32 + "-production-secret-" + "z" * 32, "ALLOWED_HOSTS": "godview.example"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
