@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "godview.auth.SessionTimeoutMiddleware",
+    "godview.audit.AuditUserMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
