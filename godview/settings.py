@@ -180,6 +180,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+if TESTING:
+    # Hashing is deliberately slow; the suite logs in thousands of times.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AUTHENTICATION_BACKENDS = ["godview.auth.ThrottledBackend", "django.contrib.auth.backends.ModelBackend"]
 SESSION_ABSOLUTE_TIMEOUT = dt.timedelta(hours=env_int("SESSION_ABSOLUTE_TIMEOUT_HOURS", 12, low=1, high=720))
 SESSION_IDLE_TIMEOUT = dt.timedelta(minutes=env_int("SESSION_IDLE_TIMEOUT_MINUTES", 60, low=1, high=60 * 24 * 30))
