@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from clients.tests.factories import ClientFactory
-
 pytestmark = pytest.mark.django_db
 
 ROLES = ("leader", "pod_lead", "am", "other_am", "designer", "admin", "anonymous")
@@ -70,16 +68,6 @@ def test_every_url_pattern_is_in_the_access_matrix():
     assert missing == [], f"Decide who may see these and add them to MATRIX: {missing}"
     stale = sorted(set(MATRIX) - set(named_patterns()))
     assert stale == [], f"No longer routed; remove from MATRIX: {stale}"
-
-
-@pytest.fixture
-def world(personas):
-    return {
-        "client": ClientFactory(account_manager=personas["am"], name="Mine"),
-        "theirs": ClientFactory(account_manager=personas["other_am"], name="Theirs"),
-        "pod": personas["am"].pod,
-        "person": personas["am"],
-    }
 
 
 def url_for(name: str, case: Case, world: dict) -> str:
