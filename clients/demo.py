@@ -606,7 +606,7 @@ def plan_client(ctx: Context, index: int, name: str, fate: str, am: User, design
         decline_start = max(started_on + dt.timedelta(days=14), end - dt.timedelta(weeks=rng.randint(6, 10)))
         floor = rng.uniform(0.12, 0.25)
     churn_reason = rng.choices(list(CHURN_WEIGHTS), list(CHURN_WEIGHTS.values()))[0] if churned_on else ""
-    budget = rng.randint(40, 90) if tier == "premium" else rng.randint(15, 40)
+    budget = rng.randint(25, 45) if tier == "premium" else rng.randint(10, 22)
     plan = ClientPlan(
         index=index,
         name=name,
@@ -891,11 +891,13 @@ def objective(
         target += step if high > 1 else -step
     h = plan.health(min(due, ctx.today))
     if due < ctx.today or (plan.churned_on and due >= plan.churned_on):
-        reached = rng.random() < 0.25 + 0.7 * h and not (plan.churned_on and due >= plan.churned_on)
+        reached = rng.random() < 0.15 + 0.7 * h and not (plan.churned_on and due >= plan.churned_on)
         progress = rng.uniform(1.0, 1.25) if reached else rng.uniform(0.1, 0.85)
     else:
         elapsed = (ctx.today - start).days / max(1, (due - start).days)
-        progress = max(0.0, elapsed * rng.uniform(0.45 + 0.7 * h, 0.75 + 0.7 * h) - 0.05)
+        # Most run at or ahead of pace; some fall behind, more often on struggling accounts.
+        lagging = rng.random() < 0.12 + 0.5 * (1 - h)
+        progress = elapsed * (rng.uniform(0.15, 0.5) if lagging else rng.uniform(0.85, 1.3))
     current = (baseline + (target - baseline) * Decimal(str(progress))).quantize(step)
     values[title] = float(current) if current > 0 else values[title]
     return Objective(
@@ -1195,7 +1197,7 @@ def task_completion(ctx: Context, rng: random.Random, plan: ClientPlan, due: dt.
     if on_time:
         day = due - dt.timedelta(days=rng.randint(0, 3))
     else:
-        day = due + dt.timedelta(days=rng.randint(1, 12 if h > 0.4 else 25))
+        day = due + dt.timedelta(days=rng.randint(1, 7 if h > 0.55 else 25))
     if day >= ctx.today or (plan.churned_on and day >= plan.churned_on):
         return None  # not done yet: open, and overdue once the due date passes
     return at(day, rng.randint(9, 18), rng.randint(0, 59))
@@ -1231,7 +1233,7 @@ def time_entries(ctx: Context, plan: ClientPlan, plan_tasks: list[Task]) -> list
     entries = []
     for monday in plan.weeks(ctx):
         h = plan.health(monday)
-        for person, share in ((plan.am, 0.55), (plan.designer, 0.45)):
+        for person, share in ((plan.am, 0.65), (plan.designer, 0.5)):
             if person is plan.designer and rng.random() < 0.3:
                 continue
             day = monday + dt.timedelta(days=rng.randint(0, 4))
@@ -1336,6 +1338,8 @@ def contacts(ctx: Context, plan: ClientPlan) -> list[Contact]:
         rows.append(contact(rng, plan, day))
         h = plan.health(day)
         day += dt.timedelta(days=max(1, round(base * (1 + 3 * (1 - h)) * rng.uniform(0.5, 1.5))))
+    if not rows:  # even a client gone quiet was spoken to once
+        rows.append(contact(rng, plan, plan.history_start(ctx)))
     recent = max(plan.started_on, ctx.today - dt.timedelta(days=rng.randint(0, stale // 2)))
     if plan.fate == "healthy" and (not rows or rows[-1].contacted_on < ctx.today - dt.timedelta(days=stale * 4 // 5)):
         rows.append(contact(rng, plan, recent))  # healthy accounts have been spoken to lately
@@ -1401,7 +1405,7 @@ def risk_assessments(ctx: Context, plan: ClientPlan) -> list[RiskAssessment]:
     while day < plan.end:
         score = risk_score(plan.health(day) + rng.gauss(0, 0.06))
         rows.append(assessment(rng, plan, day, score))
-        day += dt.timedelta(weeks=rng.randint(2, 6) if score >= 3 else rng.randint(1, 3), days=rng.randint(0, 3))
+        day += dt.timedelta(weeks=rng.randint(2, 5) if score >= 3 else rng.randint(1, 3), days=rng.randint(0, 3))
     if plan.fate == "slipping":  # reassessed lately, and it shows
         day = ctx.today - dt.timedelta(days=rng.randint(1, 10))
         rows = [r for r in rows if r.assessed_at < at(day)]
