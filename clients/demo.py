@@ -260,7 +260,7 @@ def say(stdout: TextIO | None, line: str) -> None:
 
 
 def wipe_demo(stdout: TextIO | None = None) -> None:
-    """Remove all domain data and people (keeping superusers the demo did not make) and reference tiers/rules."""
+    """Remove all domain data and people; tiers, warning rules and non-demo superusers stay."""
     for model in WIPE_ORDER:
         # A raw DELETE per table, children first: the ORM's collector would load every row.
         model.objects.all()._raw_delete(model.objects.db)
