@@ -74,6 +74,11 @@ class ModuleInsight:
     not_passed: GroupOutcome
 
     @property
+    def has_data(self) -> bool:
+        """Whether either group has any client, goal or task to compare (designers often have none)."""
+        return any(g.totals.clients or g.totals.goals_due or g.totals.tasks_due for g in (self.passed, self.not_passed))
+
+    @property
     def groups(self) -> tuple[tuple[str, GroupOutcome], tuple[str, GroupOutcome]]:
         return ((str(_("Passed")), self.passed), (str(_("Not passed")), self.not_passed))
 
@@ -106,6 +111,7 @@ def coaching_insights(matrix: Matrix, outcomes: dict[int, ClientOutcomes]) -> li
                 passed.append(row.person.id)
             elif status != Status.NOT_REQUIRED:
                 not_passed.append(row.person.id)
-        if passed or not_passed:
-            insights.append(ModuleInsight(module, _group(passed, outcomes), _group(not_passed, outcomes)))
+        insight = ModuleInsight(module, _group(passed, outcomes), _group(not_passed, outcomes))
+        if insight.has_data:
+            insights.append(insight)
     return sorted(insights, key=lambda i: (i.goal_hit_gap is None, -(i.goal_hit_gap or 0), i.module.title))

@@ -108,7 +108,8 @@ class PersonRow:
 
     @cached_property
     def gaps(self) -> tuple[Cell, ...]:
-        return tuple(c for c in self.cells if c.is_gap)
+        """Modules not passed, overdue ones first: the coaching list's order."""
+        return tuple(sorted((c for c in self.cells if c.is_gap), key=lambda c: not c.overdue))
 
     @cached_property
     def overdue(self) -> int:

@@ -90,6 +90,17 @@ def test_missing_or_failed_more_than_30_days_after_hire_is_overdue():
     assert matrix().overdue == 1
 
 
+def test_a_persons_gaps_list_overdue_modules_first():
+    late = PersonFacts(14, "Eli", AM, hired_on=TODAY - dt.timedelta(days=90))
+    results = [result(late, GOALS, 1, 95, True), result(late, RISK, 1, 90, True)]
+    extra = ModuleFacts(4, "Extra", "AM", version=1, passing_score=50, required_roles=frozenset({AM}))
+    row = build_matrix([late], (RISK, GOALS, extra), results, TODAY).rows[0]
+    assert [(c.module.title, c.status, c.overdue) for c in row.gaps] == [
+        ("Extra", Status.MISSING, True),
+        ("Risk", Status.OUTDATED, False),
+    ]
+
+
 def test_someone_without_a_hire_date_is_never_overdue():
     dana = PersonFacts(13, "Dana", AM)
     row = build_matrix([dana], MODULES, [], TODAY).rows[0]
@@ -145,6 +156,7 @@ def test_coaching_compares_the_clients_of_people_who_passed_with_those_who_did_n
     assert risk.not_passed.people == 2 and risk.not_passed.totals.goals_due == 20
     assert risk.not_passed.goal_hit_rate == Decimal("0.7") and risk.passed.goal_hit_rate is None
     assert next(iter(insights)) == "Weekly goals"  # the biggest gap comes first
+    assert "A/B tests" not in insights  # only Cleo must take it and she has no clients: nothing to compare
 
 
 def test_the_csv_export_has_a_word_per_cell_and_defuses_formulas():
