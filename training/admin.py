@@ -17,7 +17,7 @@ from training.services import decode_upload, training_results_import, training_r
 
 class TrainingModuleForm(forms.ModelForm):
     required_roles = forms.MultipleChoiceField(
-        label=gettext_lazy("required for roles"),
+        label=gettext_lazy("Required for roles"),
         choices=Role.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,

@@ -47,7 +47,9 @@ def pass_rates(stats: list[ModuleStats]) -> tuple[dict, dict]:
                     f"{v}% · {s.passed}/{s.required}" if v is not None else "—"
                     for v, s in zip(values, ordered, strict=True)
                 ],
-                "textposition": "auto",
+                # Short bars cannot hold their label: write it beside them so 0% still reads "0% · 0/3".
+                "textposition": ["inside" if (v or 0) >= 25 else "outside" for v in values],
+                "cliponaxis": False,
                 "marker": {"color": [GOOD if (v or 0) >= 80 else ACCENT if (v or 0) >= 50 else BAD for v in values]},
                 "hovertemplate": "%{y}: %{x}%<extra></extra>",
             }

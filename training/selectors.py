@@ -167,3 +167,8 @@ def _add_snapshots(outcomes, user: User, person_ids: list[int], start: dt.date, 
 def coaching(user: User, matrix: Matrix, on: dt.date | None = None) -> list[ModuleInsight]:
     """Per module, passed vs not passed and their clients' outcomes (three queries)."""
     return coaching_insights(matrix, client_outcomes(user, [row.person.id for row in matrix.rows], on))
+
+
+def own_results(user: User, module: TrainingModule) -> list[TrainingResult]:
+    """The viewer's own results for a module, newest version first (one query)."""
+    return list(TrainingResult.objects.filter(user=user, module=module).order_by("-version"))

@@ -5,7 +5,6 @@ import csv
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from godview.htmx import template_for, wants_partial
@@ -95,5 +94,13 @@ def training_panel(request: HttpRequest) -> HttpResponse:
 def training_module(request: HttpRequest, pk: int) -> HttpResponse:
     """A module and its procedure: the written standard everyone is trained on (reference data)."""
     module = get_object_or_404(TrainingModule, pk=pk)
-    context = {"module": module, "procedure": render_markdown(module.procedure), "title": _("Training module")}
+    results = selectors.own_results(request.user, module)
+    current = next((r for r in results if r.version == module.version), None)
+    context = {
+        "module": module,
+        "procedure": render_markdown(module.procedure),
+        "required": module.is_required_for(request.user.role),
+        "current": current,
+        "outdated": current is None and bool(results),
+    }
     return render(request, "training/module.html", context)

@@ -260,3 +260,11 @@ def test_the_export_costs_the_same_queries_at_any_size(client, world, django_ass
     # session, user, modules, people, results.
     with django_assert_num_queries(5):
         client.get(reverse("training_export"))
+
+
+def test_a_module_page_tells_the_viewer_where_they_stand(client, world, modules):
+    client.force_login(world["am"])
+    passed = client.get(reverse("training_module", args=[modules[0].pk])).content.decode()
+    assert "Your result: 91" in passed and "passed" in passed
+    missing = client.get(reverse("training_module", args=[modules[1].pk])).content.decode()
+    assert "Required for your role" in missing
