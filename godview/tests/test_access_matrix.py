@@ -30,7 +30,7 @@ PUBLIC = dict.fromkeys(ROLES, 200)
 @dataclass(frozen=True)
 class Case:
     expect: dict[str, int]
-    kwargs: str = ""  # which world object fills the URL's <pk>: "client", "pod", "person"
+    kwargs: str = ""  # which world object fills the URL's <pk>: "client", "pod", "person", "module"
     method: str = "get"
     data: dict = field(default_factory=dict)
 
@@ -44,9 +44,11 @@ MATRIX: dict[str, Case] = {
     "dashboard": Case(EVERYONE),
     "my_clients": Case(NOT_BUILT),
     "client_workspace": Case(NOT_BUILT, kwargs="client"),
-    "training": Case(NOT_BUILT),
-    "training_person": Case(NOT_BUILT, kwargs="person"),
-    "training_panel": Case(NOT_BUILT),
+    "training": Case(EVERYONE),
+    "training_export": Case(EVERYONE),
+    "training_person": Case(POD_A | {"designer": 404}, kwargs="person"),
+    "training_panel": Case(EVERYONE),
+    "training_module": Case(EVERYONE, kwargs="module"),
     "sync": Case(NOT_BUILT),
 }
 
