@@ -646,9 +646,10 @@ def client_review(request: HttpRequest, pk: int, year: int, quarter: int) -> Htt
     _writable(request.user, client)
     form = ReviewForm(request.POST, instance=review or QuarterlyReview(client=client, year=year, quarter=quarter))
     if review is not None and review.status == QuarterlyReview.Status.SUBMITTED:
-        form = ReviewForm(instance=review)
-        form.add_error(None, _("This review was submitted and is read-only."))
-        context = _review_context(client, year, quarter, review, form, request.user)
+        message = _("This review was submitted and is read-only.")
+        context = _review_context(
+            client, year, quarter, review, ReviewForm(instance=review), request.user, refused=message
+        )
         return render(request, f"{template}#review-form" if wants_partial(request) else template, context, status=409)
     submit = request.POST.get("action") == "submit"
     status = _submit(
