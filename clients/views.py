@@ -241,7 +241,7 @@ def _new_form(kind: str, client: Client, request: HttpRequest, data=None):
     return KINDS[kind].form(data)
 
 
-def _form_context(kind: str, client: Client, form, user: User, saved: str = "") -> dict:
+def _form_context(kind: str, client: Client, form, user: User, saved: str = "", signals: dict | None = None) -> dict:
     spec = KINDS[kind]
     context = {
         "client": client,
@@ -253,9 +253,16 @@ def _form_context(kind: str, client: Client, form, user: User, saved: str = "") 
         "saved": saved,
     }
     if kind == "risk":
-        context["health"] = health_for(client)
-        context["current_risk"] = client.risk_assessments.order_by("-assessed_at", "-pk").first()
+        context.update(signals or _signals(client))
     return context
+
+
+def _signals(client: Client) -> dict:
+    """The computed health signal and the current risk, shown side by side (six queries)."""
+    return {
+        "health": health_for(client),
+        "current_risk": client.risk_assessments.order_by("-assessed_at", "-pk").first(),
+    }
 
 
 @GET_POST
@@ -441,12 +448,12 @@ def _panel_context(request: HttpRequest, client: Client) -> dict:
     tactics = list(client.tactics.select_related("owner"))
     experiments = list(client.experiments.select_related("owner"))
     year, quarter = quarter_of(today())
+    signals = _signals(client)
     return {
+        **signals,
         "client": client,
         "can_write": writes,
         "can_experiment": can_write_experiments(user, client),
-        "health": health_for(client),
-        "current_risk": client.risk_assessments.order_by("-assessed_at", "-pk").first(),
         "risk_history": ws.risk_trend(client),
         "contacts": list(client.contacts.select_related("logged_by")[:5]),
         "goals": ws.panel_goals(client),
@@ -460,7 +467,9 @@ def _panel_context(request: HttpRequest, client: Client) -> dict:
         "experiments": experiments,
         "win_loss": ws.win_loss(tactics, experiments),
         "latest_nps": client.nps_responses.first(),
-        "quick_forms": [_form_context(kind, client, _new_form(kind, client, request), user) for kind in kinds],
+        "quick_forms": [
+            _form_context(kind, client, _new_form(kind, client, request), user, signals=signals) for kind in kinds
+        ],
     }
 
 
