@@ -69,6 +69,7 @@ class TokenMixin:
 class WorkspaceForm(TokenMixin, forms.Form):
     def __init__(self, *args, id_prefix: str = "", **kwargs):
         kwargs.setdefault("auto_id", f"{self.slug}{id_prefix}-%s")
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self._add_token()
 
@@ -330,6 +331,7 @@ class ReviewForm(TokenMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "review-%s")
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self._add_token()
         # A positive small integer column holds at most 32767; say so before the database does.

@@ -294,11 +294,15 @@ def _goal_for_write(user: User, pk: int) -> WeeklyGoal:
     return goal
 
 
-def _goal_row(request: HttpRequest, goal: WeeklyGoal, status: int = 200, **extra) -> HttpResponse:
+def _goal_row(
+    request: HttpRequest, goal: WeeklyGoal, status: int = 200, event: str = "goalUpdated", **extra
+) -> HttpResponse:
+    """The goal's row; done/cancel announce `goalUpdated` (counts refresh, lists keep open forms),
+    postponing announces `goalsChanged` (the carried-over goal must appear)."""
     goal = WeeklyGoal.objects.select_related("objective", "postponement", "carried_over_from__original").get(pk=goal.pk)
     context = {"goal": goal, "can_write": True, "show_client": request.GET.get("show") == "client", **extra}
     response = render(request, f"{PANEL}#goal-row", context, status=status)
-    return _with_event(response, "goalsChanged") if status == 200 and not extra else response
+    return _with_event(response, event) if status == 200 and not extra else response
 
 
 @require_GET
@@ -320,7 +324,9 @@ def goal_done(request: HttpRequest, pk: int) -> HttpResponse:
     return _goal_row(request, goal)
 
 
-def _goal_change(request: HttpRequest, pk: int, form_class, action: str, save: Callable) -> HttpResponse:
+def _goal_change(
+    request: HttpRequest, pk: int, form_class, action: str, save: Callable, event: str = "goalUpdated"
+) -> HttpResponse:
     goal = _goal_for_write(request.user, pk)
     url = reverse(f"goal_{action}", kwargs={"pk": goal.pk})
     if request.method == "GET":
@@ -329,7 +335,7 @@ def _goal_change(request: HttpRequest, pk: int, form_class, action: str, save: C
     status = _submit(request, form, lambda d: save(goal, d))
     if status != 200:
         return _goal_row(request, goal, status=status, goal_form=form, goal_action=url, goal_verb=action)
-    return _goal_row(request, goal)
+    return _goal_row(request, goal, event=event)
 
 
 @GET_POST
@@ -344,6 +350,7 @@ def goal_postpone(request: HttpRequest, pk: int) -> HttpResponse:
         lambda goal, d: services.weekly_goal_postpone(
             goal=goal, reason=d["reason"], target_week=d["target_week"], by=user
         ),
+        event="goalsChanged",
     )
 
 
