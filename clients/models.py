@@ -318,6 +318,9 @@ class WeeklyGoal(models.Model):
     )
     created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # Who marked it done, cancelled or postponed, and when (the AM workspace records every write).
+    status_changed_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
 
     objects = WeeklyGoalQuerySet.as_manager()
 

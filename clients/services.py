@@ -82,24 +82,33 @@ def _lock_open_goal(goal: WeeklyGoal) -> WeeklyGoal:
     return locked
 
 
+STATUS_TRAIL = ["status_changed_by", "status_changed_at"]
+
+
+def _mark(goal: WeeklyGoal, by: User | None) -> None:
+    goal.status_changed_by, goal.status_changed_at = by, timezone.now()
+
+
 @transaction.atomic
-def weekly_goal_complete(*, goal: WeeklyGoal, at: dt.datetime | None = None) -> WeeklyGoal:
+def weekly_goal_complete(*, goal: WeeklyGoal, at: dt.datetime | None = None, by: User | None = None) -> WeeklyGoal:
     """Mark done. A goal done after its deadline still counts as a miss in the hit rate."""
     goal = _lock_open_goal(goal)
     goal.status = WeeklyGoal.Status.DONE
     goal.done_at = at or timezone.now()
-    goal.save(update_fields=["status", "done_at"])
+    _mark(goal, by)
+    goal.save(update_fields=["status", "done_at", *STATUS_TRAIL])
     return goal
 
 
 @transaction.atomic
-def weekly_goal_cancel(*, goal: WeeklyGoal, reason: str) -> WeeklyGoal:
+def weekly_goal_cancel(*, goal: WeeklyGoal, reason: str, by: User | None = None) -> WeeklyGoal:
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the goal is cancelled.")})
     goal = _lock_open_goal(goal)
     goal.status = WeeklyGoal.Status.CANCELLED
     goal.cancel_reason = reason.strip()
-    goal.save(update_fields=["status", "cancel_reason"])
+    _mark(goal, by)
+    goal.save(update_fields=["status", "cancel_reason", *STATUS_TRAIL])
     return goal
 
 
@@ -115,7 +124,8 @@ def weekly_goal_postpone(*, goal: WeeklyGoal, reason: str, target_week: dt.date,
     if target_week < week_start(today()):
         raise ValidationError({"target_week": _("The target week has already passed.")})
     goal.status = WeeklyGoal.Status.POSTPONED
-    goal.save(update_fields=["status"])
+    _mark(goal, by)
+    goal.save(update_fields=["status", *STATUS_TRAIL])
     carried_over = weekly_goal_create(
         client=goal.client,
         owner=goal.owner,
@@ -230,10 +240,12 @@ def objective_update_progress(*, objective: Objective, current_value, by: User) 
 
 
 @transaction.atomic
-def kickoff_item_toggle(*, item: KickoffItem, by: User) -> KickoffItem:
+def kickoff_item_set(*, item: KickoffItem, done: bool, by: User) -> KickoffItem:
+    """Tick or untick; setting the state it already has changes nothing (a double click is harmless)."""
     item = KickoffItem.objects.select_for_update().get(pk=item.pk)
-    item.done_on, item.done_by = (None, None) if item.done_on else (today(), by)
-    item.save(update_fields=["done_on", "done_by"])
+    if done != bool(item.done_on):
+        item.done_on, item.done_by = (today(), by) if done else (None, None)
+        item.save(update_fields=["done_on", "done_by"])
     return item
 
 

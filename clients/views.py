@@ -318,7 +318,7 @@ def goal_row(request: HttpRequest, pk: int) -> HttpResponse:
 def goal_done(request: HttpRequest, pk: int) -> HttpResponse:
     goal = _goal_for_write(request.user, pk)
     try:
-        services.weekly_goal_complete(goal=goal)
+        services.weekly_goal_complete(goal=goal, by=request.user)
     except ValidationError as error:
         return _goal_row(request, goal, status=409, goal_error=" ".join(error.messages))
     return _goal_row(request, goal)
@@ -357,7 +357,11 @@ def goal_postpone(request: HttpRequest, pk: int) -> HttpResponse:
 @GET_POST
 def goal_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return _goal_change(
-        request, pk, CancelForm, "cancel", lambda goal, d: services.weekly_goal_cancel(goal=goal, reason=d["reason"])
+        request,
+        pk,
+        CancelForm,
+        "cancel",
+        lambda goal, d: services.weekly_goal_cancel(goal=goal, reason=d["reason"], by=request.user),
     )
 
 
@@ -395,7 +399,9 @@ def _objective_row(request: HttpRequest, objective: Objective, status: int = 200
 def kickoff_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     item = _scoped(KickoffItem, request.user, pk)
     _writable(request.user, item.client)
-    item = services.kickoff_item_toggle(item=item, by=request.user)
+    if request.POST.get("done") not in ("0", "1"):
+        return _bad_request(_("Say whether the item is done (done=1) or not (done=0)."))
+    item = services.kickoff_item_set(item=item, done=request.POST["done"] == "1", by=request.user)
     return render(request, f"{PANEL}#kickoff-item", {"item": item, "can_write": True})
 
 

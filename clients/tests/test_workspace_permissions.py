@@ -137,7 +137,13 @@ ENDPOINTS = [
         lambda w: {"current_value": "150"},
         WRITE,
     ),
-    ("kickoff-toggle", "post", lambda w: reverse("kickoff_toggle", kwargs={"pk": w.kickoff.pk}), lambda w: {}, WRITE),
+    (
+        "kickoff-toggle",
+        "post",
+        lambda w: reverse("kickoff_toggle", kwargs={"pk": w.kickoff.pk}),
+        lambda w: {"done": "1"},
+        WRITE,
+    ),
     ("tactic-close-form", "get", lambda w: reverse("tactic_close", kwargs={"pk": w.tactic.pk}), None, WRITE),
     (
         "tactic-close",

@@ -417,15 +417,24 @@ def test_an_experiment_below_the_confidence_threshold_is_shown_but_not_counted(c
     assert "0 won, 0 lost, 1 inconclusive (not counted), 1 running" in panel
 
 
-def test_the_kickoff_item_ticks_and_unticks(am_client, world):
+def test_the_kickoff_item_ticks_and_unticks_and_a_double_click_is_harmless(am_client, world):
     url = reverse("kickoff_toggle", kwargs={"pk": world.kickoff.pk})
-    am_client.post(url, **HTMX)
+    am_client.post(url, {"done": "1"}, **HTMX)
+    am_client.post(url, {"done": "1"}, **HTMX)
     world.kickoff.refresh_from_db()
     assert world.kickoff.done_on == today()
     assert world.kickoff.done_by.username == "am"
-    am_client.post(url, **HTMX)
+    am_client.post(url, {"done": "0"}, **HTMX)
     world.kickoff.refresh_from_db()
     assert world.kickoff.done_on is None
+    assert am_client.post(url, {"done": "maybe"}, **HTMX).status_code == 400
+
+
+def test_goal_status_changes_record_who_and_when(am_client, world):
+    am_client.post(reverse("goal_done", kwargs={"pk": world.goal.pk}), **HTMX)
+    world.goal.refresh_from_db()
+    assert world.goal.status_changed_by.username == "am"
+    assert world.goal.status_changed_at is not None
 
 
 def test_the_week_summary_downloads_as_markdown_with_shared_goals_only(am_client, world):
