@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from clients.tests.conftest import HTMX
+from clients.tests.conftest import HTMX, token
 from clients.tests.factories import ClientFactory, ContactFactory, RiskAssessmentFactory, WeeklyGoalFactory
 from clients.weeks import today
 
@@ -109,3 +109,18 @@ def test_the_reviews_segment_lists_the_quarter_and_exports_csv(client, world, le
     assert "main_contact" in csv.content.decode().splitlines()[0]
     client.force_login(world.client.account_manager)
     assert "Other Client" not in client.get(reverse("reviews_segment")).content.decode()
+
+
+def test_the_risk_history_shows_its_trend(client, world, am):
+    RiskAssessmentFactory(client=world.client, score=3)
+    client.force_login(am)
+    client.post(
+        reverse("workspace_form", kwargs={"pk": world.client.pk, "kind": "risk"}),
+        {"score": "2", "communication_level": "2", "reasons": ["budget_cut"], "form_token": token()},
+        **HTMX,
+    )
+    html = client.get(
+        reverse("client_workspace", kwargs={"pk": world.client.pk}), HTTP_HX_TARGET="panel-risk", **HTMX
+    ).content.decode()
+    assert "riskier than last time" in html
+    assert html.index("2 · High") < html.index("3 · Moderate")
