@@ -17,12 +17,6 @@ from clients.tests.factories_workspace import (
 from clients.weeks import today, week_start
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings) -> None:
-    """The personas hash a password each; PBKDF2 makes that ~0.5 s a user, too slow for a matrix."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @dataclass
 class World:
     client: Client
