@@ -5,6 +5,7 @@ The world: pod A (pod lead, `am`, designer) owns client "mine"; pod B (`other_am
 "theirs". Object URLs point at pod A's objects, so `other_am` is the outsider who must get 404.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
@@ -25,12 +26,13 @@ LEADERSHIP = {
 }
 POD_A = {"leader": 200, "admin": 200, "pod_lead": 200, "am": 200, "designer": 200, "other_am": 404, "anonymous": 302}
 PUBLIC = dict.fromkeys(ROLES, 200)
+WRITE_422 = dict.fromkeys(ROLES, 404) | {"pod_lead": 422, "am": 422, "anonymous": 302}
 
 
 @dataclass(frozen=True)
 class Case:
     expect: dict[str, int]
-    kwargs: str = ""  # which world object fills the URL's <pk>: "client", "pod", "person", "module"
+    kwargs: str | Callable[[dict], dict] = ""  # a world key whose pk fills <pk>, or world -> kwargs
     method: str = "get"
     data: dict = field(default_factory=dict)
 
@@ -42,8 +44,24 @@ MATRIX: dict[str, Case] = {
     "login": Case(dict.fromkeys(ROLES[:-1], 302) | {"anonymous": 200}),
     "logout": Case(dict.fromkeys(ROLES, 302), method="post"),
     "dashboard": Case(EVERYONE),
-    "my_clients": Case(NOT_BUILT),
-    "client_workspace": Case(NOT_BUILT, kwargs="client"),
+    # The AM workspace: everyone reads in scope; AMs and pod leads write for pod A's client
+    # (empty posts are 422/400: permitted but invalid); leadership and other pods' people 404.
+    "my_clients": Case(EVERYONE),
+    "my_week": Case(EVERYONE),
+    "reviews_segment": Case(EVERYONE),
+    "client_workspace": Case(POD_A, kwargs="client"),
+    "week_summary": Case(POD_A, kwargs="client"),
+    "client_review": Case(POD_A, kwargs=lambda w: {"pk": w["client"].pk, "year": 2026, "quarter": 4}),
+    "goal_row": Case(POD_A, kwargs="goal"),
+    "workspace_form": Case(WRITE_422, kwargs=lambda w: {"pk": w["client"].pk, "kind": "contact"}, method="post"),
+    "goal_postpone": Case(WRITE_422, kwargs="goal", method="post"),
+    "goal_cancel": Case(WRITE_422, kwargs="goal", method="post"),
+    "objective_progress": Case(WRITE_422, kwargs="objective", method="post"),
+    "tactic_close": Case(WRITE_422, kwargs="tactic", method="post"),
+    "experiment_close": Case(WRITE_422 | {"designer": 422}, kwargs="experiment", method="post"),
+    "kickoff_toggle": Case(WRITE_422 | {"pod_lead": 400, "am": 400}, kwargs="kickoff", method="post"),
+    # The pod lead marks the goal done first; the AM's repeat is a 409, not a second record.
+    "goal_done": Case(WRITE_422 | {"pod_lead": 200, "am": 409}, kwargs="goal", method="post"),
     "training": Case(EVERYONE),
     "training_export": Case(EVERYONE),
     "training_person": Case(POD_A | {"designer": 404}, kwargs="person"),
@@ -73,6 +91,8 @@ def test_every_url_pattern_is_in_the_access_matrix():
 
 
 def url_for(name: str, case: Case, world: dict) -> str:
+    if callable(case.kwargs):
+        return reverse(name, kwargs=case.kwargs(world))
     return reverse(name, kwargs={"pk": world[case.kwargs].pk} if case.kwargs else None)
 
 
