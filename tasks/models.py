@@ -73,6 +73,8 @@ class ExternalProject(models.Model):
     )
     archived = models.BooleanField(_("archived"), default=False)
     last_seen_at = models.DateTimeField(default=timezone.now)
+    # Set once the project's whole history has been pulled; a project mapped later starts from scratch.
+    first_synced_at = models.DateTimeField(_("first synced"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -108,6 +110,8 @@ class Task(models.Model):
     )
     client = models.ForeignKey(Client, on_delete=models.SET_NULL, null=True, blank=True, related_name="tasks")
     parent = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="subtasks")
+    # The source's id of the parent: subtasks may arrive before their parent, the link follows.
+    parent_external_id = models.CharField(_("parent external id"), max_length=64, blank=True)
     name = models.CharField(_("name"), max_length=500)
     assignee = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="tasks")
     assignee_email = models.EmailField(_("assignee email"), blank=True)
@@ -224,6 +228,18 @@ class SyncRun(models.Model):
         verbose_name = _("sync run")
         verbose_name_plural = _("sync runs")
         indexes = [models.Index(fields=["source", "-queued_at"])]
+        constraints = [
+            # One run per source at a time: the lock is the database's, not a cache's.
+            models.UniqueConstraint(
+                fields=["source"],
+                condition=Q(status__in=["queued", "running"]),
+                name="sync_run_one_active_per_source",
+            )
+        ]
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
     def __str__(self) -> str:
         return f"{self.source} · {self.queued_at:%Y-%m-%d %H:%M} · {self.get_status_display()}"
