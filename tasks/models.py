@@ -237,9 +237,9 @@ class SyncRun(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.source} · {self.queued_at:%Y-%m-%d %H:%M} · {self.get_status_display()}"
+
     @property
     def is_active(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
-
-    def __str__(self) -> str:
-        return f"{self.source} · {self.queued_at:%Y-%m-%d %H:%M} · {self.get_status_display()}"

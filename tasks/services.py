@@ -104,7 +104,9 @@ def sync_run_create(*, source: Source, mode: str = SyncRun.Mode.INCREMENTAL, req
         return active, False
     try:
         with transaction.atomic():
-            run = SyncRun.objects.create(source=source, mode=mode, requested_by=requested_by, cursor_before=source.cursor)
+            run = SyncRun.objects.create(
+                source=source, mode=mode, requested_by=requested_by, cursor_before=source.cursor
+            )
     except IntegrityError:  # another process queued one between our read and our insert
         return SyncRun.objects.get(source=source, status__in=ACTIVE), False
     return run, True
@@ -129,11 +131,14 @@ def external_project_bulk_upsert(*, source: Source, records: Iterable[ProjectRec
     """Store the projects/lists a source lists; mapping to clients is left as it was."""
     records = list({r.external_id: r for r in records}.values())
     existing = {
-        p.external_id: p for p in ExternalProject.objects.filter(source=source, external_id__in=[r.external_id for r in records])
+        p.external_id: p
+        for p in ExternalProject.objects.filter(source=source, external_id__in=[r.external_id for r in records])
     }
     now = timezone.now()
     new = [
-        ExternalProject(source=source, external_id=r.external_id, name=r.name[:300], archived=r.archived, last_seen_at=now)
+        ExternalProject(
+            source=source, external_id=r.external_id, name=r.name[:300], archived=r.archived, last_seen_at=now
+        )
         for r in records
         if r.external_id not in existing
     ]
@@ -214,7 +219,9 @@ def task_bulk_upsert(*, ctx: SyncContext, records: Sequence[TaskRecord]) -> Upse
             counts.updated += 1
         else:
             counts.created += 1
-        (subtasks if is_subtask else top).append(Task(source=ctx.source, external_id=record.external_id, synced_at=now, **row))
+        (subtasks if is_subtask else top).append(
+            Task(source=ctx.source, external_id=record.external_id, synced_at=now, **row)
+        )
     _write_tasks(top, update_fields=[*TASK_FIELDS, "synced_at"])
     _write_tasks(subtasks, update_fields=[f for f in (*TASK_FIELDS, "synced_at") if f not in LINKED_FIELDS])
     return counts
@@ -227,7 +234,9 @@ def _write_tasks(tasks: list[Task], *, update_fields: list[str]) -> None:
             batch_size=2000,
             update_conflicts=True,
             unique_fields=["source", "external_id"],
-            update_fields=[f.removesuffix("_id") if f.endswith("_id") and f != "parent_external_id" else f for f in update_fields],
+            update_fields=[
+                f.removesuffix("_id") if f.endswith("_id") and f != "parent_external_id" else f for f in update_fields
+            ],
         )
 
 
@@ -278,9 +287,9 @@ def time_entry_bulk_upsert(*, ctx: SyncContext, records: Sequence[TimeEntryRecor
     }
     existing = {
         row[0]: row[1:]
-        for row in TimeEntry.objects.filter(source=ctx.source, external_id__in=[r.external_id for r in records]).values_list(
-            "external_id", "pk", *TIME_ENTRY_FIELDS
-        )
+        for row in TimeEntry.objects.filter(
+            source=ctx.source, external_id__in=[r.external_id for r in records]
+        ).values_list("external_id", "pk", *TIME_ENTRY_FIELDS)
     }
     new, changed = [], []
     for record in records:

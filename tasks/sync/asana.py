@@ -151,7 +151,9 @@ class AsanaProvider:
             except ApiException as error:
                 raise self._classify(error) from None
             except (urllib3.exceptions.HTTPError, TimeoutError, ConnectionError) as error:
-                raise RetryableError(f"Asana did not answer in time or dropped the connection ({type(error).__name__})")
+                raise RetryableError(
+                    f"Asana did not answer in time or dropped the connection ({type(error).__name__})"
+                ) from None
 
         return self.policy.call(attempt)
 
@@ -185,7 +187,9 @@ class AsanaProvider:
 
         for page in self._pages(call, {"opt_fields": ",".join(PROJECT_FIELDS)}):
             for raw in page:
-                yield ProjectRecord(external_id=raw["gid"], name=raw.get("name") or "", archived=bool(raw.get("archived")))
+                yield ProjectRecord(
+                    external_id=raw["gid"], name=raw.get("name") or "", archived=bool(raw.get("archived"))
+                )
 
     def user_emails(self) -> dict[str, str]:
         def call(opts: dict, **kwargs) -> dict:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import socket
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -67,7 +66,9 @@ class ClickUpTask(BaseModel):
     parent: str | None = None
     list: _Id
 
-    @field_validator("date_created", "date_updated", "date_closed", "date_done", "due_date", "start_date", mode="before")
+    @field_validator(
+        "date_created", "date_updated", "date_closed", "date_done", "due_date", "start_date", mode="before"
+    )
     @classmethod
     def milliseconds(cls, value: Any) -> dt.datetime | None:
         return from_ms(value)
@@ -142,13 +143,15 @@ class ClickUpProvider:
 
     def _send(self, request: urllib.request.Request) -> dict:
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 (base URL is admin-set)
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 return json.loads(response.read().decode("utf-8"))
         except urllib.error.HTTPError as error:
             reset = seconds_until(error.headers.get("X-RateLimit-Reset"), self.policy.clock)
             raise error_for_status("ClickUp", error.code, retry_after=reset if error.code == 429 else None) from None
-        except (TimeoutError, socket.timeout, ConnectionError) as error:
-            raise RetryableError(f"ClickUp did not answer in time or dropped the connection ({type(error).__name__})")
+        except (TimeoutError, ConnectionError) as error:
+            raise RetryableError(
+                f"ClickUp did not answer in time or dropped the connection ({type(error).__name__})"
+            ) from None
         except urllib.error.URLError as error:
             raise RetryableError(f"ClickUp could not be reached ({error.reason})") from None
         except ValueError:
@@ -165,7 +168,9 @@ class ClickUpProvider:
 
     def _lists(self, path: str) -> Iterator[ProjectRecord]:
         for raw in self.get(path, {"archived": "false"}).get("lists", []):
-            yield ProjectRecord(external_id=str(raw["id"]), name=raw.get("name") or "", archived=bool(raw.get("archived")))
+            yield ProjectRecord(
+                external_id=str(raw["id"]), name=raw.get("name") or "", archived=bool(raw.get("archived"))
+            )
 
     def member_ids(self) -> list[str]:
         """Time entries default to the token's own user: we pass every member explicitly."""

@@ -174,7 +174,14 @@ def clickup_time_entry(
         "tags": [],
         "source": "clickup",
         "at": ms(start + dt.timedelta(milliseconds=duration)),
-        "task_location": {"list_id": int(list_id), "folder_id": 90100, "space_id": 90010},
+        "task_location": {
+            "list_id": int(list_id),
+            "folder_id": 90100,
+            "space_id": 90010,
+            "list_name": "",
+            "folder_name": "Clients",
+            "space_name": "Delivery",
+        },
         "task_tags": [],
         "task_url": f"https://app.clickup.com/t/{task_id}",
     }
@@ -197,7 +204,7 @@ class FakeServer:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_GET(self) -> None:
                 fake._handle(self)
 
             def log_message(self, *args) -> None:
@@ -334,7 +341,11 @@ class FakeAsana(FakeServer):
         next_page = None
         if end < len(rows):
             offset = base64.urlsafe_b64encode(str(end).encode()).decode()
-            next_page = {"offset": offset, "path": f"{path}?limit={limit}&offset={offset}", "uri": f"{self.url}{path}?offset={offset}"}
+            next_page = {
+                "offset": offset,
+                "path": f"{path}?limit={limit}&offset={offset}",
+                "uri": f"{self.url}{path}?offset={offset}",
+            }
         return {"data": rows[start:end], "next_page": next_page}
 
 
@@ -397,7 +408,13 @@ class FakeClickUp(FakeServer):
     def route(self, path: str, query: dict) -> tuple[int, dict]:
         parts = [p for p in path.split("/") if p]
         if parts == ["team"]:
-            team = {"id": self.team, "name": "Fake agency 🌍", "color": "#7b68ee", "avatar": "", "members": self.members}
+            team = {
+                "id": self.team,
+                "name": "Fake agency 🌍",
+                "color": "#7b68ee",
+                "avatar": "",
+                "members": self.members,
+            }
             return 200, {"teams": [team]}
         if parts == ["team", self.team, "space"]:
             return 200, {"spaces": [self._space()]}
@@ -434,7 +451,12 @@ class FakeClickUp(FakeServer):
             "statuses": [],
             "multiple_assignees": True,
             "features": {
-                "due_dates": {"enabled": True, "start_date": True, "remap_due_dates": False, "remap_closed_due_date": False},
+                "due_dates": {
+                    "enabled": True,
+                    "start_date": True,
+                    "remap_due_dates": False,
+                    "remap_closed_due_date": False,
+                },
                 "time_tracking": feature,
                 "tags": feature,
                 "time_estimates": feature,
@@ -443,7 +465,9 @@ class FakeClickUp(FakeServer):
         }
 
     def _lists(self, folder: str | None) -> list[dict]:
-        return [{k: v for k, v in lst.items() if k != "_folder"} for lst in self.lists.values() if lst["_folder"] == folder]
+        return [
+            {k: v for k, v in lst.items() if k != "_folder"} for lst in self.lists.values() if lst["_folder"] == folder
+        ]
 
     def _task_page(self, list_id: str, query: dict) -> dict:
         since = int(query["date_updated_gt"]) if query.get("date_updated_gt") else None

@@ -99,7 +99,9 @@ class Runner:
         )
         parents: list[str] = []
         for index, project in enumerate(projects, start=1):
-            self._progress(_("Project %(n)d of %(total)d: %(name)s") % {"n": index, "total": len(projects), "name": project.name})
+            self._progress(
+                _("Project %(n)d of %(total)d: %(name)s") % {"n": index, "total": len(projects), "name": project.name}
+            )
             project_since = since if project.first_synced_at else None
             for page in self.provider.task_pages(project.external_id, project_since):
                 parents += self._ingest(ctx, page)
@@ -229,7 +231,9 @@ def claim(run_id: int) -> SyncRun | None:
     return run
 
 
-def execute_run(run_id: int, *, policy: RetryPolicy | None = None, provider_options: dict | None = None) -> SyncRun | None:
+def execute_run(
+    run_id: int, *, policy: RetryPolicy | None = None, provider_options: dict | None = None
+) -> SyncRun | None:
     """The one code path of the nightly job, "Sync now" and `manage.py sync_tasks`."""
     run = claim(run_id)
     if run is None:

@@ -35,15 +35,21 @@ def world(fake_asana, asana_source):
     fake_asana.add_project("103", EMOJI)
     fake_asana.add_user("9001", "Amira", "amira@agency.test")
     amira = ("9001", "amira@agency.test")
-    fake_asana.put(asana_task("1", ARABIC + " — مهمة", ["101"], modified_at=recent(), due_on="2026-12-01", assignee=amira))
     fake_asana.put(
-        asana_task("2", "Созвон 📞", ["101"], modified_at=recent(), due_on="2026-12-02", due_at="2026-12-02T15:30:00.000Z")
+        asana_task("1", ARABIC + " — مهمة", ["101"], modified_at=recent(), due_on="2026-12-01", assignee=amira)
+    )
+    fake_asana.put(
+        asana_task(
+            "2", "Созвон 📞", ["101"], modified_at=recent(), due_on="2026-12-02", due_at="2026-12-02T15:30:00.000Z"
+        )
     )
     fake_asana.put(asana_task("3", "No due date", ["101"], modified_at=recent()))
     fake_asana.put(asana_task("4", "Shared brief", ["102", "101"], modified_at=recent()))  # home: 102
     fake_asana.put(asana_task("5", "Parent", ["101"], modified_at=recent(), num_subtasks=1))
     fake_asana.put(asana_task("6", "Subtask", [], modified_at=recent(), parent="5"))
-    fake_asana.put(asana_task("7", "Freelancer work", ["102"], modified_at=recent(), assignee=("9002", "x@freelance.test")))
+    fake_asana.put(
+        asana_task("7", "Freelancer work", ["102"], modified_at=recent(), assignee=("9002", "x@freelance.test"))
+    )
     fake_asana.put(asana_task("8", "Unmapped project task", ["103"], modified_at=recent()))
     return {"am": am, "client_a": client_a, "client_b": client_b}
 
@@ -55,10 +61,13 @@ def test_a_first_sync_stores_each_task_once_with_its_home_projects_client(world,
     tasks = {t.external_id: t for t in Task.objects.filter(source=asana_source)}
     assert set(tasks) == {"1", "2", "3", "4", "5", "6", "7"}  # the unmapped project's task is not pulled
     assert tasks["4"].client == world["client_b"]  # listed in 101 and 102, home is 102
-    assert tasks["6"].parent == tasks["5"] and tasks["6"].client == world["client_a"]
-    assert tasks["1"].name == ARABIC + " — مهمة" and tasks["2"].name == "Созвон 📞"
+    assert tasks["6"].parent == tasks["5"]
+    assert tasks["6"].client == world["client_a"]
+    assert tasks["1"].name == ARABIC + " — مهمة"
+    assert tasks["2"].name == "Созвон 📞"
     assert tasks["1"].assignee == world["am"]  # matched by email, whatever its case
-    assert tasks["7"].assignee is None and tasks["7"].assignee_email == "x@freelance.test"
+    assert tasks["7"].assignee is None
+    assert tasks["7"].assignee_email == "x@freelance.test"
     assert (run.created, run.updated, run.unchanged, run.skipped) == (7, 0, 0, 0)
     assert run.fetched == 7  # task 4 came twice (both projects) and counted once
 
@@ -67,9 +76,12 @@ def test_due_on_and_due_at_are_kept_apart_and_a_missing_due_date_stays_empty(wor
     sync(asana_source)
 
     day_only, timed, none = (Task.objects.get(source=asana_source, external_id=i) for i in ("1", "2", "3"))
-    assert day_only.due_on == dt.date(2026, 12, 1) and day_only.due_at is None
-    assert timed.due_on == dt.date(2026, 12, 2) and timed.due_at == dt.datetime(2026, 12, 2, 15, 30, tzinfo=dt.UTC)
-    assert none.due_on is None and none.due_at is None
+    assert day_only.due_on == dt.date(2026, 12, 1)
+    assert day_only.due_at is None
+    assert timed.due_on == dt.date(2026, 12, 2)
+    assert timed.due_at == dt.datetime(2026, 12, 2, 15, 30, tzinfo=dt.UTC)
+    assert none.due_on is None
+    assert none.due_at is None
 
 
 def test_unmapped_projects_are_listed_with_their_unicode_names(world, asana_source, sync):
@@ -102,7 +114,8 @@ def test_an_incremental_run_asks_only_for_what_changed_since_the_cursor_minus_th
     assert any("modified_since=" in r for r in fake_asana.requests)
     assert (run.fetched, run.updated, run.created) == (1, 1, 0)
     assert Task.objects.get(source=asana_source, external_id="3").name == "Now with a name change"
-    assert asana_source.cursor > cursor and run.cursor_before == cursor
+    assert asana_source.cursor > cursor
+    assert run.cursor_before == cursor
 
 
 def test_pagination_follows_the_offset_across_many_pages(fake_asana, asana_source, sync):
@@ -113,7 +126,8 @@ def test_pagination_follows_the_offset_across_many_pages(fake_asana, asana_sourc
 
     run = sync(asana_source)
 
-    assert run.created == 230 and Task.objects.filter(source=asana_source).count() == 230
+    assert run.created == 230
+    assert Task.objects.filter(source=asana_source).count() == 230
     assert sum("/tasks?" in r and "offset=" in r for r in fake_asana.requests) == 4  # 5 pages of 50
 
 
@@ -134,7 +148,9 @@ def test_a_500_is_retried_with_backoff_and_the_run_succeeds(world, fake_asana, a
 
     run = sync(asana_source)
 
-    assert run.status == SyncRun.Status.SUCCEEDED and len(sleeps) == 2 and sleeps[1] > 0
+    assert run.status == SyncRun.Status.SUCCEEDED
+    assert len(sleeps) == 2
+    assert sleeps[1] > 0
     assert run.created == 7
 
 
@@ -155,8 +171,10 @@ def test_a_refused_token_fails_the_run_clearly_and_loses_nothing(world, asana_so
     run = sync(asana_source)
 
     assert run.status == SyncRun.Status.FAILED
-    assert "401" in run.error_message and "token" in run.error_message
-    assert "revoked" not in run.error_message and TOKEN not in str(run.errors)
+    assert "401" in run.error_message
+    assert "token" in run.error_message
+    assert "revoked" not in run.error_message
+    assert TOKEN not in str(run.errors)
     assert Task.objects.filter(source=asana_source, deleted_at__isnull=True).count() == 7
     assert asana_source.cursor == cursor
 
@@ -166,7 +184,8 @@ def test_a_missing_token_variable_fails_with_its_name(world, asana_source, sync,
 
     run = sync(asana_source)
 
-    assert run.status == SyncRun.Status.FAILED and "ASANA_TEST_TOKEN" in run.error_message
+    assert run.status == SyncRun.Status.FAILED
+    assert "ASANA_TEST_TOKEN" in run.error_message
 
 
 def test_malformed_records_are_skipped_counted_and_reported(world, fake_asana, asana_source, sync):
@@ -194,7 +213,8 @@ def test_an_interrupted_run_keeps_its_pages_and_a_rerun_completes_without_duplic
 
     interrupted = sync(asana_source, attempts=3)
 
-    assert interrupted.status == SyncRun.Status.FAILED and "gave up" in interrupted.error_message
+    assert interrupted.status == SyncRun.Status.FAILED
+    assert "gave up" in interrupted.error_message
     assert Task.objects.filter(source=asana_source).count() == 50  # page 1 was committed
     assert asana_source.cursor is None  # ...but the cursor did not move past uncommitted data
 
