@@ -243,3 +243,25 @@ class SyncRun(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def badge_class(self) -> str:
+        return {
+            self.Status.SUCCEEDED: "badge-good",
+            self.Status.PARTIAL: "badge-warn",
+            self.Status.FAILED: "badge-bad",
+        }.get(self.status, "badge-info")
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.started_at and self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None
+
+    @property
+    def skipped_errors(self) -> list[dict]:
+        return [e for e in self.errors or [] if e.get("kind") == "skipped"]
+
+    @property
+    def retry_errors(self) -> list[dict]:
+        return [e for e in self.errors or [] if e.get("kind") == "retry"]

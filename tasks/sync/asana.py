@@ -142,6 +142,13 @@ class AsanaProvider:
         self.timeout = timeout
         self.page_size = page_size
 
+    def close(self) -> None:
+        """Join the client's thread pool now; its __del__ would do it at exit, noisily."""
+        pool = self.client.__dict__.pop("pool", None)
+        if pool is not None:
+            pool.close()
+            pool.join()
+
     # --- transport --------------------------------------------------------------------------
 
     def _page(self, call: Callable[..., dict], opts: dict) -> dict:

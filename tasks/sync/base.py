@@ -196,6 +196,10 @@ class Provider(Protocol):
 
     def parse_time_entry(self, raw: dict) -> TimeEntryRecord: ...
 
+    def has_subtasks(self, raw: dict) -> bool: ...
+
+    def close(self) -> None: ...
+
 
 def from_ms(value: str | int | None) -> dt.datetime | None:
     """ClickUp sends epoch milliseconds as strings (int64; the spec's int32 is wrong)."""

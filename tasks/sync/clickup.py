@@ -133,6 +133,9 @@ class ClickUpProvider:
         self.timeout = timeout
         self._member_ids: list[str] | None = None
 
+    def close(self) -> None:
+        pass  # one urllib request per call: nothing held open
+
     # --- transport --------------------------------------------------------------------------
 
     def get(self, path: str, params: dict | None = None) -> dict:

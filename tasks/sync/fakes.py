@@ -492,3 +492,97 @@ class FakeClickUp(FakeServer):
             for e in self.time_entries
             if start <= int(e["start"]) <= end and (wanted is None or str(e["user"]["id"]) in wanted)
         ]
+
+
+# --- a deterministic demo agency, for `manage.py fake_sources` and the benchmarks ---------------
+
+DEMO_ASANA_PROJECTS = [
+    ("120100", "حملة الربيع — Spring campaign"),
+    ("120200", "Редизайн сайта"),
+    ("120300", "🚀 Product launch"),
+    ("120400", "Internal: hiring plan"),
+]
+DEMO_CLICKUP_LISTS = [("901001", "Контент-план"), ("901002", "SEO sprint ✨"), ("901003", "تقارير شهرية")]
+DEMO_TASK_WORDS = [
+    "Brief",
+    "Draft",
+    "Review",
+    "Landing page",
+    "Отчёт",
+    "Созвон",
+    "مراجعة",
+    "تصميم",
+    "📈 Analytics",
+    "QA",
+]
+CONTRACTOR = ("freelance.writer@example.net", "Freelance writer")
+
+
+def populate_demo(asana: FakeAsana, clickup: FakeClickUp, emails: list[str], *, seed: int = 7, tasks: int = 40) -> None:
+    """The same workspaces every time for the same inputs: Unicode names, due days and times,
+    subtasks, a task in two projects, closed tasks, an assignee nobody knows, time entries."""
+    import random
+
+    rng = random.Random(seed)
+    now = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
+    people = [(e, e.split("@")[0].title()) for e in emails[:6]] + [CONTRACTOR]
+    for index, (email, name) in enumerate(people):
+        asana.add_user(str(130000 + index), name, email)
+        clickup.add_member(4000 + index, name, email)
+    for gid, name in DEMO_ASANA_PROJECTS:
+        asana.add_project(gid, name)
+        for n in range(tasks):
+            who = rng.choice(people)
+            due = (now + dt.timedelta(days=rng.randint(-20, 25))).date()
+            done = now - dt.timedelta(days=rng.randint(0, 15)) if rng.random() < 0.45 else None
+            timed = rng.random() < 0.2
+            asana.put(
+                asana_task(
+                    f"{gid}{n:04}",
+                    f"{rng.choice(DEMO_TASK_WORDS)} #{n + 1}",
+                    [gid] + (["120300"] if n == 3 and gid != "120300" else []),
+                    modified_at=now - dt.timedelta(hours=rng.randint(1, 400)),
+                    assignee=(f"{130000 + people.index(who)}", who[0]),
+                    due_on=None if n % 9 == 0 else due.isoformat(),
+                    due_at=f"{due.isoformat()}T14:00:00.000Z" if timed and n % 9 else None,
+                    completed_at=done,
+                    section=rng.choice(["To do", "In progress", "Waiting on client", "Done"]),
+                    num_subtasks=1 if n % 10 == 5 else 0,
+                )
+            )
+            if n % 10 == 5:
+                asana.put(
+                    asana_task(f"{gid}{n:04}1", f"↳ Sub-step of #{n + 1}", [], modified_at=now, parent=f"{gid}{n:04}")
+                )
+    for list_id, name in DEMO_CLICKUP_LISTS:
+        clickup.add_list(list_id, name)
+        for n in range(tasks):
+            who = rng.choice(people)
+            member = (4000 + people.index(who), who[1], who[0])
+            due = now + dt.timedelta(days=rng.randint(-20, 25))
+            done = now - dt.timedelta(days=rng.randint(0, 15)) if rng.random() < 0.45 else None
+            task_id = f"cu{list_id[-1]}{n:03}"
+            clickup.put(
+                clickup_task(
+                    task_id,
+                    f"{rng.choice(DEMO_TASK_WORDS)} · {name} {n + 1}",
+                    list_id,
+                    updated=now - dt.timedelta(hours=rng.randint(1, 400)),
+                    assignee=member,
+                    due=None if n % 8 == 0 else due,
+                    due_has_time=n % 5 == 0,
+                    done=done,
+                    parent=f"cu{list_id[-1]}{n - 1:03}" if n % 12 == 11 else None,
+                )
+            )
+            if n % 3 == 0:
+                clickup.time_entries.append(
+                    clickup_time_entry(
+                        f"te{list_id}{n:03}",
+                        task_id=task_id,
+                        list_id=list_id,
+                        user=member,
+                        start=now - dt.timedelta(days=rng.randint(0, 12), hours=rng.randint(0, 8)),
+                        hours=rng.choice([0.5, 1, 1.5, 2, 3]),
+                    )
+                )

@@ -240,6 +240,7 @@ def execute_run(
         return None
     policy = policy or RetryPolicy()
     runner: Runner | None = None
+    provider = None
     try:
         provider = provider_for(run.source, policy=policy, **(provider_options or {}))
         runner = Runner(run, provider)
@@ -253,6 +254,9 @@ def execute_run(
         # Never swallowed: recorded on the run for the sync page, then re-raised for the logs.
         (runner or Runner(run, _NoProvider())).fail(f"Unexpected error: {type(error).__name__}: {error}")
         raise
+    finally:
+        if provider is not None:
+            provider.close()
 
 
 class _NoProvider:
