@@ -39,7 +39,9 @@ def test_each_am_gets_one_email_listing_the_new_warnings_of_their_clients(am, ot
     assert (result.emails, result.warnings) == (2, 4)
     to_am = next(m for m in mail.outbox if m.to == [am.email])
     assert "3 new early warnings" in to_am.subject
-    assert "Сибирский мёд" in to_am.body and "Risk score 1" in to_am.body and "4 overdue tasks" in to_am.body
+    assert "Сибирский мёд" in to_am.body
+    assert "Risk score 1" in to_am.body
+    assert "4 overdue tasks" in to_am.body
     assert "No contact for 21 days" in to_am.alternatives[0][0]
     assert EarlyWarning.objects.filter(notified_at__isnull=True).count() == 0
 
@@ -51,7 +53,8 @@ def test_a_warning_is_never_alerted_twice(am):
 
     result = jobs.send_early_warning_alerts.apply().get()
 
-    assert result == 0 and mail.outbox == []
+    assert result == 0
+    assert mail.outbox == []
 
 
 def test_resolved_and_already_notified_warnings_are_left_out(am):
@@ -62,7 +65,9 @@ def test_resolved_and_already_notified_warnings_are_left_out(am):
 
     send_early_warning_alerts()
 
-    assert len(mail.outbox) == 1 and "NPS 3 on 2 Nov" in mail.outbox[0].body and "21 days" not in mail.outbox[0].body
+    assert len(mail.outbox) == 1
+    assert "NPS 3 on 2 Nov" in mail.outbox[0].body
+    assert "21 days" not in mail.outbox[0].body
     fresh.refresh_from_db()
     assert fresh.notified_at is not None
 
@@ -84,7 +89,8 @@ def test_clients_without_an_am_email_do_not_block_the_others(am):
 
     result = send_early_warning_alerts()
 
-    assert result.emails == 1 and mail.outbox[0].to == [am.email]
+    assert result.emails == 1
+    assert mail.outbox[0].to == [am.email]
 
 
 def test_leadership_gets_one_weekly_digest_with_the_open_warnings(leader, am):
@@ -96,10 +102,12 @@ def test_leadership_gets_one_weekly_digest_with_the_open_warnings(leader, am):
     again = jobs.send_weekly_digest.apply().get()
 
     assert (sent, again) == (2, 0)
-    assert len(mail.outbox) == 1 and set(mail.outbox[0].to) == {leader.email, "leader2@agency.test"}
+    assert len(mail.outbox) == 1
+    assert set(mail.outbox[0].to) == {leader.email, "leader2@agency.test"}
     digest = mail.outbox[0]
     assert "1 open early warning" in digest.subject
-    assert "شركة الواحة" in digest.body and "Risk score 1" in digest.body
+    assert "شركة الواحة" in digest.body
+    assert "Risk score 1" in digest.body
 
 
 class BrokenBackend:

@@ -40,10 +40,10 @@ class Command(BaseCommand):
         return run.status != SyncRun.Status.FAILED
 
     def summary(self, run: SyncRun) -> str:
-        seconds = (run.finished_at - run.started_at).total_seconds() if run.finished_at and run.started_at else 0
+        seconds = run.duration_seconds or 0
         line = (
-            f"  {run.get_status_display()} ({run.get_mode_display().lower()}) in {seconds:.1f} s · fetched {run.fetched} · created {run.created} · "
-            f"updated {run.updated} · unchanged {run.unchanged} · skipped {run.skipped} · deleted {run.deleted} · "
+            f"  {run.get_status_display()} ({run.get_mode_display().lower()}) in {seconds:.1f} s · "
+            f"fetched {run.fetched} · created {run.created} · updated {run.updated} · unchanged {run.unchanged} · skipped {run.skipped} · deleted {run.deleted} · "
             f"time entries {run.time_entries}"
         )
         if run.status == SyncRun.Status.FAILED:
