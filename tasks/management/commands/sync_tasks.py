@@ -43,7 +43,8 @@ class Command(BaseCommand):
         seconds = run.duration_seconds or 0
         line = (
             f"  {run.get_status_display()} ({run.get_mode_display().lower()}) in {seconds:.1f} s · "
-            f"fetched {run.fetched} · created {run.created} · updated {run.updated} · unchanged {run.unchanged} · skipped {run.skipped} · deleted {run.deleted} · "
+            f"fetched {run.fetched} · created {run.created} · updated {run.updated} · "
+            f"unchanged {run.unchanged} · skipped {run.skipped} · deleted {run.deleted} · "
             f"time entries {run.time_entries}"
         )
         if run.status == SyncRun.Status.FAILED:
