@@ -102,6 +102,7 @@ def test_a_queued_sync_is_run_by_a_real_worker_into_postgres(celery_worker, fake
         time.sleep(0.5)
     if run.is_active:
         pytest.fail("the worker did not finish the run in time:\n" + "".join(celery_worker.output[-60:]))
-    assert created and run.status == SyncRun.Status.SUCCEEDED, run.error_message
+    assert created
+    assert run.status == SyncRun.Status.SUCCEEDED, run.error_message
     assert run.created == 75
     assert Task.objects.filter(source=asana_source).count() == 75

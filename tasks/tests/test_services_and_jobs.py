@@ -26,7 +26,9 @@ def test_a_source_has_at_most_one_queued_or_running_run():
     first, created = sync_run_create(source=source)
     second, created_again = sync_run_create(source=source)
 
-    assert created and not created_again and first == second
+    assert created
+    assert not created_again
+    assert first == second
     with pytest.raises(IntegrityError), transaction.atomic():
         SyncRun.objects.create(source=source, status=SyncRun.Status.RUNNING)
 
@@ -40,8 +42,10 @@ def test_a_run_abandoned_by_a_dead_worker_does_not_block_the_source_forever():
     run, created = sync_run_create(source=source)
 
     stale.refresh_from_db()
-    assert created and run != stale
-    assert stale.status == SyncRun.Status.FAILED and "Abandoned" in stale.error_message
+    assert created
+    assert run != stale
+    assert stale.status == SyncRun.Status.FAILED
+    assert "Abandoned" in stale.error_message
 
 
 def test_a_redelivered_job_for_a_finished_run_does_nothing():
@@ -49,7 +53,8 @@ def test_a_redelivered_job_for_a_finished_run_does_nothing():
 
     assert runner.execute_run(run.pk) is None
     run.refresh_from_db()
-    assert run.status == SyncRun.Status.SUCCEEDED and run.fetched == 3
+    assert run.status == SyncRun.Status.SUCCEEDED
+    assert run.fetched == 3
 
 
 def test_an_unexpected_error_fails_the_run_and_is_re_raised(monkeypatch):
@@ -61,7 +66,8 @@ def test_an_unexpected_error_fails_the_run_and_is_re_raised(monkeypatch):
         runner.execute_run(run.pk)
 
     run.refresh_from_db()
-    assert run.status == SyncRun.Status.FAILED and "ZeroDivisionError" in run.error_message
+    assert run.status == SyncRun.Status.FAILED
+    assert "ZeroDivisionError" in run.error_message
 
 
 def test_mapping_a_project_moves_its_tasks_and_their_subtasks_to_the_client():
@@ -75,7 +81,9 @@ def test_mapping_a_project_moves_its_tasks_and_their_subtasks_to_the_client():
 
     parent.refresh_from_db()
     child.refresh_from_db()
-    assert parent.client == client and child.client == client and child.parent == parent
+    assert parent.client == client
+    assert child.client == client
+    assert child.parent == parent
 
 
 def test_the_nightly_job_queues_one_run_per_enabled_source_after_commit(
@@ -99,7 +107,8 @@ def test_the_command_syncs_prints_a_summary_and_succeeds(fake_asana, asana_sourc
 
     call_command("sync_tasks", "--source", asana_source.name, stdout=out)
 
-    assert "created 1" in out.getvalue() and "Succeeded" in out.getvalue()
+    assert "created 1" in out.getvalue()
+    assert "Succeeded" in out.getvalue()
     assert Task.objects.get(source=asana_source).name == "Задача 🎯"
 
 
