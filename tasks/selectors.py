@@ -38,28 +38,25 @@ def can_use_sync(user) -> bool:
 def sync_sources() -> list[Source]:
     """Every source with its latest run, last success, live task and unmapped project counts.
 
-    Two queries whatever the number of sources or runs: the annotated sources, then the latest
-    run per source (DISTINCT ON).
+    Two queries whatever the number of sources or runs: the annotated sources (with the id of
+    their latest run), then those runs.
     """
-    live_tasks = Task.objects.filter(source=OuterRef("pk"), deleted_at__isnull=True).values("source")
+    finished = SyncRun.objects.filter(source=OuterRef("pk"), live_tasks__isnull=False).order_by("-finished_at", "-pk")
     unmapped = ExternalProject.objects.filter(source=OuterRef("pk"), client__isnull=True, archived=False).values(
         "source"
     )
+    latest_run = SyncRun.objects.filter(source=OuterRef("pk")).order_by("-queued_at", "-pk").values("pk")[:1]
     sources = list(
         Source.objects.annotate(
             last_success_at=Max(
                 "runs__finished_at", filter=Q(runs__status__in=[SyncRun.Status.SUCCEEDED, SyncRun.Status.PARTIAL])
             ),
-            task_count=Coalesce(Subquery(live_tasks.annotate(n=Count("pk")).values("n")[:1]), 0),
+            task_count=Coalesce(Subquery(finished.values("live_tasks")[:1]), 0),
             unmapped_count=Coalesce(Subquery(unmapped.annotate(n=Count("pk")).values("n")[:1]), 0),
+            latest_run_id=Subquery(latest_run),
         ).order_by("name")
     )
-    latest = {
-        run.source_id: run
-        for run in SyncRun.objects.filter(source__in=[s.pk for s in sources])
-        .order_by("source_id", "-queued_at", "-pk")
-        .distinct("source_id")
-    }
+    latest = {run.source_id: run for run in SyncRun.objects.filter(pk__in=[s.latest_run_id for s in sources])}
     for source in sources:
         source.latest_run = latest.get(source.pk)
     return sources

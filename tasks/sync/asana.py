@@ -26,6 +26,7 @@ from tasks.sync.base import (
     TimeEntryRecord,
     error_for_status,
     seconds_from,
+    task_record,
 )
 
 # What the metrics need, and nothing else (Asana bills rate limits by cost).
@@ -99,7 +100,7 @@ class AsanaTask(BaseModel):
     def to_record(self) -> TaskRecord:
         home = self.home_project()
         due_on = self.due_on or (self.due_at.date() if self.due_at else None)
-        return TaskRecord(
+        return task_record(
             external_id=self.gid,
             name=self.name,
             project_external_id=home,

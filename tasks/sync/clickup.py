@@ -25,6 +25,7 @@ from tasks.sync.base import (
     error_for_status,
     from_ms,
     seconds_until,
+    task_record,
     to_ms,
 )
 
@@ -76,7 +77,7 @@ class ClickUpTask(BaseModel):
     def to_record(self) -> TaskRecord:
         done = self.status.type.lower() in CLOSED_STATUS_TYPES
         has_time = bool(self.due_date_time)
-        return TaskRecord(
+        return task_record(
             external_id=self.id,
             name=self.name,
             project_external_id=self.list.id,
