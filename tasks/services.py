@@ -199,6 +199,8 @@ def task_bulk_upsert(*, ctx: SyncContext, records: Sequence[TaskRecord]) -> Upse
     counts = UpsertCounts()
     if not records:
         return counts
+    if connection.vendor == "postgresql":
+        return _task_upsert_in_postgres(ctx, records)
     existing = {
         row[0]: row[1:]
         for row in Task.objects.filter(source=ctx.source, external_id__in=[r.external_id for r in records]).values_list(
@@ -233,35 +235,54 @@ ZERO_HOURS = Decimal("0")
 INSERT_COLUMNS = ("source_id", "external_id", *TASK_FIELDS, "waiting_on_client_hours", "synced_at")
 
 
+def _task_upsert_in_postgres(ctx: SyncContext, records: Sequence[TaskRecord]) -> UpsertCounts:
+    """Postgres compares for us: ON CONFLICT … DO UPDATE … WHERE the row IS DISTINCT FROM what
+    is stored, so an unchanged task is neither read back into Python nor written."""
+    now = timezone.now()
+    top, subtasks = [], []
+    for record in records:
+        row = _task_row(record, ctx)
+        values = (ctx.source.pk, record.external_id, *(row[f] for f in TASK_FIELDS), ZERO_HOURS, now)
+        (subtasks if row["parent_external_id"] else top).append(values)
+    counts = UpsertCounts()
+    for rows, fields in ((top, TASK_FIELDS), (subtasks, LINKED_COMPARED)):
+        if rows:
+            created, updated = _copy_upsert(rows, fields)
+            counts.created += created
+            counts.updated += updated
+    counts.unchanged = len(records) - counts.created - counts.updated
+    return counts
+
+
 def _upsert_rows(rows: list[tuple], *, update: Sequence[str]) -> None:
     """Write a batch keyed on (source, external id). Hours waiting on client are recorded in
     God-view, never overwritten by the sync."""
     if not rows:
         return
-    if connection.vendor == "postgresql":
-        _copy_upsert(rows, update)
-    else:  # the embedded SQLite default: small data, the ORM is fine
-        Task.objects.bulk_create(
-            [Task(**dict(zip(INSERT_COLUMNS, row, strict=True))) for row in rows],
-            update_conflicts=True,
-            unique_fields=["source", "external_id"],
-            update_fields=[
-                c.removesuffix("_id") if c in ("project_id", "client_id", "assignee_id") else c for c in update
-            ],
-        )
+    # The embedded SQLite default: small data, the ORM is fine (Postgres: _task_upsert_in_postgres).
+    Task.objects.bulk_create(
+        [Task(**dict(zip(INSERT_COLUMNS, row, strict=True))) for row in rows],
+        update_conflicts=True,
+        unique_fields=["source", "external_id"],
+        update_fields=[c.removesuffix("_id") if c in ("project_id", "client_id", "assignee_id") else c for c in update],
+    )
 
 
 STAGE = "sync_task_stage"
 
 
-def _copy_upsert(rows: list[tuple], update: Sequence[str]) -> None:
+def _copy_upsert(rows: list[tuple], compared: Sequence[str]) -> tuple[int, int]:
     """COPY into a temporary table, then one INSERT … SELECT … ON CONFLICT.
 
     The ORM's bulk_create, and even a VALUES list, spent several times longer building and
     parsing SQL than Postgres spent storing the rows (bench/sync.py).
+    Returns (created, updated); rows identical to the stored ones are not touched at all.
     """
+    table = Task._meta.db_table
     columns = ", ".join(INSERT_COLUMNS)
-    assignments = ", ".join(f"{column} = EXCLUDED.{column}" for column in update)
+    assignments = ", ".join(f"{column} = EXCLUDED.{column}" for column in (*compared, "synced_at"))
+    stored = ", ".join(f"{table}.{column}" for column in compared)
+    incoming = ", ".join(f"EXCLUDED.{column}" for column in compared)
     buffer = io.StringIO("".join("\t".join(map(_copy_text, row)) + "\n" for row in rows))
     with transaction.atomic(), connection.cursor() as cursor:  # the stage empties at commit
         cursor.execute(
@@ -271,9 +292,13 @@ def _copy_upsert(rows: list[tuple], update: Sequence[str]) -> None:
         cursor.execute(f"TRUNCATE {STAGE}")
         cursor.cursor.copy_expert(f"COPY {STAGE} ({columns}) FROM STDIN", buffer)
         cursor.execute(
-            f"INSERT INTO {Task._meta.db_table} ({columns}) SELECT {columns} FROM {STAGE} "
-            f"ON CONFLICT (source_id, external_id) DO UPDATE SET {assignments}"
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {STAGE} "
+            f"ON CONFLICT (source_id, external_id) DO UPDATE SET {assignments} "
+            f"WHERE ({stored}) IS DISTINCT FROM ({incoming}) "
+            "RETURNING (xmax = 0)"  # true for a new row, false for an updated one
         )
+        inserted = [row[0] for row in cursor.fetchall()]
+    return sum(inserted), len(inserted) - sum(inserted)
 
 
 def _copy_text(value: object) -> str:

@@ -4,7 +4,6 @@ import datetime as dt
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
@@ -91,13 +90,20 @@ def test_unmapped_projects_are_listed_with_their_unicode_names(world, asana_sour
     assert list(unmapped.values_list("name", flat=True)) == [EMOJI]
 
 
+def row_versions() -> dict[str, str]:
+    """Each task's xmin: Postgres gives a row a new one whenever it is written."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT external_id, xmin::text FROM tasks_task")
+        return dict(cursor.fetchall())
+
+
 def test_a_rerun_with_nothing_changed_writes_no_task(world, asana_source, sync):
     sync(asana_source)
-    with CaptureQueriesContext(connection) as queries:
-        run = sync(asana_source, mode=SyncRun.Mode.FULL)
+    before = row_versions()
 
-    writes = [q["sql"] for q in queries if q["sql"].startswith(("INSERT", "UPDATE")) and "tasks_task" in q["sql"]]
-    assert writes == []
+    run = sync(asana_source, mode=SyncRun.Mode.FULL)
+
+    assert row_versions() == before
     assert (run.created, run.updated, run.unchanged, run.deleted) == (0, 0, 7, 0)
 
 
