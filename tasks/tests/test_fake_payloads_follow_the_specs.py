@@ -17,7 +17,7 @@ from django.conf import settings
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from tasks.sync.fakes import FakeAsana, FakeClickUp
+from tasks.sync.fakes import FakeAsana, FakeClickUp, populate_demo
 from tasks.tests.conftest import TOKEN
 from tasks.tests.test_sync_asana import world as asana_world  # noqa: F401 (fixture)
 from tasks.tests.test_sync_clickup import world as clickup_world  # noqa: F401 (fixture)
@@ -164,3 +164,32 @@ def test_the_clickup_spec_check_rejects_a_wrong_payload(clickup_world, fake_clic
     errors = list(spec_validator.iter_errors({"tasks": [task], "last_page": True}))
 
     assert {e.path[-1] for e in errors} >= {"date_updated", "status"}
+
+
+def test_the_offline_demo_workspaces_follow_the_specs_too():
+    with FakeAsana(token=TOKEN) as asana, FakeClickUp(token=TOKEN) as clickup:
+        populate_demo(asana, clickup, ["amira@agency.test", "oleg@agency.test"], tasks=12)
+        tasks_page = fetch(asana, "/tasks?project=120100&limit=100", f"Bearer {TOKEN}")
+        list_page = fetch(clickup, "/list/901001/task?include_closed=true&subtasks=true&page=0", TOKEN)
+        entries = fetch(clickup, "/team/9001/time_entries?start_date=0&end_date=99999999999999", TOKEN)
+
+    assert_valid(validator("asana", "urn:asana", response_pointer("/tasks", 200)), tasks_page)
+    task_schema = validator("asana", "urn:asana", "/components/schemas/TaskResponse")
+    for task in tasks_page["data"]:
+        assert_valid(task_schema, task)
+    assert_valid(validator("clickup", "urn:clickup", response_pointer("/v2/list/{list_id}/task")), list_page)
+    assert_valid(validator("clickup", "urn:clickup", response_pointer("/v2/team/{team_Id}/time_entries")), entries)
+    assert any("حملة" in t["name"] or "Отчёт" in t["name"] or "📈" in t["name"] for t in tasks_page["data"])
+
+
+def test_the_offline_demo_is_the_same_every_time():
+    snapshots = []
+    for _ in range(2):
+        asana, clickup = FakeAsana(token=TOKEN), FakeClickUp(token=TOKEN)
+        populate_demo(asana, clickup, ["amira@agency.test"], tasks=10)
+        snapshots.append(({k: v["name"] for k, v in asana.tasks.items()}, sorted(clickup.tasks)))
+        asana.httpd.server_close()
+        clickup.httpd.server_close()
+
+    assert snapshots[0] == snapshots[1]
+    assert len(snapshots[0][0]) > 40
