@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict
 from urllib3.util.retry import Retry
 
 from tasks.sync.base import (
+    PermanentError,
     ProjectRecord,
     RetryableError,
     RetryPolicy,
@@ -47,6 +48,7 @@ TASK_FIELDS = [
     "num_subtasks",
 ]
 PROJECT_FIELDS = ["name", "archived"]
+MAX_RESTARTS = 2  # an expired offset restarts a listing; more than twice means something else
 USER_FIELDS = ["email", "name"]
 
 
@@ -142,6 +144,7 @@ class AsanaProvider:
         self.policy = policy
         self.timeout = timeout
         self.page_size = page_size
+        self._user_emails: dict[str, str] | None = None
 
     def close(self) -> None:
         """Join the client's thread pool now; its __del__ would do it at exit, noisily."""
@@ -178,14 +181,24 @@ class AsanaProvider:
         )
 
     def _pages(self, call: Callable[..., dict], opts: dict) -> Iterator[list[dict]]:
-        opts = {**opts, "limit": self.page_size}
+        """Follow `next_page.offset`. Offsets expire ("an offset token will expire after some
+        time"): Asana then answers 400, and the listing starts over. Upserts are idempotent, so
+        pages seen twice cost time, not correctness."""
+        first = {**opts, "limit": self.page_size}
+        opts, restarts = first, 0
         while True:
-            payload = self._page(call, opts)
+            try:
+                payload = self._page(call, opts)
+            except PermanentError as error:
+                if error.status != 400 or "offset" not in opts or restarts >= MAX_RESTARTS:
+                    raise
+                opts, restarts = first, restarts + 1
+                continue
             yield payload.get("data") or []
             next_page = payload.get("next_page") or {}
             if not next_page.get("offset"):
                 return
-            opts = {**opts, "offset": next_page["offset"]}
+            opts = {**first, "offset": next_page["offset"]}
 
     # --- provider interface -----------------------------------------------------------------
 
@@ -200,13 +213,17 @@ class AsanaProvider:
                 )
 
     def user_emails(self) -> dict[str, str]:
-        def call(opts: dict, **kwargs) -> dict:
-            return self.users_api.get_users(opts, **kwargs)
+        """The workspace's users, gid → email, fetched once per run and only when needed."""
+        if self._user_emails is None:
 
-        emails = {}
-        for page in self._pages(call, {"workspace": self.workspace_id, "opt_fields": ",".join(USER_FIELDS)}):
-            emails.update({raw["gid"]: (raw.get("email") or "").lower() for raw in page})
-        return emails
+            def call(opts: dict, **kwargs) -> dict:
+                return self.users_api.get_users(opts, **kwargs)
+
+            emails = {}
+            for page in self._pages(call, {"workspace": self.workspace_id, "opt_fields": ",".join(USER_FIELDS)}):
+                emails.update({raw["gid"]: (raw.get("email") or "").lower() for raw in page})
+            self._user_emails = emails
+        return self._user_emails
 
     def task_pages(self, project_id: str, modified_since: dt.datetime | None) -> Iterator[list[dict]]:
         opts = {"project": project_id, "opt_fields": ",".join(TASK_FIELDS)}
@@ -225,7 +242,12 @@ class AsanaProvider:
                 yield [raw for raw in page if _modified_after(raw, modified_since)]
 
     def parse_task(self, raw: dict, project_id: str) -> TaskRecord:
-        return AsanaTask.model_validate(raw).to_record()
+        task = AsanaTask.model_validate(raw)
+        if task.assignee and not task.assignee.email:
+            # Some workspaces hide nested emails; the workspace's user list has them.
+            email = self.user_emails().get(task.assignee.gid, "")
+            task.assignee = task.assignee.model_copy(update={"email": email})
+        return task.to_record()
 
     def has_subtasks(self, raw: dict) -> bool:
         return bool(raw.get("num_subtasks"))

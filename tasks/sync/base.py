@@ -27,6 +27,8 @@ T = TypeVar("T")
 class SyncError(Exception):
     """Something the sync cannot get past by itself."""
 
+    status: int | None = None  # the HTTP status behind it, when there was one
+
 
 class PermanentError(SyncError):
     """401/403/404 and misconfiguration: retrying will not help, the run fails with this message."""
@@ -45,6 +47,12 @@ class RetryableError(SyncError):
 
 def error_for_status(provider: str, status: int, *, retry_after: float | None, detail: str = "") -> SyncError:
     """Classify an HTTP failure; messages name the fix, never the token."""
+    error = _error_for_status(provider, status, retry_after=retry_after, detail=detail)
+    error.status = status
+    return error
+
+
+def _error_for_status(provider: str, status: int, *, retry_after: float | None, detail: str) -> SyncError:
     if status == 401:
         return PermanentError(f"{provider} refused the token (401 Unauthorized): check the token environment variable.")
     if status == 403:

@@ -253,7 +253,7 @@ class FakeServer:
         query = {k: v[-1] for k, v in urllib.parse.parse_qs(parsed.query).items()}
         self.requests.append(handler.path)
         try:
-            fault = self._take_fault(parsed.path)
+            fault = self._take_fault(handler.path)  # path and query: a fault can target `offset=`
             if fault is not None:
                 time.sleep(fault.delay)
                 if fault.status is not None:

@@ -258,3 +258,30 @@ def test_a_project_mapped_later_gets_its_whole_history_on_the_next_incremental_r
 
     assert run.created == 1
     assert Task.objects.get(source=asana_source, external_id="8").client == world["client_a"]
+
+
+def test_an_expired_offset_restarts_the_listing_without_duplicates(fake_asana, asana_source, sync):
+    ExternalProjectFactory(source=asana_source, external_id="101", name="Big")
+    fake_asana.add_project("101", "Big")
+    for i in range(1, 121):
+        fake_asana.put(asana_task(str(1000 + i), f"Task {i}", ["101"], modified_at=recent(i)))
+    expired = {"errors": [{"message": "offset: Your pagination token has expired."}]}
+    fake_asana.fail_next(status=400, path_contains="offset=", body=expired)
+
+    run = sync(asana_source)
+
+    assert run.status == SyncRun.Status.SUCCEEDED
+    assert (run.created, run.fetched) == (120, 120)
+    assert Task.objects.filter(source=asana_source).count() == 120
+
+
+def test_an_assignee_without_a_visible_email_is_matched_through_the_workspace_users(
+    world, fake_asana, asana_source, sync
+):
+    hidden = asana_task("50", "Hidden email", ["101"], modified_at=recent(), assignee=("9001", ""))
+    hidden["assignee"].pop("email")
+    fake_asana.put(hidden)
+
+    sync(asana_source)
+
+    assert Task.objects.get(source=asana_source, external_id="50").assignee == world["am"]
