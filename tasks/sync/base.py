@@ -134,6 +134,11 @@ class ProjectRecord(Record):
     name: str
     archived: bool = False
 
+    @field_validator("name")
+    @classmethod
+    def no_nul(cls, value: str) -> str:
+        return value.replace("\x00", "")
+
 
 class TaskRecord(Record):
     """One task as the God-view stores it, whatever tool it came from."""
@@ -172,8 +177,13 @@ class TaskRecord(Record):
 def task_record(**fields) -> TaskRecord:
     """A TaskRecord from fields a provider model has already validated: same rules, no second
     validation pass (it doubled the parse cost in bench/sync.py)."""
-    fields["name"] = fields["name"][:500]
-    fields["assignee_email"] = (fields.get("assignee_email") or "").strip().lower()
+    # Postgres refuses NUL in text and over-long keys: one such record must not sink its batch.
+    for key in ("external_id", "project_external_id", "parent_external_id"):
+        if fields.get(key) is not None and not 0 < len(fields[key]) <= 64:
+            raise ValueError(f"{key}: not an id of 1 to 64 characters")
+    fields["name"] = fields["name"].replace("\x00", "")[:500]
+    fields["section"] = (fields.get("section") or "").replace("\x00", "")
+    fields["assignee_email"] = (fields.get("assignee_email") or "").replace("\x00", "").strip().lower()
     for name in ("created_at", "modified_at", "due_at", "completed_at"):
         value = fields.get(name)
         if value is not None and value.tzinfo is None:
@@ -189,6 +199,11 @@ class TimeEntryRecord(Record):
     started_at: dt.datetime
     hours: float
     description: str = ""
+
+    @field_validator("description", "user_email")
+    @classmethod
+    def no_nul(cls, value: str) -> str:
+        return value.replace("\x00", "")
 
     @field_validator("hours")
     @classmethod

@@ -168,3 +168,14 @@ def test_a_bad_clickup_record_is_skipped_not_fatal(world, fake_clickup, clickup_
     assert run.status == SyncRun.Status.PARTIAL
     assert run.skipped == 1
     assert run.created == 4
+
+
+def test_a_record_postgres_would_refuse_is_skipped_alone(world, fake_clickup, clickup_source, sync):
+    fake_clickup.put(clickup_task("x" * 80, "Id far too long", "501", updated=ago(1)))
+    fake_clickup.put(clickup_task("nul1", "Name with a NUL \x00 inside", "501", updated=ago(1)))
+
+    run = sync(clickup_source)
+
+    assert run.skipped == 1
+    assert run.created == 5
+    assert Task.objects.get(source=clickup_source, external_id="nul1").name == "Name with a NUL  inside"
