@@ -110,7 +110,7 @@ def test_an_idle_page_does_not_poll(client, leader):
 
 def test_the_page_costs_the_same_queries_for_one_source_and_for_many(client, leader, django_assert_num_queries):
     client.force_login(leader)
-    # session, user; sources annotated; latest run per source (DISTINCT ON); run count; run page;
+    # session, user; sources annotated (latest run id, counts); those runs by id; run count; run page;
     # unmapped projects; active clients (suggestions); unknown assignees.
     make_sources(1, runs_each=2)
     with django_assert_num_queries(9):
@@ -123,7 +123,7 @@ def test_the_page_costs_the_same_queries_for_one_source_and_for_many(client, lea
 def test_the_polled_sources_region_costs_a_fixed_number_of_queries(client, leader, django_assert_num_queries):
     client.force_login(leader)
     make_sources(1)
-    # session, user; sources annotated; latest run per source.
+    # session, user; sources annotated (latest run id, counts); those runs by id.
     with django_assert_num_queries(4):
         client.get(URL, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="sync-sources")
     make_sources(5)
