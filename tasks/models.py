@@ -73,6 +73,8 @@ class ExternalProject(models.Model):
     )
     archived = models.BooleanField(_("archived"), default=False)
     last_seen_at = models.DateTimeField(default=timezone.now)
+    # Set once the project's whole history has been pulled; a project mapped later starts from scratch.
+    first_synced_at = models.DateTimeField(_("first synced"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -96,7 +98,10 @@ class TaskQuerySet(ScopedQuerySet):
 class Task(models.Model):
     """A work item pulled from a source, keyed by (source, external id)."""
 
-    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="tasks")
+    # Single-column indexes on source, client and assignee are left out on purpose: the unique
+    # (source, external id) and the composite indexes below lead with them, and every extra index
+    # slows the nightly upsert (bench/sync.py).
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="tasks", db_index=False)
     external_id = models.CharField(_("external id"), max_length=64)
     project = models.ForeignKey(
         ExternalProject,
@@ -106,10 +111,16 @@ class Task(models.Model):
         blank=True,
         related_name="tasks",
     )
-    client = models.ForeignKey(Client, on_delete=models.SET_NULL, null=True, blank=True, related_name="tasks")
+    client = models.ForeignKey(
+        Client, on_delete=models.SET_NULL, null=True, blank=True, related_name="tasks", db_index=False
+    )
     parent = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="subtasks")
+    # The source's id of the parent: subtasks may arrive before their parent, the link follows.
+    parent_external_id = models.CharField(_("parent external id"), max_length=64, blank=True)
     name = models.CharField(_("name"), max_length=500)
-    assignee = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="tasks")
+    assignee = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="tasks", db_index=False
+    )
     assignee_email = models.EmailField(_("assignee email"), blank=True)
     section = models.CharField(_("section / status"), max_length=200, blank=True)
     created_at_source = models.DateTimeField(_("created"))
@@ -138,6 +149,12 @@ class Task(models.Model):
             models.Index(fields=["client", "due_on"]),
             models.Index(fields=["assignee", "due_on"]),
             models.Index(fields=["client", "completed_at"]),
+            # Subtasks waiting for their parent link: few rows, found without scanning the source.
+            models.Index(
+                fields=["source", "parent_external_id"],
+                condition=~Q(parent_external_id=""),
+                name="task_subtask_parent_ext",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["source", "external_id"], name="task_unique_per_source"),
@@ -212,6 +229,8 @@ class SyncRun(models.Model):
     skipped = models.PositiveIntegerField(default=0)
     deleted = models.PositiveIntegerField(default=0)
     time_entries = models.PositiveIntegerField(default=0)
+    # Counted once at the end of a run, so the sync page never counts millions of tasks per view.
+    live_tasks = models.PositiveIntegerField(_("live tasks after the run"), null=True, blank=True)
     progress = models.CharField(_("progress"), max_length=200, blank=True)
     errors = models.JSONField(_("errors"), default=list, blank=True)
     error_message = models.TextField(_("failure"), blank=True)
@@ -224,6 +243,40 @@ class SyncRun(models.Model):
         verbose_name = _("sync run")
         verbose_name_plural = _("sync runs")
         indexes = [models.Index(fields=["source", "-queued_at"])]
+        constraints = [
+            # One run per source at a time: the lock is the database's, not a cache's.
+            models.UniqueConstraint(
+                fields=["source"],
+                condition=Q(status__in=["queued", "running"]),
+                name="sync_run_one_active_per_source",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.source} · {self.queued_at:%Y-%m-%d %H:%M} · {self.get_status_display()}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def badge_class(self) -> str:
+        return {
+            self.Status.SUCCEEDED: "badge-good",
+            self.Status.PARTIAL: "badge-warn",
+            self.Status.FAILED: "badge-bad",
+        }.get(self.status, "badge-info")
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.started_at and self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None
+
+    @property
+    def skipped_errors(self) -> list[dict]:
+        return [e for e in self.errors or [] if e.get("kind") == "skipped"]
+
+    @property
+    def retry_errors(self) -> list[dict]:
+        return [e for e in self.errors or [] if e.get("kind") == "retry"]

@@ -1,8 +1,14 @@
 """Reads about sources and sync runs for screens."""
 
-from django.db.models import Max, Q
+import difflib
+import re
 
-from tasks.models import Source, SyncRun
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from clients.models import Client
+from tasks.models import ExternalProject, Source, SyncRun, Task
 
 
 def data_freshness() -> list[Source]:
@@ -16,3 +22,97 @@ def data_freshness() -> list[Source]:
         )
         .order_by("name")
     )
+
+
+# --- the sync page ---------------------------------------------------------------------------
+
+RUNS_PER_PAGE = 15
+LISTED = 50  # unmapped projects and unknown assignees shown; the CSV has them all
+
+
+def can_use_sync(user) -> bool:
+    """Leadership and admins run the sync; everyone else does not know the page exists (404)."""
+    return bool(user.is_authenticated and user.is_active and (user.sees_everything or user.is_staff))
+
+
+def sync_sources() -> list[Source]:
+    """Every source with its latest run, last success, live task and unmapped project counts.
+
+    Two queries whatever the number of sources or runs: the annotated sources (with the id of
+    their latest run), then those runs.
+    """
+    finished = SyncRun.objects.filter(source=OuterRef("pk"), live_tasks__isnull=False).order_by("-finished_at", "-pk")
+    unmapped = ExternalProject.objects.filter(source=OuterRef("pk"), client__isnull=True, archived=False).values(
+        "source"
+    )
+    latest_run = SyncRun.objects.filter(source=OuterRef("pk")).order_by("-queued_at", "-pk").values("pk")[:1]
+    sources = list(
+        Source.objects.annotate(
+            last_success_at=Max(
+                "runs__finished_at", filter=Q(runs__status__in=[SyncRun.Status.SUCCEEDED, SyncRun.Status.PARTIAL])
+            ),
+            task_count=Coalesce(Subquery(finished.values("live_tasks")[:1]), 0),
+            unmapped_count=Coalesce(Subquery(unmapped.annotate(n=Count("pk")).values("n")[:1]), 0),
+            latest_run_id=Subquery(latest_run),
+        ).order_by("name")
+    )
+    latest = {run.source_id: run for run in SyncRun.objects.filter(pk__in=[s.latest_run_id for s in sources])}
+    for source in sources:
+        source.latest_run = latest.get(source.pk)
+    return sources
+
+
+def sync_run_page(page_number: str | int | None) -> Page:
+    runs = SyncRun.objects.select_related("source", "requested_by").order_by("-queued_at", "-pk")
+    return Paginator(runs, RUNS_PER_PAGE).get_page(page_number)
+
+
+def sync_runs_for_export() -> QuerySet[SyncRun]:
+    return SyncRun.objects.select_related("source").order_by("-queued_at", "-pk")
+
+
+def unmapped_projects(limit: int | None = LISTED) -> list[ExternalProject]:
+    """Projects no client claims, each with `suggested_client` guessed from its name (two queries)."""
+    projects = list(
+        ExternalProject.objects.filter(client__isnull=True, archived=False)
+        .select_related("source")
+        .order_by("source__name", "name")[:limit]
+    )
+    clients = list(Client.objects.active().only("pk", "name"))
+    for project in projects:
+        project.suggested_client = suggest_client(project.name, clients)
+    return projects
+
+
+def suggest_client(project_name: str, clients: list[Client]) -> Client | None:
+    """The client whose name the project name contains, else the closest name (difflib), if close."""
+    wanted = _fold(project_name)
+    if not wanted:
+        return None
+    contained = [c for c in clients if _fold(c.name) and _fold(c.name) in wanted]
+    if contained:
+        return max(contained, key=lambda c: len(c.name))
+    names = {_fold(c.name): c for c in clients}
+    close = difflib.get_close_matches(wanted, list(names), n=1, cutoff=0.6)
+    return names[close[0]] if close else None
+
+
+def _fold(text: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
+
+
+def unknown_assignees(limit: int | None = LISTED) -> list[dict]:
+    """Emails tasks are assigned to that match no user: who to add (or fix) in admin. One query."""
+    rows = (
+        Task.objects.live()
+        .filter(assignee__isnull=True)
+        .exclude(assignee_email="")
+        .values("assignee_email")
+        .annotate(tasks=Count("pk"), open_tasks=Count("pk", filter=Q(completed_at__isnull=True)))
+        .order_by("-tasks", "assignee_email")
+    )
+    return list(rows[:limit] if limit else rows)
+
+
+def sync_run_for_progress(run_id: int) -> SyncRun | None:
+    return SyncRun.objects.select_related("source").filter(pk=run_id).first()

@@ -1,8 +1,9 @@
 from django.urls import path
 
-from godview.placeholders import not_built_yet
+from tasks import views
 
 urlpatterns = [
-    # Owned by the sync (issue 5): replace this with the real view.
-    path("sync/", not_built_yet, name="sync"),
+    path("sync/", views.sync_page, name="sync"),
+    path("sync/sources/<int:source_id>/run/", views.sync_now, name="sync_now"),
+    path("sync/export/<slug:table>.csv", views.sync_export, name="sync_export"),
 ]

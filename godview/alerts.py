@@ -1,0 +1,150 @@
+"""Emails about early warnings: one per AM for new firings, and leadership's Monday digest.
+
+Alerts are sent once per firing: `EarlyWarning.notified_at` is set in the same transaction
+that holds the rows locked while the email goes out, so a redelivered or concurrent job skips
+them. A failed send leaves them un-notified for the next run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
+
+from accounts.models import Role, User
+from clients.models import EarlyWarning
+from clients.weeks import today, week_start
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class AlertResult:
+    emails: int = 0
+    warnings: int = 0
+    failures: int = 0
+
+
+def _site_url(path: str) -> str:
+    return f"{getattr(settings, 'SITE_URL', '').rstrip('/')}{path}"
+
+
+def _pending() -> QuerySet[EarlyWarning]:
+    return EarlyWarning.objects.filter(notified_at__isnull=True, resolved_on__isnull=True)
+
+
+def send_early_warning_alerts() -> AlertResult:
+    """Each AM with new, unresolved warnings on their clients gets ONE email listing them."""
+    result = AlertResult()
+    am_ids = (
+        _pending()
+        .filter(client__account_manager__is_active=True)
+        .exclude(client__account_manager__email="")
+        .values_list("client__account_manager", flat=True)
+        .distinct()
+    )
+    errors: list[Exception] = []
+    for am in User.objects.filter(pk__in=list(am_ids)).order_by("pk"):
+        try:
+            result.warnings += _alert_one_am(am)
+            result.emails += 1
+        except Exception as error:  # one AM's mail server trouble must not silence the others
+            logger.exception("early-warning alert to %s failed", am.email)
+            result.failures += 1
+            errors.append(error)
+    if errors:
+        raise errors[0]
+    return result
+
+
+@transaction.atomic
+def _alert_one_am(am: User) -> int:
+    warnings = list(
+        _pending()
+        .filter(client__account_manager=am)
+        .select_related("client")
+        .select_for_update(skip_locked=True, of=("self",))
+        .order_by("client__name", "-fired_on", "rule")
+    )
+    if not warnings:
+        return 0
+    by_client: dict = defaultdict(list)
+    for warning in warnings:
+        by_client[warning.client].append(warning)
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = ngettext(
+            "God-view: %(n)d new early warning for your clients",
+            "God-view: %(n)d new early warnings for your clients",
+            len(warnings),
+        ) % {"n": len(warnings)}
+        context = {
+            "am": am,
+            "clients": [
+                {"client": c, "url": _site_url(reverse("client_workspace", args=[c.pk])), "warnings": w}
+                for c, w in by_client.items()
+            ],
+            "count": len(warnings),
+        }
+        _send(subject, "godview/email/early_warnings", context, [am.email])
+    EarlyWarning.objects.filter(pk__in=[w.pk for w in warnings]).update(notified_at=timezone.now())
+    return len(warnings)
+
+
+def send_weekly_digest() -> int:
+    """Monday: leadership get the open early warnings and what fired last week. Once per week."""
+    monday = week_start(today())
+    if not cache.add(f"weekly-digest:{monday.isoformat()}", True, timeout=60 * 60 * 24 * 6):
+        return 0  # already sent this week (a redelivered job, or a second beat)
+    recipients = list(
+        User.objects.filter(is_active=True, role=Role.LEADERSHIP).exclude(email="").values_list("email", flat=True)
+    )
+    if not recipients:
+        return 0
+    open_warnings = list(
+        EarlyWarning.objects.filter(resolved_on__isnull=True)
+        .select_related("client", "client__account_manager")
+        .order_by("-fired_on", "client__name")
+    )
+    last_week = monday - dt.timedelta(days=7)
+    by_rule = Counter(w.get_rule_display() for w in open_warnings)
+    context = {
+        "week": monday,
+        "open_count": len(open_warnings),
+        "new_count": sum(1 for w in open_warnings if w.fired_on >= last_week),
+        "clients_count": len({w.client_id for w in open_warnings}),
+        "by_rule": by_rule.most_common(),
+        "warnings": open_warnings[:30],
+        "more": max(0, len(open_warnings) - 30),
+        "dashboard_url": _site_url(reverse("dashboard")),
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = ngettext(
+            "God-view weekly digest: %(n)d open early warning",
+            "God-view weekly digest: %(n)d open early warnings",
+            len(open_warnings),
+        ) % {"n": len(open_warnings)}
+        try:
+            _send(subject, "godview/email/weekly_digest", context, recipients)
+        except Exception:
+            cache.delete(f"weekly-digest:{monday.isoformat()}")  # let the retry send it
+            raise
+    return len(recipients)
+
+
+def _send(subject: str, template: str, context: dict, to: list[str]) -> None:
+    text = render_to_string(f"{template}.txt", context)
+    html = render_to_string(f"{template}.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=to)
+    message.attach_alternative(html, "text/html")
+    message.send()

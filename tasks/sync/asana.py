@@ -1,0 +1,268 @@
+"""Asana through the official `asana` 5.x client.
+
+We ask for `full_payload=True` pages and follow `next_page.offset` ourselves, so that every page
+goes through our retry policy (injectable sleep, Retry-After honoured) and the runner can commit
+page by page. The client's own urllib3 retries are switched off: they sleep for real and hide
+which errors happened.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterator
+
+import asana
+import urllib3
+from asana.rest import ApiException
+from pydantic import BaseModel, ConfigDict
+from urllib3.util.retry import Retry
+
+from tasks.sync.base import (
+    PermanentError,
+    ProjectRecord,
+    RetryableError,
+    RetryPolicy,
+    TaskRecord,
+    TimeEntryRecord,
+    error_for_status,
+    seconds_from,
+    task_record,
+)
+
+# What the metrics need, and nothing else (Asana bills rate limits by cost).
+TASK_FIELDS = [
+    "name",
+    "assignee.email",
+    "completed",
+    "completed_at",
+    "created_at",
+    "modified_at",
+    "due_on",
+    "due_at",
+    "start_on",
+    "memberships.project.gid",
+    "memberships.section.name",
+    "projects.gid",
+    "parent.gid",
+    "num_subtasks",
+]
+PROJECT_FIELDS = ["name", "archived"]
+MAX_RESTARTS = 2  # an expired offset restarts a listing; more than twice means something else
+USER_FIELDS = ["email", "name"]
+
+
+class _Ref(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    gid: str
+    name: str | None = None
+    email: str | None = None
+
+
+class _Membership(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    project: _Ref | None = None
+    section: _Ref | None = None
+
+
+class AsanaTask(BaseModel):
+    """The fields of Asana's TaskResponse we read; anything else is ignored."""
+
+    model_config = ConfigDict(extra="ignore")
+    gid: str
+    name: str
+    assignee: _Ref | None = None
+    completed: bool = False
+    completed_at: dt.datetime | None = None
+    created_at: dt.datetime
+    modified_at: dt.datetime
+    due_on: dt.date | None = None
+    due_at: dt.datetime | None = None
+    start_on: dt.date | None = None
+    memberships: list[_Membership] = []
+    projects: list[_Ref] = []
+    parent: _Ref | None = None
+    num_subtasks: int = 0
+
+    def home_project(self) -> str | None:
+        """The first project the task is listed in: the one whose client it belongs to."""
+        if self.projects:
+            return self.projects[0].gid
+        for membership in self.memberships:
+            if membership.project:
+                return membership.project.gid
+        return None
+
+    def section_in(self, project_id: str | None) -> str:
+        for membership in self.memberships:
+            if membership.project and membership.project.gid == project_id and membership.section:
+                return membership.section.name or ""
+        return ""
+
+    def to_record(self) -> TaskRecord:
+        home = self.home_project()
+        due_on = self.due_on or (self.due_at.date() if self.due_at else None)
+        return task_record(
+            external_id=self.gid,
+            name=self.name,
+            project_external_id=home,
+            parent_external_id=self.parent.gid if self.parent else None,
+            assignee_email=(self.assignee.email or "") if self.assignee else "",
+            section=self.section_in(home),
+            created_at=self.created_at,
+            modified_at=self.modified_at,
+            started_on=self.start_on,
+            due_on=due_on,
+            due_at=self.due_at,
+            completed_at=self.completed_at if self.completed else None,
+        )
+
+
+class AsanaProvider:
+    label = "Asana"
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        token: str,
+        workspace_id: str,
+        policy: RetryPolicy,
+        timeout: tuple[float, float] = (10.0, 60.0),
+        page_size: int = 100,
+    ) -> None:
+        # Configuration() is a per-process default copied on each call: set fields, never pass them.
+        config = asana.Configuration()
+        config.host = base_url
+        config.access_token = token
+        config.retry_strategy = Retry(total=0, raise_on_status=False, respect_retry_after_header=False)
+        self.client = asana.ApiClient(config)
+        self.tasks_api = asana.TasksApi(self.client)
+        self.projects_api = asana.ProjectsApi(self.client)
+        self.users_api = asana.UsersApi(self.client)
+        self.workspace_id = workspace_id
+        self.policy = policy
+        self.timeout = timeout
+        self.page_size = page_size
+        self._user_emails: dict[str, str] | None = None
+
+    def close(self) -> None:
+        """Join the client's thread pool now; its __del__ would do it at exit, noisily."""
+        pool = self.client.__dict__.pop("pool", None)
+        if pool is not None:
+            pool.close()
+            pool.join()
+
+    # --- transport --------------------------------------------------------------------------
+
+    def _page(self, call: Callable[..., dict], opts: dict) -> dict:
+        def attempt() -> dict:
+            try:
+                return call(opts, full_payload=True, _request_timeout=self.timeout)
+            except ApiException as error:
+                raise self._classify(error) from None
+            except (urllib3.exceptions.HTTPError, TimeoutError, ConnectionError) as error:
+                raise RetryableError(
+                    f"Asana did not answer in time or dropped the connection ({type(error).__name__})"
+                ) from None
+
+        return self.policy.call(attempt)
+
+    def _classify(self, error: ApiException) -> Exception:
+        headers = error.headers or {}
+        detail = ""
+        try:
+            messages = [e.get("message", "") for e in json.loads(error.body or b"{}").get("errors", [])]
+            detail = f" ({'; '.join(m for m in messages if m)})" if any(messages) else ""
+        except (ValueError, AttributeError):
+            pass
+        return error_for_status(
+            "Asana", int(error.status or 0), retry_after=seconds_from(headers.get("Retry-After")), detail=detail
+        )
+
+    def _pages(self, call: Callable[..., dict], opts: dict) -> Iterator[list[dict]]:
+        """Follow `next_page.offset`. Offsets expire ("an offset token will expire after some
+        time"): Asana then answers 400, and the listing starts over. Upserts are idempotent, so
+        pages seen twice cost time, not correctness."""
+        first = {**opts, "limit": self.page_size}
+        opts, restarts = first, 0
+        while True:
+            try:
+                payload = self._page(call, opts)
+            except PermanentError as error:
+                if error.status != 400 or "offset" not in opts or restarts >= MAX_RESTARTS:
+                    raise
+                opts, restarts = first, restarts + 1
+                continue
+            yield payload.get("data") or []
+            next_page = payload.get("next_page") or {}
+            if not next_page.get("offset"):
+                return
+            opts = {**first, "offset": next_page["offset"]}
+
+    # --- provider interface -----------------------------------------------------------------
+
+    def projects(self) -> Iterator[ProjectRecord]:
+        def call(opts: dict, **kwargs) -> dict:
+            return self.projects_api.get_projects_for_workspace(self.workspace_id, opts, **kwargs)
+
+        for page in self._pages(call, {"opt_fields": ",".join(PROJECT_FIELDS)}):
+            for raw in page:
+                yield ProjectRecord(
+                    external_id=raw["gid"], name=raw.get("name") or "", archived=bool(raw.get("archived"))
+                )
+
+    def user_emails(self) -> dict[str, str]:
+        """The workspace's users, gid → email, fetched once per run and only when needed."""
+        if self._user_emails is None:
+
+            def call(opts: dict, **kwargs) -> dict:
+                return self.users_api.get_users(opts, **kwargs)
+
+            emails = {}
+            for page in self._pages(call, {"workspace": self.workspace_id, "opt_fields": ",".join(USER_FIELDS)}):
+                emails.update({raw["gid"]: (raw.get("email") or "").lower() for raw in page})
+            self._user_emails = emails
+        return self._user_emails
+
+    def task_pages(self, project_id: str, modified_since: dt.datetime | None) -> Iterator[list[dict]]:
+        opts = {"project": project_id, "opt_fields": ",".join(TASK_FIELDS)}
+        if modified_since is not None:
+            opts["modified_since"] = modified_since.isoformat()
+        return self._pages(self.tasks_api.get_tasks, opts)
+
+    def subtask_pages(self, parent_ids: list[str], modified_since: dt.datetime | None) -> Iterator[list[dict]]:
+        """Subtasks of the given parents; the endpoint has no modified_since, so we filter here."""
+        for parent_id in parent_ids:
+
+            def call(opts: dict, _parent: str = parent_id, **kwargs) -> dict:
+                return self.tasks_api.get_subtasks_for_task(_parent, opts, **kwargs)
+
+            for page in self._pages(call, {"opt_fields": ",".join(TASK_FIELDS)}):
+                yield [raw for raw in page if _modified_after(raw, modified_since)]
+
+    def parse_task(self, raw: dict, project_id: str) -> TaskRecord:
+        task = AsanaTask.model_validate(raw)
+        if task.assignee and not task.assignee.email:
+            # Some workspaces hide nested emails; the workspace's user list has them.
+            email = self.user_emails().get(task.assignee.gid, "")
+            task.assignee = task.assignee.model_copy(update={"email": email})
+        return task.to_record()
+
+    def has_subtasks(self, raw: dict) -> bool:
+        return bool(raw.get("num_subtasks"))
+
+    def time_entry_pages(self, start: dt.datetime, end: dt.datetime) -> Iterator[list[dict]]:
+        return iter(())  # hours come from ClickUp time tracking (DESIGN "Time entry")
+
+    def parse_time_entry(self, raw: dict) -> TimeEntryRecord:
+        raise NotImplementedError
+
+
+def _modified_after(raw: dict, since: dt.datetime | None) -> bool:
+    if since is None or not raw.get("modified_at"):
+        return True
+    try:
+        return dt.datetime.fromisoformat(raw["modified_at"].replace("Z", "+00:00")) > since
+    except (TypeError, ValueError):
+        return True  # let validation count it as a bad record

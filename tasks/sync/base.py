@@ -1,0 +1,247 @@
+"""What every provider shares: normalised records, error classes and the retry policy.
+
+Providers (asana.py, clickup.py) turn raw API payloads into the records below and raise the
+errors below; the runner never sees a provider's own exception types or payload shapes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import random
+import time
+from collections.abc import Callable, Iterator
+from typing import Protocol, TypeVar
+
+from pydantic import BaseModel, ConfigDict, field_validator
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+# --- errors ---------------------------------------------------------------------------------
+
+
+class SyncError(Exception):
+    """Something the sync cannot get past by itself."""
+
+    status: int | None = None  # the HTTP status behind it, when there was one
+
+
+class PermanentError(SyncError):
+    """401/403/404 and misconfiguration: retrying will not help, the run fails with this message."""
+
+
+class RetryableError(SyncError):
+    """429, 5xx, timeouts and dropped connections: may succeed later.
+
+    `retry_after` is how long the API asked us to wait (seconds), when it said.
+    """
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def error_for_status(provider: str, status: int, *, retry_after: float | None, detail: str = "") -> SyncError:
+    """Classify an HTTP failure; messages name the fix, never the token."""
+    error = _error_for_status(provider, status, retry_after=retry_after, detail=detail)
+    error.status = status
+    return error
+
+
+def _error_for_status(provider: str, status: int, *, retry_after: float | None, detail: str) -> SyncError:
+    if status == 401:
+        return PermanentError(f"{provider} refused the token (401 Unauthorized): check the token environment variable.")
+    if status == 403:
+        return PermanentError(f"{provider} denied access (403 Forbidden): the token's user cannot read this workspace.")
+    if status == 404:
+        return PermanentError(f"{provider} answered 404 Not Found{detail}: check the workspace / team id.")
+    if status == 429:
+        return RetryableError(f"{provider} rate limit (429)", retry_after=retry_after)
+    if status >= 500:
+        return RetryableError(f"{provider} server error ({status})", retry_after=retry_after)
+    return PermanentError(f"{provider} answered {status}{detail}.")
+
+
+@dataclasses.dataclass
+class RetryPolicy:
+    """Capped exponential backoff with jitter; the API's own wait wins when it gives one.
+
+    `sleep` and `clock` are injectable so tests neither wait nor depend on the wall clock.
+    """
+
+    attempts: int = 6
+    base_delay: float = 1.0
+    max_delay: float = 60.0
+    max_wait: float = 300.0  # the longest Retry-After we honour before giving up the run
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.time
+    on_retry: Callable[[str, float], None] | None = None
+
+    def delay(self, attempt: int, error: RetryableError) -> float:
+        if error.retry_after is not None:
+            return max(0.0, min(error.retry_after, self.max_wait))
+        backoff = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
+        return backoff * (0.5 + random.random() / 2)
+
+    def call(self, fn: Callable[[], T]) -> T:
+        for attempt in range(1, self.attempts + 1):
+            try:
+                return fn()
+            except RetryableError as error:
+                if attempt == self.attempts or (error.retry_after or 0) > self.max_wait:
+                    raise SyncError(f"{error} — gave up after {attempt} attempts.") from error
+                wait = self.delay(attempt, error)
+                logger.warning("sync: %s; retrying in %.1f s (attempt %d)", error, wait, attempt)
+                if self.on_retry:
+                    self.on_retry(str(error), wait)
+                self.sleep(wait)
+        raise AssertionError("unreachable")
+
+
+def seconds_until(epoch_seconds: str | None, clock: Callable[[], float]) -> float | None:
+    """ClickUp's X-RateLimit-Reset is an absolute epoch time; turn it into a wait."""
+    if not epoch_seconds:
+        return None
+    try:
+        return max(0.0, float(epoch_seconds) - clock())
+    except ValueError:
+        return None
+
+
+def seconds_from(retry_after: str | None) -> float | None:
+    """Asana's Retry-After is a number of seconds."""
+    if not retry_after:
+        return None
+    try:
+        return max(0.0, float(retry_after))
+    except ValueError:
+        return None
+
+
+# --- normalised records -----------------------------------------------------------------------
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ProjectRecord(Record):
+    external_id: str
+    name: str
+    archived: bool = False
+
+    @field_validator("name")
+    @classmethod
+    def no_nul(cls, value: str) -> str:
+        return value.replace("\x00", "")
+
+
+class TaskRecord(Record):
+    """One task as the God-view stores it, whatever tool it came from."""
+
+    external_id: str
+    name: str
+    project_external_id: str | None  # the home project: the first one the task is listed in
+    parent_external_id: str | None = None
+    assignee_email: str = ""
+    section: str = ""
+    created_at: dt.datetime
+    modified_at: dt.datetime
+    started_on: dt.date | None = None
+    due_on: dt.date | None = None
+    due_at: dt.datetime | None = None
+    completed_at: dt.datetime | None = None
+
+    @field_validator("name")
+    @classmethod
+    def name_fits(cls, value: str) -> str:
+        return value[:500]
+
+    @field_validator("assignee_email")
+    @classmethod
+    def email_lower(cls, value: str) -> str:
+        return value.strip().lower()
+
+    @field_validator("created_at", "modified_at", "due_at", "completed_at")
+    @classmethod
+    def aware(cls, value: dt.datetime | None) -> dt.datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("datetime without a time zone")
+        return value
+
+
+def task_record(**fields) -> TaskRecord:
+    """A TaskRecord from fields a provider model has already validated: same rules, no second
+    validation pass (it doubled the parse cost in bench/sync.py)."""
+    # Postgres refuses NUL in text and over-long keys: one such record must not sink its batch.
+    for key in ("external_id", "project_external_id", "parent_external_id"):
+        if fields.get(key) is not None and not 0 < len(fields[key]) <= 64:
+            raise ValueError(f"{key}: not an id of 1 to 64 characters")
+    fields["name"] = fields["name"].replace("\x00", "")[:500]
+    fields["section"] = (fields.get("section") or "").replace("\x00", "")
+    fields["assignee_email"] = (fields.get("assignee_email") or "").replace("\x00", "").strip().lower()
+    for name in ("created_at", "modified_at", "due_at", "completed_at"):
+        value = fields.get(name)
+        if value is not None and value.tzinfo is None:
+            raise ValueError(f"{name}: datetime without a time zone")
+    return TaskRecord.model_construct(**fields)
+
+
+class TimeEntryRecord(Record):
+    external_id: str
+    user_email: str = ""
+    task_external_id: str | None = None
+    project_external_id: str | None = None
+    started_at: dt.datetime
+    hours: float
+    description: str = ""
+
+    @field_validator("description", "user_email")
+    @classmethod
+    def no_nul(cls, value: str) -> str:
+        return value.replace("\x00", "")
+
+    @field_validator("hours")
+    @classmethod
+    def not_negative(cls, value: float) -> float:
+        if value < 0:
+            raise ValueError("negative duration")
+        return value
+
+
+# --- the provider interface the runner drives ---------------------------------------------------
+
+
+class Provider(Protocol):
+    label: str
+
+    def projects(self) -> Iterator[ProjectRecord]: ...
+
+    def task_pages(self, project_id: str, modified_since: dt.datetime | None) -> Iterator[list[dict]]: ...
+
+    def parse_task(self, raw: dict, project_id: str) -> TaskRecord: ...
+
+    def subtask_pages(self, parent_ids: list[str], modified_since: dt.datetime | None) -> Iterator[list[dict]]: ...
+
+    def time_entry_pages(self, start: dt.datetime, end: dt.datetime) -> Iterator[list[dict]]: ...
+
+    def parse_time_entry(self, raw: dict) -> TimeEntryRecord: ...
+
+    def has_subtasks(self, raw: dict) -> bool: ...
+
+    def close(self) -> None: ...
+
+
+def from_ms(value: str | int | None) -> dt.datetime | None:
+    """ClickUp sends epoch milliseconds as strings (int64; the spec's int32 is wrong)."""
+    if value in (None, ""):
+        return None
+    return dt.datetime.fromtimestamp(int(value) / 1000, tz=dt.UTC)
+
+
+def to_ms(value: dt.datetime) -> int:
+    return int(value.timestamp() * 1000)

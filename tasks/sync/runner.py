@@ -1,0 +1,289 @@
+"""Fetch → validate → upsert → cursor → reconcile, with a SyncRun row telling what happened.
+
+Invariants (DESIGN "Sync contract"):
+- every page is committed on its own, so an interrupted run keeps what it saved and a rerun
+  upserts the same rows again (keyed on source + external id: no duplicates);
+- the cursor moves only in the final transaction, after every page it covers is committed, and
+  the next run starts an overlap window before it;
+- deleted tasks are found by a full id listing (every `SYNC_FULL_EVERY_DAYS` or on demand),
+  and only when that listing completed;
+- a record that fails validation is skipped, counted and reported; an API that refuses us
+  (401/403/404) fails the run with its message; 429/5xx/timeouts are retried by the policy.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import os
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_noop as _
+from pydantic import ValidationError
+
+from tasks import services
+from tasks.models import ExternalProject, Source, SyncRun, Task
+from tasks.sync.base import PermanentError, Provider, RetryPolicy, SyncError, TaskRecord, TimeEntryRecord
+
+logger = logging.getLogger(__name__)
+
+OVERLAP = dt.timedelta(minutes=getattr(settings, "SYNC_OVERLAP_MINUTES", 15))
+FULL_EVERY = dt.timedelta(days=getattr(settings, "SYNC_FULL_EVERY_DAYS", 7))
+TIME_ENTRY_DAYS_INCREMENTAL = 14  # hours are often logged late against earlier days
+TIME_ENTRY_DAYS_FULL = 90
+MAX_REPORTED_ERRORS = 50
+FLUSH_EVERY = 5000  # records per upsert transaction: about 50 API pages
+
+
+def provider_for(source: Source, *, policy: RetryPolicy, **options) -> Provider:
+    """The provider client for a source, with its token read from the environment (never stored)."""
+    token = os.environ.get(source.token_env_var, "").strip()
+    if not token:
+        raise PermanentError(
+            f"The environment variable {source.token_env_var} is not set for the worker: "
+            "export the API token under that name and run again."
+        )
+    if source.kind == Source.Kind.ASANA:
+        from tasks.sync.asana import AsanaProvider
+
+        return AsanaProvider(
+            base_url=source.api_base_url, token=token, workspace_id=source.workspace_id, policy=policy, **options
+        )
+    from tasks.sync.clickup import ClickUpProvider
+
+    return ClickUpProvider(
+        base_url=source.api_base_url, token=token, workspace_id=source.workspace_id, policy=policy, **options
+    )
+
+
+@dataclasses.dataclass
+class Tally:
+    fetched: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    deleted: int = 0
+    time_entries: int = 0
+
+    def add(self, counts: services.UpsertCounts) -> None:
+        self.created += counts.created
+        self.updated += counts.updated
+        self.unchanged += counts.unchanged
+
+
+class Runner:
+    def __init__(self, run: SyncRun, provider: Provider, *, now: Callable[[], dt.datetime] = timezone.now) -> None:
+        self.run = run
+        self.source = run.source
+        self.provider = provider
+        self.now = now
+        self.tally = Tally()
+        self.errors: list[dict] = list(run.errors or [])
+        self.seen: set[str] = set()
+        self.buffer: list[TaskRecord] = []
+        self.ctx: services.SyncContext | None = None
+
+    # --- the run ------------------------------------------------------------------------------
+
+    def execute(self) -> SyncRun:
+        started = self.now()
+        full = self._is_full(started)
+        since = None if full or self.source.cursor is None else self.source.cursor - OVERLAP
+        self._progress(str(_("Listing projects")))
+        services.external_project_bulk_upsert(source=self.source, records=self.provider.projects())
+        self.ctx = services.SyncContext.load(self.source)
+        projects = list(
+            ExternalProject.objects.filter(source=self.source, client__isnull=False, archived=False).order_by("name")
+        )
+        parents: list[str] = []
+        try:
+            for index, project in enumerate(projects, start=1):
+                self._progress(
+                    _("Project %(n)d of %(total)d: %(name)s")
+                    % {"n": index, "total": len(projects), "name": project.name}
+                )
+                project_since = since if project.first_synced_at else None
+                for page in self.provider.task_pages(project.external_id, project_since):
+                    parents += self._ingest(page)
+            self._progress(str(_("Subtasks")))
+            for page in self.provider.subtask_pages(parents, since):
+                self._ingest(page)
+        finally:
+            # Whatever was fetched and valid is kept, even when the API gives up on us mid-way.
+            self._flush()
+        services.task_link_parents(source=self.source)
+        self._sync_time_entries(self.ctx, started, full)
+        self._finish(started, full, projects)
+        return self.run
+
+    def _is_full(self, now: dt.datetime) -> bool:
+        if self.run.mode == SyncRun.Mode.FULL or self.source.cursor is None:
+            return True
+        return self.source.last_full_sync_at is None or now - self.source.last_full_sync_at >= FULL_EVERY
+
+    def _ingest(self, page: list[dict]) -> list[str]:
+        """Validate one page into the buffer; returns the ids of parents with subtasks."""
+        parents = []
+        for raw in page:
+            raw_id = str(raw.get("gid") or raw.get("id") or "") if isinstance(raw, dict) else ""
+            if raw_id and raw_id in self.seen:
+                continue  # a task listed in two projects is fetched twice, counted and stored once
+            record = self._parse(raw)
+            if record is None or record.external_id in self.seen:
+                continue
+            self.seen.add(record.external_id)
+            self.buffer.append(record)
+            if self.provider.has_subtasks(raw):
+                parents.append(record.external_id)
+        if len(self.buffer) >= FLUSH_EVERY:
+            self._flush()
+        return parents
+
+    def _flush(self) -> None:
+        """Upsert the buffered records and the run's counts in one transaction (one commit, not
+        one per API page: commits cost an fsync each)."""
+        records, self.buffer = self.buffer, []
+        with transaction.atomic():
+            # No wait for the WAL flush on these commits: if the server crashes right after, the
+            # tail is lost in order, and so is the (synchronously committed) cursor that would
+            # have covered it, so the next run fetches it again. Nothing is lost, much is gained.
+            _asynchronous_commit()
+            if records:
+                self.tally.add(services.task_bulk_upsert(ctx=self.ctx, records=records))
+            self._save_counts()
+
+    def _parse(self, raw: dict) -> TaskRecord | None:
+        self.tally.fetched += 1
+        try:
+            return self.provider.parse_task(raw, "")
+        except (ValidationError, ValueError, TypeError, KeyError, AttributeError) as error:
+            self._skip(raw, error)
+            return None
+
+    def _skip(self, raw: object, error: Exception) -> None:
+        self.tally.skipped += 1
+        if len(self.errors) < MAX_REPORTED_ERRORS:
+            external_id = str(raw.get("gid") or raw.get("id") or "?") if isinstance(raw, dict) else "?"
+            self.errors.append({"kind": "skipped", "external_id": external_id[:64], "message": _short(error)})
+
+    def _sync_time_entries(self, ctx: services.SyncContext, now: dt.datetime, full: bool) -> None:
+        days = TIME_ENTRY_DAYS_FULL if full else TIME_ENTRY_DAYS_INCREMENTAL
+        self._progress(str(_("Time entries")))
+        for page in self.provider.time_entry_pages(now - dt.timedelta(days=days), now):
+            records: list[TimeEntryRecord] = []
+            for raw in page:
+                try:
+                    records.append(self.provider.parse_time_entry(raw))
+                except (ValidationError, ValueError, TypeError, KeyError) as error:
+                    self._skip(raw, error)
+            with transaction.atomic():
+                counts = services.time_entry_bulk_upsert(ctx=ctx, records=records)
+            self.tally.time_entries += counts.created + counts.updated
+
+    @transaction.atomic
+    def _finish(self, started: dt.datetime, full: bool, projects: list[ExternalProject]) -> None:
+        """Everything the run covered is committed: now, and only now, the cursor moves."""
+        source = Source.objects.select_for_update().get(pk=self.source.pk)
+        if full:
+            self.tally.deleted = services.task_mark_deleted(
+                source=source, project_ids=[p.pk for p in projects], seen=self.seen
+            )
+            source.last_full_sync_at = started
+        ExternalProject.objects.filter(pk__in=[p.pk for p in projects if p.first_synced_at is None]).update(
+            first_synced_at=started
+        )
+        source.cursor = started
+        source.save(update_fields=["cursor", "last_full_sync_at"])
+        self.run.live_tasks = Task.objects.live().filter(source=source).count()
+        status = SyncRun.Status.PARTIAL if self.tally.skipped else SyncRun.Status.SUCCEEDED
+        self.run.mode = SyncRun.Mode.FULL if full else SyncRun.Mode.INCREMENTAL
+        self._close(status, cursor_after=started, progress=str(_("Done")))
+
+    # --- bookkeeping ----------------------------------------------------------------------------
+
+    def _save_counts(self) -> None:
+        fields = dataclasses.asdict(self.tally)
+        SyncRun.objects.filter(pk=self.run.pk).update(errors=self.errors, **fields)
+
+    def _progress(self, text: str) -> None:
+        self.run.progress = text[:200]
+        SyncRun.objects.filter(pk=self.run.pk).update(progress=self.run.progress)
+
+    def _close(self, status: str, **extra) -> None:
+        for name, value in {**dataclasses.asdict(self.tally), **extra}.items():
+            setattr(self.run, name, value)
+        self.run.status = status
+        self.run.errors = self.errors
+        self.run.finished_at = timezone.now()
+        self.run.save()
+
+    def fail(self, message: str) -> None:
+        self.errors.append({"kind": "failure", "message": message[:500]})
+        self._close(SyncRun.Status.FAILED, error_message=message[:2000], progress=str(_("Failed")))
+
+    def note_retry(self, message: str, wait: float) -> None:
+        if len(self.errors) < MAX_REPORTED_ERRORS:
+            self.errors.append({"kind": "retry", "message": f"{message}; waited {wait:.1f} s"})
+
+
+def _asynchronous_commit() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
+def _short(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        first = error.errors()[0]
+        return f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"[:300]
+    return f"{type(error).__name__}: {error}"[:300]
+
+
+def claim(run_id: int) -> SyncRun | None:
+    """Mark a queued run running; None when it is already finished (a redelivered job)."""
+    with transaction.atomic():
+        run = SyncRun.objects.select_for_update().select_related("source").get(pk=run_id)
+        if run.status not in (SyncRun.Status.QUEUED, SyncRun.Status.RUNNING):
+            return None
+        run.status = SyncRun.Status.RUNNING
+        run.started_at = run.started_at or timezone.now()
+        run.cursor_before = run.source.cursor
+        run.save(update_fields=["status", "started_at", "cursor_before"])
+    return run
+
+
+def execute_run(
+    run_id: int, *, policy: RetryPolicy | None = None, provider_options: dict | None = None
+) -> SyncRun | None:
+    """The one code path of the nightly job, "Sync now" and `manage.py sync_tasks`."""
+    run = claim(run_id)
+    if run is None:
+        return None
+    policy = policy or RetryPolicy()
+    runner: Runner | None = None
+    provider = None
+    try:
+        provider = provider_for(run.source, policy=policy, **(provider_options or {}))
+        runner = Runner(run, provider)
+        policy.on_retry = runner.note_retry
+        return runner.execute()
+    except SyncError as error:
+        logger.warning("sync %s failed: %s", run.source, error)
+        (runner or Runner(run, _NoProvider())).fail(str(error))
+        return run
+    except Exception as error:
+        # Never swallowed: recorded on the run for the sync page, then re-raised for the logs.
+        (runner or Runner(run, _NoProvider())).fail(f"Unexpected error: {type(error).__name__}: {error}")
+        raise
+    finally:
+        if provider is not None:
+            provider.close()
+
+
+class _NoProvider:
+    label = ""

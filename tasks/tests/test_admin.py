@@ -1,0 +1,47 @@
+"""Admin for the sync: mapping with suggestions moves tasks; synced rows are read-only."""
+
+import pytest
+from django.urls import reverse
+
+from clients.tests.factories import ClientFactory
+from tasks.models import ExternalProject, Task
+from tasks.tests.factories import ExternalProjectFactory, SourceFactory, TaskFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_project_list_suggests_a_client_by_name(client, admin_user):
+    ClientFactory(name="Blue Fjord Travel")
+    ExternalProjectFactory(name="Blue Fjord Travel — Q1 ads", client=None)
+    client.force_login(admin_user)
+
+    html = client.get(reverse("admin:tasks_externalproject_changelist") + "?mapped=no").content.decode()
+
+    assert "Blue Fjord Travel — Q1 ads" in html
+    assert html.count("Blue Fjord Travel") >= 2
+
+
+def test_the_suggestion_action_maps_projects_and_moves_their_tasks(client, admin_user):
+    fjord = ClientFactory(name="Blue Fjord Travel")
+    project = ExternalProjectFactory(name="BLUE FJORD travel: SEO", client=None)
+    task = TaskFactory(source=project.source, project=project, client=None)
+    client.force_login(admin_user)
+
+    client.post(
+        reverse("admin:tasks_externalproject_changelist"),
+        {"action": "apply_suggestions", "_selected_action": [project.pk]},
+    )
+
+    assert ExternalProject.objects.get(pk=project.pk).client == fjord
+    assert Task.objects.get(pk=task.pk).client == fjord
+
+
+def test_sources_show_the_token_variable_and_synced_rows_cannot_be_edited(client, admin_user):
+    SourceFactory(name="Asana", token_env_var="ASANA_TOKEN")
+    task = TaskFactory()
+    client.force_login(admin_user)
+
+    assert "ASANA_TOKEN" in client.get(reverse("admin:tasks_source_changelist")).content.decode()
+    assert client.get(reverse("admin:tasks_task_changelist") + "?q=Task").status_code == 200
+    assert client.post(reverse("admin:tasks_task_change", args=[task.pk]), {"name": "hacked"}).status_code == 403
+    assert Task.objects.get(pk=task.pk).name != "hacked"

@@ -1,0 +1,129 @@
+"""The run lock, the command and the jobs: one code path, one run per source at a time."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from clients.tests.factories import ClientFactory
+from tasks import jobs
+from tasks.models import SyncRun, Task
+from tasks.services import external_project_set_client, sync_run_create, task_link_parents
+from tasks.sync import runner
+from tasks.sync.fakes import asana_task
+from tasks.tests.factories import ExternalProjectFactory, SourceFactory, TaskFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_source_has_at_most_one_queued_or_running_run():
+    source = SourceFactory()
+
+    first, created = sync_run_create(source=source)
+    second, created_again = sync_run_create(source=source)
+
+    assert created
+    assert not created_again
+    assert first == second
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SyncRun.objects.create(source=source, status=SyncRun.Status.RUNNING)
+
+
+def test_a_run_abandoned_by_a_dead_worker_does_not_block_the_source_forever():
+    source = SourceFactory()
+    stale = SyncRun.objects.create(
+        source=source, status=SyncRun.Status.RUNNING, queued_at=timezone.now() - dt.timedelta(hours=3)
+    )
+
+    run, created = sync_run_create(source=source)
+
+    stale.refresh_from_db()
+    assert created
+    assert run != stale
+    assert stale.status == SyncRun.Status.FAILED
+    assert "Abandoned" in stale.error_message
+
+
+def test_a_redelivered_job_for_a_finished_run_does_nothing():
+    run = SyncRun.objects.create(source=SourceFactory(), status=SyncRun.Status.SUCCEEDED, fetched=3)
+
+    assert runner.execute_run(run.pk) is None
+    run.refresh_from_db()
+    assert run.status == SyncRun.Status.SUCCEEDED
+    assert run.fetched == 3
+
+
+def test_an_unexpected_error_fails_the_run_and_is_re_raised(monkeypatch):
+    run, _ = sync_run_create(source=SourceFactory(token_env_var="SOME_TOKEN"))
+    monkeypatch.setenv("SOME_TOKEN", "x")
+    monkeypatch.setattr(runner.Runner, "execute", lambda self: 1 / 0)
+
+    with pytest.raises(ZeroDivisionError):
+        runner.execute_run(run.pk)
+
+    run.refresh_from_db()
+    assert run.status == SyncRun.Status.FAILED
+    assert "ZeroDivisionError" in run.error_message
+
+
+def test_mapping_a_project_moves_its_tasks_and_their_subtasks_to_the_client():
+    project = ExternalProjectFactory(client=None)
+    parent = TaskFactory(source=project.source, project=project, client=None, external_id="p1")
+    child = TaskFactory(source=project.source, project=None, client=None, external_id="c1", parent_external_id="p1")
+    task_link_parents(source=project.source)
+    client = ClientFactory()
+
+    external_project_set_client(project=project, client=client)
+
+    parent.refresh_from_db()
+    child.refresh_from_db()
+    assert parent.client == client
+    assert child.client == client
+    assert child.parent == parent
+
+
+def test_the_nightly_job_queues_one_run_per_enabled_source_after_commit(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    enabled, _disabled = SourceFactory(), SourceFactory(enabled=False)
+    dispatched = []
+    monkeypatch.setattr("tasks.jobs.sync_source.delay", dispatched.append)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        jobs.sync_all_sources.apply()
+
+    assert dispatched == [SyncRun.objects.get(source=enabled).pk]
+
+
+def test_the_command_syncs_prints_a_summary_and_succeeds(fake_asana, asana_source):
+    ExternalProjectFactory(source=asana_source, external_id="101", name="Проект")
+    fake_asana.add_project("101", "Проект")
+    fake_asana.put(asana_task("1", "Задача 🎯", ["101"], modified_at=timezone.now()))
+    out = io.StringIO()
+
+    call_command("sync_tasks", "--source", asana_source.name, stdout=out)
+
+    assert "created 1" in out.getvalue()
+    assert "Succeeded" in out.getvalue()
+    assert Task.objects.get(source=asana_source).name == "Задача 🎯"
+
+
+def test_the_command_fails_loudly_when_a_run_fails(fake_asana, asana_source, monkeypatch):
+    monkeypatch.setenv("ASANA_TEST_TOKEN", "wrong")
+    out = io.StringIO()
+
+    with pytest.raises(CommandError, match="Sync failed for: Asana"):
+        call_command("sync_tasks", "--full", stdout=out)
+
+    assert "401" in out.getvalue()
+
+
+def test_the_command_names_the_sources_when_given_an_unknown_one():
+    SourceFactory(name="Real one")
+
+    with pytest.raises(CommandError, match="Real one"):
+        call_command("sync_tasks", "--source", "Typo")

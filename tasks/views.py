@@ -1,0 +1,135 @@
+"""The sync page: sources, runs, what needs mapping, and "Sync now" for leadership and admins."""
+
+import csv
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from godview.htmx import template_for, wants_partial
+from tasks import selectors
+from tasks.models import Source, SyncRun
+from tasks.services import sync_run_enqueue
+
+TEMPLATE = "tasks/sync.html"
+PARTIALS = frozenset({"sync-sources", "sync-history"})
+
+
+def _require_sync_access(request: HttpRequest) -> None:
+    if not selectors.can_use_sync(request.user):
+        raise Http404("No such page.")
+
+
+@require_GET
+def sync_page(request: HttpRequest) -> HttpResponse:
+    _require_sync_access(request)
+    template = template_for(request, TEMPLATE, PARTIALS)
+    context = {"sources": selectors.sync_sources(), "now": timezone.now()}
+    if template == TEMPLATE or template.endswith("#sync-history"):
+        context["runs"] = selectors.sync_run_page(request.GET.get("page"))
+    if template == TEMPLATE:
+        context["unmapped"] = selectors.unmapped_projects()
+        context["assignees"] = selectors.unknown_assignees()
+    context["polling"] = any(s.latest_run and s.latest_run.is_active for s in context["sources"])
+    context["is_partial"] = template != TEMPLATE
+    response = render(request, template, context)
+    if template.endswith("#sync-sources"):
+        response["HX-Trigger"] = "sync-changed"  # the history refreshes itself while a run is polled
+    return response
+
+
+@require_POST
+def sync_now(request: HttpRequest, source_id: int) -> HttpResponse:
+    _require_sync_access(request)
+    source = get_object_or_404(Source, pk=source_id)
+    if not source.enabled:
+        messages.error(request, _("%(source)s is disabled: enable it in admin first.") % {"source": source})
+    else:
+        run, created = sync_run_enqueue(source=source, mode=SyncRun.Mode.INCREMENTAL, requested_by=request.user)
+        if created:
+            messages.success(request, _("Sync of %(source)s queued.") % {"source": source})
+        else:
+            messages.info(
+                request, _("%(source)s is already syncing (run %(run)s).") % {"source": source, "run": run.pk}
+            )
+    if wants_partial(request):
+        sources = selectors.sync_sources()
+        polling = any(s.latest_run and s.latest_run.is_active for s in sources)
+        context = {"sources": sources, "polling": polling, "now": timezone.now(), "is_partial": True}
+        response = render(request, f"{TEMPLATE}#sync-sources", context)
+        response["HX-Trigger"] = "sync-changed"
+        return response
+    return redirect("sync")
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+EXPORTS = {
+    "runs": (
+        [
+            "source",
+            "queued",
+            "started",
+            "finished",
+            "mode",
+            "status",
+            "fetched",
+            "created",
+            "updated",
+            "unchanged",
+            "skipped",
+            "deleted",
+            "time entries",
+            "failure",
+        ],
+        lambda: (
+            [
+                r.source.name,
+                r.queued_at.isoformat(),
+                r.started_at and r.started_at.isoformat(),
+                r.finished_at and r.finished_at.isoformat(),
+                r.mode,
+                r.status,
+                r.fetched,
+                r.created,
+                r.updated,
+                r.unchanged,
+                r.skipped,
+                r.deleted,
+                r.time_entries,
+                r.error_message,
+            ]
+            for r in selectors.sync_runs_for_export().iterator()
+        ),
+    ),
+    "unmapped": (
+        ["source", "external id", "project", "suggested client"],
+        lambda: (
+            [p.source.name, p.external_id, p.name, p.suggested_client.name if p.suggested_client else ""]
+            for p in selectors.unmapped_projects(limit=None)
+        ),
+    ),
+    "assignees": (
+        ["email", "tasks", "open tasks"],
+        lambda: ([a["assignee_email"], a["tasks"], a["open_tasks"]] for a in selectors.unknown_assignees(limit=None)),
+    ),
+}
+
+
+@require_GET
+def sync_export(request: HttpRequest, table: str) -> StreamingHttpResponse:
+    _require_sync_access(request)
+    if table not in EXPORTS:
+        raise Http404("No such table.")
+    header, rows = EXPORTS[table]
+    writer = csv.writer(_Echo())
+    lines = (writer.writerow(row) for row in [header, *rows()])
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="sync-{table}.csv"'
+    return response
