@@ -22,19 +22,7 @@ from clients.models import (
     WarningRule,
     WeeklyGoal,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """History: visible to admins, never edited or deleted by hand."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+from godview.admin import ReadOnlyAdmin
 
 
 @admin.register(Tier)

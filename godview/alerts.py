@@ -37,7 +37,7 @@ class AlertResult:
 
 
 def _site_url(path: str) -> str:
-    return f"{getattr(settings, 'SITE_URL', '').rstrip('/')}{path}"
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 
 def _pending() -> QuerySet[EarlyWarning]:

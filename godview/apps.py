@@ -6,6 +6,9 @@ class GodviewConfig(AppConfig):
     verbose_name = "God-view"
 
     def ready(self) -> None:
-        from godview import audit
+        from django.contrib.auth.signals import user_logged_in
+
+        from godview import audit, auth
 
         audit.connect()
+        user_logged_in.connect(auth.stamp_session, dispatch_uid="godview-stamp-session")

@@ -61,6 +61,13 @@ class SessionTimeoutMiddleware:
         return None
 
 
+def stamp_session(sender, request: HttpRequest, user, **kwargs) -> None:
+    """Start the session's clocks at login, so the first request after it writes nothing."""
+    now = timezone.now().isoformat()
+    request.session[SESSION_STARTED] = now
+    request.session[SESSION_SEEN] = now
+
+
 def _read(value: str | None) -> dt.datetime | None:
     try:
         return dt.datetime.fromisoformat(value) if value else None

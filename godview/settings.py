@@ -196,6 +196,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = not TESTING
 AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, low=0, high=5) or None
 
 # --- i18n and time -------------------------------------------------------------------------
@@ -268,10 +269,13 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "God-view <godview@localhost>")
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")  # absolute links in emails
 
 # --- Celery --------------------------------------------------------------------------------
 
 SYNC_HOUR = env_int("SYNC_HOUR", 2, low=0, high=23)
+SYNC_OVERLAP_MINUTES = env_int("SYNC_OVERLAP_MINUTES", 15, low=0, high=24 * 60)  # re-read before the cursor
+SYNC_FULL_EVERY_DAYS = env_int("SYNC_FULL_EVERY_DAYS", 7, low=1, high=90)  # full id reconciliation
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL  # embedded default: jobs run in-process
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -8,29 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from clients.models import Client
+from godview.admin import ReadOnlyAdmin
 from tasks import selectors
 from tasks.models import ExternalProject, Source, SyncRun, Task, TimeEntry
 from tasks.services import external_project_set_client, sync_run_enqueue
-
-if not admin.site.is_registered(Client):
-    # Autocomplete needs a searchable Client admin; the clients area may register a richer one.
-    @admin.register(Client)
-    class ClientSearchAdmin(admin.ModelAdmin):
-        search_fields = ["name"]
-        list_display = ["name", "tier", "account_manager", "lifecycle_stage"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows the sync writes: looked at in admin, never edited by hand."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 @admin.register(Source)

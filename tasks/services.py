@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import logging
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
@@ -20,6 +21,8 @@ from accounts.models import User
 from clients.models import Client
 from tasks.models import ExternalProject, Source, SyncRun, Task, TimeEntry
 from tasks.sync.base import ProjectRecord, TaskRecord, TimeEntryRecord
+
+log = logging.getLogger(__name__)
 
 ACTIVE = (SyncRun.Status.QUEUED, SyncRun.Status.RUNNING)
 # A run older than the Celery hard time limit cannot still be running: its worker died.
@@ -113,15 +116,37 @@ def sync_run_create(*, source: Source, mode: str = SyncRun.Mode.INCREMENTAL, req
     return run, True
 
 
+QUEUE_UNAVAILABLE = "The job queue (Redis) did not answer, so this run never started. Try again once /healthz is green."
+# Publishing must not hang a web request when Redis is down: one quick retry, then give up.
+QUICK_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+
+
 @transaction.atomic
 def sync_run_enqueue(*, source: Source, mode: str = SyncRun.Mode.INCREMENTAL, requested_by: User | None = None):
-    """Queue a run and hand it to Celery once the row is committed (the worker must see it)."""
-    from tasks.jobs import sync_source
+    """Queue a run and hand it to Celery once the row is committed (the worker must see it).
 
+    If the queue cannot take it, the run is marked failed with QUEUE_UNAVAILABLE, so the
+    source is not left blocked by a run that will never start.
+    """
     run, created = sync_run_create(source=source, mode=mode, requested_by=requested_by)
     if created:
-        transaction.on_commit(lambda: sync_source.delay(run.pk))
+        transaction.on_commit(lambda: _publish(run.pk))
     return run, created
+
+
+def _publish(run_id: int) -> None:
+    from kombu.exceptions import OperationalError
+    from redis.exceptions import RedisError
+
+    from tasks.jobs import sync_source
+
+    try:
+        sync_source.apply_async((run_id,), retry_policy=QUICK_RETRY)
+    except (OperationalError, RedisError, ConnectionError) as error:
+        log.warning("sync run %s not queued: %s", run_id, error)
+        SyncRun.objects.filter(pk=run_id, status=SyncRun.Status.QUEUED).update(
+            status=SyncRun.Status.FAILED, finished_at=timezone.now(), error_message=QUEUE_UNAVAILABLE
+        )
 
 
 # --- projects -------------------------------------------------------------------------------

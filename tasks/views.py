@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from godview.htmx import template_for, wants_partial
 from tasks import selectors
 from tasks.models import Source, SyncRun
-from tasks.services import sync_run_enqueue
+from tasks.services import QUEUE_UNAVAILABLE, sync_run_enqueue
 
 TEMPLATE = "tasks/sync.html"
 PARTIALS = frozenset({"sync-sources", "sync-history"})
@@ -49,7 +49,10 @@ def sync_now(request: HttpRequest, source_id: int) -> HttpResponse:
         messages.error(request, _("%(source)s is disabled: enable it in admin first.") % {"source": source})
     else:
         run, created = sync_run_enqueue(source=source, mode=SyncRun.Mode.INCREMENTAL, requested_by=request.user)
-        if created:
+        run.refresh_from_db(fields=["status", "error_message"])
+        if run.error_message == QUEUE_UNAVAILABLE:
+            messages.error(request, _("The job queue is unavailable, so the sync could not start. Try again shortly."))
+        elif created:
             messages.success(request, _("Sync of %(source)s queued.") % {"source": source})
         else:
             messages.info(

@@ -2,6 +2,7 @@ import pytest
 
 from clients.tests.factories import ClientFactory, ObjectiveFactory, WeeklyGoalFactory
 from clients.tests.factories_workspace import ExperimentFactory, KickoffItemFactory, TacticFactory
+from tasks.tests.factories import SourceFactory
 from training.tests.factories import TrainingModuleFactory
 
 
@@ -16,6 +17,7 @@ def world(personas) -> dict:
         "pod": personas["am"].pod,
         "person": personas["am"],
         "module": TrainingModuleFactory(),
+        "source": SourceFactory(),
         "goal": WeeklyGoalFactory(client=mine),
         "objective": ObjectiveFactory(client=mine),
         "kickoff": KickoffItemFactory(client=mine),

@@ -37,8 +37,7 @@ class Case:
     data: dict = field(default_factory=dict)
 
 
-# Every named URL outside the admin. `not_built_yet` placeholders answer 404 to all.
-NOT_BUILT = dict.fromkeys(ROLES[:-1], 404) | {"anonymous": 302}
+# Every named URL outside the admin.
 MATRIX: dict[str, Case] = {
     "healthz": Case(PUBLIC),
     "login": Case(dict.fromkeys(ROLES[:-1], 302) | {"anonymous": 200}),
@@ -67,7 +66,11 @@ MATRIX: dict[str, Case] = {
     "training_person": Case(POD_A | {"designer": 404}, kwargs="person"),
     "training_panel": Case(EVERYONE),
     "training_module": Case(EVERYONE, kwargs="module"),
-    "sync": Case(NOT_BUILT),
+    "sync": Case(LEADERSHIP),
+    "sync_export": Case(LEADERSHIP, kwargs=lambda w: {"table": "runs"}),
+    "sync_now": Case(
+        LEADERSHIP | {"leader": 302, "admin": 302}, kwargs=lambda w: {"source_id": w["source"].pk}, method="post"
+    ),
 }
 
 

@@ -74,7 +74,7 @@ def test_resolved_and_already_notified_warnings_are_left_out(am):
 
 def test_a_failed_send_leaves_the_warnings_for_the_next_run(am, settings):
     warn(ClientFactory(account_manager=am))
-    settings.EMAIL_BACKEND = "godview.tests.test_alerts.BrokenBackend"
+    settings.MAILERS = {"default": {"BACKEND": "godview.tests.test_alerts.BrokenBackend"}}
 
     with pytest.raises(ConnectionRefusedError):
         send_early_warning_alerts()

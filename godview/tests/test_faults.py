@@ -61,3 +61,40 @@ def test_pages_still_render_when_redis_is_down_and_healthz_says_degraded(client,
 def test_logging_in_works_when_redis_is_down(client, leader, redis_down):
     response = client.post("/login/", {"username": "leader", "password": "godview"})
     assert response.status_code == 302
+
+
+@pytest.fixture
+def broker_down(settings):
+    """Point Celery's producer at a port where nothing listens (and restore it after)."""
+    from godview.celery import app
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        pytest.skip("with no REDIS_URL jobs run in-process: there is no queue to lose")
+    original = app.conf.broker_url
+
+    def reset(url: str) -> None:
+        app.conf.broker_url = url
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    reset("redis://127.0.0.1:1/0")
+    yield
+    reset(original)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sync_now_says_the_queue_is_unavailable_and_leaves_the_source_free(client, leader, broker_down):
+    from tasks.models import SyncRun
+    from tasks.tests.factories import SourceFactory
+
+    source = SourceFactory(name="Asana")
+    client.force_login(leader)
+    response = client.post(f"/sync/sources/{source.pk}/run/", follow=True)
+    assert response.status_code == 200
+    assert "The job queue is unavailable" in response.content.decode()
+    run = SyncRun.objects.get(source=source)
+    assert run.status == SyncRun.Status.FAILED
+    assert "Redis" in run.error_message
+    # The failed run does not hold the one-run-per-source lock: the next press queues anew.
+    client.post(f"/sync/sources/{source.pk}/run/")
+    assert SyncRun.objects.filter(source=source).count() == 2

@@ -38,7 +38,8 @@ GET_URLS = sorted(name for name, case in MATRIX.items() if case.method == "get")
 
 def assert_safe(response, url: str) -> None:
     assert response.status_code < 500, url
-    body = response.content.decode(errors="replace")
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    body = content.decode(errors="replace")
     assert "Traceback" not in body, url
     assert SCRIPT not in body, f"{url} reflects script unescaped"
 

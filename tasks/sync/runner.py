@@ -31,8 +31,8 @@ from tasks.sync.base import PermanentError, Provider, RetryPolicy, SyncError, Ta
 
 logger = logging.getLogger(__name__)
 
-OVERLAP = dt.timedelta(minutes=getattr(settings, "SYNC_OVERLAP_MINUTES", 15))
-FULL_EVERY = dt.timedelta(days=getattr(settings, "SYNC_FULL_EVERY_DAYS", 7))
+OVERLAP = dt.timedelta(minutes=settings.SYNC_OVERLAP_MINUTES)
+FULL_EVERY = dt.timedelta(days=settings.SYNC_FULL_EVERY_DAYS)
 TIME_ENTRY_DAYS_INCREMENTAL = 14  # hours are often logged late against earlier days
 TIME_ENTRY_DAYS_FULL = 90
 MAX_REPORTED_ERRORS = 50

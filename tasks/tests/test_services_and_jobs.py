@@ -91,7 +91,7 @@ def test_the_nightly_job_queues_one_run_per_enabled_source_after_commit(
 ):
     enabled, _disabled = SourceFactory(), SourceFactory(enabled=False)
     dispatched = []
-    monkeypatch.setattr("tasks.jobs.sync_source.delay", dispatched.append)
+    monkeypatch.setattr("tasks.jobs.sync_source.apply_async", lambda args, **options: dispatched.append(args[0]))
 
     with django_capture_on_commit_callbacks(execute=True):
         jobs.sync_all_sources.apply()

@@ -148,7 +148,7 @@ def test_sync_now_queues_a_run_and_hands_it_to_celery_after_commit(
 ):
     source = SourceFactory()
     dispatched = []
-    monkeypatch.setattr("tasks.jobs.sync_source.delay", dispatched.append)
+    monkeypatch.setattr("tasks.jobs.sync_source.apply_async", lambda args, **options: dispatched.append(args[0]))
     client.force_login(leader)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -168,7 +168,7 @@ def test_sync_now_queues_a_run_and_hands_it_to_celery_after_commit(
 
 def test_sync_now_twice_does_not_queue_a_second_run(client, leader, monkeypatch):
     source = SourceFactory()
-    monkeypatch.setattr("tasks.jobs.sync_source.delay", lambda run_id: None)
+    monkeypatch.setattr("tasks.jobs.sync_source.apply_async", lambda args, **options: None)
     client.force_login(leader)
 
     client.post(reverse("sync_now", args=[source.pk]))
