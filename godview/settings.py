@@ -285,7 +285,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 60 * 50
 CELERY_TASK_TIME_LIMIT = 60 * 55
 CELERY_TASK_IGNORE_RESULT = True  # outcomes are domain rows (SyncRun), not Celery results
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+# A job whose worker died unacknowledged goes back on the queue after this long (longer than
+# any run, or a slow run would be delivered twice; the runner's claim() makes that harmless).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT_SECONDS", 60 * 60, low=1, high=24 * 3600)
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # The night is quiet in the agency time zone and the APIs' rate limits are fresh.

@@ -34,7 +34,7 @@ def test_creating_and_completing_a_goal_is_recorded_with_its_author_and_changes(
     assert created.changes["title"] == [None, goal.title]
     assert updated.action == "update"
     assert updated.changes["status"] == ["open", "done"]
-    assert set(updated.changes) == {"status", "done_at"}
+    assert set(updated.changes) == {"status", "done_at", "status_changed_at"}
 
 
 def test_an_unchanged_save_records_nothing(am):
