@@ -54,6 +54,7 @@ def risk_distribution(rows: list[dict]) -> tuple[dict, dict]:
 
 
 def risk_trend(points: list[dict]) -> tuple[dict, dict]:
+    points = [p for p in points if p["counts"]]  # days before the first rollup have no snapshot
     dates = [p["date"].isoformat() for p in points]
     data = []
     for score in (1, 2, 3, 4):
@@ -81,7 +82,7 @@ def risk_trend(points: list[dict]) -> tuple[dict, dict]:
 
 
 def goal_heatmap(heatmap: dict) -> tuple[dict, dict]:
-    weeks = [m.isoformat() for m in heatmap["weeks"]]
+    weeks = [m.strftime("%d %b") for m in heatmap["weeks"]]
     names = [str(row["pod"]) if row["pod"] else _("No pod") for row in heatmap["rows"]]
     z, text = [], []
     for row in heatmap["rows"]:
@@ -108,7 +109,8 @@ def goal_heatmap(heatmap: dict) -> tuple[dict, dict]:
             _("Weekly goal hit rate by pod (%)"),
             height=max(220, 60 + 26 * len(names)),
             yaxis={"automargin": True, "autorange": "reversed"},
-            xaxis={"type": "category", "tickangle": -30},
+            xaxis={"type": "category", "title": {"text": _("week starting")}},
+            margin={"l": 80, "r": 12, "t": 36, "b": 48},
         ),
     }
     table = {

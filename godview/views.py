@@ -272,7 +272,8 @@ def goal_list(request: HttpRequest) -> HttpResponse:
              for g in goals.iterator(chunk_size=500)),
         )  # fmt: skip
     page = Paginator(goals, 50).get_page(request.GET.get("page"))
-    return render(request, "godview/goal_list.html", {"form": form, "filters": filters, "page": page})
+    context = {"form": form, "filters": filters, "page": page, "now": timezone.now()}
+    return render(request, "godview/goal_list.html", context)
 
 
 # --- drill-downs ---------------------------------------------------------------------------
@@ -406,6 +407,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "effective_rate": selectors.metrics.effective_hourly_rate(client.mrr, hours["hours"]),
         "mrr_fig": mrr_fig, "mrr_table": mrr_table, "risk_fig": risk_fig, "risk_table": risk_table,
         "can_write": can_write_client_work(request.user, client),
+        "today": on,
         "rules": dict(WarningRule.Code.choices),
     }  # fmt: skip
     return render(request, "godview/client_detail.html", context)

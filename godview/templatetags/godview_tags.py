@@ -97,3 +97,16 @@ def sort_link(context, key: str, label: str) -> str:
 @register.filter
 def get(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def urlencode_dict(params) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode({k: v for k, v in (params or {}).items() if v not in (None, "")})
+
+
+@register.filter
+def pts(value) -> str:
+    """A difference of two rates, in percentage points."""
+    return "—" if value is None else f"{float(value) * 100:+.0f} pts"
