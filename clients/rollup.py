@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Max, Min, Q, Sum
+from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery, Sum
 
 from clients.models import (
     Client,
@@ -88,27 +88,23 @@ class DayInputs:
             .values("client_id", "total"),
             "total",
         )
-        self.risk = {
-            row["client_id"]: row
-            for row in RiskAssessment.objects.filter(client_id__in=ids, assessed_at__lt=end)
-            .order_by("client_id", "-assessed_at", "-pk")
-            .distinct("client_id")
-            .values("client_id", "score", "assessed_at")
-        }
-        self.last_contact = _by_client(
-            Contact.objects.filter(client_id__in=ids, contacted_on__lte=day)
-            .values("client_id")
-            .annotate(last=Max("contacted_on"))
-            .values("client_id", "last"),
-            "last",
-        )
-        self.nps = {
-            row["client_id"]: row["score"]
-            for row in NPSResponse.objects.filter(client_id__in=ids, responded_on__lte=day)
-            .order_by("client_id", "-responded_on", "-pk")
-            .distinct("client_id")
-            .values("client_id", "score")
-        }
+        # As-of-day signals per client through correlated subqueries (each on a client index).
+        risk = RiskAssessment.objects.filter(client=OuterRef("pk"), assessed_at__lt=end).order_by("-assessed_at", "-pk")
+        nps = NPSResponse.objects.filter(client=OuterRef("pk"), responded_on__lte=day).order_by("-responded_on", "-pk")
+        contact = Contact.objects.filter(client=OuterRef("pk"), contacted_on__lte=day).order_by("-contacted_on")
+        self.risk, self.last_contact, self.nps = {}, {}, {}
+        for row in Client.objects.filter(pk__in=ids).values("pk").annotate(
+            score=Subquery(risk.values("score")[:1]),
+            assessed_at=Subquery(risk.values("assessed_at")[:1]),
+            last=Subquery(contact.values("contacted_on")[:1]),
+            nps=Subquery(nps.values("score")[:1]),
+        ):
+            if row["score"] is not None:
+                self.risk[row["pk"]] = row
+            if row["last"] is not None:
+                self.last_contact[row["pk"]] = row["last"]
+            if row["nps"] is not None:
+                self.nps[row["pk"]] = row["nps"]
         self.detractor = {
             row["client_id"]: (row["worst"], row["on"])
             for row in NPSResponse.objects.filter(

@@ -18,6 +18,11 @@ RISK_WORDS = {1: "Critical", 2: "High", 3: "Moderate", 4: "Low"}
 OVERDUE_DAYS = 7
 
 
+def _n(value: Decimal) -> str:
+    """A decimal without trailing zeros or exponent: 60.00 → "60", 1.50 → "1.5"."""
+    return f"{value.normalize():f}"
+
+
 @dataclass(frozen=True)
 class Rule:
     code: str
@@ -99,7 +104,7 @@ def _goal_hit_rate(i: WarningInputs, rule: Rule) -> Firing | None:
     reason = _(
         "Weekly goal hit rate under %(limit)s%% two weeks running: %(hit)s of %(due)s last week, "
         "%(hit2)s of %(due2)s the week before"
-    ) % {"limit": rule.threshold.normalize(), "hit": last.hit, "due": last.due, "hit2": before.hit, "due2": before.due}
+    ) % {"limit": _n(rule.threshold), "hit": last.hit, "due": last.due, "hit2": before.hit, "due2": before.due}
     return Firing(rule.code, reason, "goals")
 
 
@@ -163,8 +168,8 @@ def _waiting_on_client(i: WarningInputs, rule: Rule) -> Firing | None:
     if i.waiting_hours_last_week <= rule.threshold:
         return None
     reason = _("%(hours)s hours waiting on the client last week; the agreement allows %(limit)s") % {
-        "hours": i.waiting_hours_last_week.normalize(),
-        "limit": rule.threshold.normalize(),
+        "hours": _n(i.waiting_hours_last_week),
+        "limit": _n(rule.threshold),
     }
     return Firing(rule.code, reason, "goals")
 
@@ -174,15 +179,15 @@ def _hours_over_budget(i: WarningInputs, rule: Rule) -> Firing | None:
     budget = i.monthly_hours_budget
     if budget and hours > budget * rule.threshold:
         reason = _("%(hours)s hours in 30 days against a budget of %(budget)s (over %(x)s×)") % {
-            "hours": hours.normalize(),
-            "budget": budget.normalize(),
-            "x": rule.threshold.normalize(),
+            "hours": _n(hours),
+            "budget": _n(budget),
+            "x": _n(rule.threshold),
         }
         return Firing(rule.code, reason, "hours")
     if hours and i.mrr / hours < i.effective_rate_floor:
         reason = _("Effective rate %(rate)s per hour is below the floor of %(floor)s") % {
             "rate": (i.mrr / hours).quantize(Decimal("1")),
-            "floor": i.effective_rate_floor.normalize(),
+            "floor": _n(i.effective_rate_floor),
         }
         return Firing(rule.code, reason, "hours")
     return None
