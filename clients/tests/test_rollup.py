@@ -1,13 +1,13 @@
 """The daily rollup: one snapshot per client and day (upsert), warnings opened and resolved."""
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from clients.models import DailySnapshot, EarlyWarning
 from clients.rollup import day_bounds, rollup_day
@@ -46,7 +46,8 @@ def test_a_snapshot_holds_the_days_flows_and_end_of_day_stocks(am):
     # Open at the end of the day: the open one due on the day, the late-done one, two overdue, the future one.
     assert (snap.open_tasks, snap.overdue_tasks) == (5, 2)
     assert (snap.risk_score, snap.days_since_contact, snap.mrr, snap.hours) == (2, 4, Decimal("4000"), Decimal("2.5"))
-    assert snap.is_active and snap.health_score is not None
+    assert snap.is_active
+    assert snap.health_score is not None
 
 
 def test_goal_flows_count_deadlines_on_the_day(am):
@@ -91,7 +92,8 @@ def test_a_warning_opens_once_and_resolves_when_the_rule_stops_firing(am):
     rollup_day(day)
     rollup_day(day)
     warning = EarlyWarning.objects.get(client=client, rule="risk_score")
-    assert warning.resolved_on is None and "Risk score 1" in warning.reason
+    assert warning.resolved_on is None
+    assert "Risk score 1" in warning.reason
 
     RiskAssessmentFactory(client=client, score=4)
     rollup_day(day)
@@ -119,5 +121,5 @@ def test_the_rollup_costs_the_same_queries_for_3_or_12_clients(am):
 
 def test_the_command_backfills_n_days(am):
     client = ClientFactory(account_manager=am)
-    call_command("rollup", "--days", "3", "--date", today().isoformat(), stdout=open("/dev/null", "w"))
+    call_command("rollup", "--days", "3", "--date", today().isoformat(), stdout=io.StringIO())
     assert DailySnapshot.objects.filter(client=client).count() == 3
