@@ -104,6 +104,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "qs": filters.querystring(),
         "kpis": selectors.kpi_strip(request.user, filters, clients_url),
         "widgets": WIDGETS,
+        # A body swap also refreshes the period line in the header, out of band.
+        "oob": wants_partial(request),
     }
     return render(request, template_for(request, DASHBOARD, frozenset({"dashboard-body"})), context)
 

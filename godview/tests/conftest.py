@@ -15,7 +15,10 @@ from tasks.models import Source, Task
 
 def build_clients(n: int, managers: list, start: int = 0) -> list[Client]:
     """n clients spread over `managers`, each with risk, contacts, goals and tasks (bulk inserts)."""
-    tier = Tier.objects.get(code="standard")
+    # get_or_create: transactional (browser) tests flush the rows migrations seeded.
+    tier, _ = Tier.objects.get_or_create(
+        code="standard", defaults={"name": "Standard", "is_premium": False, "stale_contact_days": 14}
+    )
     clients = Client.objects.bulk_create(
         Client(
             name=f"Client {start + i:04d}",
