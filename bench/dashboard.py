@@ -74,7 +74,8 @@ def write_results(results: dict) -> Path:
     lines = [
         "# God-view benchmark",
         "",
-        f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on this machine (2 cores), Postgres, DEBUG off,",
+        f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on this machine (2 shared cores),"
+        " Postgres, DEBUG off,",
         "Django's test client in-process signed in as leadership; median of many requests after a warm-up.",
         "Data: `bench/large_profile.py` (2,000 clients, 250 people, 40 pods, 2,000,000 tasks, 200,000 weekly goals,",
         "60,000 risk assessments, three years of history; the 20- and 200-client profiles scale it down).",
