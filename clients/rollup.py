@@ -38,6 +38,7 @@ from clients.models import (
 from clients.scoring import HealthInputs, health_signal, objective_pace
 from clients.warnings import Firing, WarningInputs, WeekHits, evaluate, load_rules
 from clients.weeks import agency_tz, today, week_start
+from godview.cache import bump_rollup_version
 from tasks.models import Task, TimeEntry
 
 log = logging.getLogger(__name__)
@@ -93,11 +94,15 @@ class DayInputs:
         nps = NPSResponse.objects.filter(client=OuterRef("pk"), responded_on__lte=day).order_by("-responded_on", "-pk")
         contact = Contact.objects.filter(client=OuterRef("pk"), contacted_on__lte=day).order_by("-contacted_on")
         self.risk, self.last_contact, self.nps = {}, {}, {}
-        for row in Client.objects.filter(pk__in=ids).values("pk").annotate(
-            score=Subquery(risk.values("score")[:1]),
-            assessed_at=Subquery(risk.values("assessed_at")[:1]),
-            last=Subquery(contact.values("contacted_on")[:1]),
-            nps=Subquery(nps.values("score")[:1]),
+        for row in (
+            Client.objects.filter(pk__in=ids)
+            .values("pk")
+            .annotate(
+                score=Subquery(risk.values("score")[:1]),
+                assessed_at=Subquery(risk.values("assessed_at")[:1]),
+                last=Subquery(contact.values("contacted_on")[:1]),
+                nps=Subquery(nps.values("score")[:1]),
+            )
         ):
             if row["score"] is not None:
                 self.risk[row["pk"]] = row
@@ -323,6 +328,7 @@ def rollup_day(day: dt.date | None = None) -> RollupResult:
         update_fields=SNAPSHOT_FIELDS,
     )
     fired, resolved = sync_warnings(day, firings)
+    transaction.on_commit(bump_rollup_version)  # snapshot-derived figures are cached until now
     result = RollupResult(day, len(snapshots), fired, resolved, round(time.monotonic() - began, 2))
     log.info("rollup %s: %s snapshots, %s warnings fired, %s resolved in %ss", *result.__dict__.values())
     return result

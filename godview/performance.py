@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role, User
 from clients.models import Client, Contact, DailySnapshot, WeeklyGoal
 from clients.weeks import today, week_bounds, week_start
+from godview.cache import snapshot_cached
 from tasks.models import TimeEntry
 from training.models import TrainingResult
 
@@ -94,8 +95,15 @@ class Coaching:
     gap: float  # in standard deviations of all AMs; larger = further from top performers
 
 
+# Hours per client has no better direction: spending more is not better per se, so distance counts.
+HIGHER_IS_BETTER = {"contacts_per_client_month", "goal_hit_rate", "on_time_rate", "training_score"}
+
+
 def coaching(person: PersonStats, people: list[PersonStats]) -> list[Coaching]:
-    """The behaviours where `person` differs most from the top performers, largest gap first."""
+    """The behaviours where `person` trails the top performers most, in standard deviations.
+
+    Positive gap = behind the top performers; behaviours where the person is ahead sort last.
+    """
     top, _rest = split_top_quartile(people)
     items = []
     for code, label, kind in BEHAVIOURS:
@@ -105,7 +113,8 @@ def coaching(person: PersonStats, people: list[PersonStats]) -> list[Coaching]:
         if mine is None or top_mean is None:
             continue
         spread = statistics.pstdev(everyone) if len(everyone) > 1 else 0.0
-        gap = abs(mine - top_mean) / spread if spread else abs(mine - top_mean)
+        behind = (top_mean - mine) if code in HIGHER_IS_BETTER else abs(mine - top_mean)
+        gap = behind / spread if spread else behind
         items.append(Coaching(code, str(label), kind, mine, top_mean, round(gap, 2)))
     return sorted(items, key=lambda c: c.gap, reverse=True)
 
@@ -188,14 +197,21 @@ def gather(clients=None, on: dt.date | None = None) -> list[PersonStats]:
     return list(stats.values())
 
 
-def top_performers(clients=None, on: dt.date | None = None) -> dict:
-    people = gather(clients, on)
+def top_performers(clients=None, on: dt.date | None = None, user: User | None = None, params=None) -> dict:
+    """Over complete weeks and nightly snapshots: cached until the next rollup when `user` is given."""
+    on = on or today()
+    if user is not None:
+        key = (params or {}) | {"on": on.isoformat()}
+        people = snapshot_cached("performers", user, key, lambda: gather(clients, on))
+    else:
+        people = gather(clients, on)
     top, rest = split_top_quartile(people)
     return {"gaps": compare(people), "top": top, "rest_count": len(rest)}
 
 
 def coaching_list(user: User, on: dt.date | None = None) -> list[Coaching]:
     """The behaviours where `user` differs most from the agency's top performers."""
-    people = gather(None, on)
+    on = on or today()
+    people = snapshot_cached("performers-all", user, {"on": on.isoformat(), "all": 1}, lambda: gather(None, on))
     mine = next((p for p in people if p.user_id == user.pk), None)
     return coaching(mine, people) if mine else []

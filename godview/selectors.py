@@ -31,6 +31,7 @@ from clients.models import (
 )
 from clients.weeks import week_bounds
 from godview import metrics
+from godview.cache import snapshot_cached
 from godview.forms import Filters
 from tasks.models import Task
 from training.models import TrainingModule, TrainingResult
@@ -246,10 +247,13 @@ def kpi_strip(user: User, filters: Filters, clients_url: str) -> list[Kpi]:
     clients = scoped_clients(user, filters)
     tiers = list(Tier.objects.all())
     now = client_figures(clients, filters, tiers)
-    prev = snapshot_stocks(clients, filters.start - dt.timedelta(days=1), tiers)
+    key = filters.params() | {"on": filters.today.isoformat()}
+    prev = snapshot_cached(
+        "stocks", user, key, lambda: snapshot_stocks(clients, filters.start - dt.timedelta(days=1), tiers)
+    )
     has_prev = bool(prev["rows"])
-    flows = snapshot_flows(clients, filters)
-    overdue = latest_overdue(clients, filters.today)
+    flows = snapshot_cached("flows", user, key, lambda: snapshot_flows(clients, filters))
+    overdue = snapshot_cached("overdue", user, key, lambda: latest_overdue(clients, filters.today))
     goals = goal_hits(clients, filters.start, filters.end, filters.previous_start)
     nrr, grr = mrr_retention(clients, filters.today)
     nrr_before, _grr = mrr_retention(clients, filters.start - dt.timedelta(days=1))
@@ -422,7 +426,29 @@ def sort_boards(boards: list[Board], sort: str) -> tuple[list[Board], str]:
     return sorted(boards, key=func, reverse=descending), ("-" if descending else "") + key
 
 
-def leaderboard(clients: QuerySet[Client], filters: Filters, by: str) -> list[Board]:
+def board_snapshots(clients: QuerySet[Client], filters: Filters, path: str, user: User | None = None) -> list[dict]:
+    """Tasks due / on time in the period and today's overdue stock, per pod or AM (cached per rollup)."""
+    latest = latest_snapshot_date(filters.today)
+    period = Q(date__gte=filters.start, date__lt=filters.end)
+
+    def compute() -> list[dict]:
+        return list(
+            DailySnapshot.objects.filter(client__in=clients)
+            .filter(period | Q(date=latest))
+            .values(f"client__{path}")
+            .annotate(
+                due=Sum("tasks_due", filter=period, default=0),
+                on_time=Sum("tasks_on_time", filter=period, default=0),
+                overdue=Sum("overdue_tasks", filter=Q(date=latest, is_active=True), default=0),
+            )
+        )
+
+    if user is None:
+        return compute()
+    return snapshot_cached(f"board-{path}", user, filters.params() | {"on": filters.today.isoformat()}, compute)
+
+
+def leaderboard(clients: QuerySet[Client], filters: Filters, by: str, user: User | None = None) -> list[Board]:
     """Pods (`by="pod"`) or account managers (`by="am"`) with their period figures (4 queries)."""
     path = "account_manager__pod_id" if by == "pod" else "account_manager_id"
     boards: dict[object, Board] = {}
@@ -453,18 +479,7 @@ def leaderboard(clients: QuerySet[Client], filters: Filters, by: str) -> list[Bo
     ):
         b = board(row[f"client__{path}"])
         b.goals_due, b.goals_hit = row["due"], row["hit"]
-    latest = latest_snapshot_date(filters.today)
-    for row in (
-        DailySnapshot.objects.filter(client__in=clients)
-        .filter(Q(date__gte=filters.start, date__lt=filters.end) | Q(date=latest))
-        .values(f"client__{path}")
-        .annotate(
-            due=Sum("tasks_due", filter=Q(date__gte=filters.start, date__lt=filters.end), default=0),
-            on_time=Sum("tasks_on_time", filter=Q(date__gte=filters.start, date__lt=filters.end), default=0),
-            overdue=Sum("overdue_tasks", filter=Q(date=latest, is_active=True), default=0),
-            warns=Sum("warnings", filter=Q(date=latest), default=0),
-        )
-    ):
+    for row in board_snapshots(clients, filters, path, user):
         b = board(row[f"client__{path}"])
         b.tasks_due, b.tasks_on_time, b.overdue = row["due"], row["on_time"], row["overdue"]
     keys = [k for k in boards if k is not None]

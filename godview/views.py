@@ -130,7 +130,7 @@ def _heatmap(request, filters, clients) -> dict:
 def _board(by: str) -> Callable:
     def build(request, filters, clients) -> dict:
         boards, sort = selectors.sort_boards(
-            selectors.leaderboard(clients, filters, by), request.GET.get("sort", "-hit_rate")
+            selectors.leaderboard(clients, filters, by, request.user), request.GET.get("sort", "-hit_rate")
         )
         base = reverse("dashboard_widget", args=[by_name[by]]) + filters.querystring()
         return {
@@ -149,7 +149,7 @@ by_name = {"pod": "pods", "am": "people"}
 
 
 def _performers(request, filters, clients) -> dict:
-    return {"performance": performance.top_performers(clients, filters.today)}
+    return {"performance": performance.top_performers(clients, filters.today, request.user, filters.params())}
 
 
 STALE_SYNC = dt.timedelta(hours=36)

@@ -84,3 +84,13 @@ def agency(db, pod, other_pod, am, other_am, pod_lead):
 @pytest.fixture
 def more_ams(pod, other_pod):
     return [UserFactory(role=Role.ACCOUNT_MANAGER, pod=pod if i % 2 else other_pod) for i in range(6)]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Snapshot figures are cached per rollup; tests share a Redis database, so start clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
