@@ -213,19 +213,24 @@ def mrr_retention(clients: QuerySet[Client], on: dt.date) -> tuple[float | None,
         )
     )
     mrr_then = mrr_now = lost = ZERO
-    for row in rows:
-        start = row["then_plus"] - row["then_minus"]
+    for then_plus, then_minus, since_plus, since_minus in rows.values_list(
+        "then_plus", "then_minus", "since_plus", "since_minus"
+    ):
+        start = then_plus - then_minus
         if start <= 0:
             continue
         mrr_then += start
-        mrr_now += max(ZERO, start + row["since_plus"] - row["since_minus"])
-        lost += min(start, row["since_minus"])
+        mrr_now += max(ZERO, start + since_plus - since_minus)
+        lost += min(start, since_minus)
     return metrics.nrr(mrr_then, mrr_now), metrics.grr(mrr_then, lost, ZERO)
 
 
-def training_compliance(people: QuerySet[User], on: dt.date | None = None) -> metrics.Compliance:
+def training_compliance(
+    people: QuerySet[User], on: dt.date | None = None, modules: list[TrainingModule] | None = None
+) -> metrics.Compliance:
     """Required modules (per role, current version) passed ÷ required, and the average test score."""
-    modules = list(TrainingModule.objects.filter(active=True).only("id", "required_roles", "version"))
+    if modules is None:
+        modules = active_modules()
     roles = dict(people.values("role").annotate(n=Count("pk")).values_list("role", "n"))
     required = sum(n for m in modules for role, n in roles.items() if role in m.required_roles)
     results = TrainingResult.objects.filter(user__in=people, module__active=True, version=F("module__version"))
@@ -242,6 +247,10 @@ def training_compliance(people: QuerySet[User], on: dt.date | None = None) -> me
     return metrics.training_compliance(required, passed, scores)
 
 
+def active_modules() -> list[TrainingModule]:
+    return list(TrainingModule.objects.filter(active=True).only("id", "required_roles", "version"))
+
+
 def kpi_strip(user: User, filters: Filters, clients_url: str) -> list[Kpi]:
     """The God-view KPI strip (about eight queries)."""
     clients = scoped_clients(user, filters)
@@ -256,10 +265,14 @@ def kpi_strip(user: User, filters: Filters, clients_url: str) -> list[Kpi]:
     overdue = snapshot_cached("overdue", user, key, lambda: latest_overdue(clients, filters.today))
     goals = goal_hits(clients, filters.start, filters.end, filters.previous_start)
     nrr, grr = mrr_retention(clients, filters.today)
-    nrr_before, _grr = mrr_retention(clients, filters.start - dt.timedelta(days=1))
+    # As of a past date, from history: cached like the snapshot figures.
+    nrr_before, _grr = snapshot_cached(
+        "nrr-before", user, key, lambda: mrr_retention(clients, filters.start - dt.timedelta(days=1))
+    )
     people = scoped_people(user, filters)
-    training = training_compliance(people)
-    training_before = training_compliance(people, filters.start)
+    modules = active_modules()
+    training = training_compliance(people, modules=modules)
+    training_before = training_compliance(people, filters.start, modules)
 
     churn = metrics.logo_churn_rate(now["churned"], now["active_at_start"])
     churn_before = metrics.logo_churn_rate(now["churned_before"], now["active_at_previous_start"])

@@ -134,7 +134,9 @@ def _board(by: str) -> Callable:
         )
         base = reverse("dashboard_widget", args=[by_name[by]]) + filters.querystring()
         return {
-            "boards": boards,
+            # A leaderboard shows its first 25 for the chosen sort; the CSV has everyone.
+            "boards": boards if wants_csv(request) else boards[:BOARD_ROWS],
+            "total": len(boards),
             "sort": sort,
             "sort_base": base,
             "sort_sep": "&" if "?" in base else "?",
@@ -146,6 +148,7 @@ def _board(by: str) -> Callable:
 
 
 by_name = {"pod": "pods", "am": "people"}
+BOARD_ROWS = 25
 
 
 def _performers(request, filters, clients) -> dict:

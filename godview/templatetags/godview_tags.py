@@ -110,3 +110,9 @@ def urlencode_dict(params) -> str:
 def pts(value) -> str:
     """A difference of two rates, in percentage points."""
     return "—" if value is None else f"{float(value) * 100:+.0f} pts"
+
+
+@register.filter
+def as_list(value) -> list:
+    """Evaluate an iterable once (a ModelChoiceIterator would otherwise count, then fetch)."""
+    return [item for item in value]  # noqa: C416 - list() would ask len() first: an extra COUNT

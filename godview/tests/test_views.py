@@ -200,20 +200,20 @@ def test_query_counts_are_flat_from_20_to_200_clients(client, leader, pod, other
     rollup_day(today() - dt.timedelta(days=1))
     large = counts(client, leader, pod)
     assert large == small
-    # The page: session, user, tiers (KPIs), clients aggregate (active, MRR, at-risk MRR, stale, churn),
-    # previous-period snapshot stocks, task flows from snapshots, latest overdue stock, goal hits,
-    # revenue events twice (NRR now and then), training: modules, roles, results, twice; and the
-    # filter form's pods, tiers and people.
-    assert small["page"] == 19
+    # The page (18): session, user, tiers, the clients aggregate (active, MRR, at-risk MRR, stale,
+    # churn), previous-period snapshot stocks, task flows from snapshots, the latest overdue stock,
+    # goal hits, revenue events twice (NRR now and a period ago), training modules, then roles and
+    # results twice (now and at the period start), and the filter form's pods, tiers and people.
+    assert small["page"] == 18
     # Widgets: session and user (2), then warnings: count + rows; risk: distribution + trend;
     # heatmap: goals by pod and week + pod names; boards: clients, goals, snapshots, names;
     # performers: managers, clients, snapshots (latest date + rows), contacts, goals, training,
     # hours; freshness: sources with their last success.
     cold = {name: n for name, n in small.items() if not name.endswith("warm")}
     assert cold == {
-        "page": 19, "body": 16, "clients": 8, "review-queue": 3, "pod": 21,
+        "page": 18, "body": 15, "clients": 8, "review-queue": 3, "pod": 21,
         "warnings": 4, "risk": 4, "heatmap": 4, "pods": 6, "people": 6, "performers": 10, "freshness": 3,
     }  # fmt: skip
     # Warm: the snapshot stocks, flows and overdue stock (3), each board's snapshot sums (1) and the
     # whole top-performer comparison (8) come from the cache.
-    assert (small["page warm"], small["pods warm"], small["performers warm"]) == (16, 5, 2)
+    assert (small["page warm"], small["pods warm"], small["performers warm"]) == (14, 5, 2)
