@@ -115,4 +115,4 @@ def pts(value) -> str:
 @register.filter
 def as_list(value) -> list:
     """Evaluate an iterable once (a ModelChoiceIterator would otherwise count, then fetch)."""
-    return [item for item in value]  # noqa: C416 - list() would ask len() first: an extra COUNT
+    return [item for item in value]  # list() would ask len() first: an extra COUNT
