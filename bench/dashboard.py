@@ -25,13 +25,18 @@ WIDGETS = ("warnings", "risk", "heatmap", "pods", "people", "performers", "fresh
 PAGE_BUDGET_MS, PARTIAL_BUDGET_MS, QUERY_BUDGET, ROLLUP_BUDGET_S = 150, 60, 20, 60
 
 
-def measure(client, url: str, iterations: int, **headers) -> dict:
+def measure(client, url: str, iterations: int, cold: bool = False, **headers) -> dict:
+    """Median time and query count; `cold` empties the cache before each request (the first load
+    after a rollup), otherwise snapshot-derived figures come from the cache as on a normal day."""
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     times, queries = [], 0
-    client.get(url, **headers)  # warm caches and compiled templates
+    client.get(url, **headers)  # warm compiled templates
     for _ in range(iterations):
+        if cold:
+            cache.clear()
         with CaptureQueriesContext(connection) as ctx:
             began = time.perf_counter()
             response = client.get(url, **headers)
@@ -52,10 +57,15 @@ def run_size(database: str, iterations: int, rollup: bool) -> dict:
     client = Client()
     client.force_login(User.objects.get(username="leader"))
     results = {"page": measure(client, "/", iterations)}
+    results["page, cold cache"] = measure(client, "/", max(5, iterations // 3), cold=True)
     hx = {"HTTP_HX_REQUEST": "true"}
     results["filters (body swap)"] = measure(client, "/?period=12w", iterations, **hx, HTTP_HX_TARGET="dashboard-body")
     for name in WIDGETS:
         results[name] = measure(client, f"/widgets/{name}/", iterations, **hx, HTTP_HX_TARGET=name)
+    for name in ("pods", "people", "performers"):
+        results[f"{name}, cold cache"] = measure(
+            client, f"/widgets/{name}/", max(5, iterations // 3), cold=True, **hx, HTTP_HX_TARGET=name
+        )
     out = {"requests": results}
     if rollup:
         from clients.rollup import rollup_day
@@ -88,13 +98,24 @@ def write_results(results: dict) -> Path:
     ]
     for name in names:
         cells = [results[str(s)]["requests"][name] for s in sizes]
-        budget = PAGE_BUDGET_MS if name == "page" else PARTIAL_BUDGET_MS
+        # The filter swap re-renders the page's content (KPI strip and widget shells) in one response.
+        budget = PAGE_BUDGET_MS if name.startswith(("page", "filters")) else PARTIAL_BUDGET_MS
         flat = len({c["queries"] for c in cells}) == 1
-        met = cells[-1]["median_ms"] <= budget and flat and (name != "page" or cells[-1]["queries"] <= QUERY_BUDGET)
+        met = (
+            cells[-1]["median_ms"] <= budget
+            and flat
+            and (not name.startswith("page") or cells[-1]["queries"] <= QUERY_BUDGET)
+        )
         lines.append(
             f"| {name} | " + " | ".join(f"{c['median_ms']} / {c['queries']}" for c in cells)
             + f" | ≤ {budget} ms | {'yes' if met else 'NO'} |"
         )  # fmt: skip
+    lines += [
+        "",
+        "Snapshot-derived figures (previous-period stocks, task flows, overdue stock, leaderboard sums, the",
+        "top-performer comparison, NRR a period ago) are cached until the next rollup bumps a version key;",
+        "the plain rows are a normal day (warm), the *cold cache* rows the first load after a rollup.",
+    ]
     large = results[str(sizes[-1])]
     if "rollup_s" in large:
         met = "yes" if large["rollup_s"] <= ROLLUP_BUDGET_S else "NO"

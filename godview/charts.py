@@ -81,7 +81,7 @@ def risk_trend(points: list[dict]) -> tuple[dict, dict]:
     return figure, table
 
 
-def goal_heatmap(heatmap: dict) -> tuple[dict, dict]:
+def goal_heatmap(heatmap: dict, title: str | None = None) -> tuple[dict, dict]:
     weeks = [m.strftime("%d %b") for m in heatmap["weeks"]]
     names = [str(row["pod"]) if row["pod"] else _("No pod") for row in heatmap["rows"]]
     z, text = [], []
@@ -106,15 +106,15 @@ def goal_heatmap(heatmap: dict) -> tuple[dict, dict]:
             }
         ],
         "layout": _layout(
-            _("Weekly goal hit rate by pod (%)"),
-            height=max(220, 60 + 26 * len(names)),
+            title or _("Weekly goal hit rate by pod (%)"),
+            height=max(170, 100 + 28 * len(names)),
             yaxis={"automargin": True, "autorange": "reversed"},
             xaxis={"type": "category", "title": {"text": _("week starting")}},
             margin={"l": 80, "r": 12, "t": 36, "b": 48},
         ),
     }
     table = {
-        "columns": [_("Pod"), *weeks],
+        "columns": [_("Who"), *weeks],
         "rows": [[name, *cells] for name, cells in zip(names, text, strict=True)],
     }
     return figure, table

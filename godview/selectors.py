@@ -371,21 +371,24 @@ def risk_trend(clients: QuerySet[Client], filters: Filters, weeks: int = 12) -> 
 # --- weekly-goal heatmap -------------------------------------------------------------------
 
 
-def goal_heatmap(clients: QuerySet[Client], filters: Filters, weeks: int = 12) -> dict:
+def goal_heatmap(clients: QuerySet[Client], filters: Filters, weeks: int = 12, by: str = "pod") -> dict:
+    """Goals hit ÷ due per pod (or account manager) and week for the last `weeks` complete weeks."""
     mondays = [filters.end - dt.timedelta(weeks=i) for i in range(weeks, 0, -1)]
+    path = "client__account_manager__pod_id" if by == "pod" else "client__account_manager_id"
     hit = Q(status="done", done_at__lte=F("deadline"))
     cells: dict[int | None, dict[dt.date, tuple[int, int]]] = defaultdict(dict)
     for row in (
         WeeklyGoal.objects.counted()
         .filter(client__in=clients, week_start__gte=mondays[0], week_start__lt=filters.end)
-        .values("client__account_manager__pod_id", "week_start")
+        .values(path, "week_start")
         .annotate(due=Count("pk"), hit=Count("pk", filter=hit))
     ):
-        cells[row["client__account_manager__pod_id"]][row["week_start"]] = (row["hit"], row["due"])
-    pods = {p.pk: p for p in Pod.objects.filter(pk__in=[k for k in cells if k])}
+        cells[row[path]][row["week_start"]] = (row["hit"], row["due"])
+    model = Pod if by == "pod" else User
+    names = {o.pk: str(o) if by != "pod" else o.name for o in model.objects.filter(pk__in=[k for k in cells if k])}
     rows = []
-    for pod_id in sorted(cells, key=lambda k: pods[k].name if k in pods else "~"):
-        rows.append({"pod": pods.get(pod_id), "cells": [(m, *cells[pod_id].get(m, (0, 0))) for m in mondays]})
+    for key in sorted(cells, key=lambda k: names.get(k, "~")):
+        rows.append({"pod": names.get(key), "cells": [(m, *cells[key].get(m, (0, 0))) for m in mondays]})
     return {"weeks": mondays, "rows": rows}
 
 

@@ -428,8 +428,8 @@ def pod_detail(request: HttpRequest, pk: int) -> HttpResponse:
     members = list(User.objects.filter(pod=pod, is_active=True).order_by("role", "first_name"))
     boards, _sort = selectors.sort_boards(selectors.leaderboard(clients, filters, "am"), "-hit_rate")
     goals = selectors.goal_hits(clients, filters.start, filters.end, filters.previous_start)
-    heat = selectors.goal_heatmap(clients, filters)
-    heat_fig, heat_table = charts.goal_heatmap(heat)
+    heat = selectors.goal_heatmap(clients, filters, by="am")
+    heat_fig, heat_table = charts.goal_heatmap(heat, _("Weekly goal hit rate by account manager (%)"))
     context = {
         "pod": pod,
         "filters": filters,
