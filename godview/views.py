@@ -590,6 +590,7 @@ def growth_review(request: HttpRequest) -> HttpResponse:
         "experiments": client.experiments.order_by("-started_on")[:10],
         "warnings": client.early_warnings.filter(resolved_on__isnull=True),
         "risk": client.risk_assessments.first(),
+        "now": timezone.now(),
         "rules": dict(WarningRule.Code.choices),
     }  # fmt: skip
     return render(request, "godview/growth_review.html", context)

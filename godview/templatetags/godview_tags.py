@@ -116,3 +116,14 @@ def pts(value) -> str:
 def as_list(value) -> list:
     """Evaluate an iterable once (a ModelChoiceIterator would otherwise count, then fetch)."""
     return [item for item in value]  # list() would ask len() first: an extra COUNT
+
+
+@register.filter
+def days_ago(day, today) -> str:
+    """“today”, “1 day ago”, “12 days ago” for a date."""
+    if not day:
+        return "—"
+    days = (today - day).days
+    if days <= 0:
+        return _("today")
+    return _("1 day ago") if days == 1 else _("%(n)s days ago") % {"n": days}
