@@ -123,3 +123,14 @@ def test_the_command_backfills_n_days(am):
     client = ClientFactory(account_manager=am)
     call_command("rollup", "--days", "3", "--date", today().isoformat(), stdout=io.StringIO())
     assert DailySnapshot.objects.filter(client=client).count() == 3
+
+
+def test_the_nightly_job_rolls_up_yesterday_and_today(am):
+    from clients.jobs import daily_rollup
+
+    client = ClientFactory(account_manager=am, started_on=today() - dt.timedelta(days=10))
+    daily_rollup()
+    assert sorted(DailySnapshot.objects.filter(client=client).values_list("date", flat=True)) == [
+        today() - dt.timedelta(days=1),
+        today(),
+    ]
