@@ -42,6 +42,7 @@ def risk_distribution(rows: list[dict]) -> tuple[dict, dict]:
                 "hovertemplate": "%{x}<br>%{y} clients<br>MRR %{customdata:,.0f}<extra></extra>",
                 "text": [r["clients"] for r in rows],
                 "textposition": "outside",
+                "cliponaxis": False,
             }
         ],
         "layout": _layout(_("Active clients by current risk score"), yaxis={"title": {"text": _("clients")}}),

@@ -73,8 +73,12 @@ class FilterForm(forms.Form):
         self.fields["am"].queryset = people.only("id", "first_name", "last_name", "username")
         if user.sees_everything:
             self.fields["pod"].queryset = Pod.objects.all()
-        elif user.pod_id:
+        elif user.is_pod_lead and user.pod_id:
             self.fields["pod"].queryset = Pod.objects.filter(pk=user.pod_id)
+        else:
+            # An AM or designer has one scope already: pod and person filters would only confuse.
+            del self.fields["pod"]
+            del self.fields["am"]
 
     def filters(self) -> Filters:
         data = self.cleaned_data
