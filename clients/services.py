@@ -6,6 +6,7 @@ assessments are only ever added.
 """
 
 import datetime as dt
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,8 +14,26 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from clients.models import Client, Objective, Postponement, RiskAssessment, RiskReason, WeeklyGoal
-from clients.weeks import today, week_deadline, week_start
+from clients.models import (
+    ChurnReason,
+    Client,
+    Contact,
+    Experiment,
+    KickoffItem,
+    LifecycleStage,
+    NPSResponse,
+    Objective,
+    Outcome,
+    Postponement,
+    QuarterlyReview,
+    RevenueEvent,
+    RiskAssessment,
+    RiskReason,
+    Tactic,
+    WeeklyGoal,
+)
+from clients.scoring import objective_pace
+from clients.weeks import quarter_of, today, week_deadline, week_start
 
 
 def _require_monday(day: dt.date, field: str) -> None:
@@ -63,24 +82,33 @@ def _lock_open_goal(goal: WeeklyGoal) -> WeeklyGoal:
     return locked
 
 
+STATUS_TRAIL = ["status_changed_by", "status_changed_at"]
+
+
+def _mark(goal: WeeklyGoal, by: User | None) -> None:
+    goal.status_changed_by, goal.status_changed_at = by, timezone.now()
+
+
 @transaction.atomic
-def weekly_goal_complete(*, goal: WeeklyGoal, at: dt.datetime | None = None) -> WeeklyGoal:
+def weekly_goal_complete(*, goal: WeeklyGoal, at: dt.datetime | None = None, by: User | None = None) -> WeeklyGoal:
     """Mark done. A goal done after its deadline still counts as a miss in the hit rate."""
     goal = _lock_open_goal(goal)
     goal.status = WeeklyGoal.Status.DONE
     goal.done_at = at or timezone.now()
-    goal.save(update_fields=["status", "done_at"])
+    _mark(goal, by)
+    goal.save(update_fields=["status", "done_at", *STATUS_TRAIL])
     return goal
 
 
 @transaction.atomic
-def weekly_goal_cancel(*, goal: WeeklyGoal, reason: str) -> WeeklyGoal:
+def weekly_goal_cancel(*, goal: WeeklyGoal, reason: str, by: User | None = None) -> WeeklyGoal:
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the goal is cancelled.")})
     goal = _lock_open_goal(goal)
     goal.status = WeeklyGoal.Status.CANCELLED
     goal.cancel_reason = reason.strip()
-    goal.save(update_fields=["status", "cancel_reason"])
+    _mark(goal, by)
+    goal.save(update_fields=["status", "cancel_reason", *STATUS_TRAIL])
     return goal
 
 
@@ -96,7 +124,8 @@ def weekly_goal_postpone(*, goal: WeeklyGoal, reason: str, target_week: dt.date,
     if target_week < week_start(today()):
         raise ValidationError({"target_week": _("The target week has already passed.")})
     goal.status = WeeklyGoal.Status.POSTPONED
-    goal.save(update_fields=["status"])
+    _mark(goal, by)
+    goal.save(update_fields=["status", *STATUS_TRAIL])
     carried_over = weekly_goal_create(
         client=goal.client,
         owner=goal.owner,
@@ -138,3 +167,221 @@ def risk_assessment_record(
     assessment.full_clean()
     assessment.save(force_insert=True)
     return assessment
+
+
+# --- the AM workspace's writes (issue 4) ----------------------------------------------------
+
+
+@transaction.atomic
+def contact_log(
+    *, client: Client, contacted_on: dt.date, channel: str, who: str, summary: str, sentiment: str, by: User
+) -> Contact:
+    if contacted_on > today():
+        raise ValidationError({"contacted_on": _("A contact cannot be logged in the future.")})
+    contact = Contact(
+        client=client,
+        contacted_on=contacted_on,
+        channel=channel,
+        who=who.strip(),
+        summary=summary.strip(),
+        sentiment=sentiment,
+        logged_by=by,
+    )
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+def _objective_status(objective: Objective, on: dt.date) -> str:
+    """Achieved once the target is reached; otherwise on track or behind by pace."""
+    rising = objective.target > objective.baseline
+    reached = objective.current_value >= objective.target if rising else objective.current_value <= objective.target
+    if reached:
+        return Objective.Status.ACHIEVED
+    if on > objective.due_date:
+        return Objective.Status.MISSED
+    pace = objective_pace(
+        baseline=objective.baseline,
+        target=objective.target,
+        current=objective.current_value,
+        start=objective.start_date,
+        due=objective.due_date,
+        on=on,
+    )
+    return Objective.Status.BEHIND if pace.behind else Objective.Status.ON_TRACK
+
+
+@transaction.atomic
+def objective_create(*, client: Client, by: User, **fields) -> Objective:
+    objective = Objective(client=client, created_by=by, updated_by=by, **fields)
+    if objective.due_date and objective.start_date and objective.due_date <= objective.start_date:
+        raise ValidationError({"due_date": _("The due date must come after the start date.")})
+    if objective.target == objective.baseline:
+        raise ValidationError({"target": _("The target must differ from the baseline.")})
+    objective.status = _objective_status(objective, today())
+    objective.full_clean()
+    objective.save()
+    return objective
+
+
+@transaction.atomic
+def objective_update_progress(*, objective: Objective, current_value, by: User) -> Objective:
+    objective = Objective.objects.select_for_update().get(pk=objective.pk)
+    if objective.status in (Objective.Status.ACHIEVED, Objective.Status.MISSED):
+        raise ValidationError(
+            _("This objective is closed (%(status)s).") % {"status": objective.get_status_display().lower()}
+        )
+    objective.current_value = current_value
+    objective.status = _objective_status(objective, today())
+    objective.updated_by = by
+    objective.full_clean()
+    objective.save(update_fields=["current_value", "status", "updated_by", "updated_at"])
+    return objective
+
+
+@transaction.atomic
+def kickoff_item_set(*, item: KickoffItem, done: bool, by: User) -> KickoffItem:
+    """Tick or untick; setting the state it already has changes nothing (a double click is harmless)."""
+    item = KickoffItem.objects.select_for_update().get(pk=item.pk)
+    if done != bool(item.done_on):
+        item.done_on, item.done_by = (today(), by) if done else (None, None)
+        item.save(update_fields=["done_on", "done_by"])
+    return item
+
+
+@transaction.atomic
+def nps_record(*, client: Client, score: int, responded_on: dt.date, respondent: str, comment: str, by: User):
+    if responded_on > today():
+        raise ValidationError({"responded_on": _("An NPS response cannot be dated in the future.")})
+    response = NPSResponse(
+        client=client,
+        score=score,
+        responded_on=responded_on,
+        respondent=respondent.strip(),
+        comment=comment.strip(),
+        recorded_by=by,
+    )
+    response.full_clean()
+    response.save()
+    return response
+
+
+@transaction.atomic
+def revenue_event_record(
+    *, client: Client, kind: str, amount, occurred_on: dt.date, note: str = "", churn_reason: str = "", by: User
+) -> RevenueEvent:
+    """Record an MRR change and apply it to the client; churn ends the client (MRR 0, date, reason)."""
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    if not client.is_active:
+        raise ValidationError(_("%(client)s has churned; no further revenue events.") % {"client": client})
+    if occurred_on > today():
+        raise ValidationError({"occurred_on": _("A revenue event cannot be dated in the future.")})
+    kinds = RevenueEvent.Kind
+    if kind == kinds.CHURN:
+        if churn_reason not in ChurnReason.values:
+            raise ValidationError({"churn_reason": _("Say why the client churned.")})
+        amount = client.mrr
+        client.lifecycle_stage = LifecycleStage.CHURNED
+        client.churned_on, client.churn_reason = occurred_on, churn_reason
+        client.mrr = Decimal("0")
+    elif kind == kinds.CONTRACTION:
+        if amount > client.mrr:
+            raise ValidationError(
+                {"amount": _("A contraction cannot exceed the current MRR (%(mrr)s).") % {"mrr": client.mrr}}
+            )
+        client.mrr -= amount
+    else:
+        client.mrr += amount
+    event = RevenueEvent(
+        client=client, kind=kind, amount=amount, occurred_on=occurred_on, note=note.strip(), recorded_by=by
+    )
+    event.full_clean()
+    event.save()
+    client.full_clean()
+    client.save(update_fields=["mrr", "lifecycle_stage", "churned_on", "churn_reason", "updated_at"])
+    return event
+
+
+class ReviewLocked(ValidationError):
+    """A submitted quarterly review is read-only."""
+
+
+@transaction.atomic
+def quarterly_review_save(
+    *, client: Client, year: int, quarter: int, answers: dict, submit: bool, by: User
+) -> QuarterlyReview:
+    """Save the draft (creating it on first save); `submit` locks it for good."""
+    if (year, quarter) > quarter_of(today()):
+        raise ValidationError(_("A review cannot be written for a future quarter."))
+    review, _created = QuarterlyReview.objects.select_for_update().get_or_create(
+        client=client, year=year, quarter=quarter, defaults={"created_by": by}
+    )
+    if review.status == QuarterlyReview.Status.SUBMITTED:
+        raise ReviewLocked(_("This review was submitted and is read-only."))
+    unknown = set(answers) - set(QuarterlyReview.field_names())
+    if unknown:
+        raise ValidationError(_("Unknown review fields: %(names)s.") % {"names": ", ".join(sorted(unknown))})
+    for name, value in answers.items():
+        setattr(review, name, value)
+    review.updated_by = by
+    if submit:
+        review.status = QuarterlyReview.Status.SUBMITTED
+        review.submitted_at, review.submitted_by = timezone.now(), by
+    review.full_clean()
+    review.save()
+    return review
+
+
+@transaction.atomic
+def tactic_create(*, client: Client, owner: User, title: str, description: str, started_on: dt.date) -> Tactic:
+    tactic = Tactic(
+        client=client, owner=owner, title=title.strip(), description=description.strip(), started_on=started_on
+    )
+    tactic.full_clean()
+    tactic.save()
+    return tactic
+
+
+@transaction.atomic
+def experiment_create(*, client: Client, owner: User, title: str, hypothesis: str, started_on: dt.date) -> Experiment:
+    experiment = Experiment(
+        client=client, owner=owner, title=title.strip(), hypothesis=hypothesis.strip(), started_on=started_on
+    )
+    experiment.full_clean()
+    experiment.save()
+    return experiment
+
+
+def _close(record, *, outcome: str, ended_on: dt.date, by: User):
+    record = type(record).objects.select_for_update().get(pk=record.pk)
+    if record.outcome != Outcome.PENDING:
+        raise ValidationError(_("This is already closed as %(outcome)s.") % {"outcome": record.get_outcome_display()})
+    if outcome == Outcome.PENDING or outcome not in Outcome.values:
+        raise ValidationError({"outcome": _("Choose win, loss or inconclusive.")})
+    if ended_on < record.started_on:
+        raise ValidationError(
+            {"ended_on": _("The end cannot come before the start (%(day)s).") % {"day": record.started_on}}
+        )
+    record.outcome, record.ended_on = outcome, ended_on
+    record.closed_at, record.closed_by = timezone.now(), by
+    return record
+
+
+@transaction.atomic
+def tactic_close(*, tactic: Tactic, outcome: str, ended_on: dt.date, by: User) -> Tactic:
+    tactic = _close(tactic, outcome=outcome, ended_on=ended_on, by=by)
+    tactic.full_clean()
+    tactic.save(update_fields=["outcome", "ended_on", "closed_at", "closed_by"])
+    return tactic
+
+
+@transaction.atomic
+def experiment_close(*, experiment: Experiment, outcome: str, ended_on: dt.date, confidence, by: User) -> Experiment:
+    """Close an A/B test; a win or loss needs its confidence (it counts only at the threshold)."""
+    if outcome in (Outcome.WIN, Outcome.LOSS) and confidence is None:
+        raise ValidationError({"confidence": _("A win or a loss needs its confidence level.")})
+    experiment = _close(experiment, outcome=outcome, ended_on=ended_on, by=by)
+    experiment.confidence = confidence
+    experiment.full_clean()
+    experiment.save(update_fields=["outcome", "ended_on", "confidence", "closed_at", "closed_by"])
+    return experiment

@@ -1,9 +1,21 @@
 from django.urls import path
 
-from godview.placeholders import not_built_yet
+from clients import views
 
 urlpatterns = [
-    # Owned by the AM workspace (issue 4): replace these with the real views.
-    path("my/", not_built_yet, name="my_clients"),
-    path("clients/<int:pk>/work/", not_built_yet, name="client_workspace"),
+    path("my/", views.my_clients, name="my_clients"),
+    path("my/week/", views.my_week, name="my_week"),
+    path("clients/<int:pk>/work/", views.client_workspace, name="client_workspace"),
+    path("clients/<int:pk>/work/summary.md", views.week_summary, name="week_summary"),
+    path("clients/<int:pk>/work/<slug:kind>/", views.client_form, name="workspace_form"),
+    path("clients/<int:pk>/reviews/<int:year>/<int:quarter>/", views.client_review, name="client_review"),
+    path("reviews/", views.reviews_segment, name="reviews_segment"),
+    path("goals/<int:pk>/", views.goal_row, name="goal_row"),
+    path("goals/<int:pk>/done/", views.goal_done, name="goal_done"),
+    path("goals/<int:pk>/postpone/", views.goal_postpone, name="goal_postpone"),
+    path("goals/<int:pk>/cancel/", views.goal_cancel, name="goal_cancel"),
+    path("objectives/<int:pk>/progress/", views.objective_progress, name="objective_progress"),
+    path("kickoff/<int:pk>/toggle/", views.kickoff_toggle, name="kickoff_toggle"),
+    path("tactics/<int:pk>/close/", views.tactic_close, name="tactic_close"),
+    path("experiments/<int:pk>/close/", views.experiment_close, name="experiment_close"),
 ]

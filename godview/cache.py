@@ -6,14 +6,21 @@ Only snapshot-derived figures go through here; live figures (current risk, goals
 """
 
 import hashlib
+import logging
 from collections.abc import Callable
 
 from django.core.cache import cache
 
 from accounts.models import User
 
+log = logging.getLogger(__name__)
 VERSION_KEY = "godview:rollup-version"
 TTL = 60 * 30
+
+
+# A cache outage must not take pages down: any error from the cache backend (redis-py raises its
+# own ConnectionError/TimeoutError family) means "compute it now".
+CACHE_ERRORS = (Exception,)
 
 
 def bump_rollup_version() -> None:
@@ -21,6 +28,8 @@ def bump_rollup_version() -> None:
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.set(VERSION_KEY, 1, None)
+    except CACHE_ERRORS as exc:  # the rollup's rows are written; only the cache is stale
+        log.warning("could not bump the rollup cache version: %s", exc)
 
 
 def scope_key(user: User) -> str:
@@ -29,11 +38,18 @@ def scope_key(user: User) -> str:
 
 
 def snapshot_cached[T](name: str, user: User, params: dict, compute: Callable[[], T]) -> T:
-    version = cache.get(VERSION_KEY, 0)
-    raw = f"{name}|{scope_key(user)}|{sorted(params.items())}|{version}"
-    key = "godview:snap:" + hashlib.sha1(raw.encode()).hexdigest()
-    value = cache.get(key)
+    try:
+        version = cache.get(VERSION_KEY, 0)
+        raw = f"{name}|{scope_key(user)}|{sorted(params.items())}|{version}"
+        key = "godview:snap:" + hashlib.sha1(raw.encode()).hexdigest()
+        value = cache.get(key)
+    except CACHE_ERRORS as exc:
+        log.warning("cache unavailable, computing %s directly: %s", name, exc)
+        return compute()
     if value is None:
         value = compute()
-        cache.set(key, value, TTL)
+        try:
+            cache.set(key, value, TTL)
+        except CACHE_ERRORS as exc:
+            log.warning("cache unavailable, not storing %s: %s", name, exc)
     return value

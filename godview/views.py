@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -71,7 +72,9 @@ def bad_filter(view: Callable) -> Callable:
         try:
             return view(request, *args, **kwargs)
         except BadFilter as exc:
-            return HttpResponseBadRequest(_("Those filters are not valid: %(errors)s") % {"errors": exc})
+            # Plain text, escaped: form errors repeat the submitted value.
+            message = _("Those filters are not valid: %(errors)s") % {"errors": exc}
+            return HttpResponseBadRequest(escape(message), content_type="text/plain; charset=utf-8")
 
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__

@@ -3,6 +3,7 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
@@ -37,6 +38,9 @@ class TrainingModule(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("training_module", args=[self.pk])
 
     def is_required_for(self, role: str) -> bool:
         return self.active and role in self.required_roles

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from godview.placeholders import not_built_yet
+from training import views
 
 urlpatterns = [
-    # Owned by training (issue 6): replace these with the real views.
-    path("training/", not_built_yet, name="training"),
-    path("training/people/<int:pk>/", not_built_yet, name="training_person"),
-    path("training/panel/", not_built_yet, name="training_panel"),
+    path("training/", views.training, name="training"),
+    path("training/export.csv", views.training_export, name="training_export"),
+    path("training/people/<int:pk>/", views.training_person, name="training_person"),
+    path("training/panel/", views.training_panel, name="training_panel"),
+    path("training/modules/<int:pk>/", views.training_module, name="training_module"),
 ]

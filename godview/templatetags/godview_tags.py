@@ -1,5 +1,6 @@
-"""Number formats of the God-view: money, percentages, changes, risk badges."""
+"""Template helpers of the God-view: number formats, changes, risk badges, durations."""
 
+import datetime as dt
 from decimal import Decimal
 
 from django import template
@@ -127,3 +128,11 @@ def days_ago(day, today) -> str:
     if days <= 0:
         return _("today")
     return _("1 day ago") if days == 1 else _("%(n)s days ago") % {"n": days}
+
+
+@register.filter
+def minutes(value: dt.timedelta | None) -> int:
+    """Whole minutes of a timedelta, rounded up: `{{ cooloff|minutes }}`."""
+    if not isinstance(value, dt.timedelta):
+        return 0
+    return -(-int(value.total_seconds()) // 60)

@@ -9,8 +9,10 @@ from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from clients.models import Client, Contact, RiskAssessment, Tier, WeeklyGoal
 from clients.rollup import rollup_day
+from clients.tests.factories import ClientFactory
 from clients.weeks import today, week_deadline, week_start
 from tasks.models import Source, Task
+from training.tests.factories import TrainingModuleFactory
 
 
 def build_clients(n: int, managers: list, start: int = 0) -> list[Client]:
@@ -94,3 +96,15 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def world(personas) -> dict:
+    """Pod A's client "mine" (owned by `am`), pod B's client "theirs", pod A, `am`, a module."""
+    return {
+        "client": ClientFactory(account_manager=personas["am"], name="Mine"),
+        "theirs": ClientFactory(account_manager=personas["other_am"], name="Theirs"),
+        "pod": personas["am"].pod,
+        "person": personas["am"],
+        "module": TrainingModuleFactory(),
+    }

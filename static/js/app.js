@@ -16,3 +16,13 @@
     });
   });
 })();
+
+// Forms answer 422 (invalid input, re-rendered with the values typed) or 409 (already sent,
+// read-only): htmx 2 does not swap 4xx by default, so let these two replace their target.
+document.addEventListener("htmx:beforeSwap", function (event) {
+  const status = event.detail.xhr.status;
+  if (status === 422 || status === 409) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});

@@ -1,0 +1,45 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Pod, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ("username", "get_full_name", "email", "role", "pod", "is_active", "is_staff")
+    list_filter = ("role", "pod", "is_active", "is_staff")
+    list_select_related = ("pod",)
+    search_fields = ("username", "first_name", "last_name", "email")
+    autocomplete_fields = ("pod",)
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (_("God-view"), {"fields": ("role", "pod", "title", "cost_rate", "hired_on")}),
+    )
+    add_fieldsets = (
+        *BaseUserAdmin.add_fieldsets,
+        (_("God-view"), {"fields": ("email", "first_name", "last_name", "role", "pod")}),
+    )
+
+
+class MemberInline(admin.TabularInline):
+    model = User
+    fields = ("username", "first_name", "last_name", "role")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name = _("member")
+    verbose_name_plural = _("members (change a person's pod on their user page)")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Pod)
+class PodAdmin(admin.ModelAdmin):
+    list_display = ("name", "lead")
+    list_select_related = ("lead",)
+    search_fields = ("name",)
+    autocomplete_fields = ("lead",)
+    inlines = [MemberInline]

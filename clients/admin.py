@@ -1,0 +1,223 @@
+"""Admin for clients' reference data. History rows (risk assessments, postponements, review
+decisions) are read-only here: they are only ever added, through the product's own forms."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from clients.models import (
+    Client,
+    Contact,
+    EarlyWarning,
+    Experiment,
+    KickoffItem,
+    NPSResponse,
+    Objective,
+    Postponement,
+    QuarterlyReview,
+    RevenueEvent,
+    ReviewDecision,
+    RiskAssessment,
+    Tactic,
+    Tier,
+    WarningRule,
+    WeeklyGoal,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """History: visible to admins, never edited or deleted by hand."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Tier)
+class TierAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "is_premium", "stale_contact_days")
+    search_fields = ("name", "code")
+
+
+@admin.register(WarningRule)
+class WarningRuleAdmin(admin.ModelAdmin):
+    list_display = ("code", "enabled", "threshold", "help_text")
+    list_editable = ("enabled", "threshold")
+    readonly_fields = ("help_text",)
+
+    def has_add_permission(self, request) -> bool:
+        return False  # the rules are the product's; admins tune them
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class KickoffItemInline(admin.TabularInline):
+    model = KickoffItem
+    fields = ("position", "text", "done_on")
+    extra = 0
+    max_num = 10
+
+
+class ObjectiveInline(admin.TabularInline):
+    model = Objective
+    fields = ("title", "metric", "baseline", "target", "current_value", "start_date", "due_date", "status")
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Client)
+class ClientAdmin(admin.ModelAdmin):
+    list_display = ("name", "tier", "account_manager", "mrr", "currency", "lifecycle_stage", "started_on", "churned_on")
+    list_filter = ("tier", "lifecycle_stage", "account_manager__pod", "churn_reason")
+    list_select_related = ("tier", "account_manager")
+    search_fields = ("name", "account_manager__username", "account_manager__last_name")
+    autocomplete_fields = ("account_manager", "tier")
+    date_hierarchy = "started_on"
+    inlines = [KickoffItemInline, ObjectiveInline]
+    fieldsets = (
+        (None, {"fields": ("name", "tier", "account_manager", "website")}),
+        (_("Revenue"), {"fields": ("mrr", "currency", "monthly_hours_budget")}),
+        (
+            _("Lifecycle"),
+            {
+                "fields": (
+                    "lifecycle_stage",
+                    "started_on",
+                    "expectation_agreement_signed_on",
+                    "churned_on",
+                    "churn_reason",
+                )
+            },
+        ),
+    )
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(admin.ModelAdmin):
+    list_display = ("title", "client", "metric", "baseline", "current_value", "target", "due_date", "status", "origin")
+    list_filter = ("status", "origin")
+    list_select_related = ("client",)
+    search_fields = ("title", "client__name", "metric")
+    autocomplete_fields = ("client", "created_by")
+
+
+@admin.register(WeeklyGoal)
+class WeeklyGoalAdmin(admin.ModelAdmin):
+    """Deadlines and weeks are fixed at creation: read-only even here (the database agrees)."""
+
+    list_display = ("title", "client", "owner", "week_start", "deadline", "status", "done_at")
+    list_filter = ("status", "week_start")
+    list_select_related = ("client", "owner")
+    search_fields = ("title", "client__name", "owner__username")
+    autocomplete_fields = ("client", "owner", "objective", "created_by")
+    date_hierarchy = "week_start"
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = ("week_start", "deadline", "status", "done_at", "created_by", "created_at")
+        return fixed if obj is not None else ("deadline", "status", "done_at", "created_at")
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            from clients.weeks import week_deadline
+
+            obj.deadline = week_deadline(obj.week_start)
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Postponement)
+class PostponementAdmin(ReadOnlyAdmin):
+    list_display = ("original", "target_week", "reason", "postponed_by", "postponed_at")
+    list_select_related = ("original", "postponed_by")
+    search_fields = ("original__title", "reason")
+
+
+@admin.register(RiskAssessment)
+class RiskAssessmentAdmin(ReadOnlyAdmin):
+    list_display = ("client", "score", "communication_level", "assessed_by", "assessed_at")
+    list_filter = ("score", "communication_level")
+    list_select_related = ("client", "assessed_by")
+    search_fields = ("client__name", "note")
+    date_hierarchy = "assessed_at"
+
+
+@admin.register(ReviewDecision)
+class ReviewDecisionAdmin(ReadOnlyAdmin):
+    list_display = ("client", "verdict", "health_score", "decided_by", "decided_at")
+    list_select_related = ("client", "decided_by")
+    search_fields = ("client__name", "reason")
+
+
+@admin.register(EarlyWarning)
+class EarlyWarningAdmin(ReadOnlyAdmin):
+    list_display = ("client", "rule", "reason", "fired_on", "resolved_on", "notified_at")
+    list_filter = ("rule", "resolved_on")
+    list_select_related = ("client",)
+    search_fields = ("client__name", "reason")
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ("client", "contacted_on", "channel", "who", "sentiment", "logged_by")
+    list_filter = ("channel", "sentiment")
+    list_select_related = ("client", "logged_by")
+    search_fields = ("client__name", "who", "summary")
+    autocomplete_fields = ("client", "logged_by")
+    date_hierarchy = "contacted_on"
+
+
+@admin.register(QuarterlyReview)
+class QuarterlyReviewAdmin(admin.ModelAdmin):
+    list_display = ("client", "year", "quarter", "status", "submitted_at", "submitted_by")
+    list_filter = ("status", "year", "quarter")
+    list_select_related = ("client", "submitted_by")
+    search_fields = ("client__name",)
+    autocomplete_fields = ("client", "created_by", "submitted_by")
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # A submitted review is a record of what was agreed: read-only.
+        if obj is not None and obj.status == QuarterlyReview.Status.SUBMITTED:
+            return False
+        return super().has_change_permission(request, obj)
+
+
+@admin.register(Tactic)
+class TacticAdmin(admin.ModelAdmin):
+    list_display = ("title", "client", "owner", "started_on", "ended_on", "outcome")
+    list_filter = ("outcome",)
+    list_select_related = ("client", "owner")
+    search_fields = ("title", "client__name")
+    autocomplete_fields = ("client", "owner")
+
+
+@admin.register(Experiment)
+class ExperimentAdmin(admin.ModelAdmin):
+    list_display = ("title", "client", "owner", "started_on", "ended_on", "outcome", "confidence")
+    list_filter = ("outcome",)
+    list_select_related = ("client", "owner")
+    search_fields = ("title", "client__name")
+    autocomplete_fields = ("client", "owner")
+
+
+@admin.register(NPSResponse)
+class NPSResponseAdmin(admin.ModelAdmin):
+    list_display = ("client", "score", "respondent", "responded_on")
+    list_filter = ("score",)
+    list_select_related = ("client",)
+    search_fields = ("client__name", "comment", "respondent")
+    autocomplete_fields = ("client", "recorded_by")
+
+
+@admin.register(RevenueEvent)
+class RevenueEventAdmin(admin.ModelAdmin):
+    list_display = ("client", "kind", "amount", "occurred_on", "recorded_by")
+    list_filter = ("kind",)
+    list_select_related = ("client", "recorded_by")
+    search_fields = ("client__name", "note")
+    autocomplete_fields = ("client", "recorded_by")
+    date_hierarchy = "occurred_on"

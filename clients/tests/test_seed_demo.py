@@ -1,0 +1,294 @@
+"""`manage.py seed_demo`: the stated shape, determinism, refusals, and the embedded SQLite path.
+
+One demo of 20 clients is built for the module (about three seconds) and read by most tests;
+tests that rebuild it run inside their own transaction, which is rolled back.
+"""
+
+import datetime as dt
+import io
+import os
+import subprocess
+import sys
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.db.models import Count, F
+
+from accounts.models import Pod, Role, User
+from clients.demo import PASSWORD, key_figures, wipe_demo
+from clients.models import (
+    Client,
+    Contact,
+    NPSResponse,
+    Postponement,
+    QuarterlyReview,
+    RevenueEvent,
+    RiskAssessment,
+    WeeklyGoal,
+)
+from clients.weeks import today, week_deadline, week_start
+from tasks.models import Source, Task, TimeEntry
+from tasks.selectors import data_freshness
+from training.models import TrainingModule, TrainingResult
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(*args: str) -> str:
+    out = io.StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """A committed 20-client demo for the whole module, wiped afterwards; yields its key figures."""
+    with django_db_blocker.unblock():
+        output = seed("--clients", "20", "--seed", "42")
+        try:
+            yield {"figures": key_figures(), "output": output}
+        finally:
+            with transaction.atomic():
+                wipe_demo()
+
+
+# --- shape ---------------------------------------------------------------------------------
+
+
+def test_demo_logins_exist_with_the_roles_their_names_say(demo):
+    users = {u.username: u for u in User.objects.filter(username__in=["leader", "podlead", "am", "designer", "admin"])}
+    assert users["leader"].role == Role.LEADERSHIP
+    assert users["podlead"].role == Role.POD_LEAD
+    assert users["am"].role == Role.ACCOUNT_MANAGER
+    assert users["designer"].role == Role.DESIGNER
+    assert users["admin"].role == Role.LEADERSHIP
+    assert users["admin"].is_staff
+    assert users["admin"].is_superuser
+    assert not users["leader"].is_staff
+    assert all(user.check_password(PASSWORD) for user in users.values())
+
+
+def test_the_summary_lists_the_demo_logins(demo):
+    for username in ("leader", "podlead", "am", "designer", "admin"):
+        assert f"  {username} " in demo["output"]
+    assert "WeeklyGoal" in demo["output"]
+
+
+def test_podlead_leads_the_pod_of_am_and_designer(demo):
+    am = User.objects.select_related("pod__lead").get(username="am")
+    assert am.pod.lead.username == "podlead"
+    assert User.objects.get(username="designer").pod_id == am.pod_id
+    assert User.objects.get(username="podlead").pod_id == am.pod_id
+
+
+def test_each_pod_has_two_ams_and_a_designer_under_a_pod_lead(demo):
+    pods = Pod.objects.select_related("lead")
+    assert pods.count() == 1  # one pod per 20 clients
+    for pod in pods:
+        roles = sorted(pod.members.values_list("role", flat=True))
+        assert roles == sorted([Role.ACCOUNT_MANAGER, Role.ACCOUNT_MANAGER, Role.DESIGNER, Role.POD_LEAD])
+        assert pod.lead.role == Role.POD_LEAD
+    assert User.objects.filter(role=Role.LEADERSHIP).count() >= 2
+
+
+def test_every_client_is_owned_by_an_account_manager_and_am_owns_several(demo):
+    assert not Client.objects.exclude(account_manager__role=Role.ACCOUNT_MANAGER).exists()
+    assert Client.objects.filter(account_manager__username="am").count() >= 5
+
+
+def test_churned_clients_have_a_churn_date_a_reason_and_no_mrr(demo):
+    churned = Client.objects.filter(lifecycle_stage="churned")
+    assert 2 <= churned.count() <= 4
+    for client in churned:
+        assert client.churned_on
+        assert client.churn_reason
+        assert client.mrr == 0
+        assert client.revenue_events.filter(kind="churn", occurred_on=client.churned_on).exists()
+
+
+def test_client_mrr_equals_the_sum_of_its_signed_revenue_events(demo):
+    totals: dict[int, Decimal] = defaultdict(Decimal)
+    for event in RevenueEvent.objects.all():
+        totals[event.client_id] += event.signed_amount
+    clients = list(Client.objects.all())
+    assert sum(1 for c in clients if c.is_active and c.mrr > 0) >= 15
+    for client in clients:
+        assert totals[client.pk] == client.mrr, client.name
+    assert RevenueEvent.objects.filter(kind="expansion").exists()
+
+
+def test_postponements_link_the_original_to_a_carried_over_goal_in_a_later_week(demo):
+    moves = list(Postponement.objects.select_related("original", "carried_over"))
+    assert len(moves) >= 20
+    for move in moves:
+        original, later = move.original, move.carried_over
+        assert original.status == WeeklyGoal.Status.POSTPONED
+        assert later.week_start == move.target_week > original.week_start
+        assert (later.client_id, later.title) == (original.client_id, original.title)
+        assert move.reason
+
+
+def test_every_goal_week_starts_on_monday_and_its_deadline_is_that_weeks(demo):
+    goals = list(WeeklyGoal.objects.only("week_start", "deadline"))
+    assert all(g.week_start.weekday() == 0 and g.deadline == week_deadline(g.week_start) for g in goals)
+
+
+def test_goal_outcomes_mix_hits_misses_postponements_and_cancellations(demo):
+    past = WeeklyGoal.objects.counted().filter(week_start__lt=week_start(today()))
+    hits = past.filter(status="done", done_at__lte=F("deadline")).count()
+    assert 0.6 < hits / past.count() < 0.95
+    assert past.filter(status="done", done_at__gt=F("deadline")).exists()  # done late
+    assert past.filter(status="open").exists()  # left open
+    assert WeeklyGoal.objects.filter(status="cancelled").exclude(cancel_reason="").exists()
+    this_week = WeeklyGoal.objects.filter(week_start=week_start(today()))
+    assert this_week.filter(status="open").exists()
+    assert WeeklyGoal.objects.filter(objective__isnull=False).exists()
+    assert WeeklyGoal.objects.filter(waiting_on_client_hours__gt=0).exists()
+
+
+def test_history_spans_at_least_seventeen_months(demo):
+    since = today() - dt.timedelta(days=17 * 30)
+    for model, field in (
+        (WeeklyGoal, "week_start"),
+        (Contact, "contacted_on"),
+        (RiskAssessment, "assessed_at"),
+        (Task, "due_on"),
+    ):
+        earliest = model.objects.order_by(field).values_list(field, flat=True).first()
+        day = earliest.date() if isinstance(earliest, dt.datetime) else earliest
+        assert day <= since, model.__name__
+    assert WeeklyGoal.objects.filter(week_start=week_start(today())).exists()
+
+
+def test_churned_clients_risk_and_nps_worsen_before_they_leave(demo):
+    for client in Client.objects.filter(lifecycle_stage="churned"):
+        late = client.churned_on - dt.timedelta(days=45)
+        scores = list(client.risk_assessments.order_by("assessed_at").values_list("assessed_at", "score"))
+        before = [s for at, s in scores if at.date() < late - dt.timedelta(days=120)]
+        last = [s for at, s in scores if at.date() >= late]
+        assert last, client.name
+        assert min(last) <= 2, client.name
+        if before:
+            assert sum(last) / len(last) < sum(before) / len(before), client.name
+        assert NPSResponse.objects.filter(
+            client=client, score__lte=6, responded_on__gte=client.churned_on - dt.timedelta(days=90)
+        ).exists()
+
+
+def test_some_active_clients_are_slipping_now_with_high_risk_and_stale_contact(demo):
+    slipping = [
+        c
+        for c in Client.objects.active().with_signals().select_related("tier")
+        if c.current_risk_score <= 2 and (today() - c.last_contact_on).days > c.tier.stale_contact_days
+    ]
+    assert len(slipping) >= 2
+    assert any(c.account_manager.username == "am" for c in slipping)
+
+
+def test_tasks_and_time_entries_exist_for_every_client_as_if_synced(demo):
+    assert Source.objects.count() == 2
+    assert set(Source.objects.values_list("token_env_var", flat=True)) == {"ASANA_TOKEN", "CLICKUP_TOKEN"}
+    per_client = dict(Task.objects.values_list("client_id").annotate(n=Count("pk")))
+    for client in Client.objects.all():
+        weeks = ((client.churned_on or today()) - max(client.started_on, today() - dt.timedelta(weeks=78))).days // 7
+        assert per_client.get(client.pk, 0) >= max(1, weeks), client.name  # several a week
+    emails = dict(User.objects.values_list("pk", "email"))
+    assert all(emails[a] == e for a, e in Task.objects.values_list("assignee_id", "assignee_email"))
+    assert Task.objects.filter(parent__isnull=False).exists()
+    assert Task.objects.live().filter(completed_at__isnull=True, due_on__lt=today()).exists()  # overdue
+    assert TimeEntry.objects.filter(hours__gt=0).count() > 500
+    freshness = data_freshness()
+    assert len(freshness) == 2
+    assert all(s.last_success_at and s.last_success_at.date() >= today() - dt.timedelta(days=2) for s in freshness)
+
+
+def test_training_results_exist_for_most_people_with_failures_and_old_versions(demo):
+    assert 8 <= TrainingModule.objects.count() <= 12
+    assert TrainingModule.objects.filter(version=2).count() == 1
+    assert TrainingModule.objects.exclude(procedure="").exists()
+    people = User.objects.filter(is_superuser=False)
+    trained = people.filter(training_results__isnull=False).distinct().count()
+    assert trained >= people.count() * 0.7
+    assert TrainingResult.objects.filter(passed=False).exists()
+    assert TrainingResult.objects.filter(module__version=2, version=1).exists()
+
+
+def test_submitted_quarterly_reviews_fill_all_28_fields(demo):
+    reviews = QuarterlyReview.objects.filter(status="submitted")
+    assert reviews.count() >= 40
+    names = QuarterlyReview.field_names()
+    assert len(names) == 28
+    for review in reviews[:20]:
+        assert all(getattr(review, name) not in (None, "") for name in names)
+
+
+# --- determinism and refusals --------------------------------------------------------------
+
+
+def test_the_same_seed_rebuilds_the_same_agency(demo):
+    seed("--clients", "20", "--seed", "42", "--reset")
+    assert key_figures() == demo["figures"]
+
+
+def test_another_seed_builds_a_different_agency(demo):
+    seed("--clients", "20", "--seed", "7", "--reset")
+    figures = key_figures()
+    assert figures["counts"]["Client"] == 20
+    assert figures["goals"] != demo["figures"]["goals"]
+
+
+def test_seeding_a_database_that_has_clients_is_refused_without_reset(demo):
+    with pytest.raises(CommandError, match="--reset"):
+        seed("--clients", "20")
+
+
+def test_if_empty_leaves_a_seeded_database_alone(demo):
+    output = seed("--if-empty")
+    assert "already holds 20 clients" in output
+    assert Client.objects.count() == 20
+
+
+@pytest.mark.parametrize("count", ["5", "19", "2001"])
+def test_client_counts_outside_20_to_2000_are_rejected_before_anything_is_touched(demo, count):
+    with pytest.raises(CommandError, match="between 20 and 2000"):
+        seed("--clients", count, "--reset")
+    assert Client.objects.count() == 20
+
+
+# --- the embedded default ------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_the_sqlite_default_migrates_seeds_and_lets_leader_log_in(tmp_path: Path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "TEST_DATABASE_NAME")}
+    env |= {"DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}", "DEBUG": "true"}
+
+    def manage(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=settings.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    manage("migrate", "--no-input")
+    assert "Demo agency ready" in manage("seed_demo", "--clients", "20")
+    assert "leaving it as it is" in manage("seed_demo", "--if-empty")
+    check = (
+        "from django.test import Client\n"
+        "c = Client(HTTP_HOST='localhost')\n"
+        "r = c.post('/login/', {'username': 'leader', 'password': 'godview'})\n"
+        "assert r.status_code == 302, r.status_code\n"
+        "assert c.get('/').status_code == 200\n"
+        "print('logged in')\n"
+    )
+    assert "logged in" in manage("shell", "-c", check)

@@ -1,0 +1,92 @@
+"""Query counts of the workspace pages, at two data sizes: the count must not grow with the data."""
+
+import pytest
+from django.urls import reverse
+
+from clients.tests.conftest import HTMX
+from clients.tests.factories import (
+    ClientFactory,
+    ContactFactory,
+    ObjectiveFactory,
+    RiskAssessmentFactory,
+    WeeklyGoalFactory,
+)
+from clients.tests.factories_workspace import ExperimentFactory, QuarterlyReviewFactory, TacticFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def book(am, clients: int) -> list:
+    """`clients` clients of `am`, each with goals, a contact, a risk, an objective, tactics and a review."""
+    made = []
+    for _ in range(clients):
+        client = ClientFactory(account_manager=am)
+        WeeklyGoalFactory.create_batch(2, client=client)
+        ContactFactory(client=client)
+        RiskAssessmentFactory(client=client, score=2)
+        ObjectiveFactory(client=client)
+        TacticFactory(client=client)
+        ExperimentFactory(client=client)
+        QuarterlyReviewFactory(client=client)
+        made.append(client)
+    return made
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_my_clients_costs_the_same_queries_at_any_size(client, am, size, django_assert_num_queries):
+    book(am, size)
+    client.force_login(am)
+    # session, user, clients with signals, goal hits, overdue tasks, waiting hours, objectives,
+    # this week's goal counts, tactics by person, experiments by person
+    with django_assert_num_queries(10):
+        response = client.get(reverse("my_clients"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_the_client_list_partial_costs_the_same_queries_at_any_size(client, am, size, django_assert_num_queries):
+    book(am, size)
+    client.force_login(am)
+    with django_assert_num_queries(10):
+        response = client.get(reverse("my_clients"), HTTP_HX_TARGET="client-list", **HTMX)
+    assert "<html" not in response.content.decode()
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_the_week_view_costs_the_same_queries_at_any_size(client, am, size, django_assert_num_queries):
+    book(am, size)
+    client.force_login(am)
+    # session, user, clients, the week's goals (with objective and postponement joined)
+    with django_assert_num_queries(4):
+        response = client.get(reverse("my_week"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_the_reviews_segment_costs_the_same_queries_at_any_size(client, leader, am, size, django_assert_num_queries):
+    book(am, size)
+    client.force_login(leader)
+    # session, user, count for the paginator, the page of reviews with client and AM
+    with django_assert_num_queries(4):
+        response = client.get(reverse("reviews_segment"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", [1, 8])
+def test_the_client_panel_costs_the_same_queries_however_much_history(client, am, size, django_assert_num_queries):
+    (target,) = book(am, 1)
+    for _ in range(size):
+        WeeklyGoalFactory(client=target)
+        ContactFactory(client=target)
+        RiskAssessmentFactory(client=target)
+        TacticFactory(client=target)
+    client.force_login(am)
+    with django_assert_num_queries(PANEL_QUERIES):
+        response = client.get(reverse("client_workspace", kwargs={"pk": target.pk}), **HTMX)
+    assert 'id="panel"' in response.content.decode()
+
+
+# session, user, client; health signal (client with signals + 4 inputs), current risk, risk
+# history, contacts, goals, objectives, kickoff, reviews, tactics, experiments, latest NPS,
+# open objectives for the goal form's choices
+PANEL_QUERIES = 19

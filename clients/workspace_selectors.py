@@ -1,0 +1,299 @@
+"""Reads for the AM workspace (issue 4): My clients, the week view, the client panel, reviews.
+
+Each function costs a fixed number of queries whatever the number of clients or rows.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from clients.models import (
+    RISK_SCORE_LABELS,
+    Client,
+    Experiment,
+    Outcome,
+    QuarterlyReview,
+    Tactic,
+    WeeklyGoal,
+)
+from clients.scoring import HealthInputs, HealthSignal, Pace, health_signal, objective_pace
+from clients.selectors import clients_with_signals, health_inputs
+from clients.weeks import today, week_start
+
+REASSESS_AFTER_DAYS = 30
+
+
+def my_clients(user: User):
+    """The clients a user works on: leadership's own book (usually none); others their scope."""
+    clients = Client.objects.visible_to(user).active()
+    return clients.filter(account_manager=user) if user.sees_everything else clients
+
+
+@dataclass(frozen=True)
+class Badge:
+    text: str
+    tone: str  # bad, warn, info, good
+
+
+@dataclass
+class ClientRow:
+    client: Client
+    inputs: HealthInputs
+    signal: HealthSignal
+    badges: list[Badge]
+    week_done: int = 0
+    week_total: int = 0
+    priority: tuple = ()
+
+
+def _risk_badges(client: Client, signal: HealthSignal, on: dt.date) -> list[Badge]:
+    score = client.current_risk_score
+    if score is None:
+        return [Badge(_("Risk never assessed"), "warn")]
+    badges = []
+    if score <= 2:
+        badges.append(
+            Badge(_("Risk %(score)s · %(label)s") % {"score": score, "label": RISK_SCORE_LABELS[score]}, "bad")
+        )
+    age = (on - timezone.localtime(client.current_risk_at).date()).days
+    if age > REASSESS_AFTER_DAYS:
+        badges.append(Badge(_("Risk not reassessed for %(days)s days") % {"days": age}, "warn"))
+    if signal.score is not None and abs(signal.score - score) >= 2:
+        badges.append(
+            Badge(_("Health signal %(health)s vs risk %(risk)s") % {"health": signal.score, "risk": score}, "warn")
+        )
+    return badges
+
+
+def why_badges(client: Client, inputs: HealthInputs, signal: HealthSignal, on: dt.date) -> list[Badge]:
+    """Why a client sits where it does, in words (most urgent first)."""
+    badges = _risk_badges(client, signal, on)
+    days = inputs.days_since_contact
+    if days is None:
+        badges.append(Badge(_("No contact logged"), "bad"))
+    elif days > inputs.stale_after_days:
+        badges.append(
+            Badge(
+                _("No contact for %(days)s days (stale after %(limit)s)")
+                % {"days": days, "limit": inputs.stale_after_days},
+                "bad",
+            )
+        )
+    if inputs.overdue_tasks:
+        badges.append(
+            Badge(
+                _("%(count)s overdue tasks, oldest %(days)s days")
+                % {"count": inputs.overdue_tasks, "days": inputs.max_days_overdue},
+                "warn",
+            )
+        )
+    if inputs.objectives_behind:
+        badges.append(
+            Badge(
+                _("%(behind)s of %(open)s objectives behind pace")
+                % {"behind": inputs.objectives_behind, "open": inputs.objectives_open},
+                "warn",
+            )
+        )
+    return badges
+
+
+def priority_key(client: Client, inputs: HealthInputs) -> tuple:
+    """Riskiest first: risk score (unassessed between 2 and 3), stale contact, overdue work, objectives behind."""
+    risk = client.current_risk_score if client.current_risk_score is not None else 2.5
+    days = inputs.days_since_contact
+    staleness = 10_000 if days is None else days / inputs.stale_after_days
+    return (risk, -staleness, -inputs.overdue_tasks, -inputs.objectives_behind, client.name.lower())
+
+
+def week_counts(client_ids: Iterable[int], monday: dt.date) -> dict[int, tuple[int, int]]:
+    """client id → (done, counted) goals of the week starting `monday` (one query)."""
+    rows = (
+        WeeklyGoal.objects.counted()
+        .filter(client_id__in=list(client_ids), week_start=monday)
+        .values("client_id")
+        .annotate(total=Count("pk"), done=Count("pk", filter=Q(status="done")))
+    )
+    return {row["client_id"]: (row["done"], row["total"]) for row in rows}
+
+
+def client_rows(user: User, on: dt.date | None = None) -> list[ClientRow]:
+    """My clients in priority order, each with its reasons (six queries in all)."""
+    on = on or today()
+    clients = list(clients_with_signals(my_clients(user)))
+    inputs = health_inputs(clients, on)
+    counts = week_counts([c.pk for c in clients], week_start(on))
+    rows = []
+    for client in clients:
+        signal = health_signal(inputs[client.pk])
+        done, total = counts.get(client.pk, (0, 0))
+        rows.append(
+            ClientRow(
+                client=client,
+                inputs=inputs[client.pk],
+                signal=signal,
+                badges=why_badges(client, inputs[client.pk], signal, on),
+                week_done=done,
+                week_total=total,
+                priority=priority_key(client, inputs[client.pk]),
+            )
+        )
+    return sorted(rows, key=lambda row: row.priority)
+
+
+# --- win / loss -----------------------------------------------------------------------------
+
+
+@dataclass
+class WinLoss:
+    wins: int = 0
+    losses: int = 0
+    inconclusive: int = 0
+    running: int = 0
+
+    def add(self, outcome: str) -> None:
+        name = {Outcome.WIN: "wins", Outcome.LOSS: "losses", Outcome.INCONCLUSIVE: "inconclusive"}.get(
+            outcome, "running"
+        )
+        setattr(self, name, getattr(self, name) + 1)
+
+    @property
+    def win_rate(self) -> float | None:
+        """Wins ÷ (wins + losses); inconclusive results are shown, not counted."""
+        decided = self.wins + self.losses
+        return round(self.wins / decided * 100) if decided else None
+
+
+def win_loss(tactics: Iterable[Tactic], experiments: Iterable[Experiment]) -> WinLoss:
+    result = WinLoss()
+    for tactic in tactics:
+        result.add(tactic.outcome)
+    for experiment in experiments:
+        result.add(experiment.counted_outcome)
+    return result
+
+
+def win_loss_by_person(clients) -> list[tuple[User, WinLoss]]:
+    """Per owner over the given clients' tactics and experiments (two queries)."""
+    people: dict[int, tuple[User, WinLoss]] = {}
+    records = [
+        *Tactic.objects.filter(client__in=clients).select_related("owner"),
+        *Experiment.objects.filter(client__in=clients).select_related("owner"),
+    ]
+    for record in records:
+        _owner, tally = people.setdefault(record.owner_id, (record.owner, WinLoss()))
+        tally.add(record.counted_outcome if isinstance(record, Experiment) else record.outcome)
+    return sorted(people.values(), key=lambda pair: str(pair[0]))
+
+
+# --- week view ------------------------------------------------------------------------------
+
+
+@dataclass
+class ClientWeek:
+    client: Client
+    goals: list[WeeklyGoal] = field(default_factory=list)
+    summary: str = ""
+
+    @property
+    def counted(self) -> list[WeeklyGoal]:
+        return [g for g in self.goals if g.status != WeeklyGoal.Status.CANCELLED]
+
+    @property
+    def hit(self) -> int:
+        return sum(1 for g in self.counted if g.hit)
+
+    @property
+    def shared(self) -> list[WeeklyGoal]:
+        return [g for g in self.goals if g.shared_with_client]
+
+
+def hit_rate(hit: int, due: int) -> int | None:
+    return round(hit / due * 100) if due else None
+
+
+def week_view(user: User, monday: dt.date) -> list[ClientWeek]:
+    """This week's goals across my clients, grouped by client (two queries)."""
+    clients = list(my_clients(user).select_related("tier"))
+    weeks = {client.pk: ClientWeek(client) for client in clients}
+    goals = (
+        WeeklyGoal.objects.filter(client__in=clients, week_start=monday)
+        .select_related("objective", "postponement", "carried_over_from__original")
+        .order_by("client__name", "pk")
+    )
+    for goal in goals:
+        weeks[goal.client_id].goals.append(goal)
+    for week in weeks.values():
+        week.summary = week_summary_text(week.client, monday, week.goals)
+    return sorted(weeks.values(), key=lambda w: (not w.goals, w.client.name.lower()))
+
+
+def week_summary_text(client: Client, monday: dt.date, goals: list[WeeklyGoal]) -> str:
+    """The shared-with-client summary of a week, as Markdown."""
+    sunday = monday + dt.timedelta(days=6)
+    lines = [f"# {client.name} · {_('week of %(day)s') % {'day': monday.isoformat()}} – {sunday.isoformat()}", ""]
+    marks = {"done": "[x]", "open": "[ ]", "postponed": "[→]", "cancelled": "[–]"}
+    for goal in goals:
+        if not goal.shared_with_client:
+            continue
+        suffix = "" if goal.status in ("open", "done") else f" ({goal.get_status_display().lower()})"
+        lines.append(f"- {marks[goal.status]} {goal.title}{suffix}")
+    if len(lines) == 2:
+        lines.append(_("No goals shared with the client this week."))
+    return "\n".join(lines) + "\n"
+
+
+# --- client panel ---------------------------------------------------------------------------
+
+
+@dataclass
+class ObjectiveRow:
+    objective: object
+    pace: Pace
+
+
+def objective_rows(client: Client, on: dt.date | None = None) -> list[ObjectiveRow]:
+    on = on or today()
+    return [
+        ObjectiveRow(
+            o,
+            objective_pace(
+                baseline=o.baseline,
+                target=o.target,
+                current=o.current_value,
+                start=o.start_date,
+                due=o.due_date,
+                on=on,
+            ),
+        )
+        for o in client.objectives.order_by("due_date", "pk")
+    ]
+
+
+def panel_goals(client: Client, on: dt.date | None = None) -> list[WeeklyGoal]:
+    """Goals of this week and the next two (one query)."""
+    monday = week_start(on or today())
+    return list(
+        client.weekly_goals.filter(week_start__gte=monday, week_start__lte=monday + dt.timedelta(weeks=2))
+        .select_related("objective", "postponement", "carried_over_from__original")
+        .order_by("week_start", "pk")
+    )
+
+
+def risk_trend(client: Client, limit: int = 8) -> list:
+    """The latest assessments, newest first (the history is the trend)."""
+    return list(client.risk_assessments.select_related("assessed_by").order_by("-assessed_at", "-pk")[:limit])
+
+
+def reviews_in_quarter(user: User, year: int, quarter: int):
+    return (
+        QuarterlyReview.objects.visible_to(user)
+        .filter(year=year, quarter=quarter)
+        .select_related("client", "client__account_manager", "submitted_by")
+        .order_by("client__name")
+    )

@@ -1,0 +1,68 @@
+"""Login throttling and session timeouts."""
+
+import datetime as dt
+
+from axes.backends import AxesStandaloneBackend
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+
+class ThrottledBackend(AxesStandaloneBackend):
+    """django-axes lockout for logins over HTTP (keyed on username and IP, with a cool-off).
+
+    Authentication without a request (management commands, the test client) has no client to
+    throttle; it falls through to the model backend.
+    """
+
+    def authenticate(self, request: HttpRequest | None, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+SESSION_STARTED = "godview_session_started"
+SESSION_SEEN = "godview_session_seen"
+SEEN_RESOLUTION = dt.timedelta(minutes=1)  # write the session at most once a minute
+
+
+class SessionTimeoutMiddleware:
+    """Log out after SESSION_IDLE_TIMEOUT of inactivity or SESSION_ABSOLUTE_TIMEOUT since login."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated and (response := self.expire(request)) is not None:
+            return response
+        return self.get_response(request)
+
+    def expire(self, request: HttpRequest) -> HttpResponse | None:
+        now = timezone.now()
+        session = request.session
+        started = _read(session.get(SESSION_STARTED)) or now
+        seen = _read(session.get(SESSION_SEEN)) or now
+        if now - started > settings.SESSION_ABSOLUTE_TIMEOUT or now - seen > settings.SESSION_IDLE_TIMEOUT:
+            logout(request)
+            messages.info(request, _("Your session has expired. Please log in again."))
+            if getattr(request, "htmx", False):
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = settings.LOGIN_URL_PATH
+                return response
+            return redirect(f"{settings.LOGIN_URL_PATH}?next={request.path}")
+        if SESSION_STARTED not in session:
+            session[SESSION_STARTED] = now.isoformat()
+        if now - seen >= SEEN_RESOLUTION or SESSION_SEEN not in session:
+            session[SESSION_SEEN] = now.isoformat()
+        return None
+
+
+def _read(value: str | None) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None

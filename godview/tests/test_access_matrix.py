@@ -1,0 +1,110 @@
+"""Access control that cannot be forgotten: every URL pattern × every role, with the status each
+must get. A new URL that is not in MATRIX fails the suite until someone decides who may see it.
+
+The world: pod A (pod lead, `am`, designer) owns client "mine"; pod B (`other_am`) owns client
+"theirs". Object URLs point at pod A's objects, so `other_am` is the outsider who must get 404.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("leader", "pod_lead", "am", "other_am", "designer", "admin", "anonymous")
+EVERYONE = dict.fromkeys(ROLES[:-1], 200) | {"anonymous": 302}
+LEADERSHIP = {
+    "leader": 200,
+    "admin": 200,
+    "pod_lead": 404,
+    "am": 404,
+    "other_am": 404,
+    "designer": 404,
+    "anonymous": 302,
+}
+POD_A = {"leader": 200, "admin": 200, "pod_lead": 200, "am": 200, "designer": 200, "other_am": 404, "anonymous": 302}
+PUBLIC = dict.fromkeys(ROLES, 200)
+
+
+@dataclass(frozen=True)
+class Case:
+    expect: dict[str, int]
+    kwargs: str = ""  # which world object fills the URL's <pk>: "client", "pod", "person", "module"
+    method: str = "get"
+    data: dict = field(default_factory=dict)
+    fixed: dict = field(default_factory=dict)  # URL kwargs that are not world objects
+
+
+# Every named URL outside the admin. `not_built_yet` placeholders answer 404 to all.
+NOT_BUILT = dict.fromkeys(ROLES[:-1], 404) | {"anonymous": 302}
+MATRIX: dict[str, Case] = {
+    "healthz": Case(PUBLIC),
+    "login": Case(dict.fromkeys(ROLES[:-1], 302) | {"anonymous": 200}),
+    "logout": Case(dict.fromkeys(ROLES, 302), method="post"),
+    "dashboard": Case(EVERYONE),
+    "my_clients": Case(NOT_BUILT),
+    "client_workspace": Case(NOT_BUILT, kwargs="client"),
+    "training": Case(EVERYONE),
+    "training_export": Case(EVERYONE),
+    "training_person": Case(POD_A | {"designer": 404}, kwargs="person"),
+    "training_panel": Case(EVERYONE),
+    "training_module": Case(EVERYONE, kwargs="module"),
+    "sync": Case(NOT_BUILT),
+    # God-view (issue 3): AMs see their own clients; pod pages and reviews are for leads and up.
+    "dashboard_widget": Case(EVERYONE, fixed={"name": "warnings"}),
+    "client_list": Case(EVERYONE),
+    "client_detail": Case(POD_A, kwargs="client"),
+    "goal_list": Case(EVERYONE),
+    "pod_detail": Case(LEADERSHIP | {"pod_lead": 200}, kwargs="pod"),
+    "person_detail": Case(POD_A | {"designer": 404}, kwargs="person"),
+    "review_queue": Case(LEADERSHIP | {"pod_lead": 200}),
+    # Only a client in the queue can be decided on; the world's client is not, so 404 for all.
+    "review_decide": Case(
+        NOT_BUILT, kwargs="client", method="post", data={"verdict": "risk_score", "reason": "Checked"}
+    ),
+    "growth_review": Case(LEADERSHIP | {"pod_lead": 200}),
+}
+
+
+def named_patterns(resolver=None, namespace: str = "") -> list[str]:
+    names = []
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            names += named_patterns(pattern, f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.append(f"{namespace}{pattern.name}")
+    return names
+
+
+def test_every_url_pattern_is_in_the_access_matrix():
+    missing = sorted(set(named_patterns()) - set(MATRIX))
+    assert missing == [], f"Decide who may see these and add them to MATRIX: {missing}"
+    stale = sorted(set(MATRIX) - set(named_patterns()))
+    assert stale == [], f"No longer routed; remove from MATRIX: {stale}"
+
+
+def url_for(name: str, case: Case, world: dict) -> str:
+    kwargs = ({"pk": world[case.kwargs].pk} if case.kwargs else {}) | case.fixed
+    return reverse(name, kwargs=kwargs or None)
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_each_role_gets_the_expected_status(client, personas, world, name):
+    case = MATRIX[name]
+    url = url_for(name, case, world)
+    got = {}
+    for role in ROLES:
+        client.logout()
+        if role != "anonymous":
+            client.force_login(personas[role])
+        got[role] = getattr(client, case.method)(url, case.data).status_code
+    assert got == case.expect
+
+
+def test_the_admin_is_for_staff_only(client, personas):
+    for role, user in personas.items():
+        client.force_login(user)
+        assert client.get("/admin/").status_code == (200 if user.is_staff else 302), role

@@ -1,0 +1,42 @@
+"""The compliance matrix as CSV rows. Pure: no ORM."""
+
+from collections.abc import Iterator
+
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from training.compliance import Matrix, Status, percent
+
+# A cell starting with one of these is a formula to a spreadsheet: names come from users.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def cell_text(status: Status, score) -> str:
+    if status in (Status.PASSED, Status.FAILED):
+        return f"{status.label} {score}"
+    return status.label
+
+
+def matrix_rows(matrix: Matrix) -> Iterator[list[str]]:
+    modules = [f"{m.title} (v{m.version})" for m in matrix.modules]
+    yield [_("Person"), _("Pod"), _("Role"), *modules, _("Required"), _("Passed"), _("Compliance %"), _("Overdue")]
+    for row in matrix.rows:
+        person = row.person
+        role = Role(person.role).label if person.role in Role.values else person.role
+        cells = [cell_text(c.status, c.score) + (f" ({_('overdue')})" if c.overdue else "") for c in row.cells]
+        compliance = percent(row.compliance)
+        yield [
+            safe(person.name),
+            safe(person.pod_name),
+            str(role),
+            *cells,
+            str(row.required),
+            str(row.passed),
+            "" if compliance is None else str(compliance),
+            str(row.overdue),
+        ]

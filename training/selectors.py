@@ -1,0 +1,174 @@
+"""Reads for the training screens. Each function costs a fixed number of queries, whatever the head count.
+
+Everything starts from the viewer's scope: `people_scope(user)` for people and their results,
+`visible_to(user)` for clients and their goals and snapshots.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.utils import timezone
+
+from accounts.models import Pod, User
+from accounts.permissions import people_scope
+from clients.models import Client, DailySnapshot, WeeklyGoal
+from clients.weeks import agency_tz
+from clients.weeks import today as agency_today
+from training.coaching import ClientOutcomes, ModuleInsight, coaching_insights
+from training.compliance import Matrix, ModuleFacts, PersonFacts, PersonRow, ResultFacts, build_matrix
+from training.models import TrainingModule, TrainingResult
+
+# The coaching comparison looks at the last quarter; the risk trend compares its first and last fortnight.
+COACHING_WINDOW_DAYS = 90
+RISK_TREND_DAYS = 14
+
+
+@dataclass(frozen=True)
+class TrainingFilters:
+    pod: Pod | None = None
+    role: str = ""
+    person: User | None = None
+
+
+def visible_people(user: User) -> QuerySet[User]:
+    return User.objects.filter(people_scope(user), is_active=True)
+
+
+def visible_pods(user: User) -> QuerySet[Pod]:
+    """Pods the viewer has someone to see in (leadership: all of them)."""
+    if user.sees_everything:
+        return Pod.objects.all()
+    return Pod.objects.filter(pk__in=visible_people(user).values("pod"))
+
+
+def required_modules(role: str = "") -> list[ModuleFacts]:
+    """Active modules required for `role` (any role when blank): the matrix columns (one query)."""
+    modules = TrainingModule.objects.filter(active=True).order_by("category", "title", "pk")
+    if role:
+        modules = modules.filter(required_roles__contains=[role])
+    facts = [
+        ModuleFacts(m.id, m.title, m.category, m.version, m.passing_score, frozenset(m.required_roles))
+        for m in modules.only("title", "category", "version", "passing_score", "required_roles")
+    ]
+    return [m for m in facts if m.required_roles]
+
+
+def people_facts(user: User, filters: TrainingFilters, roles: set[str]) -> list[PersonFacts]:
+    """People in scope who must take at least one of the modules, by pod then name (one query)."""
+    people = (
+        visible_people(user)
+        .filter(role__in=roles)
+        .select_related("pod")
+        .order_by(F("pod__name").asc(nulls_last=True), "first_name", "last_name", "username")
+    )
+    if filters.pod is not None:
+        people = people.filter(pod=filters.pod)
+    if filters.role:
+        people = people.filter(role=filters.role)
+    if filters.person is not None:
+        people = people.filter(pk=filters.person.pk)
+    return [
+        PersonFacts(p.pk, str(p), p.role, p.pod_id, p.pod.name if p.pod else "", p.hired_on, p.get_role_display())
+        for p in people.only("username", "first_name", "last_name", "role", "hired_on", "pod__name")
+    ]
+
+
+def result_facts(person_ids: list[int], module_ids: list[int]) -> list[ResultFacts]:
+    """Every version's result of these people for these modules (one query)."""
+    rows = TrainingResult.objects.filter(user_id__in=person_ids, module_id__in=module_ids).values_list(
+        "user_id", "module_id", "version", "score", "passed", "completed_on"
+    )
+    return [ResultFacts(*row) for row in rows]
+
+
+def compliance_matrix(user: User, filters: TrainingFilters, on: dt.date | None = None) -> Matrix:
+    """The people × required modules matrix the viewer may see (three queries)."""
+    modules = required_modules(filters.role)
+    roles = set().union(*(m.required_roles for m in modules)) if modules else set()
+    people = people_facts(user, filters, roles) if roles else []
+    results = result_facts([p.id for p in people], [m.id for m in modules]) if people else []
+    return build_matrix(people, modules, results, on or agency_today())
+
+
+def person_training(user: User, person: User, on: dt.date | None = None) -> PersonRow | None:
+    """One person's row: only the modules their role requires (three queries)."""
+    matrix = compliance_matrix(user, TrainingFilters(role=person.role, person=person), on)
+    return matrix.rows[0] if matrix.rows else None
+
+
+def client_outcomes(user: User, person_ids: list[int], on: dt.date | None = None) -> dict[int, ClientOutcomes]:
+    """Per person: outcome sums of the clients they manage, over the coaching window (three queries).
+
+    Goals come from WeeklyGoal (hit = done by its deadline, cancelled excluded); tasks and risk from
+    the nightly DailySnapshot rollup, never from the task table.
+    """
+    on = on or agency_today()
+    start = on - dt.timedelta(days=COACHING_WINDOW_DAYS)
+    outcomes: dict[int, ClientOutcomes] = {pk: ClientOutcomes() for pk in person_ids}
+    if not person_ids:
+        return outcomes
+    _add_clients(outcomes, user, person_ids, start, on)
+    _add_goals(outcomes, user, person_ids, start)
+    _add_snapshots(outcomes, user, person_ids, start, on)
+    return outcomes
+
+
+def _add_clients(outcomes, user: User, person_ids: list[int], start: dt.date, end: dt.date) -> None:
+    rows = (
+        Client.objects.visible_to(user)
+        .filter(account_manager_id__in=person_ids, started_on__lte=start)
+        .exclude(churned_on__lt=start)
+        .values("account_manager_id")
+        .annotate(clients=Count("pk"), churned=Count("pk", filter=Q(churned_on__gte=start, churned_on__lte=end)))
+    )
+    for row in rows:
+        outcomes[row["account_manager_id"]].clients = row["clients"]
+        outcomes[row["account_manager_id"]].churned = row["churned"]
+
+
+def _add_goals(outcomes, user: User, person_ids: list[int], start: dt.date) -> None:
+    # Only deadlines already past: an open goal due tomorrow is not a miss yet.
+    start_at = dt.datetime.combine(start, dt.time.min, tzinfo=agency_tz())
+    rows = (
+        WeeklyGoal.objects.visible_to(user)
+        .counted()
+        .filter(client__account_manager_id__in=person_ids, deadline__gte=start_at, deadline__lt=timezone.now())
+        .values("client__account_manager_id")
+        .annotate(due=Count("pk"), hit=Count("pk", filter=Q(status="done", done_at__lte=F("deadline"))))
+    )
+    for row in rows:
+        outcome = outcomes[row["client__account_manager_id"]]
+        outcome.goals_due, outcome.goals_hit = row["due"], row["hit"]
+
+
+def _add_snapshots(outcomes, user: User, person_ids: list[int], start: dt.date, end: dt.date) -> None:
+    first = Q(date__lt=start + dt.timedelta(days=RISK_TREND_DAYS))
+    last = Q(date__gt=end - dt.timedelta(days=RISK_TREND_DAYS))
+    rows = (
+        DailySnapshot.objects.visible_to(user)
+        .filter(client__account_manager_id__in=person_ids, date__gte=start, date__lte=end)
+        .values("client__account_manager_id")
+        .annotate(
+            tasks_due=Sum("tasks_due"),
+            tasks_on_time=Sum("tasks_on_time"),
+            risk_start_sum=Sum("risk_score", filter=first),
+            risk_start_days=Count("risk_score", filter=first),
+            risk_end_sum=Sum("risk_score", filter=last),
+            risk_end_days=Count("risk_score", filter=last),
+        )
+    )
+    for row in rows:
+        outcome = outcomes[row.pop("client__account_manager_id")]
+        for name, value in row.items():
+            setattr(outcome, name, value or 0)
+
+
+def coaching(user: User, matrix: Matrix, on: dt.date | None = None) -> list[ModuleInsight]:
+    """Per module, passed vs not passed and their clients' outcomes (three queries)."""
+    return coaching_insights(matrix, client_outcomes(user, [row.person.id for row in matrix.rows], on))
+
+
+def own_results(user: User, module: TrainingModule) -> list[TrainingResult]:
+    """The viewer's own results for a module, newest version first (one query)."""
+    return list(TrainingResult.objects.filter(user=user, module=module).order_by("-version"))

@@ -1,0 +1,79 @@
+"""Small display filters for the training templates: fractions as percentages, signed differences."""
+
+from decimal import Decimal
+
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from training.compliance import Cell, Status, percent
+
+register = template.Library()
+
+
+@register.filter
+def pct(value: Decimal | None) -> str:
+    """0.8234 → "82%"; None → "—" (nothing to divide by)."""
+    shown = percent(value)
+    return "—" if shown is None else f"{shown}%"
+
+
+@register.filter
+def points(value: Decimal | None) -> str:
+    """A difference of two fractions in percentage points: 0.12 → "+12 pts"."""
+    shown = percent(value)
+    if shown is None:
+        return "—"
+    return _("%(sign)s%(points)s pts") % {"sign": "+" if shown > 0 else "", "points": shown}
+
+
+@register.filter
+def risk_change_word(value: Decimal | None) -> str:
+    """Risk 4 is the lowest risk, so a rising average is an improvement."""
+    if value is None:
+        return ""
+    if value >= Decimal("0.1"):
+        return _("improving")
+    if value <= Decimal("-0.1"):
+        return _("worsening")
+    return _("steady")
+
+
+@register.filter
+def signed(value: Decimal | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:+.1f}"
+
+
+CELL_MARKS = {Status.PASSED: "✓", Status.FAILED: "✗"}
+
+
+@register.simple_tag
+def matrix_cell(cell: Cell) -> str:
+    """One matrix cell, colour AND a word or score. A tag, not an include: 5,000 cells render in milliseconds."""
+    score = "" if cell.score is None else f"{cell.score:.0f}"
+    overdue = _("overdue")
+    title = f"{cell.module.title}: {cell.status.label}" + (f" · {score}" if score else "")
+    if cell.overdue:
+        title += f" · {overdue}"
+    if cell.status in CELL_MARKS:
+        body = format_html(
+            '<span aria-hidden="true">{}</span>{}<span class="visually-hidden"> {}</span>',
+            CELL_MARKS[cell.status],
+            score,
+            cell.status.label,
+        )
+    elif cell.status == Status.MISSING:
+        body = format_html("{}", cell.status.label)
+    else:
+        short = _("old v.") if cell.status == Status.OUTDATED else _("n/r")
+        body = format_html('{}<span class="visually-hidden"> ({})</span>', short, cell.status.label)
+    if cell.overdue:
+        body = format_html(
+            '{}<span class="overdue-mark" aria-hidden="true">!</span><span class="visually-hidden">, {}</span>',
+            body,
+            overdue,
+        )
+    classes = f"tcell tcell-{cell.status}" + (" tcell-overdue" if cell.overdue else "")
+    return format_html('<td class="{}" title="{}">{}</td>', classes, title, body)

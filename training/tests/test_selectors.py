@@ -1,0 +1,99 @@
+"""Reads: required modules per role and version from the database, and coaching outcomes from rollups."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from clients.models import DailySnapshot
+from clients.tests.factories import ClientFactory, WeeklyGoalFactory
+from clients.weeks import today, week_start
+from training.compliance import Status
+from training.selectors import TrainingFilters, client_outcomes, compliance_matrix, person_training
+from training.tests.factories import TrainingModuleFactory, TrainingResultFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_matrix_holds_active_required_modules_and_the_people_who_must_take_them(leader, am, designer, other_am):
+    for_ams = TrainingModuleFactory(title="Goals", required_roles=["account_manager"])
+    TrainingModuleFactory(title="Retired", required_roles=["account_manager"], active=False)
+    TrainingModuleFactory(title="Optional", required_roles=[])
+    matrix = compliance_matrix(leader, TrainingFilters())
+    assert [m.title for m in matrix.modules] == ["Goals"]
+    # Leadership and designers have nothing required here, so they are not rows.
+    assert {row.person.id for row in matrix.rows} == {am.pk, other_am.pk}
+    assert matrix.modules[0].id == for_ams.pk
+
+
+def test_raising_a_modules_version_turns_a_pass_into_a_retake(leader, am):
+    module = TrainingModuleFactory(title="Goals", version=1)
+    TrainingResultFactory(user=am, module=module, version=1, score=95, passed=True)
+    assert person_training(leader, am).cells[0].status == Status.PASSED
+
+    module.version = 2
+    module.save()
+
+    assert person_training(leader, am).cells[0].status == Status.OUTDATED
+
+
+def test_the_role_filter_keeps_that_roles_modules_and_people(leader, am, designer):
+    TrainingModuleFactory(title="Goals", required_roles=["account_manager"])
+    TrainingModuleFactory(title="A/B", required_roles=["designer", "account_manager"])
+    matrix = compliance_matrix(leader, TrainingFilters(role="designer"))
+    assert [m.title for m in matrix.modules] == ["A/B"]
+    assert [row.person.id for row in matrix.rows] == [designer.pk]
+
+
+def test_a_pod_lead_sees_their_pod_and_an_am_only_themselves(pod_lead, am, other_am, designer):
+    TrainingModuleFactory(required_roles=["account_manager", "pod_lead", "designer"])
+    pod_rows = {row.person.id for row in compliance_matrix(pod_lead, TrainingFilters()).rows}
+    assert pod_rows == {pod_lead.pk, am.pk, designer.pk}
+    assert {row.person.id for row in compliance_matrix(am, TrainingFilters()).rows} == {am.pk}
+
+
+def snapshot(client, days_ago, risk, due=0, on_time=0):
+    return DailySnapshot.objects.create(
+        client=client,
+        date=today() - dt.timedelta(days=days_ago),
+        risk_score=risk,
+        tasks_due=due,
+        tasks_on_time=on_time,
+    )
+
+
+def test_client_outcomes_sum_goals_snapshots_and_churn_over_the_window(leader, am):
+    kept = ClientFactory(account_manager=am)
+    lost = ClientFactory(
+        account_manager=am, lifecycle_stage="churned", churned_on=today() - dt.timedelta(days=20), churn_reason="price"
+    )
+    ClientFactory(account_manager=am, started_on=today() - dt.timedelta(days=10))  # new: not in the base
+    last_week = week_start(today()) - dt.timedelta(weeks=1)
+    WeeklyGoalFactory(client=kept, week_start=last_week, status="done", done_at=timezone.now() - dt.timedelta(days=8))
+    WeeklyGoalFactory(client=kept, week_start=last_week)  # open past its deadline: a miss
+    WeeklyGoalFactory(client=kept, week_start=last_week, status="cancelled", cancel_reason="Client paused")
+    WeeklyGoalFactory(client=lost, week_start=last_week - dt.timedelta(weeks=1), status="done", done_at=timezone.now())
+    WeeklyGoalFactory(client=kept, week_start=week_start(today()) + dt.timedelta(weeks=1))  # not due yet
+    WeeklyGoalFactory(client=kept, week_start=week_start(today()) - dt.timedelta(weeks=20))  # before the window
+    snapshot(kept, 88, risk=2, due=4, on_time=2)
+    snapshot(kept, 85, risk=3, due=0)
+    snapshot(kept, 2, risk=4, due=6, on_time=6)
+    snapshot(lost, 1, risk=1, due=2, on_time=0)
+    snapshot(kept, 120, risk=1, due=9, on_time=0)  # outside the window
+
+    outcome = client_outcomes(leader, [am.pk])[am.pk]
+
+    # Goals: 4 in the window with past deadlines, cancelled excluded → 3 due; hit = done by deadline.
+    # The "lost" goal was done after its deadline (done_at now, deadline two weeks ago): a miss.
+    assert (outcome.goals_hit, outcome.goals_due) == (1, 3)
+    assert (outcome.tasks_on_time, outcome.tasks_due) == (8, 12)
+    assert (outcome.risk_start_sum, outcome.risk_start_days) == (5, 2)
+    assert (outcome.risk_end_sum, outcome.risk_end_days) == (5, 2)
+    assert (outcome.clients, outcome.churned) == (2, 1)
+
+
+def test_client_outcomes_stay_inside_the_viewers_client_scope(am, other_am):
+    theirs = ClientFactory(account_manager=other_am)
+    snapshot(theirs, 1, risk=1, due=3, on_time=1)
+    outcome = client_outcomes(am, [other_am.pk])[other_am.pk]
+    assert outcome.tasks_due == 0 and outcome.clients == 0

@@ -1,0 +1,106 @@
+"""Training screens: the compliance matrix, a person's training, the God-view panel, a module's procedure."""
+
+import csv
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from godview.htmx import template_for, wants_partial
+from training import charts, selectors
+from training.compliance import group_by_pod, percent
+from training.exports import matrix_rows
+from training.forms import PanelFilterForm, TrainingFilterForm
+from training.markdown import render_markdown
+from training.models import TrainingModule
+
+PAGE_SIZE = 50
+TRAINING_PARTIALS = frozenset({"training-body"})
+
+
+def bad_filters(request: HttpRequest, form) -> HttpResponse:
+    """A clear 400 for a hand-edited query string (a pod outside your scope is simply not a choice)."""
+    return render(request, "training/bad_request.html", {"form": form}, status=400)
+
+
+@require_GET
+def training(request: HttpRequest) -> HttpResponse:
+    form = TrainingFilterForm(request.GET, user=request.user)
+    if not form.is_valid():
+        return bad_filters(request, form)
+    matrix = selectors.compliance_matrix(request.user, form.filters())
+    page = Paginator(matrix.rows, PAGE_SIZE).get_page(form.cleaned_data["page"])
+    pass_rate_figure, pass_rate_table = charts.pass_rates(list(matrix.module_stats))
+    score_figure, score_table = charts.score_distributions(list(matrix.module_stats))
+    context = {
+        "form": form,
+        "pods": form.fields["pod"].queryset,  # lazy: only the full page's filter bar reads it
+        "matrix": matrix,
+        "page_obj": page,
+        "groups": group_by_pod(page.object_list, matrix.rows),
+        "compliance": percent(matrix.compliance),
+        "insights": selectors.coaching(request.user, matrix),
+        "pass_rate_figure": pass_rate_figure,
+        "pass_rate_table": pass_rate_table,
+        "score_figure": score_figure,
+        "score_table": score_table,
+        "coaching_window_days": selectors.COACHING_WINDOW_DAYS,
+    }
+    return render(request, template_for(request, "training/training.html", TRAINING_PARTIALS), context)
+
+
+@require_GET
+def training_export(request: HttpRequest) -> HttpResponse:
+    form = TrainingFilterForm(request.GET, user=request.user)
+    if not form.is_valid():
+        return bad_filters(request, form)
+    matrix = selectors.compliance_matrix(request.user, form.filters())
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="training-compliance.csv"'
+    csv.writer(response).writerows(matrix_rows(matrix))
+    return response
+
+
+@require_GET
+def training_person(request: HttpRequest, pk: int) -> HttpResponse:
+    """One person's training and gaps. Embedded by the person page (htmx) or shown as its own page."""
+    person = get_object_or_404(selectors.visible_people(request.user).select_related("pod"), pk=pk)
+    context = {"person": person, "row": selectors.person_training(request.user, person)}
+    # This URL exists to be embedded: any htmx swap gets the region, whatever the caller's target id.
+    template = "training/person.html#training-person" if wants_partial(request) else "training/person.html"
+    return render(request, template, context)
+
+
+@require_GET
+def training_panel(request: HttpRequest) -> HttpResponse:
+    """The God-view's training widget: compliance, average score, top gaps, people most behind."""
+    form = PanelFilterForm(request.GET, user=request.user)
+    if not form.is_valid():
+        return bad_filters(request, form)
+    matrix = selectors.compliance_matrix(request.user, form.filters())
+    context = {
+        "matrix": matrix,
+        "compliance": percent(matrix.compliance),
+        "top_gaps": matrix.top_gaps(),
+        "most_behind": matrix.most_behind(),
+        "pod": form.cleaned_data["pod"],
+    }
+    template = "training/panel.html#training-panel" if wants_partial(request) else "training/panel.html"
+    return render(request, template, context)
+
+
+@require_GET
+def training_module(request: HttpRequest, pk: int) -> HttpResponse:
+    """A module and its procedure: the written standard everyone is trained on (reference data)."""
+    module = get_object_or_404(TrainingModule, pk=pk)
+    results = selectors.own_results(request.user, module)
+    current = next((r for r in results if r.version == module.version), None)
+    context = {
+        "module": module,
+        "procedure": render_markdown(module.procedure),
+        "required": module.is_required_for(request.user.role),
+        "current": current,
+        "outdated": current is None and bool(results),
+    }
+    return render(request, "training/module.html", context)
