@@ -10,3 +10,6 @@ from clients.weeks import today
 def daily_rollup() -> None:
     """Yesterday, now complete, then today so far: the same code path as `manage.py rollup`."""
     rollup_range(end=today(), days=2)
+    from godview.warm import warm_leadership_caches  # the dashboard's figures, warm for the morning
+
+    warm_leadership_caches()
