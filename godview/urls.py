@@ -13,6 +13,15 @@ urlpatterns = [
     path("", include("tasks.urls")),
     path("", include("training.urls")),
     path("", views.dashboard, name="dashboard"),
+    path("widgets/<slug:name>/", views.dashboard_widget, name="dashboard_widget"),
+    path("clients/", views.client_list, name="client_list"),
+    path("clients/<int:pk>/", views.client_detail, name="client_detail"),
+    path("goals/", views.goal_list, name="goal_list"),
+    path("pods/<int:pk>/", views.pod_detail, name="pod_detail"),
+    path("people/<int:pk>/", views.person_detail, name="person_detail"),
+    path("review-queue/", views.review_queue_view, name="review_queue"),
+    path("review-queue/<int:pk>/decide/", views.review_decide, name="review_decide"),
+    path("review/", views.growth_review, name="growth_review"),
 ]
 
 handler403 = "godview.views.permission_denied"

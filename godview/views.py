@@ -1,17 +1,605 @@
-"""Site frame views: the landing summary and friendly error pages."""
+"""God-view screens: the dashboard and its lazy widgets, drill-downs, client and goal lists,
+the review queue and the growth review. Views parse input, call selectors, render.
 
+Everything starts from `visible_to(request.user)`; out of scope is 404 for pages, partials and
+exports alike.
+"""
+
+import csv
+import datetime as dt
+from collections.abc import Callable, Iterable
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
-from clients.models import Client
+from accounts.models import Pod, Role, User
+from accounts.permissions import can_write_client_work, people_scope
+from clients.models import Client, WarningRule, WeeklyGoal
+from clients.selectors import clients_with_signals, health_for
+from clients.weeks import today, week_start
+from godview import charts, performance, selectors
+from godview.forms import Filters, parse_filters
+from godview.htmx import template_for, wants_partial
+from godview.review import ReviewDecisionForm, review_decision_record, review_queue
+from tasks.selectors import data_freshness
+
+DASHBOARD = "godview/dashboard.html"
+WIDGETS = ("warnings", "risk", "heatmap", "pods", "people", "performers", "freshness")
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_response(filename: str, header: list[str], rows: Iterable[list]) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+    lines = (writer.writerow(row) for row in [header, *rows])
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def wants_csv(request: HttpRequest) -> bool:
+    return request.GET.get("format") == "csv"
+
+
+def filters_or_400(request: HttpRequest) -> tuple[object, Filters]:
+    form, filters = parse_filters(request.GET, request.user)
+    if filters is None:
+        errors = "; ".join(f"{name}: {' '.join(errs)}" for name, errs in form.errors.items())
+        raise BadFilter(errors)
+    return form, filters
+
+
+class BadFilter(Exception):
+    pass
+
+
+def bad_filter(view: Callable) -> Callable:
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except BadFilter as exc:
+            # Plain text, escaped: form errors repeat the submitted value.
+            message = _("Those filters are not valid: %(errors)s") % {"errors": exc}
+            return HttpResponseBadRequest(escape(message), content_type="text/plain; charset=utf-8")
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def visible_pods(user: User):
+    if user.sees_everything:
+        return Pod.objects.all()
+    if user.role == Role.POD_LEAD and user.pod_id:
+        return Pod.objects.filter(pk=user.pod_id)
+    return Pod.objects.none()
+
+
+def pct_cell(value) -> str:
+    return "" if value is None else f"{value * 100:.1f}"
+
+
+# --- God-view ------------------------------------------------------------------------------
 
 
 @require_GET
+@bad_filter
 def dashboard(request: HttpRequest) -> HttpResponse:
-    clients = Client.objects.visible_to(request.user).active()
-    return render(request, "godview/summary.html", {"client_count": clients.count()})
+    form, filters = filters_or_400(request)
+    clients_url = reverse("client_list")
+    context = {
+        "form": form,
+        "filters": filters,
+        "qs": filters.querystring(),
+        "kpis": selectors.kpi_strip(request.user, filters, clients_url),
+        "widgets": WIDGETS,
+        # A body swap also refreshes the period line in the header, out of band.
+        "oob": wants_partial(request),
+    }
+    return render(request, template_for(request, DASHBOARD, frozenset({"dashboard-body"})), context)
+
+
+def _warnings(request, filters, clients) -> dict:
+    warnings, total = selectors.open_warnings(clients, limit=None if wants_csv(request) else 25)
+    return {"warnings": warnings, "total": total, "rules": dict(WarningRule.Code.choices)}
+
+
+def _risk(request, filters, clients) -> dict:
+    dist_fig, dist_table = charts.risk_distribution(selectors.risk_distribution(clients))
+    trend_fig, trend_table = charts.risk_trend(selectors.risk_trend(clients, filters))
+    return {"dist_fig": dist_fig, "dist_table": dist_table, "trend_fig": trend_fig, "trend_table": trend_table}
+
+
+def _heatmap(request, filters, clients) -> dict:
+    heat = selectors.goal_heatmap(clients, filters)
+    figure, table = charts.goal_heatmap(heat)
+    return {"heat": heat, "heat_fig": figure, "heat_table": table}
+
+
+def _board(by: str) -> Callable:
+    def build(request, filters, clients) -> dict:
+        boards, sort = selectors.sort_boards(
+            selectors.leaderboard(clients, filters, by, request.user), request.GET.get("sort", "-hit_rate")
+        )
+        base = reverse("dashboard_widget", args=[by_name[by]]) + filters.querystring()
+        return {
+            # A leaderboard shows its first 25 for the chosen sort; the CSV has everyone.
+            "boards": boards if wants_csv(request) else boards[:BOARD_ROWS],
+            "total": len(boards),
+            "sort": sort,
+            "sort_base": base,
+            "sort_sep": "&" if "?" in base else "?",
+            "widget_id": by_name[by],
+            "by": by,
+        }
+
+    return build
+
+
+by_name = {"pod": "pods", "am": "people"}
+BOARD_ROWS = 25
+
+
+def _performers(request, filters, clients) -> dict:
+    return {"performance": performance.top_performers(clients, filters.today, request.user, filters.params())}
+
+
+STALE_SYNC = dt.timedelta(hours=36)
+
+
+def _freshness(request, filters, clients) -> dict:
+    sources = data_freshness()
+    now = timezone.now()
+    for source in sources:
+        source.stale = source.last_success_at is None or now - source.last_success_at > STALE_SYNC
+    return {"sources": sources}
+
+
+WIDGET_BUILDERS = {
+    "warnings": _warnings,
+    "risk": _risk,
+    "heatmap": _heatmap,
+    "pods": _board("pod"),
+    "people": _board("am"),
+    "performers": _performers,
+    "freshness": _freshness,
+}
+
+
+@require_GET
+@bad_filter
+def dashboard_widget(request: HttpRequest, name: str) -> HttpResponse:
+    """One lazy widget of the God-view (the partial of the same name), or its CSV."""
+    if name not in WIDGET_BUILDERS:
+        raise Http404
+    if name == "pods" and not (request.user.sees_everything or request.user.is_pod_lead):
+        raise Http404
+    _form, filters = filters_or_400(request)
+    clients = selectors.scoped_clients(request.user, filters)
+    context = {"filters": filters, "qs": filters.querystring()} | WIDGET_BUILDERS[name](request, filters, clients)
+    if wants_csv(request):
+        return widget_csv(name, context)
+    return render(request, f"{DASHBOARD}#{name}", context)
+
+
+def widget_csv(name: str, context: dict) -> HttpResponse:
+    if name == "warnings":
+        rows = [
+            [
+                w.client.name,
+                str(w.client.account_manager or ""),
+                context["rules"].get(w.rule, w.rule),
+                w.reason,
+                w.fired_on,
+            ]
+            for w in context["warnings"]
+        ]
+        return csv_response("early-warnings.csv", ["client", "account manager", "rule", "reason", "fired on"], rows)
+    if name in ("pods", "people"):
+        header = ["name", "clients", "mrr", "at-risk mrr", "goals hit", "goals due", "hit rate %",
+                  "tasks on time", "tasks due", "on-time %", "overdue"]  # fmt: skip
+        rows = [
+            [b.name, b.clients, b.mrr, b.at_risk_mrr, b.goals_hit, b.goals_due, pct_cell(b.hit_rate),
+             b.tasks_on_time, b.tasks_due, pct_cell(b.on_time_rate), b.overdue]
+            for b in context["boards"]
+        ]  # fmt: skip
+        return csv_response(f"{name}.csv", header, rows)
+    if name == "performers":
+        rows = [[g.label, g.top, g.rest, g.difference] for g in context["performance"]["gaps"]]
+        return csv_response("top-performers.csv", ["behaviour", "top quartile", "the rest", "difference"], rows)
+    if name == "heatmap":
+        table = context["heat_table"]
+        return csv_response("goal-heatmap.csv", table["columns"], table["rows"])
+    if name == "risk":
+        table = context["dist_table"]
+        return csv_response("risk-distribution.csv", table["columns"], table["rows"])
+    raise Http404
+
+
+# --- client list ---------------------------------------------------------------------------
+
+
+@require_GET
+@bad_filter
+def client_list(request: HttpRequest) -> HttpResponse:
+    form, filters = filters_or_400(request)
+    clients = selectors.client_list(request.user, filters, request.GET)
+    if wants_csv(request):
+        return csv_response(
+            "clients.csv",
+            ["client", "tier", "account manager", "pod", "mrr", "risk score", "health signal", "last contact",
+             "overdue tasks", "open warnings", "churned on"],
+            (
+                [c.name, c.tier.name, str(c.account_manager or ""),
+                 c.account_manager.pod.name if c.account_manager and c.account_manager.pod else "",
+                 c.mrr, c.current_risk_score or "", c.health or "", c.last_contact_on or "", c.overdue or 0,
+                 c.open_warnings, c.churned_on or ""]
+                for c in clients.iterator(chunk_size=500)
+            ),
+        )  # fmt: skip
+    page = Paginator(clients, 50).get_page(request.GET.get("page"))
+    extra = {k: v for k, v in request.GET.items() if k in {"risk", "stale", "overdue", "warning", "churned", "sort"}}
+    base = filters.params() | extra
+    context = {"form": form, "filters": filters, "page": page, "extra": extra, "base": base, "today": filters.today}
+    return render(request, template_for(request, "godview/client_list.html", frozenset({"client-table"})), context)
+
+
+@require_GET
+@bad_filter
+def goal_list(request: HttpRequest) -> HttpResponse:
+    """The goals behind the goal hit rate: deadlines in the period, cancelled excluded."""
+    form, filters = filters_or_400(request)
+    clients = selectors.scoped_clients(request.user, filters)
+    goals = (
+        WeeklyGoal.objects.counted()
+        .filter(client__in=clients, week_start__gte=filters.start, week_start__lt=filters.end)
+        .select_related("client", "owner")
+        .order_by("-week_start", "client__name", "pk")
+    )
+    if request.GET.get("missed") == "1":
+        goals = goals.exclude(status="done", done_at__isnull=False).exclude(done_at__gt=None, status="open")
+    if wants_csv(request):
+        return csv_response(
+            "weekly-goals.csv",
+            ["week", "client", "owner", "goal", "status", "deadline", "done at", "hit"],
+            ([g.week_start, g.client.name, str(g.owner), g.title, g.status, g.deadline, g.done_at or "", g.hit]
+             for g in goals.iterator(chunk_size=500)),
+        )  # fmt: skip
+    page = Paginator(goals, 50).get_page(request.GET.get("page"))
+    context = {"form": form, "filters": filters, "page": page, "now": timezone.now()}
+    return render(request, "godview/goal_list.html", context)
+
+
+# --- drill-downs ---------------------------------------------------------------------------
+
+
+def _timeline(client: Client) -> list[dict]:
+    items = []
+    for c in client.contacts.select_related("logged_by")[:100]:
+        items.append(
+            {
+                "on": c.contacted_on,
+                "kind": "contact",
+                "anchor": "contacts",
+                "title": f"{c.get_channel_display()} · {c.who}",
+                "body": c.summary,
+                "badge": c.get_sentiment_display(),
+                "tone": {"positive": "good", "negative": "bad"}.get(c.sentiment, ""),
+            }
+        )
+    for r in client.risk_assessments.all()[:50]:
+        items.append(
+            {
+                "on": r.assessed_at.date(),
+                "kind": "risk",
+                "anchor": "risk",
+                "title": _("Risk assessed: %(score)s · %(label)s") % {"score": r.score, "label": r.score_label},
+                "body": r.note,
+                "risk": r.score,
+            }
+        )
+    for n in client.nps_responses.all()[:50]:
+        items.append(
+            {
+                "on": n.responded_on,
+                "kind": "nps",
+                "anchor": "nps",
+                "title": _("NPS %(score)s (%(cat)s)") % {"score": n.score, "cat": n.category},
+                "body": n.comment,
+                "tone": {"detractor": "bad", "promoter": "good"}.get(n.category, ""),
+            }
+        )
+    for q in client.quarterly_reviews.all()[:12]:
+        items.append(
+            {
+                "on": (q.submitted_at.date() if q.submitted_at else dt.date(q.year, 3 * q.quarter - 2, 1)),
+                "kind": "review",
+                "anchor": "reviews",
+                "title": _("Quarterly review %(y)s Q%(q)s (%(s)s)")
+                % {"y": q.year, "q": q.quarter, "s": q.get_status_display()},
+                "body": q.action_plan,
+            }
+        )
+    for t in client.tactics.all()[:50]:
+        items.append(
+            {
+                "on": t.started_on,
+                "kind": "tactic",
+                "anchor": "tactics",
+                "title": _("Tactic: %(t)s") % {"t": t.title},
+                "badge": t.get_outcome_display(),
+                "tone": {"win": "good", "loss": "bad"}.get(t.outcome, ""),
+            }
+        )
+    for e in client.experiments.all()[:50]:
+        counted = e.counted_outcome
+        items.append(
+            {
+                "on": e.started_on,
+                "kind": "experiment",
+                "anchor": "tactics",
+                "title": _("Experiment: %(t)s") % {"t": e.title},
+                "badge": f"{e.get_outcome_display()}{f' · {e.confidence}%' if e.confidence is not None else ''}",
+                "tone": {"win": "good", "loss": "bad"}.get(counted, ""),
+            }
+        )
+    for ev in client.revenue_events.all()[:50]:
+        items.append(
+            {
+                "on": ev.occurred_on,
+                "kind": "revenue",
+                "anchor": "revenue",
+                "title": f"{ev.get_kind_display()} {ev.amount:,.0f}",
+                "body": ev.note,
+            }
+        )
+    items.sort(key=lambda i: i["on"], reverse=True)
+    return items  # fmt: skip
+
+
+@require_GET
+def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    client = get_object_or_404(
+        clients_with_signals(Client.objects.visible_to(request.user)).select_related("account_manager__pod"), pk=pk
+    )
+    health = health_for(client)
+    goals = list(
+        client.weekly_goals.select_related("owner", "postponement", "carried_over_from", "objective").order_by(
+            "-week_start", "pk"
+        )[:40]
+    )
+    objectives = list(client.objectives.order_by("-due_date")[:20])
+    on = today()
+    for objective in objectives:
+        objective.pace = selectors.metrics.objective_pace(
+            baseline=objective.baseline, target=objective.target, current=objective.current_value,
+            start=objective.start_date, due=objective.due_date, on=on,
+        )  # fmt: skip
+    tasks = list(client.tasks.filter(deleted_at__isnull=True).select_related("assignee").order_by("-due_on")[:30])
+    one = Client.objects.filter(pk=client.pk)
+    month_start = dt.datetime.combine(on - dt.timedelta(days=30), dt.time.min).astimezone()
+    hours = selectors.hours_and_cost(
+        one, month_start, dt.datetime.combine(on + dt.timedelta(days=1), dt.time.min).astimezone()
+    )[client.pk]
+    risk_points = [(r.assessed_at.date(), r.score) for r in reversed(client.risk_assessments.all()[:60])]
+    mrr_fig, mrr_table = charts.line(_("MRR history (month start)"), client.currency, selectors.mrr_history(client))
+    risk_fig, risk_table = charts.risk_history(risk_points)
+    context = {
+        "client": client,
+        "health": health,
+        "timeline": _timeline(client),
+        "goals": goals,
+        "objectives": objectives,
+        "tasks": tasks,
+        "warnings": client.early_warnings.filter(resolved_on__isnull=True),
+        "win_loss": selectors.win_loss(one),
+        "hours": hours,
+        # Σ hours × each logger's rate is already summed as cost: one (hours, average rate) pair.
+        "profit": selectors.metrics.profitability(
+            client.mrr, [(hours["hours"], hours["cost"] / hours["hours"])] if hours["hours"] else []
+        ),
+        "effective_rate": selectors.metrics.effective_hourly_rate(client.mrr, hours["hours"]),
+        "mrr_fig": mrr_fig, "mrr_table": mrr_table, "risk_fig": risk_fig, "risk_table": risk_table,
+        "can_write": can_write_client_work(request.user, client),
+        "today": on,
+        "rules": dict(WarningRule.Code.choices),
+    }  # fmt: skip
+    return render(request, "godview/client_detail.html", context)
+
+
+@require_GET
+@bad_filter
+def pod_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    pod = get_object_or_404(visible_pods(request.user).select_related("lead"), pk=pk)
+    _form, base = filters_or_400(request)
+    filters = Filters(period=base.period, pod=pod.pk, tier=base.tier)
+    clients = selectors.scoped_clients(request.user, filters)
+    members = list(User.objects.filter(pod=pod, is_active=True).order_by("role", "first_name"))
+    boards, _sort = selectors.sort_boards(selectors.leaderboard(clients, filters, "am"), "-hit_rate")
+    goals = selectors.goal_hits(clients, filters.start, filters.end, filters.previous_start)
+    heat = selectors.goal_heatmap(clients, filters, by="am")
+    heat_fig, heat_table = charts.goal_heatmap(heat, _("Weekly goal hit rate by account manager (%)"))
+    context = {
+        "pod": pod,
+        "filters": filters,
+        "members": members,
+        "boards": boards,
+        "hit": selectors.metrics.goal_hit_rate(goals["hit"], goals["due"]),
+        "goals": goals,
+        "win_loss": selectors.win_loss(clients),
+        "cycle_time": selectors.cycle_time(clients, filters),
+        "clv": selectors.clv_for(clients, filters.today),
+        "workload": selectors.workload(members, clients, filters),
+        "span": len([m for m in members if m.pk != pod.lead_id]),
+        "span_flag": selectors.metrics.span_of_control_flag(
+            len([m for m in members if m.pk != pod.lead_id]), specialised=True
+        ),
+        "warnings": selectors.open_warnings(clients, limit=15),
+        "heat_fig": heat_fig,
+        "heat_table": heat_table,
+        "qs": filters.querystring(pod=None),
+    }
+    return render(request, "godview/pod_detail.html", context)
+
+
+@require_GET
+@bad_filter
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(User.objects.filter(people_scope(request.user)).select_related("pod"), pk=pk)
+    _form, base = filters_or_400(request)
+    filters = Filters(period=base.period, am=person.pk)
+    clients = selectors.scoped_clients(request.user, filters)
+    client_rows = list(selectors.client_list(request.user, filters, {}).filter(account_manager=person)[:100])
+    goals = selectors.goal_hits(clients, filters.start, filters.end, filters.previous_start)
+    people = selectors.User.objects.filter(pk=person.pk)
+    reports = person.led_pods.first()
+    span = User.objects.filter(pod=reports).exclude(pk=person.pk).count() if reports else None
+    context = {
+        "person": person,
+        "filters": filters,
+        "clients": client_rows,
+        "hit": selectors.metrics.goal_hit_rate(goals["hit"], goals["due"]),
+        "goals": goals,
+        "workload": selectors.workload([person], clients, filters)[person.pk],
+        "win_loss": selectors.win_loss(clients),
+        "cycle_time": selectors.cycle_time(clients, filters),
+        "training": selectors.training_compliance(people),
+        "coaching": performance.coaching_list(person, filters.today),
+        "span": span,
+        "span_flag": selectors.metrics.span_of_control_flag(span, specialised=True) if span is not None else False,
+        "led_pod": reports,
+    }
+    return render(request, "godview/person_detail.html", context)
+
+
+# --- review queue ---------------------------------------------------------------------------
+
+
+@require_GET
+def review_queue_view(request: HttpRequest) -> HttpResponse:
+    if not (request.user.sees_everything or request.user.is_pod_lead):
+        raise Http404
+    entries = review_queue(Client.objects.visible_to(request.user))
+    if wants_csv(request):
+        return csv_response(
+            "review-queue.csv",
+            ["client", "account manager", "risk score", "health signal", "as of"],
+            (
+                [e.client.name, str(e.client.account_manager or ""), e.risk_score, e.health_score, e.as_of]
+                for e in entries
+            ),
+        )
+    return render(
+        request,
+        "godview/review_queue.html",
+        {"entries": entries, "can_decide": request.user.sees_everything, "form": ReviewDecisionForm()},
+    )
+
+
+@require_POST
+def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.sees_everything:
+        raise Http404
+    client = get_object_or_404(Client.objects.visible_to(request.user), pk=pk)
+    entry = next((e for e in review_queue(Client.objects.filter(pk=client.pk))), None)
+    if entry is None:
+        raise Http404
+    form = ReviewDecisionForm(request.POST)
+    if form.is_valid():
+        review_decision_record(entry=entry, decided_by=request.user, **form.cleaned_data)
+        if wants_partial(request):
+            return render(request, "godview/review_queue.html#decided", {"entry": entry, "decision": form.cleaned_data})
+        messages.success(request, _("Decision recorded for %(client)s.") % {"client": client.name})
+        return redirect("review_queue")
+    status = 422
+    if wants_partial(request):
+        return render(
+            request,
+            "godview/review_queue.html#entry",
+            {"entry": entry, "form": form, "can_decide": True},
+            status=status,
+        )
+    return render(
+        request, "godview/review_queue.html", {"entries": [entry], "form": form, "can_decide": True}, status=status
+    )
+
+
+# --- growth review ---------------------------------------------------------------------------
+
+
+@require_GET
+def growth_review(request: HttpRequest) -> HttpResponse:
+    pods = list(visible_pods(request.user))
+    if not pods:
+        raise Http404
+    pod_id = request.GET.get("pod")
+    if not pod_id:
+        return render(request, "godview/growth_review.html", {"pods": pods, "pod": None})
+    try:
+        pod = next(p for p in pods if p.pk == int(pod_id))
+    except (StopIteration, ValueError):
+        raise Http404 from None
+    clients = list(
+        Client.objects.visible_to(request.user)
+        .filter(account_manager__pod=pod, churned_on__isnull=True)
+        .select_related("account_manager", "tier")
+        .order_by("name")
+    )
+    if not clients:
+        return render(request, "godview/growth_review.html", {"pods": pods, "pod": pod, "client": None})
+    try:
+        index = max(0, min(len(clients) - 1, int(request.GET.get("i", 0))))
+    except ValueError:
+        index = 0
+    client = clients[index]
+    monday = week_start(today())
+    fortnight = [monday - dt.timedelta(weeks=1), monday]
+    on = today()
+    objectives = list(client.objectives.filter(status__in=["on_track", "behind"]).order_by("due_date"))
+    for objective in objectives:
+        objective.pace = selectors.metrics.objective_pace(
+            baseline=objective.baseline, target=objective.target, current=objective.current_value,
+            start=objective.start_date, due=objective.due_date, on=on,
+        )  # fmt: skip
+    one = Client.objects.filter(pk=client.pk)
+    context = {
+        "pods": pods,
+        "pod": pod,
+        "client": client,
+        "index": index,
+        "count": len(clients),
+        "previous": index - 1 if index > 0 else None,
+        "next": index + 1 if index + 1 < len(clients) else None,
+        "objectives": objectives,
+        "goals": client.weekly_goals.filter(week_start__in=fortnight)
+        .select_related("owner", "postponement")
+        .order_by("week_start", "pk"),
+        "win_loss": selectors.win_loss(one),
+        "tactics": client.tactics.order_by("-started_on")[:10],
+        "experiments": client.experiments.order_by("-started_on")[:10],
+        "warnings": client.early_warnings.filter(resolved_on__isnull=True),
+        "risk": client.risk_assessments.first(),
+        "now": timezone.now(),
+        "rules": dict(WarningRule.Code.choices),
+    }  # fmt: skip
+    return render(request, "godview/growth_review.html", context)
+
+
+# --- site frame errors ---------------------------------------------------------------------
 
 
 @login_not_required

@@ -1,8 +1,133 @@
+"""Template helpers of the God-view: number formats, changes, risk badges, durations."""
+
 import datetime as dt
+from decimal import Decimal
 
 from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from clients.models import RISK_SCORE_LABELS
 
 register = template.Library()
+
+
+@register.filter
+def money(value) -> str:
+    if value is None:
+        return "—"
+    value = Decimal(value)
+    if abs(value) >= 1_000_000:
+        return f"{value / 1_000_000:,.2f}M"
+    if abs(value) >= 10_000:
+        return f"{value / 1000:,.1f}k"
+    return f"{value:,.0f}"
+
+
+@register.filter
+def pct(value) -> str:
+    return "—" if value is None else f"{float(value) * 100:.0f}%"
+
+
+@register.filter
+def num(value, digits: int = 1) -> str:
+    if value is None:
+        return "—"
+    return f"{float(value):,.{int(digits)}f}"
+
+
+@register.simple_tag
+def kpi_value(kpi) -> str:
+    if kpi.value is None:
+        return "—"
+    if kpi.kind == "money":
+        return money(kpi.value)
+    if kpi.kind == "percent":
+        return pct(kpi.value)
+    return f"{kpi.value:,}"
+
+
+@register.simple_tag
+def kpi_delta(kpi) -> str:
+    change = kpi.change
+    if change is None or change.delta is None:
+        return format_html('<span class="delta-flat">{}</span>', _("no earlier data"))
+    css = "delta-flat" if change.good is None else ("delta-up" if change.good else "delta-down")
+    arrow = {"up": "▲", "down": "▼", "flat": "■"}[change.direction]
+    if kpi.kind == "percent":
+        text = f"{change.delta * 100:+.0f} pts"
+    elif kpi.kind == "money":
+        text = ("+" if change.delta >= 0 else "−") + money(abs(Decimal(str(change.delta))))
+    else:
+        text = f"{change.delta:+,.0f}"
+    return format_html(
+        '<span class="{}">{} {}</span> <span class="muted">{}</span>', css, arrow, text, _("vs previous period")
+    )
+
+
+@register.simple_tag
+def risk_badge(score) -> str:
+    if score is None:
+        return format_html('<span class="badge">{}</span>', _("Not assessed"))
+    return format_html('<span class="badge risk-{}">{} · {}</span>', score, score, RISK_SCORE_LABELS.get(score, ""))
+
+
+@register.simple_tag(takes_context=True)
+def sort_link(context, key: str, label: str) -> str:
+    current = context.get("sort", "")
+    active = current.lstrip("-") == key
+    target = key if (active and current.startswith("-")) else "-" + key
+    if key == "name":
+        target = "-name" if current == "name" else "name"
+    arrow = ("▼" if current.startswith("-") else "▲") if active else ""
+    return format_html(
+        '<a class="sort" href="{}{}sort={}" hx-get="{}{}sort={}" hx-target="#{}" hx-swap="outerHTML"{}>{} {}</a>',
+        context["sort_base"],
+        context["sort_sep"],
+        target,
+        context["sort_base"],
+        context["sort_sep"],
+        target,
+        context["widget_id"],
+        format_html(' aria-sort="{}"', "descending" if current.startswith("-") else "ascending") if active else "",
+        label,
+        arrow,
+    )
+
+
+@register.filter
+def get(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def urlencode_dict(params) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode({k: v for k, v in (params or {}).items() if v not in (None, "")})
+
+
+@register.filter
+def pts(value) -> str:
+    """A difference of two rates, in percentage points."""
+    return "—" if value is None else f"{float(value) * 100:+.0f} pts"
+
+
+@register.filter
+def as_list(value) -> list:
+    """Evaluate an iterable once (a ModelChoiceIterator would otherwise count, then fetch)."""
+    return [item for item in value]  # list() would ask len() first: an extra COUNT
+
+
+@register.filter
+def days_ago(day, today) -> str:
+    """“today”, “1 day ago”, “12 days ago” for a date."""
+    if not day:
+        return "—"
+    days = (today - day).days
+    if days <= 0:
+        return _("today")
+    return _("1 day ago") if days == 1 else _("%(n)s days ago") % {"n": days}
 
 
 @register.filter

@@ -1,9 +1,103 @@
+"""Data builders for the God-view tests: an agency of N clients with a little of everything."""
+
+import datetime as dt
+from decimal import Decimal
+
 import pytest
 
+from accounts.models import Role
+from accounts.tests.factories import UserFactory
+from clients.models import Client, Contact, RiskAssessment, Tier, WeeklyGoal
+from clients.rollup import rollup_day
 from clients.tests.factories import ClientFactory, ObjectiveFactory, WeeklyGoalFactory
 from clients.tests.factories_workspace import ExperimentFactory, KickoffItemFactory, TacticFactory
+from clients.weeks import today, week_deadline, week_start
+from tasks.models import Source, Task
 from tasks.tests.factories import SourceFactory
 from training.tests.factories import TrainingModuleFactory
+
+
+def build_clients(n: int, managers: list, start: int = 0) -> list[Client]:
+    """n clients spread over `managers`, each with risk, contacts, goals and tasks (bulk inserts)."""
+    # get_or_create: transactional (browser) tests flush the rows migrations seeded.
+    tier, _ = Tier.objects.get_or_create(
+        code="standard", defaults={"name": "Standard", "is_premium": False, "stale_contact_days": 14}
+    )
+    clients = Client.objects.bulk_create(
+        Client(
+            name=f"Client {start + i:04d}",
+            tier=tier,
+            account_manager=managers[i % len(managers)],
+            mrr=Decimal(1000 + 100 * (i % 7)),
+            started_on=today() - dt.timedelta(days=500),
+            lifecycle_stage="adopting",
+        )
+        for i in range(n)
+    )
+    on = today()
+    monday = week_start(on)
+    RiskAssessment.objects.bulk_create(
+        RiskAssessment(client=c, score=1 + i % 4, communication_level=2, assessed_by=c.account_manager)
+        for i, c in enumerate(clients)
+    )
+    Contact.objects.bulk_create(
+        Contact(client=c, contacted_on=on - dt.timedelta(days=i % 20), channel="call", who="CMO", summary="Call")
+        for i, c in enumerate(clients)
+    )
+    goals = []
+    for i, c in enumerate(clients):
+        for w in range(1, 5):
+            week = monday - dt.timedelta(weeks=w)
+            hit = (i + w) % 3 != 0
+            done_at = week_deadline(week) - dt.timedelta(days=1) if hit else None
+            goals.append(
+                WeeklyGoal(
+                    client=c, owner=c.account_manager, title="Goal", week_start=week, deadline=week_deadline(week),
+                    status="done" if hit else "open", done_at=done_at,
+                )
+            )  # fmt: skip
+    WeeklyGoal.objects.bulk_create(goals)
+    source, _ = Source.objects.get_or_create(
+        name="Asana", defaults={"kind": "asana", "workspace_id": "1", "token_env_var": "ASANA_TOKEN"}
+    )
+    from django.utils import timezone
+
+    Task.objects.bulk_create(
+        Task(
+            source=source, external_id=f"{start + i}-{k}", client=c, name="Task", created_at_source=timezone.now(),
+            modified_at=timezone.now(), due_on=on - dt.timedelta(days=k),
+        )
+        for i, c in enumerate(clients)
+        for k in range(2)
+    )  # fmt: skip
+    return clients
+
+
+@pytest.fixture
+def agency(db, pod, other_pod, am, other_am, pod_lead):
+    """Clients for `am` (pod A) and `other_am` (pod B), a synced source, and a rollup run."""
+    build_clients(2, [am, other_am])
+    rollup_day(today() - dt.timedelta(days=1))
+    rollup_day(today())
+    return {
+        "am_client": Client.objects.filter(account_manager=am).first(),
+        "other_client": Client.objects.filter(account_manager=other_am).first(),
+    }
+
+
+@pytest.fixture
+def more_ams(pod, other_pod):
+    return [UserFactory(role=Role.ACCOUNT_MANAGER, pod=pod if i % 2 else other_pod) for i in range(6)]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Snapshot figures are cached per rollup; tests share a Redis database, so start clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

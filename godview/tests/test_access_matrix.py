@@ -27,6 +27,7 @@ LEADERSHIP = {
 POD_A = {"leader": 200, "admin": 200, "pod_lead": 200, "am": 200, "designer": 200, "other_am": 404, "anonymous": 302}
 PUBLIC = dict.fromkeys(ROLES, 200)
 WRITE_422 = dict.fromkeys(ROLES, 404) | {"pod_lead": 422, "am": 422, "anonymous": 302}
+NOBODY = dict.fromkeys(ROLES, 404) | {"anonymous": 302}
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,17 @@ MATRIX: dict[str, Case] = {
     "sync_now": Case(
         LEADERSHIP | {"leader": 302, "admin": 302}, kwargs=lambda w: {"source_id": w["source"].pk}, method="post"
     ),
+    # God-view (issue 3): AMs see their own clients; pod pages and reviews are for leads and up.
+    "dashboard_widget": Case(EVERYONE, kwargs=lambda w: {"name": "warnings"}),
+    "client_list": Case(EVERYONE),
+    "client_detail": Case(POD_A, kwargs="client"),
+    "goal_list": Case(EVERYONE),
+    "pod_detail": Case(LEADERSHIP | {"pod_lead": 200}, kwargs="pod"),
+    "person_detail": Case(POD_A | {"designer": 404}, kwargs="person"),
+    "review_queue": Case(LEADERSHIP | {"pod_lead": 200}),
+    # Only a client in the queue can be decided on; the world's client is not, so 404 for all.
+    "review_decide": Case(NOBODY, kwargs="client", method="post", data={"verdict": "risk_score", "reason": "Checked"}),
+    "growth_review": Case(LEADERSHIP | {"pod_lead": 200}),
 }
 
 

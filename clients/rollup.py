@@ -1,0 +1,340 @@
+"""The daily rollup: one `DailySnapshot` per client and day, and the early warnings of that day.
+
+Set-based: each input is one aggregate query over all clients for the day (about fifteen in all,
+whatever the client count); Python only assembles rows and scores. The job and the `rollup`
+command share `rollup_day` / `rollup_range`.
+
+What a snapshot of day D holds:
+- stocks at the end of D: is_active, mrr, risk_score, health_score, days_since_contact,
+  open_tasks, overdue_tasks (open and due before D), warnings (rules firing);
+- flows during D: goals_due / goals_hit (goals whose deadline falls on D; hit = done by it),
+  tasks_due / tasks_on_time (live tasks due on D; on time = completed by the end of D; on the
+  next day every one of them is completed or overdue, so this is the on-time rate's window),
+  hours (time logged on D).
+Summing flows over a period's days gives the period's rates exactly.
+"""
+
+import datetime as dt
+import logging
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery, Sum
+
+from clients.models import (
+    Client,
+    Contact,
+    DailySnapshot,
+    EarlyWarning,
+    NPSResponse,
+    Objective,
+    RevenueEvent,
+    RiskAssessment,
+    WeeklyGoal,
+)
+from clients.scoring import HealthInputs, health_signal, objective_pace
+from clients.warnings import Firing, WarningInputs, WeekHits, evaluate, load_rules
+from clients.weeks import agency_tz, today, week_start
+from godview.cache import bump_rollup_version
+from tasks.models import Task, TimeEntry
+
+log = logging.getLogger(__name__)
+ZERO = Decimal("0")
+HEALTH_WEEKS = 4
+
+
+@dataclass(frozen=True)
+class RollupResult:
+    date: dt.date
+    snapshots: int
+    fired: int
+    resolved: int
+    seconds: float
+
+
+def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=agency_tz())
+    return start, start + dt.timedelta(days=1)
+
+
+def _by_client(queryset, *fields: str) -> dict:
+    rows = {}
+    for row in queryset:
+        pk = row.pop("client_id")
+        rows[pk] = row if len(fields) != 1 else row[fields[0]]
+    return rows
+
+
+class DayInputs:
+    """All inputs of one day, each a dict keyed by client id, one query each."""
+
+    def __init__(self, day: dt.date, client_ids: list[int]):
+        self.day = day
+        start, end = day_bounds(day)
+        monday = week_start(day)
+        health_from = dt.datetime.combine(monday - dt.timedelta(weeks=HEALTH_WEEKS), dt.time.min, tzinfo=agency_tz())
+        this_week = dt.datetime.combine(monday, dt.time.min, tzinfo=agency_tz())
+        ids = client_ids
+
+        self.mrr = _by_client(
+            RevenueEvent.objects.filter(client_id__in=ids, occurred_on__lte=day)
+            .values("client_id")
+            .annotate(
+                total=Sum("amount", filter=Q(kind__in=["new", "expansion"]), default=ZERO)
+                - Sum("amount", filter=Q(kind__in=["contraction", "churn"]), default=ZERO)
+            )
+            .values("client_id", "total"),
+            "total",
+        )
+        # As-of-day signals per client through correlated subqueries (each on a client index).
+        risk = RiskAssessment.objects.filter(client=OuterRef("pk"), assessed_at__lt=end).order_by("-assessed_at", "-pk")
+        nps = NPSResponse.objects.filter(client=OuterRef("pk"), responded_on__lte=day).order_by("-responded_on", "-pk")
+        contact = Contact.objects.filter(client=OuterRef("pk"), contacted_on__lte=day).order_by("-contacted_on")
+        self.risk, self.last_contact, self.nps = {}, {}, {}
+        for row in (
+            Client.objects.filter(pk__in=ids)
+            .values("pk")
+            .annotate(
+                score=Subquery(risk.values("score")[:1]),
+                assessed_at=Subquery(risk.values("assessed_at")[:1]),
+                last=Subquery(contact.values("contacted_on")[:1]),
+                nps=Subquery(nps.values("score")[:1]),
+            )
+        ):
+            if row["score"] is not None:
+                self.risk[row["pk"]] = row
+            if row["last"] is not None:
+                self.last_contact[row["pk"]] = row["last"]
+            if row["nps"] is not None:
+                self.nps[row["pk"]] = row["nps"]
+        self.detractor = {
+            row["client_id"]: (row["worst"], row["on"])
+            for row in NPSResponse.objects.filter(
+                client_id__in=ids, responded_on__lte=day, responded_on__gt=day - dt.timedelta(days=365), score__lte=6
+            )
+            .values("client_id")
+            .annotate(worst=Min("score"), on=Max("responded_on"))
+        }
+        goals = WeeklyGoal.objects.counted().filter(client_id__in=ids)
+        hit = Q(status="done", done_at__lte=F("deadline"))
+        self.goals_today = _by_client(
+            goals.filter(deadline__gte=start, deadline__lt=end)
+            .values("client_id")
+            .annotate(due=Count("pk"), hit=Count("pk", filter=hit))
+            .values("client_id", "due", "hit")
+        )
+        # Weeks are keyed by week_start: a goal's deadline is fixed inside its own week.
+        self.goal_weeks: dict[int, dict[dt.date, tuple[int, int]]] = {}
+        for row in (
+            goals.filter(week_start__gte=monday - dt.timedelta(weeks=HEALTH_WEEKS), week_start__lt=monday)
+            .values("client_id", "week_start")
+            .annotate(due=Count("pk"), hit=Count("pk", filter=hit))
+        ):
+            self.goal_weeks.setdefault(row["client_id"], {})[row["week_start"]] = (row["hit"], row["due"])
+        self.waiting = {}
+        for row in (
+            WeeklyGoal.objects.filter(client_id__in=ids, deadline__gte=health_from, deadline__lt=this_week)
+            .values("client_id")
+            .annotate(
+                total=Sum("waiting_on_client_hours"),
+                last_week=Sum(
+                    "waiting_on_client_hours", filter=Q(week_start=monday - dt.timedelta(weeks=1)), default=ZERO
+                ),
+            )
+        ):
+            self.waiting[row["client_id"]] = (row["total"] or ZERO, row["last_week"] or ZERO)
+
+        live = Task.objects.filter(client_id__in=ids, deleted_at__isnull=True)
+        self.tasks_today = _by_client(
+            live.filter(due_on=day)
+            .values("client_id")
+            .annotate(due=Count("pk"), on_time=Count("pk", filter=Q(completed_at__lt=end)))
+            .values("client_id", "due", "on_time")
+        )
+        self.open_tasks = _by_client(
+            live.filter(created_at_source__lt=end)
+            .filter(Q(completed_at__isnull=True) | Q(completed_at__gte=end))
+            .values("client_id")
+            .annotate(
+                open=Count("pk"),
+                overdue=Count("pk", filter=Q(due_on__lt=day)),
+                oldest=Min("due_on", filter=Q(due_on__lt=day)),
+            )
+            .values("client_id", "open", "overdue", "oldest")
+        )
+        entries = TimeEntry.objects.filter(client_id__in=ids, started_at__lt=end)
+        self.hours = _by_client(
+            entries.filter(started_at__gte=end - dt.timedelta(days=30))
+            .values("client_id")
+            .annotate(today=Sum("hours", filter=Q(started_at__gte=start), default=ZERO), month=Sum("hours"))
+            .values("client_id", "today", "month")
+        )
+        self.objectives: dict[int, list[tuple[str, object]]] = {}
+        for objective in Objective.objects.filter(
+            client_id__in=ids, status__in=["on_track", "behind"], start_date__lte=day
+        ).only("client_id", "title", "baseline", "target", "current_value", "start_date", "due_date"):
+            pace = objective_pace(
+                baseline=objective.baseline,
+                target=objective.target,
+                current=objective.current_value,
+                start=objective.start_date,
+                due=objective.due_date,
+                on=day,
+            )
+            self.objectives.setdefault(objective.client_id, []).append((objective.title, pace))
+
+
+def _week_hits(weeks: dict[dt.date, tuple[int, int]], mondays: list[dt.date]) -> tuple[WeekHits, ...]:
+    return tuple(WeekHits(m, *weeks.get(m, (0, 0))) for m in mondays)
+
+
+def build_day(day: dt.date, clients: list[Client], rules) -> tuple[list[DailySnapshot], dict[int, list[Firing]]]:
+    """The day's snapshots and firings (no writes)."""
+    inputs = DayInputs(day, [c.pk for c in clients])
+    monday = week_start(day)
+    last_two = [monday - dt.timedelta(weeks=1), monday - dt.timedelta(weeks=2)]
+    snapshots, firings = [], {}
+    for client in clients:
+        active = client.churned_on is None or client.churned_on > day
+        last = inputs.last_contact.get(client.pk)
+        days_since = (day - last).days if last else None
+        weeks = inputs.goal_weeks.get(client.pk, {})
+        hit4 = sum(h for h, _d in weeks.values())
+        due4 = sum(d for _h, d in weeks.values())
+        tasks = inputs.open_tasks.get(client.pk, {"open": 0, "overdue": 0, "oldest": None})
+        oldest_days = (day - tasks["oldest"]).days if tasks["oldest"] else 0
+        waiting_total, waiting_last = inputs.waiting.get(client.pk, (ZERO, ZERO))
+        paces = inputs.objectives.get(client.pk, [])
+        health = health_signal(
+            HealthInputs(
+                days_since_contact=days_since,
+                stale_after_days=client.tier.stale_contact_days,
+                goal_hit_rate=hit4 / due4 if due4 else None,
+                overdue_tasks=tasks["overdue"],
+                max_days_overdue=oldest_days,
+                objectives_behind=sum(p.behind for _t, p in paces),
+                objectives_open=len(paces),
+                latest_nps=inputs.nps.get(client.pk),
+                waiting_on_client_hours=waiting_total,
+            )
+        )
+        risk = inputs.risk.get(client.pk)
+        mrr = inputs.mrr.get(client.pk, client.mrr) if active else ZERO
+        hours = inputs.hours.get(client.pk, {"today": ZERO, "month": ZERO})
+        fired = []
+        if active:
+            fired = evaluate(
+                WarningInputs(
+                    on=day,
+                    tier_name=client.tier.name,
+                    stale_after_days=client.tier.stale_contact_days,
+                    risk_score=risk["score"] if risk else None,
+                    risk_assessed_on=risk["assessed_at"].astimezone(agency_tz()).date() if risk else None,
+                    days_since_contact=days_since,
+                    last_two_weeks=_week_hits(weeks, last_two),
+                    objectives=tuple(paces),
+                    overdue_tasks=tasks["overdue"],
+                    max_days_overdue=oldest_days,
+                    health_score=health.score,
+                    detractor=inputs.detractor.get(client.pk),
+                    waiting_hours_last_week=waiting_last,
+                    hours_last_30_days=hours["month"] or ZERO,
+                    monthly_hours_budget=client.monthly_hours_budget,
+                    mrr=mrr or ZERO,
+                    effective_rate_floor=settings.EFFECTIVE_RATE_FLOOR,
+                ),
+                rules,
+            )
+            firings[client.pk] = fired
+        goals_today = inputs.goals_today.get(client.pk, {"due": 0, "hit": 0})
+        tasks_today = inputs.tasks_today.get(client.pk, {"due": 0, "on_time": 0})
+        snapshots.append(
+            DailySnapshot(
+                client_id=client.pk,
+                date=day,
+                is_active=active,
+                mrr=max(mrr or ZERO, ZERO),
+                risk_score=risk["score"] if risk else None,
+                health_score=health.score,
+                days_since_contact=days_since,
+                goals_due=goals_today["due"],
+                goals_hit=goals_today["hit"],
+                tasks_due=tasks_today["due"],
+                tasks_on_time=tasks_today["on_time"],
+                open_tasks=tasks["open"],
+                overdue_tasks=tasks["overdue"],
+                hours=hours["today"] or ZERO,
+                warnings=len(fired),
+            )
+        )
+    return snapshots, firings
+
+
+SNAPSHOT_FIELDS = [
+    "is_active",
+    "mrr",
+    "risk_score",
+    "health_score",
+    "days_since_contact",
+    "goals_due",
+    "goals_hit",
+    "tasks_due",
+    "tasks_on_time",
+    "open_tasks",
+    "overdue_tasks",
+    "hours",
+    "warnings",
+]
+
+
+def sync_warnings(day: dt.date, firings: dict[int, list[Firing]]) -> tuple[int, int]:
+    """Open a row for each new firing, refresh the reason of open ones, resolve the rest."""
+    open_rows = {(w.client_id, w.rule): w for w in EarlyWarning.objects.filter(resolved_on__isnull=True)}
+    firing_keys = {(pk, f.rule): f for pk, fs in firings.items() for f in fs}
+    new = [
+        EarlyWarning(client_id=pk, rule=rule, reason=f.reason[:300], fired_on=day)
+        for (pk, rule), f in firing_keys.items()
+        if (pk, rule) not in open_rows
+    ]
+    changed = []
+    for key, row in open_rows.items():
+        firing = firing_keys.get(key)
+        if firing is None:
+            row.resolved_on = day
+            changed.append(row)
+        elif row.reason != firing.reason[:300]:
+            row.reason = firing.reason[:300]
+            changed.append(row)
+    EarlyWarning.objects.bulk_create(new, batch_size=1000)
+    EarlyWarning.objects.bulk_update(changed, ["reason", "resolved_on"], batch_size=1000)
+    return len(new), sum(1 for row in changed if row.resolved_on)
+
+
+@transaction.atomic
+def rollup_day(day: dt.date | None = None) -> RollupResult:
+    """Snapshot every client that had started by `day`, and keep its early warnings current."""
+    began = time.monotonic()
+    day = day or today() - dt.timedelta(days=1)
+    clients = list(Client.objects.filter(started_on__lte=day).select_related("tier"))
+    snapshots, firings = build_day(day, clients, load_rules())
+    DailySnapshot.objects.bulk_create(
+        snapshots,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["client", "date"],
+        update_fields=SNAPSHOT_FIELDS,
+    )
+    fired, resolved = sync_warnings(day, firings)
+    transaction.on_commit(bump_rollup_version)  # snapshot-derived figures are cached until now
+    result = RollupResult(day, len(snapshots), fired, resolved, round(time.monotonic() - began, 2))
+    log.info("rollup %s: %s snapshots, %s warnings fired, %s resolved in %ss", *result.__dict__.values())
+    return result
+
+
+def rollup_range(end: dt.date | None = None, days: int = 1) -> list[RollupResult]:
+    """Backfill `days` days ending at `end`, oldest first, so warnings open and resolve in order."""
+    end = end or today() - dt.timedelta(days=1)
+    return [rollup_day(end - dt.timedelta(days=offset)) for offset in range(days - 1, -1, -1)]

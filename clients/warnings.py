@@ -1,0 +1,237 @@
+"""Early-warning rules of DESIGN, pure: inputs about one client in, firings with reasons out.
+
+Thresholds come from `WarningRule` rows (admin edits them; migration 0002 seeds the defaults).
+The rollup gathers `WarningInputs` for every client in a fixed number of queries, calls
+`evaluate`, and keeps one open `EarlyWarning` per client and rule. Each firing names the anchor of
+the client page section that holds the rows behind it.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from clients.scoring import Pace
+
+RISK_WORDS = {1: "Critical", 2: "High", 3: "Moderate", 4: "Low"}
+OVERDUE_DAYS = 7
+
+
+def _n(value: Decimal) -> str:
+    """A decimal without trailing zeros or exponent: 60.00 → "60", 1.50 → "1.5"."""
+    return f"{value.normalize():f}"
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    threshold: Decimal
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class WeekHits:
+    monday: dt.date
+    hit: int
+    due: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.hit / self.due if self.due else None
+
+
+@dataclass(frozen=True)
+class WarningInputs:
+    on: dt.date
+    tier_name: str
+    stale_after_days: int
+    risk_score: int | None
+    risk_assessed_on: dt.date | None
+    days_since_contact: int | None
+    last_two_weeks: tuple[WeekHits, ...]  # the latest complete week first
+    objectives: tuple[tuple[str, Pace], ...]
+    overdue_tasks: int
+    max_days_overdue: int
+    health_score: int | None
+    detractor: tuple[int, dt.date] | None  # worst recent score 0–6 and its date
+    waiting_hours_last_week: Decimal
+    hours_last_30_days: Decimal
+    monthly_hours_budget: Decimal | None
+    mrr: Decimal
+    effective_rate_floor: Decimal
+    objective_points: float = 25.0
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Firing:
+    rule: str
+    reason: str
+    anchor: str  # the client page section holding the rows behind the warning
+
+
+def _risk_score(i: WarningInputs, rule: Rule) -> Firing | None:
+    if i.risk_score is None or i.risk_score > rule.threshold:
+        return None
+    reason = _("Risk score %(score)s (%(word)s), assessed %(date)s") % {
+        "score": i.risk_score,
+        "word": _(RISK_WORDS[i.risk_score]),
+        "date": i.risk_assessed_on,
+    }
+    return Firing(rule.code, reason, "risk")
+
+
+def _stale_contact(i: WarningInputs, rule: Rule) -> Firing | None:
+    if i.days_since_contact is None:
+        return Firing(rule.code, _("No contact logged yet"), "contacts")
+    if i.days_since_contact <= i.stale_after_days:
+        return None
+    reason = _("%(days)s days since the last contact (%(tier)s limit: %(limit)s)") % {
+        "days": i.days_since_contact,
+        "tier": i.tier_name,
+        "limit": i.stale_after_days,
+    }
+    return Firing(rule.code, reason, "contacts")
+
+
+def _goal_hit_rate(i: WarningInputs, rule: Rule) -> Firing | None:
+    weeks = i.last_two_weeks
+    limit = float(rule.threshold) / 100
+    if len(weeks) < 2 or any(w.rate is None or w.rate >= limit for w in weeks):
+        return None
+    last, before = weeks[0], weeks[1]
+    reason = _(
+        "Weekly goal hit rate under %(limit)s%% two weeks running: %(hit)s of %(due)s last week, "
+        "%(hit2)s of %(due2)s the week before"
+    ) % {"limit": _n(rule.threshold), "hit": last.hit, "due": last.due, "hit2": before.hit, "due2": before.due}
+    return Firing(rule.code, reason, "goals")
+
+
+def _objective_behind(i: WarningInputs, rule: Rule) -> Firing | None:
+    points = float(rule.threshold)
+    behind = [(title, pace) for title, pace in i.objectives if pace.elapsed - pace.progress > points]
+    if not behind:
+        return None
+    title, pace = max(behind, key=lambda item: item[1].elapsed - item[1].progress)
+    reason = _("“%(title)s” is behind pace: %(progress)s%% progress with %(elapsed)s%% of the time gone") % {
+        "title": title,
+        "progress": round(pace.progress),
+        "elapsed": round(pace.elapsed),
+    }
+    if len(behind) > 1:
+        reason += " " + _("(+%(n)s more)") % {"n": len(behind) - 1}
+    return Firing(rule.code, reason, "objectives")
+
+
+def _overdue_tasks(i: WarningInputs, rule: Rule) -> Firing | None:
+    if i.overdue_tasks < rule.threshold and i.max_days_overdue <= OVERDUE_DAYS:
+        return None
+    if i.overdue_tasks == 0:
+        return None
+    reason = _("%(count)s overdue tasks, the oldest %(days)s days late") % {
+        "count": i.overdue_tasks,
+        "days": i.max_days_overdue,
+    }
+    return Firing(rule.code, reason, "tasks")
+
+
+def _risk_not_reassessed(i: WarningInputs, rule: Rule) -> Firing | None:
+    if i.risk_assessed_on is None:
+        return Firing(rule.code, _("Risk has never been assessed"), "risk")
+    days = (i.on - i.risk_assessed_on).days
+    if days < rule.threshold:
+        return None
+    return Firing(rule.code, _("Risk not reassessed for %(days)s days") % {"days": days}, "risk")
+
+
+def _health_mismatch(i: WarningInputs, rule: Rule) -> Firing | None:
+    if i.health_score is None or i.risk_score is None or abs(i.health_score - i.risk_score) < rule.threshold:
+        return None
+    reason = _("Health signal %(health)s but the AM's risk score is %(risk)s") % {
+        "health": i.health_score,
+        "risk": i.risk_score,
+    }
+    return Firing(rule.code, reason, "health")
+
+
+def _nps_detractor(i: WarningInputs, rule: Rule) -> Firing | None:
+    if i.detractor is None:
+        return None
+    score, on = i.detractor
+    if (i.on - on).days > rule.threshold:
+        return None
+    return Firing(rule.code, _("NPS detractor: scored %(score)s on %(date)s") % {"score": score, "date": on}, "nps")
+
+
+def _waiting_on_client(i: WarningInputs, rule: Rule) -> Firing | None:
+    if i.waiting_hours_last_week <= rule.threshold:
+        return None
+    reason = _("%(hours)s hours waiting on the client last week; the agreement allows %(limit)s") % {
+        "hours": _n(i.waiting_hours_last_week),
+        "limit": _n(rule.threshold),
+    }
+    return Firing(rule.code, reason, "goals")
+
+
+def _hours_over_budget(i: WarningInputs, rule: Rule) -> Firing | None:
+    hours = i.hours_last_30_days
+    budget = i.monthly_hours_budget
+    if budget and hours > budget * rule.threshold:
+        reason = _("%(hours)s hours in 30 days against a budget of %(budget)s (over %(x)s×)") % {
+            "hours": _n(hours),
+            "budget": _n(budget),
+            "x": _n(rule.threshold),
+        }
+        return Firing(rule.code, reason, "hours")
+    if hours and i.mrr / hours < i.effective_rate_floor:
+        reason = _("Effective rate %(rate)s per hour is below the floor of %(floor)s") % {
+            "rate": (i.mrr / hours).quantize(Decimal("1")),
+            "floor": _n(i.effective_rate_floor),
+        }
+        return Firing(rule.code, reason, "hours")
+    return None
+
+
+CHECKS = {
+    "risk_score": _risk_score,
+    "stale_contact": _stale_contact,
+    "goal_hit_rate": _goal_hit_rate,
+    "objective_behind": _objective_behind,
+    "overdue_tasks": _overdue_tasks,
+    "risk_not_reassessed": _risk_not_reassessed,
+    "health_mismatch": _health_mismatch,
+    "nps_detractor": _nps_detractor,
+    "waiting_on_client": _waiting_on_client,
+    "hours_over_budget": _hours_over_budget,
+}
+
+
+def evaluate(inputs: WarningInputs, rules: list[Rule]) -> list[Firing]:
+    """Every enabled rule that fires for this client, in rule order."""
+    firings = []
+    for rule in rules:
+        check = CHECKS.get(rule.code)
+        if rule.enabled and check is not None and (firing := check(inputs, rule)) is not None:
+            firings.append(firing)
+    return firings
+
+
+ANCHORS = {
+    "risk_score": "risk",
+    "stale_contact": "contacts",
+    "goal_hit_rate": "goals",
+    "objective_behind": "objectives",
+    "overdue_tasks": "tasks",
+    "risk_not_reassessed": "risk",
+    "health_mismatch": "health",
+    "nps_detractor": "nps",
+    "waiting_on_client": "goals",
+    "hours_over_budget": "hours",
+}
+
+
+def load_rules() -> list[Rule]:
+    from clients.models import WarningRule
+
+    return [Rule(r.code, r.threshold, r.enabled) for r in WarningRule.objects.all()]

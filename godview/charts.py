@@ -1,0 +1,150 @@
+"""Plotly figures as plain dicts (no ORM, no plotly import): title, units, hover values, and the
+table of the same numbers for `components/chart.html`. static/js/charts.js draws them.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+RISK_COLOURS = {1: "#b42318", 2: "#e07a1f", 3: "#c9a400", 4: "#1f7a4d", None: "#9aa3b2"}
+RISK_WORDS = {1: "Critical", 2: "High", 3: "Moderate", 4: "Low", None: "Not assessed"}
+FONT = {"family": "Inter, Segoe UI, system-ui, sans-serif", "size": 12, "color": "#1b2130"}
+
+
+def _layout(title: str, **extra) -> dict:
+    layout = {
+        "title": {"text": title, "font": {"size": 13}, "x": 0, "xanchor": "left"},
+        "font": FONT,
+        "margin": {"l": 48, "r": 12, "t": 36, "b": 36},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "height": 260,
+        "hoverlabel": {"font": {"size": 12}},
+        "legend": {"orientation": "h", "y": -0.18},
+        "xaxis": {"gridcolor": "#eef0f4", "zeroline": False},
+        "yaxis": {"gridcolor": "#eef0f4", "zeroline": False},
+    }
+    layout.update(extra)
+    return layout
+
+
+def risk_distribution(rows: list[dict]) -> tuple[dict, dict]:
+    labels = [f"{r['score'] or '–'} · {_(RISK_WORDS[r['score']])}" for r in rows]
+    figure = {
+        "data": [
+            {
+                "type": "bar",
+                "x": labels,
+                "y": [r["clients"] for r in rows],
+                "marker": {"color": [RISK_COLOURS[r["score"]] for r in rows]},
+                "customdata": [float(r["mrr"]) for r in rows],
+                "hovertemplate": "%{x}<br>%{y} clients<br>MRR %{customdata:,.0f}<extra></extra>",
+                "text": [r["clients"] for r in rows],
+                "textposition": "outside",
+                "cliponaxis": False,
+            }
+        ],
+        "layout": _layout(_("Active clients by current risk score"), yaxis={"title": {"text": _("clients")}}),
+    }
+    table = {
+        "columns": [_("Risk score"), _("Clients"), _("MRR")],
+        "rows": [[label, r["clients"], f"{r['mrr']:,.0f}"] for label, r in zip(labels, rows, strict=True)],
+    }
+    return figure, table
+
+
+def risk_trend(points: list[dict]) -> tuple[dict, dict]:
+    points = [p for p in points if p["counts"]]  # days before the first rollup have no snapshot
+    dates = [p["date"].isoformat() for p in points]
+    data = []
+    for score in (1, 2, 3, 4):
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "stackgroup": "risk",
+                "name": f"{score} · {_(RISK_WORDS[score])}",
+                "x": dates,
+                "y": [p["counts"].get(score, 0) for p in points],
+                "line": {"color": RISK_COLOURS[score], "width": 1},
+                "hovertemplate": "%{x}: %{y} clients<extra>%{fullData.name}</extra>",
+            }
+        )
+    figure = {
+        "data": data,
+        "layout": _layout(_("Risk trend (active clients, weekly)"), yaxis={"title": {"text": _("clients")}}),
+    }
+    table = {
+        "columns": [_("Week ending"), *[f"{s} · {_(RISK_WORDS[s])}" for s in (1, 2, 3, 4)]],
+        "rows": [[p["date"].isoformat(), *[p["counts"].get(s, 0) for s in (1, 2, 3, 4)]] for p in points],
+    }
+    return figure, table
+
+
+def goal_heatmap(heatmap: dict, title: str | None = None) -> tuple[dict, dict]:
+    weeks = [m.strftime("%d %b") for m in heatmap["weeks"]]
+    names = [str(row["pod"]) if row["pod"] else _("No pod") for row in heatmap["rows"]]
+    z, text = [], []
+    for row in heatmap["rows"]:
+        z.append([round(hit / due * 100) if due else None for _m, hit, due in row["cells"]])
+        text.append([f"{hit}/{due}" if due else _("no goals") for _m, hit, due in row["cells"]])
+    figure = {
+        "data": [
+            {
+                "type": "heatmap",
+                "x": weeks,
+                "y": names,
+                "z": z,
+                "text": text,
+                "zmin": 0,
+                "zmax": 100,
+                "colorscale": [[0, "#b42318"], [0.6, "#f2c94c"], [0.85, "#8fd19e"], [1, "#1f7a4d"]],
+                "colorbar": {"title": {"text": "%"}, "thickness": 10},
+                "hovertemplate": "%{y}, week of %{x}<br>%{z}% hit (%{text})<extra></extra>",
+                "xgap": 2,
+                "ygap": 2,
+            }
+        ],
+        "layout": _layout(
+            title or _("Weekly goal hit rate by pod (%)"),
+            height=max(170, 100 + 28 * len(names)),
+            yaxis={"automargin": True, "autorange": "reversed"},
+            xaxis={"type": "category", "title": {"text": _("week starting")}},
+            margin={"l": 80, "r": 12, "t": 36, "b": 48},
+        ),
+    }
+    table = {
+        "columns": [_("Who"), *weeks],
+        "rows": [[name, *cells] for name, cells in zip(names, text, strict=True)],
+    }
+    return figure, table
+
+
+def line(
+    title: str,
+    unit: str,
+    points: list[tuple[dt.date, Decimal | float | int]],
+    colour: str = "#2f5bd3",
+    step: bool = False,
+) -> tuple[dict, dict]:
+    xs = [p[0].isoformat() for p in points]
+    ys = [float(p[1]) for p in points]
+    trace = {
+        "type": "scatter",
+        "mode": "lines+markers",
+        "x": xs,
+        "y": ys,
+        "line": {"color": colour, "width": 2, **({"shape": "hv"} if step else {})},
+        "marker": {"size": 5},
+        "hovertemplate": "%{x}: %{y:,.0f} " + unit + "<extra></extra>",
+    }
+    figure = {"data": [trace], "layout": _layout(title, yaxis={"title": {"text": unit}})}
+    table = {"columns": [_("Date"), unit], "rows": [[x, f"{y:,.0f}"] for x, y in zip(xs, ys, strict=True)]}
+    return figure, table
+
+
+def risk_history(points: list[tuple[dt.datetime, int]]) -> tuple[dict, dict]:
+    figure, table = line(_("Risk score history (1 = highest risk)"), _("risk score"), points, "#b54708", step=True)
+    figure["layout"]["yaxis"].update(range=[0.5, 4.5], dtick=1)
+    return figure, table

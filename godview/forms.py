@@ -1,0 +1,95 @@
+"""Filters of the God-view screens (period, pod, tier, AM), parsed into a `Filters` value."""
+
+import datetime as dt
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Pod, Role, User
+from accounts.permissions import people_scope
+from clients.models import Tier
+from clients.weeks import today, week_start
+
+PERIODS = {"4w": 4, "12w": 12, "26w": 26}
+PERIOD_CHOICES = [("4w", _("Last 4 weeks")), ("12w", _("Last 12 weeks")), ("26w", _("Last 26 weeks"))]
+DEFAULT_PERIOD = "4w"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """A period of complete weeks ending before the current one, and the scope narrowing it."""
+
+    period: str = DEFAULT_PERIOD
+    pod: int | None = None
+    tier: str | None = None
+    am: int | None = None
+    on: dt.date | None = None
+
+    @property
+    def today(self) -> dt.date:
+        return self.on or today()
+
+    @property
+    def weeks(self) -> int:
+        return PERIODS[self.period]
+
+    @property
+    def end(self) -> dt.date:
+        """Exclusive end: the Monday of the current week."""
+        return week_start(self.today)
+
+    @property
+    def start(self) -> dt.date:
+        return self.end - dt.timedelta(weeks=self.weeks)
+
+    @property
+    def previous_start(self) -> dt.date:
+        return self.start - dt.timedelta(weeks=self.weeks)
+
+    def params(self, **overrides) -> dict:
+        values = {"period": self.period, "pod": self.pod, "tier": self.tier, "am": self.am} | overrides
+        return {k: v for k, v in values.items() if v not in (None, "") and not (k == "period" and v == DEFAULT_PERIOD)}
+
+    def querystring(self, **overrides) -> str:
+        params = self.params(**overrides)
+        return "?" + urlencode(params) if params else ""
+
+
+class FilterForm(forms.Form):
+    period = forms.ChoiceField(label=_("Period"), choices=PERIOD_CHOICES, required=False)
+    pod = forms.ModelChoiceField(label=_("Pod"), queryset=Pod.objects.none(), required=False, empty_label=_("All pods"))
+    tier = forms.ModelChoiceField(
+        label=_("Tier"), queryset=Tier.objects.all(), to_field_name="code", required=False, empty_label=_("All tiers")
+    )
+    am = forms.ModelChoiceField(
+        label=_("Account manager"), queryset=User.objects.none(), required=False, empty_label=_("Everyone")
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = User.objects.filter(people_scope(user), role__in=[Role.ACCOUNT_MANAGER, Role.POD_LEAD])
+        self.fields["am"].queryset = people.only("id", "first_name", "last_name", "username")
+        if user.sees_everything:
+            self.fields["pod"].queryset = Pod.objects.all()
+        elif user.is_pod_lead and user.pod_id:
+            self.fields["pod"].queryset = Pod.objects.filter(pk=user.pod_id)
+        else:
+            # An AM or designer has one scope already: pod and person filters would only confuse.
+            del self.fields["pod"]
+            del self.fields["am"]
+
+    def filters(self) -> Filters:
+        data = self.cleaned_data
+        return Filters(
+            period=data.get("period") or DEFAULT_PERIOD,
+            pod=data["pod"].pk if data.get("pod") else None,
+            tier=data["tier"].code if data.get("tier") else None,
+            am=data["am"].pk if data.get("am") else None,
+        )
+
+
+def parse_filters(request_get, user: User) -> tuple[FilterForm, Filters | None]:
+    form = FilterForm(request_get, user=user)
+    return form, form.filters() if form.is_valid() else None

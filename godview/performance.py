@@ -1,0 +1,217 @@
+"""What top performers do differently, and what one person should work on.
+
+Top performers: account managers ranked by retention (share of their clients not lost in the last
+12 months), ties broken by risk improvement (mean change of their clients' risk score over 90 days,
+from the daily snapshots; up is better since 4 = lowest risk). The top quartile (at least one
+person) is compared with the rest on five behaviours. `compare` and `coaching` are pure.
+"""
+
+import datetime as dt
+import math
+import statistics
+from dataclasses import dataclass
+
+from django.db.models import Avg, Count, F, Q, Sum
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role, User
+from clients.models import Client, Contact, DailySnapshot, WeeklyGoal
+from clients.weeks import today, week_bounds, week_start
+from godview.cache import snapshot_cached
+from tasks.models import TimeEntry
+from training.models import TrainingResult
+
+WINDOW_WEEKS = 12
+BEHAVIOURS = (
+    ("contacts_per_client_month", _("Contacts per client per month"), "number"),
+    ("goal_hit_rate", _("Weekly goal hit rate"), "percent"),
+    ("on_time_rate", _("On-time task rate"), "percent"),
+    ("training_score", _("Average training score"), "score"),
+    ("hours_per_client_week", _("Hours per client per week"), "number"),
+)
+
+
+@dataclass
+class PersonStats:
+    user_id: int
+    name: str
+    clients: int = 0
+    retention: float | None = None
+    risk_improvement: float | None = None
+    contacts_per_client_month: float | None = None
+    goal_hit_rate: float | None = None
+    on_time_rate: float | None = None
+    training_score: float | None = None
+    hours_per_client_week: float | None = None
+
+
+@dataclass(frozen=True)
+class BehaviourGap:
+    code: str
+    label: str
+    kind: str
+    top: float | None
+    rest: float | None
+    difference: float | None
+
+
+def _mean(values: list[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return statistics.fmean(present) if present else None
+
+
+def rank_key(stats: PersonStats) -> tuple[float, float]:
+    return (
+        stats.retention if stats.retention is not None else -1.0,
+        stats.risk_improvement if stats.risk_improvement is not None else -99.0,
+    )
+
+
+def split_top_quartile(people: list[PersonStats]) -> tuple[list[PersonStats], list[PersonStats]]:
+    ranked = sorted((p for p in people if p.clients), key=rank_key, reverse=True)
+    if not ranked:
+        return [], []
+    cut = max(1, math.ceil(len(ranked) / 4))
+    return ranked[:cut], ranked[cut:]
+
+
+def compare(people: list[PersonStats]) -> list[BehaviourGap]:
+    top, rest = split_top_quartile(people)
+    gaps = []
+    for code, label, kind in BEHAVIOURS:
+        t = _mean([getattr(p, code) for p in top])
+        r = _mean([getattr(p, code) for p in rest])
+        gaps.append(BehaviourGap(code, str(label), kind, t, r, None if t is None or r is None else t - r))
+    return gaps
+
+
+@dataclass(frozen=True)
+class Coaching:
+    code: str
+    label: str
+    kind: str
+    mine: float | None
+    top: float | None
+    gap: float  # in standard deviations of all AMs; larger = further from top performers
+
+
+# Hours per client has no better direction: spending more is not better per se, so distance counts.
+HIGHER_IS_BETTER = {"contacts_per_client_month", "goal_hit_rate", "on_time_rate", "training_score"}
+
+
+def coaching(person: PersonStats, people: list[PersonStats]) -> list[Coaching]:
+    """The behaviours where `person` trails the top performers most, in standard deviations.
+
+    Positive gap = behind the top performers; behaviours where the person is ahead sort last.
+    """
+    top, _rest = split_top_quartile(people)
+    items = []
+    for code, label, kind in BEHAVIOURS:
+        mine = getattr(person, code)
+        top_mean = _mean([getattr(p, code) for p in top])
+        everyone = [getattr(p, code) for p in people if getattr(p, code) is not None]
+        if mine is None or top_mean is None:
+            continue
+        spread = statistics.pstdev(everyone) if len(everyone) > 1 else 0.0
+        behind = (top_mean - mine) if code in HIGHER_IS_BETTER else abs(mine - top_mean)
+        gap = behind / spread if spread else behind
+        items.append(Coaching(code, str(label), kind, mine, top_mean, round(gap, 2)))
+    return sorted(items, key=lambda c: c.gap, reverse=True)
+
+
+# --- gathering (fixed number of queries) ---------------------------------------------------
+
+
+def gather(clients=None, on: dt.date | None = None) -> list[PersonStats]:
+    """Stats for every account manager with clients in `clients` (default: all), seven queries."""
+    on = on or today()
+    clients = clients if clients is not None else Client.objects.all()
+    year_ago = on - dt.timedelta(days=365)
+    end_monday = week_start(on)
+    start_monday = end_monday - dt.timedelta(weeks=WINDOW_WEEKS)
+    first, _ = week_bounds(start_monday)
+    last, _ = week_bounds(end_monday)
+    stats: dict[int, PersonStats] = {}
+    managers = {
+        u.pk: u
+        for u in User.objects.filter(role__in=[Role.ACCOUNT_MANAGER, Role.POD_LEAD], clients__in=clients).distinct()
+    }
+    for pk, user in managers.items():
+        stats[pk] = PersonStats(pk, str(user))
+    kept = Q(churned_on__isnull=True) | Q(churned_on__gt=on)
+    for row in (
+        clients.filter(account_manager_id__in=managers, started_on__lte=on)
+        .filter(Q(churned_on__isnull=True) | Q(churned_on__gt=year_ago))
+        .values("account_manager_id")
+        .annotate(n=Count("pk"), active=Count("pk", filter=kept))
+    ):
+        s = stats[row["account_manager_id"]]
+        s.clients = row["active"]
+        s.retention = row["active"] / row["n"] if row["n"] else None
+    latest = DailySnapshot.objects.filter(date__lte=on).order_by("-date").values("date")[:1]
+    latest_date = latest[0]["date"] if latest else None
+    if latest_date:
+        before = latest_date - dt.timedelta(days=90)
+        for row in (
+            DailySnapshot.objects.filter(client__in=clients, client__account_manager_id__in=managers)
+            .filter(Q(date=latest_date) | Q(date=before) | Q(date__gte=start_monday, date__lt=end_monday))
+            .values("client__account_manager_id")
+            .annotate(
+                now=Avg("risk_score", filter=Q(date=latest_date, is_active=True)),
+                then=Avg("risk_score", filter=Q(date=before)),
+                due=Sum("tasks_due", filter=Q(date__gte=start_monday, date__lt=end_monday), default=0),
+                on_time=Sum("tasks_on_time", filter=Q(date__gte=start_monday, date__lt=end_monday), default=0),
+            )
+        ):
+            s = stats[row["client__account_manager_id"]]
+            if row["now"] is not None and row["then"] is not None:
+                s.risk_improvement = float(row["now"] - row["then"])
+            s.on_time_rate = row["on_time"] / row["due"] if row["due"] else None
+    months = WINDOW_WEEKS * 7 / 30.4
+    for row in (
+        Contact.objects.filter(
+            client__in=clients, client__account_manager_id__in=managers, contacted_on__gte=start_monday,
+            contacted_on__lt=end_monday,
+        )
+        .values("client__account_manager_id")
+        .annotate(n=Count("pk"))
+    ):  # fmt: skip
+        s = stats[row["client__account_manager_id"]]
+        s.contacts_per_client_month = row["n"] / s.clients / months if s.clients else None
+    for row in (
+        WeeklyGoal.objects.counted()
+        .filter(owner_id__in=managers, week_start__gte=start_monday, week_start__lt=end_monday)
+        .values("owner_id")
+        .annotate(due=Count("pk"), hit=Count("pk", filter=Q(status="done", done_at__lte=F("deadline"))))
+    ):
+        stats[row["owner_id"]].goal_hit_rate = row["hit"] / row["due"] if row["due"] else None
+    for row in TrainingResult.objects.filter(user_id__in=managers).values("user_id").annotate(avg=Avg("score")):
+        stats[row["user_id"]].training_score = float(row["avg"])
+    for row in (
+        TimeEntry.objects.filter(user_id__in=managers, started_at__gte=first, started_at__lt=last)
+        .values("user_id")
+        .annotate(h=Sum("hours"))
+    ):
+        s = stats[row["user_id"]]
+        s.hours_per_client_week = float(row["h"]) / s.clients / WINDOW_WEEKS if s.clients else None
+    return list(stats.values())
+
+
+def top_performers(clients=None, on: dt.date | None = None, user: User | None = None, params=None) -> dict:
+    """Over complete weeks and nightly snapshots: cached until the next rollup when `user` is given."""
+    on = on or today()
+    if user is not None:
+        key = (params or {}) | {"on": on.isoformat()}
+        people = snapshot_cached("performers", user, key, lambda: gather(clients, on))
+    else:
+        people = gather(clients, on)
+    top, rest = split_top_quartile(people)
+    return {"gaps": compare(people), "top": top, "rest_count": len(rest)}
+
+
+def coaching_list(user: User, on: dt.date | None = None) -> list[Coaching]:
+    """The behaviours where `user` differs most from the agency's top performers."""
+    on = on or today()
+    people = snapshot_cached("performers-all", user, {"on": on.isoformat(), "all": 1}, lambda: gather(None, on))
+    mine = next((p for p in people if p.user_id == user.pk), None)
+    return coaching(mine, people) if mine else []

@@ -1,0 +1,714 @@
+"""Reads for the God-view screens. Each function costs a fixed number of queries whatever the
+client count, and none scans the task table: task figures come from `DailySnapshot` (the nightly
+rollup) or from queries bounded by a client's indexes.
+
+Every function takes a client QuerySet already scoped by `visible_to(user)` and the filters.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Avg, Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
+
+from accounts.models import Pod, Role, User
+from accounts.permissions import people_scope
+from clients.models import (
+    RISK_SCORE_LABELS,
+    Client,
+    Contact,
+    DailySnapshot,
+    EarlyWarning,
+    Experiment,
+    Outcome,
+    RevenueEvent,
+    RiskAssessment,
+    Tactic,
+    Tier,
+    WeeklyGoal,
+)
+from clients.weeks import week_bounds
+from godview import metrics
+from godview.cache import snapshot_cached
+from godview.forms import Filters
+from tasks.models import Task
+from training.models import TrainingModule, TrainingResult
+
+ZERO = Decimal("0")
+RULE_ORDER = [
+    "risk_score",
+    "health_mismatch",
+    "stale_contact",
+    "nps_detractor",
+    "overdue_tasks",
+    "goal_hit_rate",
+    "objective_behind",
+    "waiting_on_client",
+    "hours_over_budget",
+    "risk_not_reassessed",
+]
+
+
+# --- scope ---------------------------------------------------------------------------------
+
+
+def scoped_clients(user: User, filters: Filters) -> QuerySet[Client]:
+    clients = Client.objects.visible_to(user)
+    if filters.pod:
+        clients = clients.filter(account_manager__pod_id=filters.pod)
+    if filters.tier:
+        clients = clients.filter(tier__code=filters.tier)
+    if filters.am:
+        clients = clients.filter(account_manager_id=filters.am)
+    return clients
+
+
+def scoped_people(user: User, filters: Filters) -> QuerySet[User]:
+    people = User.objects.filter(people_scope(user), is_active=True).exclude(role=Role.LEADERSHIP)
+    if filters.pod:
+        people = people.filter(pod_id=filters.pod)
+    if filters.am:
+        people = people.filter(pk=filters.am)
+    return people
+
+
+def current_risk() -> Subquery:
+    latest = RiskAssessment.objects.filter(client=OuterRef("pk")).order_by("-assessed_at", "-pk")
+    return Subquery(latest.values("score")[:1])
+
+
+def last_contact() -> Subquery:
+    return Subquery(Contact.objects.filter(client=OuterRef("pk")).order_by("-contacted_on").values("contacted_on")[:1])
+
+
+def _stale_q(tiers: list[Tier], on: dt.date, days_field: str | None = None, prefix: str = "") -> Q:
+    """Stale contact: days since contact above the tier threshold (never contacted is stale)."""
+    q = Q(pk__in=[])
+    for tier in tiers:
+        if days_field:
+            cond = Q(**{f"{days_field}__isnull": True}) | Q(**{f"{days_field}__gt": tier.stale_contact_days})
+        else:
+            cutoff = on - dt.timedelta(days=tier.stale_contact_days)
+            cond = Q(last_contact_on__isnull=True) | Q(last_contact_on__lt=cutoff)
+        q |= Q(**{f"{prefix}tier_id": tier.pk}) & cond
+    return q
+
+
+def latest_snapshot_date(on: dt.date) -> Subquery:
+    return Subquery(DailySnapshot.objects.filter(date__lte=on).order_by("-date").values("date")[:1])
+
+
+# --- KPI strip -----------------------------------------------------------------------------
+
+
+@dataclass
+class Kpi:
+    key: str
+    label: str
+    value: object
+    kind: str  # count, money, percent, days
+    change: metrics.Change | None = None
+    link: str = ""
+    note: str = ""
+    previous: object = None
+
+
+def _active_on(day: dt.date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}started_on__lte": day}) & (
+        Q(**{f"{prefix}churned_on__isnull": True}) | Q(**{f"{prefix}churned_on__gt": day})
+    )
+
+
+def client_figures(clients: QuerySet[Client], filters: Filters, tiers: list[Tier]) -> dict:
+    """Active clients, MRR, at-risk MRR, stale contacts now; churn in the period and the one before."""
+    on, start, pstart = filters.today, filters.start, filters.previous_start
+    active = Q(churned_on__isnull=True)
+    return clients.annotate(current_risk_score=current_risk(), last_contact_on=last_contact()).aggregate(
+        active=Count("pk", filter=active),
+        mrr_total=Sum("mrr", filter=active, default=ZERO),
+        at_risk_mrr=Sum("mrr", filter=active & Q(current_risk_score__lte=2), default=ZERO),
+        at_risk=Count("pk", filter=active & Q(current_risk_score__lte=2)),
+        stale=Count("pk", filter=active & _stale_q(tiers, on)),
+        churned=Count("pk", filter=Q(churned_on__gte=start, churned_on__lt=filters.end)),
+        churned_before=Count("pk", filter=Q(churned_on__gte=pstart, churned_on__lt=start)),
+        active_at_start=Count("pk", filter=_active_on(start - dt.timedelta(days=1))),
+        active_at_previous_start=Count("pk", filter=_active_on(pstart - dt.timedelta(days=1))),
+    )
+
+
+def snapshot_stocks(clients: QuerySet[Client], day: dt.date, tiers: list[Tier]) -> dict:
+    """Stocks from the snapshots of `day` (the end of the previous period)."""
+    active = Q(is_active=True)
+    return DailySnapshot.objects.filter(client__in=clients, date=day).aggregate(
+        rows=Count("pk"),
+        active=Count("pk", filter=active),
+        mrr_total=Sum("mrr", filter=active, default=ZERO),
+        at_risk_mrr=Sum("mrr", filter=active & Q(risk_score__lte=2), default=ZERO),
+        stale=Count("pk", filter=active & _stale_q(tiers, day, "days_since_contact", "client__")),
+        overdue=Sum("overdue_tasks", filter=active, default=0),
+    )
+
+
+def snapshot_flows(clients: QuerySet[Client], filters: Filters) -> dict:
+    """Tasks due and on time in the period and the one before, and today's overdue stock."""
+    now = Q(date__gte=filters.start, date__lt=filters.end)
+    before = Q(date__gte=filters.previous_start, date__lt=filters.start)
+    return DailySnapshot.objects.filter(
+        client__in=clients, date__gte=filters.previous_start, date__lt=filters.end
+    ).aggregate(
+        due_now=Sum("tasks_due", filter=now, default=0),
+        on_time_now=Sum("tasks_on_time", filter=now, default=0),
+        due_before=Sum("tasks_due", filter=before, default=0),
+        on_time_before=Sum("tasks_on_time", filter=before, default=0),
+    )
+
+
+def latest_overdue(clients: QuerySet[Client], on: dt.date) -> dict:
+    return DailySnapshot.objects.filter(client__in=clients, date=latest_snapshot_date(on)).aggregate(
+        overdue=Sum("overdue_tasks", filter=Q(is_active=True), default=0), as_of=Max("date")
+    )
+
+
+def goal_hits(clients: QuerySet[Client], start: dt.date, end: dt.date, previous_start: dt.date | None = None) -> dict:
+    """Goals hit and due with deadlines in [start, end) (and [previous_start, start)).
+
+    A postponed goal stays in its own week, not done: a miss there. Cancelled goals are excluded.
+    `week_start` bounds the scan (index) since a deadline always falls inside its goal's week.
+    """
+    lo = previous_start or start
+    first, _ = week_bounds(start)
+    low, _ = week_bounds(lo)
+    last, _ = week_bounds(end)
+    hit = Q(status="done", done_at__lte=F("deadline"))
+    now = Q(deadline__gte=first, deadline__lt=last)
+    before = Q(deadline__gte=low, deadline__lt=first)
+    return (
+        WeeklyGoal.objects.counted()
+        .filter(client__in=clients, week_start__gte=lo - dt.timedelta(days=6), week_start__lt=end)
+        .filter(deadline__gte=low, deadline__lt=last)
+        .aggregate(
+            due=Count("pk", filter=now),
+            hit=Count("pk", filter=now & hit),
+            due_before=Count("pk", filter=before),
+            hit_before=Count("pk", filter=before & hit),
+        )
+    )
+
+
+def mrr_retention(clients: QuerySet[Client], on: dt.date) -> tuple[float | None, float | None]:
+    """NRR and GRR over the 12 months to `on`, from revenue events (the MRR history)."""
+    then = on - dt.timedelta(days=365)
+    plus = Q(kind__in=["new", "expansion"])
+    minus = Q(kind__in=["contraction", "churn"])
+    rows = (
+        RevenueEvent.objects.filter(client__in=clients.filter(_active_on(then)), occurred_on__lte=on)
+        .values("client_id")
+        .annotate(
+            then_plus=Sum("amount", filter=plus & Q(occurred_on__lte=then), default=ZERO),
+            then_minus=Sum("amount", filter=minus & Q(occurred_on__lte=then), default=ZERO),
+            since_plus=Sum("amount", filter=plus & Q(occurred_on__gt=then), default=ZERO),
+            since_minus=Sum("amount", filter=minus & Q(occurred_on__gt=then), default=ZERO),
+        )
+    )
+    mrr_then = mrr_now = lost = ZERO
+    for then_plus, then_minus, since_plus, since_minus in rows.values_list(
+        "then_plus", "then_minus", "since_plus", "since_minus"
+    ):
+        start = then_plus - then_minus
+        if start <= 0:
+            continue
+        mrr_then += start
+        mrr_now += max(ZERO, start + since_plus - since_minus)
+        lost += min(start, since_minus)
+    return metrics.nrr(mrr_then, mrr_now), metrics.grr(mrr_then, lost, ZERO)
+
+
+def training_compliance(
+    people: QuerySet[User], on: dt.date | None = None, modules: list[TrainingModule] | None = None
+) -> metrics.Compliance:
+    """Required modules (per role, current version) passed ÷ required, and the average test score."""
+    if modules is None:
+        modules = active_modules()
+    roles = dict(people.values("role").annotate(n=Count("pk")).values_list("role", "n"))
+    required = sum(n for m in modules for role, n in roles.items() if role in m.required_roles)
+    results = TrainingResult.objects.filter(user__in=people, module__active=True, version=F("module__version"))
+    if on:
+        results = results.filter(completed_on__lt=on)
+    passed = 0
+    scores = []
+    by_module = {m.pk: m for m in modules}
+    for module_id, role, ok, score in results.values_list("module_id", "user__role", "passed", "score"):
+        module = by_module.get(module_id)
+        if module and role in module.required_roles:
+            passed += ok
+            scores.append(score)
+    return metrics.training_compliance(required, passed, scores)
+
+
+def active_modules() -> list[TrainingModule]:
+    return list(TrainingModule.objects.filter(active=True).only("id", "required_roles", "version"))
+
+
+def kpi_strip(user: User, filters: Filters, clients_url: str) -> list[Kpi]:
+    """The God-view KPI strip (about eight queries)."""
+    clients = scoped_clients(user, filters)
+    tiers = list(Tier.objects.all())
+    now = client_figures(clients, filters, tiers)
+    key = filters.params() | {"on": filters.today.isoformat()}
+    prev = snapshot_cached(
+        "stocks", user, key, lambda: snapshot_stocks(clients, filters.start - dt.timedelta(days=1), tiers)
+    )
+    has_prev = bool(prev["rows"])
+    flows = snapshot_cached("flows", user, key, lambda: snapshot_flows(clients, filters))
+    overdue = snapshot_cached("overdue", user, key, lambda: latest_overdue(clients, filters.today))
+    goals = goal_hits(clients, filters.start, filters.end, filters.previous_start)
+    nrr, grr = mrr_retention(clients, filters.today)
+    # As of a past date, from history: cached like the snapshot figures.
+    nrr_before, _grr = snapshot_cached(
+        "nrr-before", user, key, lambda: mrr_retention(clients, filters.start - dt.timedelta(days=1))
+    )
+    people = scoped_people(user, filters)
+    modules = active_modules()
+    training = training_compliance(people, modules=modules)
+    training_before = training_compliance(people, filters.start, modules)
+
+    churn = metrics.logo_churn_rate(now["churned"], now["active_at_start"])
+    churn_before = metrics.logo_churn_rate(now["churned_before"], now["active_at_previous_start"])
+    hit = metrics.goal_hit_rate(goals["hit"], goals["due"])
+    hit_before = metrics.goal_hit_rate(goals["hit_before"], goals["due_before"])
+    on_time = metrics.on_time_rate(flows["on_time_now"], flows["due_now"])
+    on_time_before = metrics.on_time_rate(flows["on_time_before"], flows["due_before"])
+    q = filters.querystring()
+    amp = "&" if q else "?"
+
+    def prev_or_none(key: str):
+        return prev[key] if has_prev else None
+
+    return [
+        Kpi("active", "Active clients", now["active"], "count",
+            metrics.change(now["active"], prev_or_none("active")), clients_url + q),
+        Kpi("mrr", "MRR", now["mrr_total"], "money", metrics.change(now["mrr_total"], prev_or_none("mrr_total")),
+            clients_url + q + amp + "sort=mrr"),
+        Kpi("at_risk_mrr", "At-risk MRR", now["at_risk_mrr"], "money",
+            metrics.change(now["at_risk_mrr"], prev_or_none("at_risk_mrr"), higher_is_better=False),
+            clients_url + q + amp + "risk=at_risk", note=f"{now['at_risk']}"),
+        Kpi("churn", "Logo churn", churn, "percent", metrics.change(churn, churn_before, higher_is_better=False),
+            clients_url + q + amp + "churned=period", note=f"{now['churned']}"),
+        Kpi("nrr", "NRR (12 mo)", nrr, "percent", metrics.change(nrr, nrr_before), clients_url + q,
+            note=f"GRR {round(grr * 100)}%" if grr is not None else ""),
+        Kpi("goal_hit_rate", "Goal hit rate", hit, "percent", metrics.change(hit, hit_before),
+            "/goals/" + q, note=f"{goals['hit']}/{goals['due']}"),
+        Kpi("on_time", "On-time tasks", on_time, "percent", metrics.change(on_time, on_time_before),
+            clients_url + q + amp + "sort=overdue", note=f"{flows['on_time_now']}/{flows['due_now']}"),
+        Kpi("overdue", "Overdue tasks", overdue["overdue"], "count",
+            metrics.change(overdue["overdue"], prev_or_none("overdue"), higher_is_better=False),
+            clients_url + q + amp + "overdue=1",
+            note=f"as of {overdue['as_of']:%d %b}" if overdue["as_of"] else "no rollup yet"),
+        Kpi("stale", "Stale contacts", now["stale"], "count",
+            metrics.change(now["stale"], prev_or_none("stale"), higher_is_better=False),
+            clients_url + q + amp + "stale=1"),
+        Kpi("training", "Training compliance", training.rate, "percent",
+            metrics.change(training.rate, training_before.rate), "/training/",
+            note=f"avg {round(training.average_score)}" if training.average_score is not None else ""),
+    ]  # fmt: skip
+
+
+# --- early warnings ------------------------------------------------------------------------
+
+
+def open_warnings(clients: QuerySet[Client], limit: int | None = 25) -> tuple[list[EarlyWarning], int]:
+    rows = (
+        EarlyWarning.objects.filter(client__in=clients, resolved_on__isnull=True)
+        .select_related("client", "client__account_manager")
+        .order_by("-fired_on", "client__name")
+    )
+    if limit is None:
+        items = list(rows)
+        return sorted(items, key=_warning_key), len(items)
+    total = rows.count()
+    return sorted(rows[:limit], key=_warning_key), total
+
+
+def _warning_key(warning: EarlyWarning) -> tuple:
+    rank = RULE_ORDER.index(warning.rule) if warning.rule in RULE_ORDER else 99
+    return (rank, -warning.fired_on.toordinal(), warning.client.name)
+
+
+# --- risk ----------------------------------------------------------------------------------
+
+
+def risk_distribution(clients: QuerySet[Client]) -> list[dict]:
+    rows = {
+        row["score"]: row
+        for row in clients.filter(churned_on__isnull=True)
+        .annotate(score=current_risk())
+        .values("score")
+        .annotate(clients=Count("pk"), mrr_total=Sum("mrr"))
+    }
+    result = []
+    for score in (1, 2, 3, 4, None):
+        row = rows.get(score, {"clients": 0, "mrr_total": ZERO})
+        label = RISK_SCORE_LABELS.get(score, "Not assessed")
+        result.append({"score": score, "label": str(label), "clients": row["clients"], "mrr": row["mrr_total"] or ZERO})
+    return result
+
+
+def risk_trend(clients: QuerySet[Client], filters: Filters, weeks: int = 12) -> list[dict]:
+    """Active clients by risk score on each Sunday of the last `weeks` weeks (and the latest day)."""
+    days = [filters.end - dt.timedelta(days=1 + 7 * i) for i in range(weeks - 1, -1, -1)]
+    counts: dict[dt.date, dict] = {d: {} for d in days}
+    for row in (
+        DailySnapshot.objects.filter(client__in=clients, date__in=days, is_active=True)
+        .values("date", "risk_score")
+        .annotate(n=Count("pk"))
+    ):
+        counts[row["date"]][row["risk_score"]] = row["n"]
+    return [{"date": d, "counts": counts[d]} for d in days]
+
+
+# --- weekly-goal heatmap -------------------------------------------------------------------
+
+
+def goal_heatmap(clients: QuerySet[Client], filters: Filters, weeks: int = 12, by: str = "pod") -> dict:
+    """Goals hit ÷ due per pod (or account manager) and week for the last `weeks` complete weeks."""
+    mondays = [filters.end - dt.timedelta(weeks=i) for i in range(weeks, 0, -1)]
+    path = "client__account_manager__pod_id" if by == "pod" else "client__account_manager_id"
+    hit = Q(status="done", done_at__lte=F("deadline"))
+    cells: dict[int | None, dict[dt.date, tuple[int, int]]] = defaultdict(dict)
+    for row in (
+        WeeklyGoal.objects.counted()
+        .filter(client__in=clients, week_start__gte=mondays[0], week_start__lt=filters.end)
+        .values(path, "week_start")
+        .annotate(due=Count("pk"), hit=Count("pk", filter=hit))
+    ):
+        cells[row[path]][row["week_start"]] = (row["hit"], row["due"])
+    model = Pod if by == "pod" else User
+    names = {o.pk: str(o) if by != "pod" else o.name for o in model.objects.filter(pk__in=[k for k in cells if k])}
+    rows = []
+    for key in sorted(cells, key=lambda k: names.get(k, "~")):
+        rows.append({"pod": names.get(key), "cells": [(m, *cells[key].get(m, (0, 0))) for m in mondays]})
+    return {"weeks": mondays, "rows": rows}
+
+
+# --- leaderboards --------------------------------------------------------------------------
+
+
+@dataclass
+class Board:
+    key: object
+    name: str
+    link: str = ""
+    clients: int = 0
+    mrr: Decimal = ZERO
+    at_risk_mrr: Decimal = ZERO
+    goals_hit: int = 0
+    goals_due: int = 0
+    tasks_on_time: int = 0
+    tasks_due: int = 0
+    overdue: int = 0
+    stale: int = 0
+    warnings: int = 0
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def hit_rate(self) -> float | None:
+        return metrics.goal_hit_rate(self.goals_hit, self.goals_due)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return metrics.on_time_rate(self.tasks_on_time, self.tasks_due)
+
+
+SORTS = {
+    "name": (lambda b: b.name.lower(), False),
+    "clients": (lambda b: b.clients, True),
+    "mrr": (lambda b: b.mrr, True),
+    "at_risk_mrr": (lambda b: b.at_risk_mrr, True),
+    "hit_rate": (lambda b: -1 if b.hit_rate is None else b.hit_rate, True),
+    "on_time": (lambda b: -1 if b.on_time_rate is None else b.on_time_rate, True),
+    "overdue": (lambda b: b.overdue, True),
+    "warnings": (lambda b: b.warnings, True),
+}
+
+
+def sort_boards(boards: list[Board], sort: str) -> tuple[list[Board], str]:
+    descending = sort.startswith("-")
+    key = sort.lstrip("-")
+    if key not in SORTS:
+        key, descending = "hit_rate", True
+    func, _default_desc = SORTS[key]
+    return sorted(boards, key=func, reverse=descending), ("-" if descending else "") + key
+
+
+def board_snapshots(clients: QuerySet[Client], filters: Filters, path: str, user: User | None = None) -> list[dict]:
+    """Tasks due / on time in the period and today's overdue stock, per pod or AM (cached per rollup)."""
+    latest = latest_snapshot_date(filters.today)
+    period = Q(date__gte=filters.start, date__lt=filters.end)
+
+    def compute() -> list[dict]:
+        return list(
+            DailySnapshot.objects.filter(client__in=clients)
+            .filter(period | Q(date=latest))
+            .values(f"client__{path}")
+            .annotate(
+                due=Sum("tasks_due", filter=period, default=0),
+                on_time=Sum("tasks_on_time", filter=period, default=0),
+                overdue=Sum("overdue_tasks", filter=Q(date=latest, is_active=True), default=0),
+            )
+        )
+
+    if user is None:
+        return compute()
+    return snapshot_cached(f"board-{path}", user, filters.params() | {"on": filters.today.isoformat()}, compute)
+
+
+def leaderboard(clients: QuerySet[Client], filters: Filters, by: str, user: User | None = None) -> list[Board]:
+    """Pods (`by="pod"`) or account managers (`by="am"`) with their period figures (4 queries)."""
+    path = "account_manager__pod_id" if by == "pod" else "account_manager_id"
+    boards: dict[object, Board] = {}
+
+    def board(key) -> Board:
+        return boards.setdefault(key, Board(key=key, name=""))
+
+    for row in (
+        clients.filter(churned_on__isnull=True)
+        .annotate(current_risk_score=current_risk())
+        .values(path)
+        .annotate(
+            n=Count("pk"),
+            mrr_sum=Sum("mrr"),
+            risky=Sum("mrr", filter=Q(current_risk_score__lte=2), default=ZERO),
+        )
+    ):  # fmt: skip
+        b = board(row[path])
+        b.clients, b.mrr, b.at_risk_mrr = row["n"], row["mrr_sum"] or ZERO, row["risky"]
+    first, _ = week_bounds(filters.start)
+    last, _ = week_bounds(filters.end)
+    for row in (
+        WeeklyGoal.objects.counted()
+        .filter(client__in=clients, week_start__gte=filters.start - dt.timedelta(days=6), week_start__lt=filters.end)
+        .filter(deadline__gte=first, deadline__lt=last)
+        .values(f"client__{path}")
+        .annotate(due=Count("pk"), hit=Count("pk", filter=Q(status="done", done_at__lte=F("deadline"))))
+    ):
+        b = board(row[f"client__{path}"])
+        b.goals_due, b.goals_hit = row["due"], row["hit"]
+    for row in board_snapshots(clients, filters, path, user):
+        b = board(row[f"client__{path}"])
+        b.tasks_due, b.tasks_on_time, b.overdue = row["due"], row["on_time"], row["overdue"]
+    keys = [k for k in boards if k is not None]
+    if by == "pod":
+        names = {
+            p.pk: (p.name, str(p.lead) if p.lead else "")
+            for p in Pod.objects.filter(pk__in=keys).select_related("lead")
+        }
+        for key, b in boards.items():
+            b.name, lead = names.get(key, ("No pod", ""))
+            b.extra["lead"] = lead
+            b.link = f"/pods/{key}/" if key else ""
+    else:
+        names = {u.pk: u for u in User.objects.filter(pk__in=keys).select_related("pod")}
+        for key, b in boards.items():
+            person = names.get(key)
+            b.name = str(person) if person else "Unassigned"
+            b.extra["pod"] = person.pod.name if person and person.pod else ""
+            b.link = f"/people/{key}/" if person else ""
+    return [b for b in boards.values() if b.clients or b.goals_due]
+
+
+# --- client list ---------------------------------------------------------------------------
+
+
+CLIENT_SORTS = {
+    "name": "name",
+    "mrr": "-mrr",
+    "risk": "current_risk_score",
+    "contact": "last_contact_on",
+    "overdue": "-overdue",
+    "warnings": "-open_warnings",
+}
+
+
+def client_list(user: User, filters: Filters, params) -> QuerySet[Client]:
+    """The filtered client list behind every God-view number (one query per page)."""
+    tiers = list(Tier.objects.all())
+    clients = (
+        scoped_clients(user, filters)
+        .annotate(
+            current_risk_score=current_risk(),
+            last_contact_on=last_contact(),
+            overdue=Subquery(
+                DailySnapshot.objects.filter(client=OuterRef("pk")).order_by("-date").values("overdue_tasks")[:1]
+            ),
+            health=Subquery(
+                DailySnapshot.objects.filter(client=OuterRef("pk")).order_by("-date").values("health_score")[:1]
+            ),
+            open_warnings=Count("early_warnings", filter=Q(early_warnings__resolved_on__isnull=True)),
+        )
+        .select_related("tier", "account_manager", "account_manager__pod")
+    )
+    churned = params.get("churned")
+    if churned == "period":
+        clients = clients.filter(churned_on__gte=filters.start, churned_on__lt=filters.end)
+    elif churned == "all":
+        clients = clients.filter(churned_on__isnull=False)
+    else:
+        clients = clients.filter(churned_on__isnull=True)
+    risk = params.get("risk")
+    if risk == "at_risk":
+        clients = clients.filter(current_risk_score__lte=2)
+    elif risk in {"1", "2", "3", "4"}:
+        clients = clients.filter(current_risk_score=int(risk))
+    elif risk == "none":
+        clients = clients.filter(current_risk_score__isnull=True)
+    if params.get("stale") == "1":
+        clients = clients.filter(_stale_q(tiers, filters.today))
+    if params.get("overdue") == "1":
+        clients = clients.filter(overdue__gt=0)
+    if rule := params.get("warning"):
+        clients = clients.filter(early_warnings__rule=rule, early_warnings__resolved_on__isnull=True)
+    order = CLIENT_SORTS.get(params.get("sort", "").lstrip("-"), "name")
+    return clients.order_by(
+        F(order.lstrip("-")).desc(nulls_last=True) if order.startswith("-") else F(order).asc(nulls_last=True), "name"
+    )
+
+
+# --- drill-downs ---------------------------------------------------------------------------
+
+
+def win_loss(clients: QuerySet[Client]) -> dict:
+    """Tactics and experiments: wins, losses, inconclusive; experiments below the confidence
+    threshold count as inconclusive."""
+    threshold = settings.EXPERIMENT_CONFIDENCE_THRESHOLD
+    tactics = Tactic.objects.filter(client__in=clients).aggregate(
+        wins=Count("pk", filter=Q(outcome=Outcome.WIN)),
+        losses=Count("pk", filter=Q(outcome=Outcome.LOSS)),
+        inconclusive=Count("pk", filter=Q(outcome=Outcome.INCONCLUSIVE)),
+        running=Count("pk", filter=Q(outcome=Outcome.PENDING)),
+    )
+    confident = Q(confidence__gte=threshold)
+    experiments = Experiment.objects.filter(client__in=clients).aggregate(
+        wins=Count("pk", filter=Q(outcome=Outcome.WIN) & confident),
+        losses=Count("pk", filter=Q(outcome=Outcome.LOSS) & confident),
+        inconclusive=Count(
+            "pk", filter=Q(outcome=Outcome.INCONCLUSIVE) | (Q(outcome__in=["win", "loss"]) & ~confident)
+        ),
+        running=Count("pk", filter=Q(outcome=Outcome.PENDING)),
+    )
+    wins = tactics["wins"] + experiments["wins"]
+    losses = tactics["losses"] + experiments["losses"]
+    return {
+        "tactics": tactics,
+        "experiments": experiments,
+        "wins": wins,
+        "losses": losses,
+        "inconclusive": tactics["inconclusive"] + experiments["inconclusive"],
+        "rate": metrics.win_rate(wins, losses),
+    }
+
+
+def cycle_time(clients: QuerySet[Client], filters: Filters) -> float | None:
+    """Median days from start (else creation) to completion of tasks completed in the period.
+
+    Bounded by the (client, completed_at) index: only the scoped clients' completions.
+    """
+    first, _ = week_bounds(filters.start)
+    last, _ = week_bounds(filters.end)
+    rows = Task.objects.filter(
+        client__in=clients, completed_at__gte=first, completed_at__lt=last, deleted_at__isnull=True
+    ).values_list("started_on", "created_at_source", "completed_at")[:20000]
+    return metrics.cycle_time_days(
+        ((started or created.date()), completed.date()) for started, created, completed in rows
+    )
+
+
+def hours_and_cost(clients: QuerySet[Client], start: dt.datetime, end: dt.datetime) -> dict[int, dict]:
+    """client id → hours and cost (hours × the logger's cost rate, else the blended rate)."""
+    from tasks.models import TimeEntry
+
+    blended = settings.BLENDED_COST_RATE
+    result: dict[int, dict] = defaultdict(lambda: {"hours": ZERO, "cost": ZERO})
+    for client_id, rate, hours in (
+        TimeEntry.objects.filter(client__in=clients, started_at__gte=start, started_at__lt=end)
+        .values("client_id", "user__cost_rate")
+        .annotate(h=Sum("hours"))
+        .values_list("client_id", "user__cost_rate", "h")
+    ):
+        result[client_id]["hours"] += hours
+        result[client_id]["cost"] += hours * (rate if rate is not None else blended)
+    return result
+
+
+def monthly_churn_rate(clients: QuerySet[Client], on: dt.date) -> float | None:
+    """Logo churn over the last 12 months ÷ 12, as a monthly rate."""
+    year_ago = on - dt.timedelta(days=365)
+    row = clients.aggregate(
+        churned=Count("pk", filter=Q(churned_on__gt=year_ago, churned_on__lte=on)),
+        active=Count("pk", filter=_active_on(year_ago)),
+    )
+    rate = metrics.logo_churn_rate(row["churned"], row["active"])
+    return rate / 12 if rate is not None else None
+
+
+def clv_for(clients: QuerySet[Client], on: dt.date) -> Decimal | None:
+    avg = clients.filter(churned_on__isnull=True).aggregate(avg=Avg("mrr"))["avg"]
+    if avg is None:
+        return None
+    return metrics.clv(Decimal(avg), settings.GROSS_MARGIN, monthly_churn_rate(clients, on), settings.CHURN_RATE_FLOOR)
+
+
+def workload(people: list[User], clients: QuerySet[Client], filters: Filters) -> dict[int, dict]:
+    """Per person: clients, MRR managed, hours per week, open and overdue tasks (latest snapshot)."""
+    from tasks.models import TimeEntry
+
+    ids = [p.pk for p in people]
+    load: dict[int, dict] = {pk: {"clients": 0, "mrr": ZERO, "hours_week": 0.0, "open": 0, "overdue": 0} for pk in ids}
+    for row in (
+        clients.filter(account_manager_id__in=ids, churned_on__isnull=True)
+        .values("account_manager_id")
+        .annotate(n=Count("pk"), mrr_sum=Sum("mrr"))
+    ):
+        load[row["account_manager_id"]].update(clients=row["n"], mrr=row["mrr_sum"] or ZERO)
+    first, _ = week_bounds(filters.start)
+    last, _ = week_bounds(filters.end)
+    for row in (
+        TimeEntry.objects.filter(user_id__in=ids, started_at__gte=first, started_at__lt=last)
+        .values("user_id")
+        .annotate(h=Sum("hours"))
+    ):
+        load[row["user_id"]]["hours_week"] = float(row["h"]) / filters.weeks
+    for row in (
+        DailySnapshot.objects.filter(
+            client__account_manager_id__in=ids, date=latest_snapshot_date(filters.today), is_active=True
+        )
+        .values("client__account_manager_id")
+        .annotate(open=Sum("open_tasks"), overdue=Sum("overdue_tasks"))
+    ):
+        load[row["client__account_manager_id"]].update(open=row["open"], overdue=row["overdue"])
+    return load
+
+
+def mrr_history(client: Client, months: int = 24) -> list[tuple[dt.date, Decimal]]:
+    """Month-end MRR from the client's revenue events (the MRR history of DESIGN)."""
+    events = list(client.revenue_events.order_by("occurred_on").values_list("occurred_on", "kind", "amount"))
+    if not events:
+        return []
+    from clients.weeks import today
+
+    end = today()
+    points = []
+    year, month = end.year, end.month
+    for _ in range(months):
+        points.append(dt.date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    points.reverse()
+    result = []
+    for first in points:
+        next_month = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        total = sum(
+            (amt if kind in ("new", "expansion") else -amt for on, kind, amt in events if on < next_month), ZERO
+        )
+        result.append((first, max(total, ZERO)))
+    return [p for p in result if p[1] or any(on < p[0] for on, _k, _a in events)]

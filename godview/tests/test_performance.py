@@ -1,0 +1,54 @@
+"""Top performers and the coaching list, on hand-made people."""
+
+from godview.performance import PersonStats, coaching, compare, split_top_quartile
+
+
+def person(pk, retention, improvement, **behaviour) -> PersonStats:
+    return PersonStats(
+        user_id=pk, name=f"P{pk}", clients=5, retention=retention, risk_improvement=improvement, **behaviour
+    )
+
+
+def test_the_top_quartile_ranks_by_retention_then_risk_improvement():
+    people = [
+        person(1, 1.0, 0.2),
+        person(2, 1.0, 0.5),
+        person(3, 0.8, 1.0),
+        person(4, 0.9, 0.0),
+        person(5, 0.6, 0.0),
+        person(6, 0.7, 0.0),
+        person(7, 0.5, 0.0),
+        person(8, 0.4, 0.0),
+    ]
+    top, rest = split_top_quartile(people)
+    assert [p.user_id for p in top] == [2, 1]  # 8 people → 2; both keep every client, 2 improved more
+    assert len(rest) == 6
+
+
+def test_compare_gives_the_mean_of_each_group_and_the_difference():
+    people = [
+        person(1, 1.0, 0.5, goal_hit_rate=0.9, contacts_per_client_month=4.0),
+        person(2, 0.5, 0.0, goal_hit_rate=0.6, contacts_per_client_month=2.0),
+        person(3, 0.5, -0.5, goal_hit_rate=0.5, contacts_per_client_month=1.0),
+        person(4, 0.4, 0.0, goal_hit_rate=0.7, contacts_per_client_month=None),
+    ]
+    gaps = {g.code: g for g in compare(people)}
+    assert gaps["goal_hit_rate"].top == 0.9
+    assert gaps["goal_hit_rate"].rest == 0.6  # (0.6 + 0.5 + 0.7) ÷ 3
+    assert round(gaps["goal_hit_rate"].difference, 6) == 0.3
+    assert gaps["contacts_per_client_month"].rest == 1.5  # the missing value is left out
+    assert gaps["training_score"].difference is None
+
+
+def test_coaching_lists_the_largest_gap_to_top_performers_first():
+    people = [
+        person(1, 1.0, 0.5, goal_hit_rate=0.9, on_time_rate=0.9),
+        person(2, 0.8, 0.0, goal_hit_rate=0.9, on_time_rate=0.5),
+        person(3, 0.6, 0.0, goal_hit_rate=0.5, on_time_rate=0.9),
+        person(4, 0.5, 0.0, goal_hit_rate=0.5, on_time_rate=0.85),
+    ]
+    items = coaching(people[3], people)
+    # Goal hit: 0.5 vs top 0.9, spread 0.2 → 2.0 σ. On time: 0.85 vs 0.9, spread ≈ 0.17 → ≈ 0.3 σ.
+    assert [i.code for i in items] == ["goal_hit_rate", "on_time_rate"]
+    assert items[0].gap == 2.0
+    assert (items[0].mine, items[0].top) == (0.5, 0.9)

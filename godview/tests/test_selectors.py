@@ -1,0 +1,158 @@
+"""Selectors against small fixtures whose expected figures are worked out by hand."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from clients.models import Client, DailySnapshot, Experiment, Postponement, Tactic, Tier
+from clients.tests.factories import (
+    ClientFactory,
+    ContactFactory,
+    RevenueEventFactory,
+    RiskAssessmentFactory,
+    WeeklyGoalFactory,
+)
+from clients.weeks import today, week_deadline
+from godview import selectors
+from godview.forms import Filters
+from tasks.tests.factories import TaskFactory
+from training.tests.factories import TrainingModuleFactory, TrainingResultFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def filters() -> Filters:
+    return Filters(period="4w")
+
+
+def test_goal_hit_rate_counts_a_postponed_goal_as_a_miss_and_its_carry_over_in_its_own_week(am, filters):
+    client = ClientFactory(account_manager=am)
+    two_ago = filters.end - dt.timedelta(weeks=2)
+    last = filters.end - dt.timedelta(weeks=1)
+
+    def goal(week, **kw):
+        return WeeklyGoalFactory(client=client, week_start=week, **kw)
+
+    goal(two_ago, status="done", done_at=week_deadline(two_ago) - dt.timedelta(days=2))  # hit
+    goal(two_ago, status="done", done_at=week_deadline(two_ago) + dt.timedelta(hours=3))  # done late: miss
+    original = goal(two_ago, status="postponed")  # miss in its own week
+    carried = goal(last, status="done", done_at=week_deadline(last) - dt.timedelta(days=1))  # hit in its week
+    Postponement.objects.create(original=original, carried_over=carried, reason="Client away", target_week=last)
+    goal(two_ago, status="cancelled", cancel_reason="Scope dropped")  # excluded
+    goal(last)  # open past its deadline: miss
+    goal(filters.end)  # this week: outside the period
+
+    hits = selectors.goal_hits(Client.objects.all(), filters.start, filters.end)
+    # Due: hit, late, postponed, carried-over, open = 5; hit: the first and the carried-over one.
+    assert (hits["hit"], hits["due"]) == (2, 5)
+
+
+def test_at_risk_mrr_and_stale_contacts_follow_the_current_risk_and_tier_thresholds(am, filters):
+    premium = Tier.objects.get(code="premium")  # stale after 7 days
+    on = today()
+    a = ClientFactory(account_manager=am, mrr=Decimal("1000"))
+    b = ClientFactory(account_manager=am, mrr=Decimal("2000"), tier=premium)
+    c = ClientFactory(account_manager=am, mrr=Decimal("4000"), tier=premium)
+    gone = ClientFactory(
+        account_manager=am, mrr=Decimal("8000"), lifecycle_stage="churned", churned_on=on - dt.timedelta(days=3),
+        churn_reason="price",
+    )  # fmt: skip
+    RiskAssessmentFactory(client=a, score=1)
+    RiskAssessmentFactory(client=b, score=4, assessed_at=timezone.now() - dt.timedelta(days=20))
+    RiskAssessmentFactory(client=b, score=2)  # the latest counts
+    RiskAssessmentFactory(client=c, score=3)
+    RiskAssessmentFactory(client=gone, score=1)
+    ContactFactory(client=a, contacted_on=on - dt.timedelta(days=15))  # standard, 15 > 14: stale
+    ContactFactory(client=b, contacted_on=on - dt.timedelta(days=7))  # premium, 7 is not above 7
+    # c has no contact at all: stale.
+    figures = selectors.client_figures(Client.objects.all(), filters, list(Tier.objects.all()))
+    assert figures["at_risk_mrr"] == Decimal("3000")  # a (1) + b (2); the churned client is out
+    assert figures["mrr_total"] == Decimal("7000")
+    assert figures["stale"] == 2
+    assert figures["active"] == 3
+
+
+def test_logo_churn_is_churned_in_the_period_over_active_at_its_start(am, filters):
+    long_ago = filters.start - dt.timedelta(days=200)
+    for _ in range(9):
+        ClientFactory(account_manager=am, started_on=long_ago)
+    ClientFactory(
+        account_manager=am, started_on=long_ago, lifecycle_stage="churned",
+        churned_on=filters.start + dt.timedelta(days=3), churn_reason="price",
+    )  # fmt: skip
+    ClientFactory(account_manager=am, started_on=filters.start + dt.timedelta(days=1))  # not active at the start
+    figures = selectors.client_figures(Client.objects.all(), filters, list(Tier.objects.all()))
+    assert (figures["churned"], figures["active_at_start"]) == (1, 10)  # 1 ÷ 10 = 10%
+
+
+def test_nrr_and_grr_come_from_revenue_events(am):
+    on = today()
+    two_years = on - dt.timedelta(days=730)
+
+    def client(**kw):
+        return ClientFactory(account_manager=am, started_on=two_years, **kw)
+
+    a, b = client(), client()
+    c = client(lifecycle_stage="churned", churned_on=on - dt.timedelta(days=30), churn_reason="price")
+    d = ClientFactory(account_manager=am, started_on=on - dt.timedelta(days=90))
+    RevenueEventFactory(client=a, kind="new", amount=Decimal("1000"), occurred_on=two_years)
+    RevenueEventFactory(client=a, kind="expansion", amount=Decimal("500"), occurred_on=on - dt.timedelta(days=180))
+    RevenueEventFactory(client=b, kind="new", amount=Decimal("2000"), occurred_on=two_years)
+    RevenueEventFactory(client=b, kind="contraction", amount=Decimal("400"), occurred_on=on - dt.timedelta(days=90))
+    RevenueEventFactory(client=c, kind="new", amount=Decimal("1000"), occurred_on=two_years)
+    RevenueEventFactory(client=c, kind="churn", amount=Decimal("1000"), occurred_on=on - dt.timedelta(days=30))
+    RevenueEventFactory(client=d, kind="new", amount=Decimal("3000"), occurred_on=on - dt.timedelta(days=90))
+    nrr, grr = selectors.mrr_retention(Client.objects.all(), on)
+    # Then: 1,000 + 2,000 + 1,000 = 4,000 (d was not a client). Now: 1,500 + 1,600 + 0 = 3,100.
+    assert nrr == pytest.approx(3100 / 4000)
+    # GRR leaves the 500 expansion out: 4,000 − 400 − 1,000 = 2,600.
+    assert grr == pytest.approx(2600 / 4000)
+
+
+def test_training_compliance_counts_required_modules_of_the_current_version(am, designer):
+    m1, m2 = TrainingModuleFactory(), TrainingModuleFactory()
+    TrainingModuleFactory(required_roles=["designer"])  # not required of AMs
+    old = TrainingModuleFactory(version=2)
+    TrainingResultFactory(user=am, module=m1, score=Decimal("90"), passed=True)
+    TrainingResultFactory(user=am, module=m2, score=Decimal("60"), passed=False)
+    TrainingResultFactory(user=am, module=old, version=1, score=Decimal("95"), passed=True)  # outdated version
+    from accounts.models import User
+
+    result = selectors.training_compliance(User.objects.filter(pk=am.pk))
+    # Required: m1, m2, old (3); passed at the current version: m1 only. Scores of current versions: 90, 60.
+    assert (result.required, result.passed, result.average_score) == (3, 1, 75.0)
+
+
+def test_on_time_rate_sums_the_daily_snapshots_of_the_period(am, filters):
+    client = ClientFactory(account_manager=am)
+    inside, before = filters.start + dt.timedelta(days=2), filters.previous_start + dt.timedelta(days=1)
+    DailySnapshot.objects.create(client=client, date=inside, tasks_due=4, tasks_on_time=3)
+    DailySnapshot.objects.create(client=client, date=inside + dt.timedelta(days=1), tasks_due=6, tasks_on_time=4)
+    DailySnapshot.objects.create(client=client, date=before, tasks_due=5, tasks_on_time=5)
+    flows = selectors.snapshot_flows(Client.objects.all(), filters)
+    # Period: 7 of 10 on time; previous period: 5 of 5.
+    assert (flows["on_time_now"], flows["due_now"], flows["on_time_before"], flows["due_before"]) == (7, 10, 5, 5)
+
+
+def test_win_rate_counts_experiments_only_at_the_confidence_threshold(am):
+    client = ClientFactory(account_manager=am)
+    start = today() - dt.timedelta(days=30)
+    for outcome in ("win", "win", "loss", "inconclusive", "pending"):
+        Tactic.objects.create(client=client, owner=am, title="t", started_on=start, outcome=outcome)
+    Experiment.objects.create(client=client, owner=am, title="e", started_on=start, outcome="win", confidence=96)
+    Experiment.objects.create(client=client, owner=am, title="e", started_on=start, outcome="loss", confidence=80)
+    result = selectors.win_loss(Client.objects.all())
+    # Wins: 2 tactics + 1 confident experiment = 3; losses: 1 (the 80% loss is inconclusive) → 75%.
+    assert (result["wins"], result["losses"], result["inconclusive"], result["rate"]) == (3, 1, 2, 0.75)
+
+
+def test_cycle_time_is_the_median_days_from_start_else_creation(am, filters):
+    client = ClientFactory(account_manager=am)
+    done = timezone.make_aware(dt.datetime.combine(filters.start + dt.timedelta(days=10), dt.time(12)))
+    TaskFactory(client=client, started_on=(done - dt.timedelta(days=2)).date(), completed_at=done)
+    TaskFactory(client=client, started_on=(done - dt.timedelta(days=8)).date(), completed_at=done)
+    TaskFactory(client=client, created_at_source=done - dt.timedelta(days=5), completed_at=done)  # no start date
+    assert selectors.cycle_time(Client.objects.all(), filters) == 5.0  # 2, 8, 5 → 5
