@@ -18,6 +18,7 @@ flat and 2,000 clients take a few minutes on Postgres.
 import datetime as dt
 import hashlib
 import random
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -50,8 +51,10 @@ from clients.models import (
     Tier,
     WeeklyGoal,
 )
+from clients.rollup import rollup_range
 from clients.scoring import objective_pace
 from clients.weeks import agency_tz, quarter_of, quarter_start, today, week_deadline, week_start
+from godview.models import AuditEntry
 from tasks.models import ExternalProject, Source, SyncRun, Task, TimeEntry
 from training.models import TrainingModule, TrainingResult
 
@@ -59,6 +62,8 @@ MIN_CLIENTS = 20
 MAX_CLIENTS = 2000
 DEFAULT_CLIENTS = 160
 DEFAULT_SEED = 42
+# 53 weeks: the longest God-view period (26 weeks) and the one before it, for the deltas.
+DEFAULT_ROLLUP_DAYS = 371
 PASSWORD = "godview"
 DEMO_LOGINS = ("leader", "podlead", "am", "designer", "admin")
 HISTORY_WEEKS = 78  # 18 months
@@ -72,6 +77,7 @@ ZERO = Decimal("0")
 
 # The models build_demo writes, in the order a reset must empty them (children first).
 WIPE_ORDER: tuple[type[models.Model], ...] = (
+    AuditEntry,
     TimeEntry,
     Task,
     SyncRun,
@@ -275,8 +281,18 @@ def counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in SUMMARY_MODELS}
 
 
-def build_demo(*, clients: int = DEFAULT_CLIENTS, seed: int = DEFAULT_SEED, stdout: TextIO | None = None) -> dict:
-    """Write the demo agency into an empty database; returns the row counts per model."""
+def build_demo(
+    *,
+    clients: int = DEFAULT_CLIENTS,
+    seed: int = DEFAULT_SEED,
+    rollup_days: int = DEFAULT_ROLLUP_DAYS,
+    stdout: TextIO | None = None,
+) -> dict:
+    """Write the demo agency into an empty database; returns the row counts per model.
+
+    Ends with the daily rollup over the last `rollup_days` days, so trend charts and period
+    comparisons have their snapshots and the early warnings are open, as after real nights.
+    """
     if not MIN_CLIENTS <= clients <= MAX_CLIENTS:
         raise ValueError(f"clients must be between {MIN_CLIENTS} and {MAX_CLIENTS}")
     ctx = make_context(seed)
@@ -294,7 +310,9 @@ def build_demo(*, clients: int = DEFAULT_CLIENTS, seed: int = DEFAULT_SEED, stdo
     build_sync_runs(ctx, sources)
     say(stdout, "  sync runs")
 
-    # Daily rollup: filled in after merge
+    began = time.monotonic()
+    rollup_range(end=ctx.today, days=rollup_days)
+    say(stdout, f"  daily rollup: {rollup_days} days ({time.monotonic() - began:.0f} s)")
 
     return counts()
 

@@ -330,11 +330,21 @@ def rollup_day(day: dt.date | None = None) -> RollupResult:
     fired, resolved = sync_warnings(day, firings)
     transaction.on_commit(bump_rollup_version)  # snapshot-derived figures are cached until now
     result = RollupResult(day, len(snapshots), fired, resolved, round(time.monotonic() - began, 2))
-    log.info("rollup %s: %s snapshots, %s warnings fired, %s resolved in %ss", *result.__dict__.values())
+    log.debug("rollup %s: %s snapshots, %s warnings fired, %s resolved in %ss", *result.__dict__.values())
     return result
 
 
 def rollup_range(end: dt.date | None = None, days: int = 1) -> list[RollupResult]:
     """Backfill `days` days ending at `end`, oldest first, so warnings open and resolve in order."""
     end = end or today() - dt.timedelta(days=1)
-    return [rollup_day(end - dt.timedelta(days=offset)) for offset in range(days - 1, -1, -1)]
+    results = [rollup_day(end - dt.timedelta(days=offset)) for offset in range(days - 1, -1, -1)]
+    log.info(
+        "rollup of %s days to %s: %s snapshots, %s warnings fired, %s resolved in %.1fs",
+        days,
+        end,
+        sum(r.snapshots for r in results),
+        sum(r.fired for r in results),
+        sum(r.resolved for r in results),
+        sum(r.seconds for r in results),
+    )
+    return results

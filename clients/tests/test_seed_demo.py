@@ -24,6 +24,8 @@ from clients.demo import PASSWORD, key_figures, wipe_demo
 from clients.models import (
     Client,
     Contact,
+    DailySnapshot,
+    EarlyWarning,
     NPSResponse,
     Postponement,
     QuarterlyReview,
@@ -39,9 +41,12 @@ from training.models import TrainingModule, TrainingResult
 pytestmark = pytest.mark.django_db
 
 
+ROLLUP_DAYS = 14  # the default year of snapshots is for the demo; two weeks show the wiring
+
+
 def seed(*args: str) -> str:
     out = io.StringIO()
-    call_command("seed_demo", *args, stdout=out)
+    call_command("seed_demo", "--rollup-days", str(ROLLUP_DAYS), *args, stdout=out)
     return out.getvalue()
 
 
@@ -227,6 +232,15 @@ def test_submitted_quarterly_reviews_fill_all_28_fields(demo):
         assert all(getattr(review, name) not in (None, "") for name in names)
 
 
+def test_the_daily_rollup_leaves_snapshots_and_open_early_warnings(demo):
+    days = set(DailySnapshot.objects.values_list("date", flat=True))
+    assert len(days) == ROLLUP_DAYS
+    assert max(days) == today()
+    active = Client.objects.active().count()
+    assert DailySnapshot.objects.filter(date=today(), is_active=True).count() == active
+    assert EarlyWarning.objects.filter(resolved_on__isnull=True).exists()
+
+
 # --- determinism and refusals --------------------------------------------------------------
 
 
@@ -281,7 +295,7 @@ def test_the_sqlite_default_migrates_seeds_and_lets_leader_log_in(tmp_path: Path
         return done.stdout
 
     manage("migrate", "--no-input")
-    assert "Demo agency ready" in manage("seed_demo", "--clients", "20")
+    assert "Demo agency ready" in manage("seed_demo", "--clients", "20", "--rollup-days", "3")
     assert "leaving it as it is" in manage("seed_demo", "--if-empty")
     check = (
         "from django.test import Client\n"

@@ -145,6 +145,9 @@ def test_a_worker_killed_mid_sync_is_redelivered_and_the_rerun_leaves_no_duplica
             stop(first)
     run.refresh_from_db()
     assert run.status == SyncRun.Status.RUNNING  # killed mid-way
+    # A worker looks for expired unacknowledged jobs when it starts polling (then every 100 s):
+    # start the next one once the job's visibility timeout is surely over.
+    time.sleep(4)
 
     second = start_worker(CELERY_VISIBILITY_TIMEOUT_SECONDS="3")
     try:

@@ -28,6 +28,12 @@ class Command(BaseCommand):
             help=f"How many clients ({demo.MIN_CLIENTS}–{demo.MAX_CLIENTS}; default {demo.DEFAULT_CLIENTS}).",
         )
         parser.add_argument("--seed", type=int, default=demo.DEFAULT_SEED, help="Same seed, same data (default 42).")
+        parser.add_argument(
+            "--rollup-days",
+            type=int,
+            default=demo.DEFAULT_ROLLUP_DAYS,
+            help=f"Days of daily snapshots to compute at the end (default {demo.DEFAULT_ROLLUP_DAYS}).",
+        )
         mode = parser.add_mutually_exclusive_group()
         mode.add_argument(
             "--reset", action="store_true", help="Wipe all clients, people and their history first, then rebuild."
@@ -36,9 +42,11 @@ class Command(BaseCommand):
             "--if-empty", action="store_true", help="Do nothing (and succeed) when the database already has clients."
         )
 
-    def handle(self, *args, clients: int, seed: int, reset: bool, if_empty: bool, **options) -> None:
+    def handle(self, *args, clients: int, seed: int, rollup_days: int, reset: bool, if_empty: bool, **options) -> None:
         if not demo.MIN_CLIENTS <= clients <= demo.MAX_CLIENTS:
             raise CommandError(f"--clients must be between {demo.MIN_CLIENTS} and {demo.MAX_CLIENTS}; got {clients}.")
+        if not 1 <= rollup_days <= 3660:
+            raise CommandError(f"--rollup-days must be between 1 and 3660; got {rollup_days}.")
         existing = Client.objects.count()
         if existing and if_empty:
             self.stdout.write(f"The database already holds {existing} clients; leaving it as it is.")
@@ -52,7 +60,7 @@ class Command(BaseCommand):
             if reset:
                 demo.wipe_demo(self.stdout)
             try:
-                rows = demo.build_demo(clients=clients, seed=seed, stdout=self.stdout)
+                rows = demo.build_demo(clients=clients, seed=seed, rollup_days=rollup_days, stdout=self.stdout)
             except ValueError as exc:
                 raise CommandError(str(exc)) from None
         self.report(rows, time.monotonic() - began)
