@@ -228,6 +228,10 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, CSP.NONCE],
+    # plotly.js (through d3) sets style attributes on the SVG it draws. A style attribute runs no
+    # script; <style> elements and every script stay nonce-only, and a test keeps our own
+    # templates free of style attributes and inline handlers.
+    "style-src-attr": [CSP.UNSAFE_INLINE],
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF, "data:"],
     "connect-src": [CSP.SELF],
