@@ -330,6 +330,7 @@ class WeeklyGoal(models.Model):
         verbose_name_plural = _("weekly goals")
         indexes = [
             models.Index(fields=["week_start", "status"]),
+            models.Index(fields=["deadline"]),  # hit rates count goals whose deadline falls in a period
             models.Index(fields=["client", "week_start"]),
             models.Index(fields=["owner", "week_start"]),
         ]
@@ -870,7 +871,12 @@ class DailySnapshot(models.Model):
         ordering = ["date", "client"]
         verbose_name = _("daily snapshot")
         verbose_name_plural = _("daily snapshots")
-        indexes = [models.Index(fields=["date"])]
+        indexes = [
+            # Date-range reads of the God-view (on-time rate, trends) are answered from the index.
+            models.Index(
+                fields=["date", "client"], include=["tasks_due", "tasks_on_time"], name="snapshot_date_client_covering"
+            )
+        ]
         constraints = [
             models.UniqueConstraint(fields=["client", "date"], name="daily_snapshot_one_per_client_day"),
             between("risk_score", 1, 4, "snapshot_risk_1_to_4", nullable=True),
