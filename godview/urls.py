@@ -16,6 +16,7 @@ urlpatterns = [
     path("widgets/<slug:name>/", views.dashboard_widget, name="dashboard_widget"),
     path("clients/", views.client_list, name="client_list"),
     path("clients/<int:pk>/", views.client_detail, name="client_detail"),
+    path("clients/<int:pk>/history/", views.client_history, name="client_history"),
     path("goals/", views.goal_list, name="goal_list"),
     path("pods/<int:pk>/", views.pod_detail, name="pod_detail"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),

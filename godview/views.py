@@ -28,6 +28,7 @@ from clients.weeks import today, week_start
 from godview import charts, performance, selectors
 from godview.forms import Filters, parse_filters
 from godview.htmx import template_for, wants_partial
+from godview.models import AuditEntry
 from godview.review import ReviewDecisionForm, review_decision_record, review_queue
 from tasks.selectors import data_freshness
 
@@ -615,3 +616,20 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 @login_not_required
 def server_error(request: HttpRequest) -> HttpResponse:
     return render(request, "errors/500.html", status=500)
+
+
+@require_GET
+def client_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """The client's audit trail, for leadership: who changed what, when, before and after."""
+    if not request.user.sees_everything:
+        raise Http404
+    client = get_object_or_404(Client.objects.visible_to(request.user), pk=pk)
+    entries = AuditEntry.objects.for_client(client.pk).select_related("user")
+    if wants_csv(request):
+        rows = (
+            [e.at.isoformat(), e.user or "", e.get_action_display(), e.model, e.object_repr, e.changes] for e in entries
+        )
+        header = [_("When"), _("Who"), _("Action"), _("Record type"), _("Record"), _("Changes")]
+        return csv_response(f"client-{client.pk}-history.csv", header, rows)
+    page = Paginator(entries, 25).get_page(request.GET.get("page"))
+    return render(request, "godview/_client_history.html", {"client": client, "page": page})

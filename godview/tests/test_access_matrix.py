@@ -76,6 +76,7 @@ MATRIX: dict[str, Case] = {
     "dashboard_widget": Case(EVERYONE, kwargs=lambda w: {"name": "warnings"}),
     "client_list": Case(EVERYONE),
     "client_detail": Case(POD_A, kwargs="client"),
+    "client_history": Case(LEADERSHIP, kwargs="client"),
     "goal_list": Case(EVERYONE),
     "pod_detail": Case(LEADERSHIP | {"pod_lead": 200}, kwargs="pod"),
     "person_detail": Case(POD_A | {"designer": 404}, kwargs="person"),

@@ -76,3 +76,26 @@ def test_an_admin_edit_is_attributed_to_the_admin(client, admin_user):
     entry = AuditEntry.objects.filter(action="update", object_id=str(record.pk)).get()
     assert entry.user == admin_user
     assert entry.changes["name"] == ["Acme", "Acme Group"]
+
+
+def test_leadership_reads_a_clients_change_history_on_the_client_page(client, leader, am, acting_as):
+    acting_as(am)
+    record = ClientFactory(account_manager=am, name="Acme")
+    goal = WeeklyGoalFactory(client=record, title="Launch the spring campaign")
+    weekly_goal_complete(goal=goal)
+    client.force_login(leader)
+    page = client.get(f"/clients/{record.pk}/")
+    assert f'hx-get="/clients/{record.pk}/history/"' in page.content.decode()
+    history = client.get(f"/clients/{record.pk}/history/", HTTP_HX_REQUEST="true").content.decode()
+    assert "Launch the spring campaign" in history
+    assert "open → done" in history
+    assert str(am) in history
+    export = b"".join(client.get(f"/clients/{record.pk}/history/?format=csv").streaming_content).decode()
+    assert "Launch the spring campaign" in export
+
+
+def test_account_managers_do_not_see_the_change_history(client, am):
+    record = ClientFactory(account_manager=am)
+    client.force_login(am)
+    assert "/history/" not in client.get(f"/clients/{record.pk}/").content.decode()
+    assert client.get(f"/clients/{record.pk}/history/").status_code == 404
