@@ -6,7 +6,6 @@ regions refresh themselves without knowing about each other.
 """
 
 import contextlib
-import csv
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -54,6 +53,7 @@ from clients.models import (
 )
 from clients.selectors import health_for
 from clients.weeks import previous_quarter, quarter_label, quarter_of, today, week_start
+from godview.csv_export import csv_response
 from godview.htmx import wants_partial
 
 PANEL = "clients/workspace.html"
@@ -523,33 +523,26 @@ def my_clients(request: HttpRequest) -> HttpResponse:
     return render(request, "clients/my_clients.html", context)
 
 
-def _csv_response(filename: str) -> tuple[HttpResponse, csv.writer]:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response, csv.writer(response)
-
-
 def _my_clients_csv(rows: list[ws.ClientRow]) -> HttpResponse:
-    response, writer = _csv_response("my-clients.csv")
-    writer.writerow(
-        ["client", "tier", "mrr", "risk score", "health signal", "last contact", "goals done", "goals", "why"]
-    )
-    for row in rows:
-        c = row.client
-        writer.writerow(
+    header = ["client", "tier", "mrr", "risk score", "health signal", "last contact", "goals done", "goals", "why"]
+    return csv_response(
+        "my-clients.csv",
+        header,
+        (
             [
-                c.name,
-                c.tier.name,
-                c.mrr,
-                c.current_risk_score or "",
-                row.signal.score or "",
-                c.last_contact_on or "",
+                row.client.name,
+                row.client.tier.name,
+                row.client.mrr,
+                row.client.current_risk_score,
+                row.signal.score,
+                row.client.last_contact_on,
                 row.week_done,
                 row.week_total,
                 "; ".join(b.text for b in row.badges),
             ]
-        )
-    return response
+            for row in rows
+        ),
+    )
 
 
 def _week_param(request: HttpRequest) -> dt.date:
@@ -723,17 +716,14 @@ def reviews_segment(request: HttpRequest) -> HttpResponse:
 
 
 def _reviews_csv(reviews, year: int, quarter: int) -> HttpResponse:
-    response, writer = _csv_response(f"reviews-{year}-q{quarter}.csv")
     names = QuarterlyReview.field_names()
-    writer.writerow(["client", "account manager", "status", "submitted at", *names])
-    for review in reviews:
-        writer.writerow(
-            [
-                review.client.name,
-                review.client.account_manager or "",
-                review.status,
-                review.submitted_at or "",
-                *[getattr(review, name) if getattr(review, name) is not None else "" for name in names],
-            ]
-        )
-    return response
+    header = ["client", "account manager", "status", "submitted at", *names]
+    return csv_response(
+        f"reviews-{year}-q{quarter}.csv",
+        header,
+        (
+            [review.client.name, review.client.account_manager, review.status, review.submitted_at]
+            + [getattr(review, name) for name in names]
+            for review in reviews
+        ),
+    )

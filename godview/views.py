@@ -5,14 +5,13 @@ Everything starts from `visible_to(request.user)`; out of scope is 404 for pages
 exports alike.
 """
 
-import csv
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +25,7 @@ from clients.models import Client, WarningRule, WeeklyGoal
 from clients.selectors import clients_with_signals, health_for
 from clients.weeks import today, week_start
 from godview import charts, performance, selectors
+from godview.csv_export import csv_response
 from godview.forms import Filters, parse_filters
 from godview.htmx import template_for, wants_partial
 from godview.models import AuditEntry
@@ -37,19 +37,6 @@ WIDGETS = ("warnings", "risk", "heatmap", "pods", "people", "performers", "fresh
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_response(filename: str, header: list[str], rows: Iterable[list]) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-    lines = (writer.writerow(row) for row in [header, *rows])
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def wants_csv(request: HttpRequest) -> bool:

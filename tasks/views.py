@@ -1,7 +1,5 @@
 """The sync page: sources, runs, what needs mapping, and "Sync now" for leadership and admins."""
 
-import csv
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from godview.csv_export import csv_response
 from godview.htmx import template_for, wants_partial
 from tasks import selectors
 from tasks.models import Source, SyncRun
@@ -66,11 +65,6 @@ def sync_now(request: HttpRequest, source_id: int) -> HttpResponse:
         response["HX-Trigger"] = "sync-changed"
         return response
     return redirect("sync")
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
 
 
 EXPORTS = {
@@ -131,8 +125,4 @@ def sync_export(request: HttpRequest, table: str) -> StreamingHttpResponse:
     if table not in EXPORTS:
         raise Http404("No such table.")
     header, rows = EXPORTS[table]
-    writer = csv.writer(_Echo())
-    lines = (writer.writerow(row) for row in [header, *rows()])
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="sync-{table}.csv"'
-    return response
+    return csv_response(f"sync-{table}.csv", header, rows())

@@ -1,4 +1,4 @@
-"""The compliance matrix as CSV rows. Pure: no ORM."""
+"""The compliance matrix as CSV rows (godview.csv_export defuses formulas). Pure: no ORM."""
 
 from collections.abc import Iterator
 
@@ -6,14 +6,6 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from training.compliance import Matrix, Status, percent
-
-# A cell starting with one of these is a formula to a spreadsheet: names come from users.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def cell_text(status: Status, score) -> str:
@@ -31,8 +23,8 @@ def matrix_rows(matrix: Matrix) -> Iterator[list[str]]:
         cells = [cell_text(c.status, c.score) + (f" ({_('overdue')})" if c.overdue else "") for c in row.cells]
         compliance = percent(row.compliance)
         yield [
-            safe(person.name),
-            safe(person.pod_name),
+            person.name,
+            person.pod_name,
             str(role),
             *cells,
             str(row.required),

@@ -1,12 +1,11 @@
 """Training screens: the compliance matrix, a person's training, the God-view panel, a module's procedure."""
 
-import csv
-
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from godview.csv_export import csv_response
 from godview.htmx import template_for, wants_partial
 from training import charts, selectors
 from training.compliance import group_by_pod, percent
@@ -56,10 +55,8 @@ def training_export(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return bad_filters(request, form)
     matrix = selectors.compliance_matrix(request.user, form.filters())
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="training-compliance.csv"'
-    csv.writer(response).writerows(matrix_rows(matrix))
-    return response
+    rows = matrix_rows(matrix)
+    return csv_response("training-compliance.csv", next(rows), rows)
 
 
 @require_GET

@@ -3,6 +3,7 @@
 import datetime as dt
 from decimal import Decimal
 
+from godview.csv_export import safe
 from training.coaching import ClientOutcomes, coaching_insights
 from training.compliance import (
     ModuleFacts,
@@ -13,7 +14,7 @@ from training.compliance import (
     group_by_pod,
     percent,
 )
-from training.exports import matrix_rows, safe
+from training.exports import matrix_rows
 
 TODAY = dt.date(2026, 6, 30)
 AM, DESIGNER = "account_manager", "designer"
