@@ -169,6 +169,23 @@ def test_a_timeout_is_retried(world, fake_asana, asana_source, sync, sleeps):
     assert any("did not answer in time" in e["message"] for e in run.errors if e["kind"] == "retry")
 
 
+def test_an_api_that_hangs_fails_the_run_cleanly_after_the_retries_and_loses_nothing(
+    world, fake_asana, asana_source, sync, sleeps
+):
+    sync(asana_source)
+    cursor = asana_source.cursor
+    fake_asana.fail_next(status=None, delay=1.0, path_contains="/tasks", times=1_000)  # never answers in time
+
+    run = sync(asana_source, timeout=(1.0, 0.2))
+
+    assert run.status == SyncRun.Status.FAILED
+    assert "did not answer in time" in run.error_message
+    assert run.finished_at is not None
+    assert Task.objects.filter(source=asana_source, deleted_at__isnull=True).count() == 7
+    asana_source.refresh_from_db()
+    assert asana_source.cursor == cursor
+
+
 def test_a_refused_token_fails_the_run_clearly_and_loses_nothing(world, asana_source, sync, monkeypatch):
     sync(asana_source)
     cursor = asana_source.cursor
