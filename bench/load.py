@@ -51,7 +51,8 @@ def app_env(database: str, port: int) -> dict[str, str]:
 
 
 def run(command: list[str], env: dict[str, str], **kwargs) -> subprocess.CompletedProcess:
-    print("$", " ".join(command), flush=True)
+    shown = ["<script>" if "\n" in part else part for part in command]
+    print("$", " ".join(shown), flush=True)
     return subprocess.run(command, cwd=ROOT, env=env, check=True, **kwargs)
 
 

@@ -14,7 +14,6 @@ import json
 import os
 import random
 import re
-from http.cookiejar import DefaultCookiePolicy
 
 from locust import HttpUser, between, task
 
@@ -23,14 +22,6 @@ WIDGETS = ("warnings", "risk", "heatmap", "pods", "people", "performers", "fresh
 PERIODS = ("4w", "12w", "26w")
 INPUT = re.compile(r"<input\b[^>]*>", re.I)
 ATTR = re.compile(r'(\w[\w-]*)="([^"]*)"')
-
-
-class PlainHttpCookies(DefaultCookiePolicy):
-    """Production settings mark the session and CSRF cookies Secure; gunicorn here is plain HTTP on
-    loopback (a TLS proxy would sit in front), so let the client send them back anyway."""
-
-    def return_ok_secure(self, cookie, request) -> bool:
-        return True
 
 
 def form_inputs(html: str, form_id: str) -> dict[str, str]:
@@ -53,26 +44,47 @@ class SignedIn(HttpUser):
     pool: list[str] = []
 
     def on_start(self) -> None:
-        self.client.cookies.set_policy(PlainHttpCookies())
         self.username = self.pool.pop(0) if self.pool else random.choice(self.usernames())
-        page = self.client.get("/login/", name="login (GET)")
-        token = form_inputs(page.text, "login-form").get("csrfmiddlewaretoken") or _csrf(page.text)
-        with self.client.post(
+        page = self.get("/login/", "login (GET)", expect_login=True)
+        token = _csrf(page.text)
+        self.post(
             "/login/",
-            data={"username": self.username, "password": PLAN["password"], "csrfmiddlewaretoken": token},
-            headers={"Referer": f"{self.host}/login/"},
-            name="login (POST)",
+            "login (POST)",
+            {"username": self.username, "password": PLAN["password"], "csrfmiddlewaretoken": token},
+            ok=lambda r: r.status_code == 302,
             allow_redirects=False,
-            catch_response=True,
-        ) as response:
-            if response.status_code != 302:
-                response.failure(f"login of {self.username} answered {response.status_code}")
+        )
 
     def usernames(self) -> list[str]:
         raise NotImplementedError
 
-    def hx(self, url: str, target: str, name: str):
-        return self.client.get(url, headers={"HX-Request": "true", "HX-Target": target}, name=name)
+    def plain_cookies(self) -> None:
+        """Production settings mark the session and CSRF cookies Secure; gunicorn here is plain HTTP
+        on loopback (a TLS proxy would sit in front), so keep sending them back anyway."""
+        for cookie in self.client.cookies:
+            cookie.secure = False
+
+    def get(self, url: str, name: str, headers: dict | None = None, expect_login: bool = False):
+        """A GET that fails unless it answers 200 with our page (not the login page)."""
+        with self.client.get(url, headers=headers or {}, name=name, catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"{response.status_code} for {url}")
+            elif not expect_login and response.url and "/login/" in response.url:
+                response.failure(f"{url} sent {self.username} to the login page")
+        self.plain_cookies()
+        return response
+
+    def post(self, url: str, name: str, data: dict, ok, headers: dict | None = None, **kwargs):
+        headers = {"Referer": f"{self.host}{url}"} | (headers or {})
+        with self.client.post(url, data=data, headers=headers, name=name, catch_response=True, **kwargs) as response:
+            if not ok(response):
+                response.failure(f"{response.status_code} for POST {url}: {response.text[:300]}")
+        self.plain_cookies()
+        return response
+
+    def hx(self, url: str, target: str | None, name: str):
+        headers = {"HX-Request": "true"} | ({"HX-Target": target} if target else {})
+        return self.get(url, name, headers)
 
 
 def _csrf(html: str) -> str:
@@ -90,13 +102,14 @@ class Leader(SignedIn):
         return PLAN["leaders"]
 
     def widgets(self, qs: str = "") -> None:
-        # The page's widgets load themselves with htmx right after the page arrives.
+        # The page's widgets (and the training panel) load themselves with htmx after the page arrives.
         for name in WIDGETS:
             self.hx(f"/widgets/{name}/{qs}", name, f"widget {name}")
+        self.hx(f"/training/panel/{qs}", None, "training panel (partial)")
 
     @task(3)
     def godview(self) -> None:
-        self.client.get("/", name="God-view page")
+        self.get("/", "God-view page")
         self.widgets()
 
     @task(3)
@@ -115,15 +128,19 @@ class Leader(SignedIn):
 
     @task(2)
     def client_page(self) -> None:
-        self.client.get(f"/clients/{random.choice(PLAN['clients'])}/", name="client drill-down")
+        pk = random.choice(PLAN["clients"])
+        self.get(f"/clients/{pk}/", "client drill-down")
+        self.hx(f"/clients/{pk}/work/", None, "client drill-down panel (partial)")
 
     @task(1)
     def pod_page(self) -> None:
-        self.client.get(f"/pods/{random.choice(PLAN['pods'])}/", name="pod drill-down")
+        self.get(f"/pods/{random.choice(PLAN['pods'])}/", "pod drill-down")
 
     @task(1)
     def person_page(self) -> None:
-        self.client.get(f"/people/{random.choice(PLAN['people'])}/", name="person drill-down")
+        pk = random.choice(PLAN["people"])
+        self.get(f"/people/{pk}/", "person drill-down")
+        self.hx(f"/training/people/{pk}/", None, "person training (partial)")
 
 
 class AccountManager(SignedIn):
@@ -140,16 +157,16 @@ class AccountManager(SignedIn):
 
     @task(3)
     def my_clients(self) -> None:
-        self.client.get("/my/", name="/my/")
+        self.get("/my/", "/my/")
 
     @task(2)
     def my_week(self) -> None:
-        self.client.get("/my/week/", name="/my/week/")
+        self.get("/my/week/", "/my/week/")
 
     @task(2)
     def panel(self) -> None:
         pk = self.a_client()
-        self.client.get(f"/clients/{pk}/work/", name="client panel")
+        self.get(f"/clients/{pk}/work/", "client panel")
         self.hx(f"/clients/{pk}/work/", "panel-goals", "client panel goals (partial)")
 
     @task(3)
@@ -168,12 +185,10 @@ class AccountManager(SignedIn):
             "objective": "",
             "shared_with_client": "on",
         }
-        with self.client.post(
+        self.post(
             url,
-            data=data,
-            headers={"HX-Request": "true", "HX-Target": f"goal-form-{pk}", "Referer": f"{self.host}/my/"},
-            name="goal (POST)",
-            catch_response=True,
-        ) as response:
-            if response.status_code not in (200, 201) or "form-saved" not in response.text:
-                response.failure(f"goal not saved: {response.status_code} {response.text[:300]}")
+            "goal (POST)",
+            data,
+            ok=lambda r: r.status_code in (200, 201) and "form-saved" in r.text,
+            headers={"HX-Request": "true", "HX-Target": f"goal-form-{pk}"},
+        )
