@@ -20,6 +20,7 @@ import argparse
 import csv
 import json
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -57,11 +58,15 @@ def run(command: list[str], env: dict[str, str], **kwargs) -> subprocess.Complet
 
 
 def prepare_database(database: str, clients: int, env: dict[str, str]) -> None:
-    import psycopg
+    import psycopg2
 
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone():
-            conn.execute(f'CREATE DATABASE "{database}"')
+    conn = psycopg2.connect(f"{SERVER}/postgres")
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database])
+        if not cur.fetchone():
+            cur.execute(f'CREATE DATABASE "{database}"')
+    conn.close()
     manage = [sys.executable, "manage.py"]
     run([*manage, "migrate", "-v0"], env)
     run([*manage, "seed_demo", "--clients", str(clients), "--if-empty"], env)
@@ -125,11 +130,79 @@ def wait_healthy(port: int, process: subprocess.Popen, timeout: float = 60) -> N
     raise SystemExit("gunicorn did not answer /healthz in time")
 
 
+def warm_up(port: int, plan: dict, workers: int) -> None:
+    """A production server is warm: each worker has compiled its templates and opened its database
+    connection. Sign in once as a leader and an AM and fetch each kind of page a few times per
+    worker, so the measured minute is the steady state, not four cold starts."""
+    import re
+
+    import requests
+
+    base = f"http://127.0.0.1:{port}"
+    am = next(iter(plan["ams"]))
+    client = plan["ams"][am][0]
+    hx = {"HX-Request": "true"}
+    pages = {
+        plan["leaders"][0]: [
+            "/", "/widgets/warnings/", "/widgets/risk/", "/widgets/heatmap/", "/widgets/pods/",
+            "/widgets/people/", "/widgets/performers/", "/widgets/freshness/", "/training/panel/",
+            f"/clients/{client}/", f"/pods/{plan['pods'][0]}/", f"/people/{plan['people'][0]}/",
+        ],
+        am: ["/my/", "/my/week/", f"/clients/{client}/work/", f"/clients/{client}/work/goal/"],
+    }  # fmt: skip
+    for username, urls in pages.items():
+        session = requests.Session()
+        page = session.get(f"{base}/login/", timeout=30)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+        for cookie in session.cookies:
+            cookie.secure = False  # Secure cookies over loopback HTTP (see the locustfile)
+        session.post(
+            f"{base}/login/",
+            data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token},
+            allow_redirects=False,
+            timeout=30,
+        )
+        for cookie in session.cookies:
+            cookie.secure = False
+        for _ in range(2 * workers):
+            for url in urls:
+                session.get(f"{base}{url}", headers=hx if "/widgets/" in url or "/panel/" in url else {}, timeout=30)
+
+
 def cpu_times() -> tuple[int, int]:
     """(busy, total) jiffies of all cores from /proc/stat."""
     fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
     idle = fields[3] + fields[4]
     return sum(fields) - idle, sum(fields)
+
+
+def cpu_by_process() -> dict[int, tuple[str, float]]:
+    """pid → (group, CPU seconds so far) of live processes; groups: gunicorn, postgres, redis, other."""
+    tick = os.sysconf("SC_CLK_TCK")
+    found: dict[int, tuple[str, float]] = {}
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            stat = (proc / "stat").read_text()
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        seconds = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+        comm = stat.split("(", 1)[1].rsplit(")", 1)[0]
+        group = next((name for name in ("gunicorn", "postgres", "redis") if name in cmdline or name in comm), "other")
+        found[int(proc.name)] = (group, seconds)
+    return found
+
+
+def cpu_delta(before: dict[int, tuple[str, float]], after: dict[int, tuple[str, float]]) -> dict[str, float]:
+    """CPU seconds per group between two snapshots, per process: a process started during the run
+    (a database connection reopened after CONN_MAX_AGE) counts from zero; one that ended is lost."""
+    groups: dict[str, float] = {}
+    for pid, (group, seconds) in after.items():
+        groups[group] = groups.get(group, 0.0) + seconds - before.get(pid, (group, 0.0))[1]
+    return groups
 
 
 def read_stats(prefix: Path) -> list[dict]:
@@ -169,6 +242,9 @@ def write_results(args, stats: list[dict], failures: list[dict], machine: dict) 
         f"- Errors: **{errors}**",
         f"- Machine: CPU {machine['cpu_pct']:.0f}% busy over the run (both cores, everything on the box);"
         f" load average {machine['load_before']} before, {machine['load_after']} after (1/5/15 min)",
+        f"- CPU seconds by process over the {machine['seconds']:.0f} s run"
+        f" (of {machine['seconds'] * (os.cpu_count() or 1):.0f} available): {machine['by_process']}"
+        " (other = the rest of the box, e.g. other people's jobs)",
         "",
         "| request | count | errors | req/s | p50 ms | p95 ms | p99 ms | max ms |",
         "|---|---|---|---|---|---|---|---|",
@@ -207,19 +283,28 @@ def main(argv: list[str] | None = None) -> int:
     bin_dir = Path(sys.executable).parent
     gunicorn = [str(bin_dir / "gunicorn"), "godview.wsgi", "--bind", f"127.0.0.1:{args.port}"]
     gunicorn += ["--workers", str(args.workers), "--worker-class", "sync", "--timeout", "60"]
+    gunicorn += ["--preload"]  # import the app once, before forking
     log = (work / "gunicorn.log").open("w")
     server = subprocess.Popen(gunicorn, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_healthy(args.port, server)
+        warm_up(args.port, plan, args.workers)
         load_before = " / ".join(f"{x:.2f}" for x in os.getloadavg())
         busy0, total0 = cpu_times()
+        procs0 = cpu_by_process()
         locust = [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless"]
         locust += ["--host", f"http://127.0.0.1:{args.port}", "--users", str(args.users)]
         locust += ["--spawn-rate", str(args.spawn_rate), "--run-time", args.run_time, "--csv", str(work / "locust")]
         locust += ["--only-summary", "--stop-timeout", "10"]
         # locust exits 1 when any request failed: the report says so, the run itself is not broken.
+        children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         subprocess.run(locust, cwd=ROOT, env=env | {"GV_LOAD_PLAN": str(work / "plan.json")}, check=False)
+        children1 = resource.getrusage(resource.RUSAGE_CHILDREN)
         busy1, total1 = cpu_times()
+        procs = cpu_delta(procs0, cpu_by_process())
+        procs["locust (load generator)"] = (
+            children1.ru_utime + children1.ru_stime - children0.ru_utime - children0.ru_stime
+        )
         load_after = " / ".join(f"{x:.2f}" for x in os.getloadavg())
     finally:
         server.send_signal(signal.SIGTERM)
@@ -233,6 +318,10 @@ def main(argv: list[str] | None = None) -> int:
         "cpu_pct": 100 * (busy1 - busy0) / max(1, total1 - total0),
         "load_before": load_before,
         "load_after": load_after,
+        "by_process": ", ".join(
+            f"{name} {sec:.0f} s" for name, sec in sorted(procs.items(), key=lambda kv: -kv[1]) if sec >= 0.5
+        ),
+        "seconds": (total1 - total0) / os.sysconf("SC_CLK_TCK") / (os.cpu_count() or 1),
     }
     with open(f"{work / 'locust'}_failures.csv", newline="") as handle:
         failures = list(csv.DictReader(handle))
