@@ -70,6 +70,13 @@ def prepare_database(database: str, clients: int, env: dict[str, str]) -> None:
     manage = [sys.executable, "manage.py"]
     run([*manage, "migrate", "-v0"], env)
     run([*manage, "seed_demo", "--clients", str(clients), "--if-empty"], env)
+    # Planner statistics, also for a database seeded before seed_demo ran ANALYZE itself (autovacuum
+    # may be off, as on this machine); a live database has them from autovacuum.
+    conn = psycopg2.connect(f"{SERVER}/{database}")
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("ANALYZE")
+    conn.close()
 
 
 def ensure_locust() -> None:
