@@ -4,16 +4,18 @@
     python -m bench.load --users 20 --run-time 60s --workers 4 --port 8106 --database gv_load
 
 What it does, in order: creates the database if missing, migrates it and seeds it with
-`seed_demo --clients 2000 --if-empty` (the large demo, reused when already there); installs locust
-into this venv if missing (it is a benchmark tool, not a dependency of the app); writes the plan
-(which leaders and AMs sign in, and the AMs' clients); starts gunicorn with production settings;
-waits for /healthz; runs locust headless (bench/locustfile.py); always stops gunicorn; writes the
-report.
+`seed_demo --clients 2000 --if-empty` (the large demo, reused when already there) and ANALYZEs it;
+installs locust into this venv if missing (a benchmark tool, not a dependency of the app); writes
+the plan (which leaders and AMs sign in, and the AMs' clients); starts gunicorn with production
+settings; waits for /healthz; warms each worker up (templates, connections, the snapshot caches as
+on a normal day); runs locust headless (bench/locustfile.py); always stops gunicorn; writes the
+report. Every run adds ~80 "Load test goal …" weekly goals to the load database.
 
 gunicorn: 4 sync workers by default. The box has 2 cores shared with Postgres, Redis and locust
 itself; requests are CPU-bound Python plus short Postgres queries, so ~2 workers per core keeps
 both cores busy while one worker waits on the database, without the context-switching and memory
 of more. Sync workers (not gthread): Django's ORM work holds the GIL, so threads add little here.
+`--preload` imports the app once before forking.
 """
 
 import argparse
