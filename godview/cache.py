@@ -32,12 +32,13 @@ def bump_rollup_version() -> None:
         log.warning("could not bump the rollup cache version: %s", exc)
 
 
-def scope_key(user: User) -> str:
-    """Who sees what: everything, or one user's own scope."""
-    return "all" if user.sees_everything else f"u{user.pk}"
+def scope_key(user: User | None) -> str:
+    """Who sees what: everything, or one user's own scope. None: a figure that does not depend on
+    who asks (agency-wide), shared by everyone."""
+    return "all" if user is None or user.sees_everything else f"u{user.pk}"
 
 
-def snapshot_cached[T](name: str, user: User, params: dict, compute: Callable[[], T]) -> T:
+def snapshot_cached[T](name: str, user: User | None, params: dict, compute: Callable[[], T]) -> T:
     try:
         version = cache.get(VERSION_KEY, 0)
         raw = f"{name}|{scope_key(user)}|{sorted(params.items())}|{version}"

@@ -212,6 +212,8 @@ def top_performers(clients=None, on: dt.date | None = None, user: User | None = 
 def coaching_list(user: User, on: dt.date | None = None) -> list[Coaching]:
     """The behaviours where `user` differs most from the agency's top performers."""
     on = on or today()
-    people = snapshot_cached("performers-all", user, {"on": on.isoformat(), "all": 1}, lambda: gather(None, on))
+    # Agency-wide stats, the same whoever the person is: one cache entry for every person page (keyed
+    # by the person, each new page recomputed them, ~150 ms at 2,000 clients).
+    people = snapshot_cached("performers-all", None, {"on": on.isoformat(), "all": 1}, lambda: gather(None, on))
     mine = next((p for p in people if p.user_id == user.pk), None)
     return coaching(mine, people) if mine else []

@@ -1,5 +1,9 @@
 """Top performers and the coaching list, on hand-made people."""
 
+import pytest
+from django.core.cache import cache
+
+from godview import performance
 from godview.performance import PersonStats, coaching, compare, split_top_quartile
 
 
@@ -52,3 +56,13 @@ def test_coaching_lists_the_largest_gap_to_top_performers_first():
     assert [i.code for i in items] == ["goal_hit_rate", "on_time_rate"]
     assert items[0].gap == 2.0
     assert (items[0].mine, items[0].top) == (0.5, 0.9)
+
+
+@pytest.mark.django_db
+def test_coaching_lists_of_different_people_share_one_agency_wide_computation(am, other_am, monkeypatch):
+    cache.clear()
+    calls = []
+    monkeypatch.setattr(performance, "gather", lambda clients, on: calls.append(clients) or [])
+    performance.coaching_list(am)
+    performance.coaching_list(other_am)
+    assert calls == [None]  # computed once, for the whole agency

@@ -3,7 +3,7 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
+from django.db import connection, transaction
 
 from clients import demo
 from clients.models import Client
@@ -63,6 +63,12 @@ class Command(BaseCommand):
                 rows = demo.build_demo(clients=clients, seed=seed, rollup_days=rollup_days, stdout=self.stdout)
             except ValueError as exc:
                 raise CommandError(str(exc)) from None
+        # A bulk load leaves the planner without statistics until autovacuum reaches the tables (never
+        # where it is off): the God-view's period reads then pick nested loops (a pod filter's goal
+        # counts took 135 ms instead of 6 ms on the 2,000-client demo).
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.report(rows, time.monotonic() - began)
 
     def report(self, rows: dict[str, int], seconds: float) -> None:
