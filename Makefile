@@ -7,7 +7,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/godview
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_ARGS ?=
 
-.PHONY: run test venv migrate seed lint format bench backup restore clean
+.PHONY: run test venv migrate seed lint format bench load backup restore clean
 
 # A Python >= 3.12, found without help: PYTHON if given, then the usual names, then pyenv's.
 PYTHON ?= $(shell for p in python3.13 python3.12 python3.14 $$(ls -d $$(pyenv root 2>/dev/null)/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV) python3; do \
@@ -50,7 +50,12 @@ format: venv
 
 bench: venv
 	@DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m godview.preflight
-	$(PY) bench/run.py
+	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) bench/run.py
+
+# 20 users for 60 s against gunicorn on the 2,000-client demo (installs locust if missing).
+load: venv
+	@DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m godview.preflight
+	$(PY) -m bench.load
 
 # Backups of whatever DATABASE_URL points at (SQLite by default): `make backup [FILE=path]`,
 # `make restore FILE=path` into an empty database (add REPLACE=1 to overwrite).
