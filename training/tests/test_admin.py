@@ -25,6 +25,13 @@ def test_the_changelist_links_to_the_import(client, admin_user):
     assert reverse(IMPORT_URL) in body
 
 
+def test_the_import_page_shows_one_upload_form(client, admin_user):
+    client.force_login(admin_user)
+    body = client.get(reverse(IMPORT_URL)).content.decode()
+    assert body.count('id="id_file"') == 1
+    assert body.count('enctype="multipart/form-data"') == 1
+
+
 def test_a_preview_shows_every_row_and_writes_nothing(client, admin_user, am):
     TrainingModuleFactory(title="Risk assessment")
     client.force_login(admin_user)
