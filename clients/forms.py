@@ -26,6 +26,7 @@ from clients.models import (
     RiskReason,
     WeeklyGoal,
 )
+from clients.services import not_monday
 from clients.weeks import today, week_start
 
 PLAN_AHEAD_WEEKS = 12
@@ -84,10 +85,8 @@ def _not_future(day: dt.date, what: str) -> dt.date:
 
 def _planning_week(day: dt.date, after: dt.date | None = None) -> dt.date:
     """A Monday from this week up to twelve weeks ahead (and after `after`, when given)."""
-    if day.weekday() != 0:
-        raise forms.ValidationError(
-            _("Weeks start on Monday; %(day)s is a %(weekday)s.") % {"day": day, "weekday": day.strftime("%A")}
-        )
+    if problem := not_monday(day):
+        raise forms.ValidationError(problem)
     this_week = week_start(today())
     if day < this_week:
         raise forms.ValidationError(_("That week has already passed."))

@@ -1,6 +1,8 @@
 """Clients and everything an agency records about them, in DESIGN's common language."""
 
+import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -11,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.permissions import client_scope
+
+if TYPE_CHECKING:
+    from clients.scoring import Pace
 
 ZERO = Decimal("0")
 
@@ -279,6 +284,19 @@ class Objective(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def pace(self, on: dt.date) -> "Pace":
+        """Progress against time elapsed on `on` (DESIGN "Objective pace")."""
+        from clients.scoring import objective_pace
+
+        return objective_pace(
+            baseline=self.baseline,
+            target=self.target,
+            current=self.current_value,
+            start=self.start_date,
+            due=self.due_date,
+            on=on,
+        )
 
 
 class WeeklyGoalQuerySet(ScopedQuerySet):

@@ -35,7 +35,7 @@ from clients.models import (
     RiskAssessment,
     WeeklyGoal,
 )
-from clients.scoring import HealthInputs, health_signal, objective_pace
+from clients.scoring import HealthInputs, health_signal
 from clients.warnings import Firing, WarningInputs, WeekHits, evaluate, load_rules
 from clients.weeks import agency_tz, today, week_start
 from godview.cache import bump_rollup_version
@@ -176,14 +176,7 @@ class DayInputs:
         for objective in Objective.objects.filter(
             client_id__in=ids, status__in=["on_track", "behind"], start_date__lte=day
         ).only("client_id", "title", "baseline", "target", "current_value", "start_date", "due_date"):
-            pace = objective_pace(
-                baseline=objective.baseline,
-                target=objective.target,
-                current=objective.current_value,
-                start=objective.start_date,
-                due=objective.due_date,
-                on=day,
-            )
+            pace = objective.pace(day)
             self.objectives.setdefault(objective.client_id, []).append((objective.title, pace))
 
 

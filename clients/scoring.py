@@ -12,6 +12,12 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 BEHIND_PACE_POINTS = 25
+REVIEW_GAP = 2  # DESIGN: health signal and risk score this far apart send a client to the review queue
+
+
+def disagrees(health_score: int | None, risk_score: int | None) -> bool:
+    """True when the computed health signal and the AM's risk score are REVIEW_GAP or more apart."""
+    return health_score is not None and risk_score is not None and abs(health_score - risk_score) >= REVIEW_GAP
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Min, Q, Sum
 
 from clients.models import Client, Objective, WeeklyGoal
-from clients.scoring import HealthInputs, HealthSignal, health_signal, objective_pace
+from clients.scoring import HealthInputs, HealthSignal, health_signal
 from clients.weeks import today, week_bounds, week_start
 from tasks.models import Task
 
@@ -65,14 +65,7 @@ def health_inputs(clients: list[Client], on: dt.date | None = None) -> dict[int,
     for objective in Objective.objects.filter(client_id__in=ids, status__in=["on_track", "behind"]).only(
         "client_id", "baseline", "target", "current_value", "start_date", "due_date"
     ):
-        pace = objective_pace(
-            baseline=objective.baseline,
-            target=objective.target,
-            current=objective.current_value,
-            start=objective.start_date,
-            due=objective.due_date,
-            on=on,
-        )
+        pace = objective.pace(on)
         behind.setdefault(objective.client_id, []).append(pace.behind)
 
     result = {}

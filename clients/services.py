@@ -32,15 +32,19 @@ from clients.models import (
     Tactic,
     WeeklyGoal,
 )
-from clients.scoring import objective_pace
 from clients.weeks import quarter_of, today, week_deadline, week_start
 
 
+def not_monday(day: dt.date) -> str | None:
+    """Why `day` cannot start a week, or None when it is a Monday."""
+    if day.weekday() == 0:
+        return None
+    return _("Weeks start on Monday; %(day)s is a %(weekday)s.") % {"day": day, "weekday": day.strftime("%A")}
+
+
 def _require_monday(day: dt.date, field: str) -> None:
-    if day.weekday() != 0:
-        raise ValidationError(
-            {field: _("Weeks start on Monday; %(day)s is a %(weekday)s.") % {"day": day, "weekday": day.strftime("%A")}}
-        )
+    if problem := not_monday(day):
+        raise ValidationError({field: problem})
 
 
 @transaction.atomic
@@ -200,15 +204,7 @@ def _objective_status(objective: Objective, on: dt.date) -> str:
         return Objective.Status.ACHIEVED
     if on > objective.due_date:
         return Objective.Status.MISSED
-    pace = objective_pace(
-        baseline=objective.baseline,
-        target=objective.target,
-        current=objective.current_value,
-        start=objective.start_date,
-        due=objective.due_date,
-        on=on,
-    )
-    return Objective.Status.BEHIND if pace.behind else Objective.Status.ON_TRACK
+    return Objective.Status.BEHIND if objective.pace(on).behind else Objective.Status.ON_TRACK
 
 
 @transaction.atomic

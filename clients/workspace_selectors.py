@@ -21,7 +21,7 @@ from clients.models import (
     Tactic,
     WeeklyGoal,
 )
-from clients.scoring import HealthInputs, HealthSignal, Pace, health_signal, objective_pace
+from clients.scoring import HealthInputs, HealthSignal, Pace, disagrees, health_signal
 from clients.selectors import clients_with_signals, health_inputs
 from clients.weeks import today, week_start
 
@@ -63,7 +63,7 @@ def _risk_badges(client: Client, signal: HealthSignal, on: dt.date) -> list[Badg
     age = (on - timezone.localtime(client.current_risk_at).date()).days
     if age > REASSESS_AFTER_DAYS:
         badges.append(Badge(_("Risk not reassessed for %(days)s days") % {"days": age}, "warn"))
-    if signal.score is not None and abs(signal.score - score) >= 2:
+    if disagrees(signal.score, score):
         badges.append(
             Badge(_("Health signal %(health)s vs risk %(risk)s") % {"health": signal.score, "risk": score}, "warn")
         )
@@ -259,20 +259,7 @@ class ObjectiveRow:
 
 def objective_rows(client: Client, on: dt.date | None = None) -> list[ObjectiveRow]:
     on = on or today()
-    return [
-        ObjectiveRow(
-            o,
-            objective_pace(
-                baseline=o.baseline,
-                target=o.target,
-                current=o.current_value,
-                start=o.start_date,
-                due=o.due_date,
-                on=on,
-            ),
-        )
-        for o in client.objectives.order_by("due_date", "pk")
-    ]
+    return [ObjectiveRow(o, o.pace(on)) for o in client.objectives.order_by("due_date", "pk")]
 
 
 def panel_goals(client: Client, on: dt.date | None = None) -> list[WeeklyGoal]:

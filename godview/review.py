@@ -15,8 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from clients.models import Client, DailySnapshot, ReviewDecision, RiskAssessment
-
-GAP = 2
+from clients.scoring import disagrees
 
 
 @dataclass(frozen=True)
@@ -51,7 +50,7 @@ def review_queue(clients: QuerySet[Client]) -> list[QueueEntry]:
         .filter(decided=False)
         .select_related("account_manager", "tier")
     )
-    entries = [QueueEntry(c, c.risk_id, c.risk, c.health, c.health_on) for c in rows if abs(c.health - c.risk) >= GAP]
+    entries = [QueueEntry(c, c.risk_id, c.risk, c.health, c.health_on) for c in rows if disagrees(c.health, c.risk)]
     return sorted(entries, key=lambda e: (-e.gap, e.risk_score, e.client.name))
 
 

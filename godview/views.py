@@ -373,10 +373,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     objectives = list(client.objectives.order_by("-due_date")[:20])
     on = today()
     for objective in objectives:
-        objective.pace = selectors.metrics.objective_pace(
-            baseline=objective.baseline, target=objective.target, current=objective.current_value,
-            start=objective.start_date, due=objective.due_date, on=on,
-        )  # fmt: skip
+        objective.current_pace = objective.pace(on)
     tasks = list(client.tasks.filter(deleted_at__isnull=True).select_related("assignee").order_by("-due_on")[:30])
     one = Client.objects.filter(pk=client.pk)
     month_start = dt.datetime.combine(on - dt.timedelta(days=30), dt.time.min).astimezone()
@@ -559,10 +556,7 @@ def growth_review(request: HttpRequest) -> HttpResponse:
     on = today()
     objectives = list(client.objectives.filter(status__in=["on_track", "behind"]).order_by("due_date"))
     for objective in objectives:
-        objective.pace = selectors.metrics.objective_pace(
-            baseline=objective.baseline, target=objective.target, current=objective.current_value,
-            start=objective.start_date, due=objective.due_date, on=on,
-        )  # fmt: skip
+        objective.current_pace = objective.pace(on)
     one = Client.objects.filter(pk=client.pk)
     context = {
         "pods": pods,

@@ -2,6 +2,7 @@
 
 from django import template
 
+from clients import scoring
 from clients.models import RISK_SCORE_LABELS, Experiment
 
 register = template.Library()
@@ -13,10 +14,7 @@ def risk_label(score: int | None) -> str:
     return str(RISK_SCORE_LABELS.get(score, "")) if score else ""
 
 
-@register.filter
-def disagrees(health_score: int | None, risk_score: int | None) -> bool:
-    """DESIGN: health signal and risk score 2 or more apart send the client to the review queue."""
-    return health_score is not None and risk_score is not None and abs(health_score - risk_score) >= 2
+register.filter("disagrees", scoring.disagrees)
 
 
 @register.filter
