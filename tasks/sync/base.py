@@ -140,44 +140,31 @@ class ProjectRecord(Record):
         return value.replace("\x00", "")
 
 
-class TaskRecord(Record):
-    """One task as the God-view stores it, whatever tool it came from."""
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class TaskRecord:
+    """One task as the God-view stores it, whatever tool it came from.
+
+    Built only by `task_record`, from fields a provider's pydantic model has already validated:
+    a plain dataclass, because a second pydantic pass (or even `model_construct`) cost more than
+    the validation itself (bench/sync.py).
+    """
 
     external_id: str
     name: str
     project_external_id: str | None  # the home project: the first one the task is listed in
+    created_at: dt.datetime
+    modified_at: dt.datetime
     parent_external_id: str | None = None
     assignee_email: str = ""
     section: str = ""
-    created_at: dt.datetime
-    modified_at: dt.datetime
     started_on: dt.date | None = None
     due_on: dt.date | None = None
     due_at: dt.datetime | None = None
     completed_at: dt.datetime | None = None
 
-    @field_validator("name")
-    @classmethod
-    def name_fits(cls, value: str) -> str:
-        return value[:500]
-
-    @field_validator("assignee_email")
-    @classmethod
-    def email_lower(cls, value: str) -> str:
-        return value.strip().lower()
-
-    @field_validator("created_at", "modified_at", "due_at", "completed_at")
-    @classmethod
-    def aware(cls, value: dt.datetime | None) -> dt.datetime | None:
-        if value is not None and value.tzinfo is None:
-            raise ValueError("datetime without a time zone")
-        return value
-
 
 def task_record(**fields) -> TaskRecord:
-    """A TaskRecord from fields a provider model has already validated: same rules, no second
-    validation pass (it doubled the parse cost in bench/sync.py)."""
-    # Postgres refuses NUL in text and over-long keys: one such record must not sink its batch.
+    """A TaskRecord, checked for what Postgres would refuse: one bad record must not sink its batch."""
     for key in ("external_id", "project_external_id", "parent_external_id"):
         if fields.get(key) is not None and not 0 < len(fields[key]) <= 64:
             raise ValueError(f"{key}: not an id of 1 to 64 characters")
@@ -188,7 +175,7 @@ def task_record(**fields) -> TaskRecord:
         value = fields.get(name)
         if value is not None and value.tzinfo is None:
             raise ValueError(f"{name}: datetime without a time zone")
-    return TaskRecord.model_construct(**fields)
+    return TaskRecord(**fields)
 
 
 class TimeEntryRecord(Record):

@@ -1,8 +1,9 @@
 """Fetch → validate → upsert → cursor → reconcile, with a SyncRun row telling what happened.
 
 Invariants (DESIGN "Sync contract"):
-- every page is committed on its own, so an interrupted run keeps what it saved and a rerun
-  upserts the same rows again (keyed on source + external id: no duplicates);
+- every batch of pages (FLUSH_EVERY records) is committed on its own, so an interrupted run keeps
+  what it saved and a rerun upserts the same rows again (keyed on source + external id: no
+  duplicates); on Postgres a writer thread stores one batch while the next is validated;
 - the cursor moves only in the final transaction, after every page it covers is committed, and
   the next run starts an overlap window before it;
 - deleted tasks are found by a full id listing (every `SYNC_FULL_EVERY_DAYS` or on demand),
@@ -17,10 +18,12 @@ import dataclasses
 import datetime as dt
 import logging
 import os
+import queue
+import threading
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop as _
 from pydantic import ValidationError
@@ -87,6 +90,7 @@ class Runner:
         self.seen: set[str] = set()
         self.buffer: list[TaskRecord] = []
         self.ctx: services.SyncContext | None = None
+        self.writer: BackgroundWriter | None = None
 
     # --- the run ------------------------------------------------------------------------------
 
@@ -101,6 +105,8 @@ class Runner:
             ExternalProject.objects.filter(source=self.source, client__isnull=False, archived=False).order_by("name")
         )
         parents: list[str] = []
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            self.writer = BackgroundWriter(self._write)
         try:
             for index, project in enumerate(projects, start=1):
                 self._progress(
@@ -115,7 +121,11 @@ class Runner:
                 self._ingest(page)
         finally:
             # Whatever was fetched and valid is kept, even when the API gives up on us mid-way.
-            self._flush()
+            try:
+                self._flush()
+            finally:
+                if self.writer is not None:
+                    self.writer.close()  # waits for the last batch; raises what the writer raised
         services.task_link_parents(source=self.source)
         self._sync_time_entries(self.ctx, started, full)
         self._finish(started, full, projects)
@@ -145,16 +155,25 @@ class Runner:
         return parents
 
     def _flush(self) -> None:
-        """Upsert the buffered records and the run's counts in one transaction (one commit, not
-        one per API page: commits cost an fsync each)."""
+        """Write the buffered records: validated and formatted here, stored by the writer thread
+        if there is one, else right away (SQLite, or inside a caller's transaction, which another
+        connection could not see)."""
         records, self.buffer = self.buffer, []
+        upsert = services.task_upsert_prepare(ctx=self.ctx, records=records)
+        if self.writer is not None:
+            self.writer.submit(upsert)
+        else:
+            self._write(upsert)
+
+    def _write(self, upsert: Callable[[], services.UpsertCounts]) -> None:
+        """Upsert a batch and the run's counts in one transaction (one commit, not one per API
+        page: commits cost an fsync each)."""
         with transaction.atomic():
             # No wait for the WAL flush on these commits: if the server crashes right after, the
             # tail is lost in order, and so is the (synchronously committed) cursor that would
             # have covered it, so the next run fetches it again. Nothing is lost, much is gained.
             _asynchronous_commit()
-            if records:
-                self.tally.add(services.task_bulk_upsert(ctx=self.ctx, records=records))
+            self.tally.add(upsert())
             self._save_counts()
 
     def _parse(self, raw: dict) -> TaskRecord | None:
@@ -208,7 +227,7 @@ class Runner:
 
     def _save_counts(self) -> None:
         fields = dataclasses.asdict(self.tally)
-        SyncRun.objects.filter(pk=self.run.pk).update(errors=self.errors, **fields)
+        SyncRun.objects.filter(pk=self.run.pk).update(errors=list(self.errors), **fields)
 
     def _progress(self, text: str) -> None:
         self.run.progress = text[:200]
@@ -229,6 +248,50 @@ class Runner:
     def note_retry(self, message: str, wait: float) -> None:
         if len(self.errors) < MAX_REPORTED_ERRORS:
             self.errors.append({"kind": "retry", "message": f"{message}; waited {wait:.1f} s"})
+
+
+class BackgroundWriter:
+    """Writes batches on its own thread and database connection while the caller validates the
+    next ones: Postgres stores one batch while Python parses the next, on two cores instead of
+    one (bench/sync.py). Batches are written in order, one at a time; at most one waits.
+
+    The first error stops the writing; `submit` and `close` raise it in the caller's thread.
+    """
+
+    _DONE = object()
+
+    def __init__(self, write: Callable[[object], None]) -> None:
+        self._write = write
+        self._batches: queue.Queue = queue.Queue(maxsize=1)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._work, name="sync-writer", daemon=True)
+        self._thread.start()
+
+    def submit(self, batch: object) -> None:
+        self._raise_if_failed()
+        self._batches.put(batch)
+
+    def close(self) -> None:
+        """Wait for every submitted batch to be committed (or the first failure, raised here)."""
+        if self._thread.is_alive():
+            self._batches.put(self._DONE)
+            self._thread.join()
+        self._raise_if_failed()
+
+    def _raise_if_failed(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+    def _work(self) -> None:
+        try:
+            while (batch := self._batches.get()) is not self._DONE:
+                if self._error is None:  # after a failure, drain without writing so nobody blocks
+                    try:
+                        self._write(batch)
+                    except BaseException as error:
+                        self._error = error
+        finally:
+            connections.close_all()  # this thread's connections only
 
 
 def _asynchronous_commit() -> None:

@@ -112,6 +112,18 @@ def test_the_command_syncs_prints_a_summary_and_succeeds(fake_asana, asana_sourc
     assert Task.objects.get(source=asana_source).name == "Задача 🎯"
 
 
+def test_the_command_syncs_only_the_sources_it_is_given(fake_asana, asana_source, clickup_source):
+    SourceFactory(name="Seeded, without a token", token_env_var="NOT_SET_ANYWHERE")
+    out = io.StringIO()
+
+    call_command("sync_tasks", "--source", asana_source.name, "--source", clickup_source.name, stdout=out)
+
+    assert out.getvalue().count("Succeeded") == 2
+    assert "Seeded" not in out.getvalue()
+    with pytest.raises(CommandError, match="'Typo'"):
+        call_command("sync_tasks", "--source", asana_source.name, "--source", "Typo")
+
+
 def test_the_command_fails_loudly_when_a_run_fails(fake_asana, asana_source, monkeypatch):
     monkeypatch.setenv("ASANA_TEST_TOKEN", "wrong")
     out = io.StringIO()

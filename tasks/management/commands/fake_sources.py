@@ -89,7 +89,9 @@ class Command(BaseCommand):
         lines += [
             "In another terminal, with the same settings:",
             f"  export {ASANA_ENV}={TOKEN} {CLICKUP_ENV}={TOKEN}",
-            "  python manage.py sync_tasks            # then open /sync/",
+            '  python manage.py sync_tasks --source "Asana (offline demo)" --source "ClickUp (offline demo)"',
+            "(plain sync_tasks syncs every enabled source, the demo data's own two as well, whose tokens",
+            "you do not have: they fail, saying which variable is missing). Then open /sync/.",
             "The worker that runs 'Sync now' needs the same two variables.",
             "Ctrl-C stops the fake workspaces.",
         ]

@@ -1,4 +1,4 @@
-"""`manage.py sync_tasks [--source NAME] [--full]`: the nightly job's code path, in the foreground."""
+"""`manage.py sync_tasks [--source NAME ...] [--full]`: the nightly job's code path, in the foreground."""
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -8,19 +8,21 @@ from tasks.sync.runner import execute_run
 
 
 class Command(BaseCommand):
-    help = "Sync tasks from the enabled sources (or one) now, print a summary, exit 1 if any run failed."
+    help = "Sync tasks from the enabled sources (or those named) now, print a summary, exit 1 if any run failed."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--source", help="Only this source (its name, as in admin).")
+        parser.add_argument(
+            "--source", action="append", help="Only this source (its name, as in admin); repeat for several."
+        )
         parser.add_argument("--full", action="store_true", help="List every task id and mark deleted ones.")
 
-    def handle(self, *args, source: str | None = None, full: bool = False, **options) -> None:
+    def handle(self, *args, source: list[str] | None = None, full: bool = False, **options) -> None:
         sources = Source.objects.filter(enabled=True)
         if source:
-            sources = Source.objects.filter(name=source)
-            if not sources.exists():
+            sources = Source.objects.filter(name__in=source)
+            if unknown := sorted(set(source) - set(sources.values_list("name", flat=True))):
                 names = ", ".join(Source.objects.values_list("name", flat=True)) or "none yet"
-                raise CommandError(f"No source named {source!r} (sources: {names}).")
+                raise CommandError(f"No source named {unknown[0]!r} (sources: {names}).")
         if not sources.exists():
             raise CommandError("No enabled source. Add one in admin, or run `manage.py fake_sources --configure`.")
         failed = [s.name for s in sources if not self.sync_one(s, full)]
