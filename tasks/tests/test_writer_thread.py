@@ -129,10 +129,14 @@ def test_the_writer_keeps_order_and_raises_its_first_error_in_the_caller(transac
         done.append(n)
 
     writer = BackgroundWriter(write)
-    with pytest.raises(ValueError, match="batch 3"):
-        for n in range(1, 10):  # raised by a submit after the failure, or else by close
+
+    def submit_all_then_close() -> None:  # raised by a submit after the failure, or else by close
+        for n in range(1, 10):
             writer.submit(n)
         writer.close()
+
+    with pytest.raises(ValueError, match="batch 3"):
+        submit_all_then_close()
     with pytest.raises(ValueError, match="batch 3"):
         writer.close()  # again: no wait, the same error
     assert done == [1, 2]
