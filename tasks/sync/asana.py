@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterator
+from typing import NotRequired, TypedDict
 
 import asana
 import urllib3
@@ -52,17 +53,16 @@ MAX_RESTARTS = 2  # an expired offset restarts a listing; more than twice means 
 USER_FIELDS = ["email", "name"]
 
 
-class _Ref(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+# Nested objects validate into plain dicts: a model instance per reference cost a third of the parse.
+class _Ref(TypedDict):
     gid: str
-    name: str | None = None
-    email: str | None = None
+    name: NotRequired[str | None]
+    email: NotRequired[str | None]
 
 
-class _Membership(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    project: _Ref | None = None
-    section: _Ref | None = None
+class _Membership(TypedDict, total=False):
+    project: _Ref | None
+    section: _Ref | None
 
 
 class AsanaTask(BaseModel):
@@ -87,16 +87,17 @@ class AsanaTask(BaseModel):
     def home_project(self) -> str | None:
         """The first project the task is listed in: the one whose client it belongs to."""
         if self.projects:
-            return self.projects[0].gid
+            return self.projects[0]["gid"]
         for membership in self.memberships:
-            if membership.project:
-                return membership.project.gid
+            if project := membership.get("project"):
+                return project["gid"]
         return None
 
     def section_in(self, project_id: str | None) -> str:
         for membership in self.memberships:
-            if membership.project and membership.project.gid == project_id and membership.section:
-                return membership.section.name or ""
+            project, section = membership.get("project"), membership.get("section")
+            if project and project["gid"] == project_id and section:
+                return section.get("name") or ""
         return ""
 
     def to_record(self) -> TaskRecord:
@@ -106,8 +107,8 @@ class AsanaTask(BaseModel):
             external_id=self.gid,
             name=self.name,
             project_external_id=home,
-            parent_external_id=self.parent.gid if self.parent else None,
-            assignee_email=(self.assignee.email or "") if self.assignee else "",
+            parent_external_id=self.parent["gid"] if self.parent else None,
+            assignee_email=(self.assignee.get("email") or "") if self.assignee else "",
             section=self.section_in(home),
             created_at=self.created_at,
             modified_at=self.modified_at,
@@ -243,10 +244,9 @@ class AsanaProvider:
 
     def parse_task(self, raw: dict, project_id: str) -> TaskRecord:
         task = AsanaTask.model_validate(raw)
-        if task.assignee and not task.assignee.email:
+        if task.assignee and not task.assignee.get("email"):
             # Some workspaces hide nested emails; the workspace's user list has them.
-            email = self.user_emails().get(task.assignee.gid, "")
-            task.assignee = task.assignee.model_copy(update={"email": email})
+            task.assignee = {**task.assignee, "email": self.user_emails().get(task.assignee["gid"], "")}
         return task.to_record()
 
     def has_subtasks(self, raw: dict) -> bool:

@@ -140,13 +140,13 @@ class ProjectRecord(Record):
         return value.replace("\x00", "")
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+@dataclasses.dataclass(slots=True, kw_only=True)
 class TaskRecord:
     """One task as the God-view stores it, whatever tool it came from.
 
     Built only by `task_record`, from fields a provider's pydantic model has already validated:
-    a plain dataclass, because a second pydantic pass (or even `model_construct`) cost more than
-    the validation itself (bench/sync.py).
+    a plain dataclass, because a second pydantic pass (or even `model_construct`, or a frozen
+    dataclass) cost as much as the validation itself (bench/sync.py).
     """
 
     external_id: str
@@ -163,19 +163,51 @@ class TaskRecord:
     completed_at: dt.datetime | None = None
 
 
-def task_record(**fields) -> TaskRecord:
+def task_record(
+    *,
+    external_id: str,
+    name: str,
+    project_external_id: str | None,
+    created_at: dt.datetime,
+    modified_at: dt.datetime,
+    parent_external_id: str | None = None,
+    assignee_email: str | None = "",
+    section: str | None = "",
+    started_on: dt.date | None = None,
+    due_on: dt.date | None = None,
+    due_at: dt.datetime | None = None,
+    completed_at: dt.datetime | None = None,
+) -> TaskRecord:
     """A TaskRecord, checked for what Postgres would refuse: one bad record must not sink its batch."""
-    for key in ("external_id", "project_external_id", "parent_external_id"):
-        if fields.get(key) is not None and not 0 < len(fields[key]) <= 64:
+    for key, value in (
+        ("external_id", external_id),
+        ("project_external_id", project_external_id),
+        ("parent_external_id", parent_external_id),
+    ):
+        if value is not None and not 0 < len(value) <= 64:
             raise ValueError(f"{key}: not an id of 1 to 64 characters")
-    fields["name"] = fields["name"].replace("\x00", "")[:500]
-    fields["section"] = (fields.get("section") or "").replace("\x00", "")
-    fields["assignee_email"] = (fields.get("assignee_email") or "").replace("\x00", "").strip().lower()
-    for name in ("created_at", "modified_at", "due_at", "completed_at"):
-        value = fields.get(name)
+    for key, value in (
+        ("created_at", created_at),
+        ("modified_at", modified_at),
+        ("due_at", due_at),
+        ("completed_at", completed_at),
+    ):
         if value is not None and value.tzinfo is None:
-            raise ValueError(f"{name}: datetime without a time zone")
-    return TaskRecord(**fields)
+            raise ValueError(f"{key}: datetime without a time zone")
+    return TaskRecord(
+        external_id=external_id,
+        name=name.replace("\x00", "")[:500],
+        project_external_id=project_external_id,
+        created_at=created_at,
+        modified_at=modified_at,
+        parent_external_id=parent_external_id,
+        assignee_email=(assignee_email or "").replace("\x00", "").strip().lower(),
+        section=(section or "").replace("\x00", ""),
+        started_on=started_on,
+        due_on=due_on,
+        due_at=due_at,
+        completed_at=completed_at,
+    )
 
 
 class TimeEntryRecord(Record):
