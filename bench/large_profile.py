@@ -144,9 +144,10 @@ def build(name: str, clients: int) -> dict[str, int]:
     )
     tasks = n * PER_CLIENT["tasks"]
     cur.execute(
-        f"""INSERT INTO tasks_task (external_id, name, assignee_email, section, created_at_source, started_on, due_on,
-               completed_at, modified_at, waiting_on_client_hours, synced_at, assignee_id, client_id, source_id)
-           SELECT g::text, 'Task ' || g, '', '', due - make_interval(days => 10 + g % 20), (due::date - 5),
+        f"""INSERT INTO tasks_task (external_id, name, assignee_email, section, parent_external_id, created_at_source,
+               started_on, due_on, completed_at, modified_at, waiting_on_client_hours, synced_at, assignee_id, client_id,
+               source_id)
+           SELECT g::text, 'Task ' || g, '', '', '', due - make_interval(days => 10 + g % 20), (due::date - 5),
                   due::date,
                   CASE WHEN due::date < CURRENT_DATE AND g % 25 = 0 THEN NULL
                        WHEN due::date >= CURRENT_DATE AND g % 3 <> 0 THEN NULL
@@ -184,15 +185,15 @@ def build(name: str, clients: int) -> dict[str, int]:
            FROM generate_series(0, {n * PER_CLIENT["contacts"] - 1}) g"""
     )
     cur.execute(
-        f"""INSERT INTO clients_npsresponse (score, comment, respondent, responded_on, client_id)
-           SELECT g % 11, '', '', CURRENT_DATE - (180 * (g / {n}) + g % 60), 1 + g % {n}
+        f"""INSERT INTO clients_npsresponse (score, comment, respondent, responded_on, client_id, recorded_at)
+           SELECT g % 11, '', '', CURRENT_DATE - (180 * (g / {n}) + g % 60), 1 + g % {n}, now()
            FROM generate_series(0, {n * PER_CLIENT["nps"] - 1}) g"""
     )
     cur.execute(
-        """INSERT INTO clients_revenueevent (kind, amount, occurred_on, note, client_id)
-           SELECT 'new', mrr, started_on, '', id FROM clients_client
-           UNION ALL SELECT 'expansion', 500, started_on + 60, '', id FROM clients_client WHERE id % 4 = 0
-           UNION ALL SELECT 'churn', mrr, churned_on, '', id FROM clients_client WHERE churned_on IS NOT NULL"""
+        """INSERT INTO clients_revenueevent (kind, amount, occurred_on, note, client_id, recorded_at)
+           SELECT 'new', mrr, started_on, '', id, now() FROM clients_client
+           UNION ALL SELECT 'expansion', 500, started_on + 60, '', id, now() FROM clients_client WHERE id % 4 = 0
+           UNION ALL SELECT 'churn', mrr, churned_on, '', id, now() FROM clients_client WHERE churned_on IS NOT NULL"""
     )
     cur.execute(
         f"""INSERT INTO clients_objective (title, metric, baseline, target, current_value, start_date, due_date, status,

@@ -1,5 +1,7 @@
 """Top performers and the coaching list, on hand-made people."""
 
+import datetime as dt
+
 import pytest
 from django.core.cache import cache
 
@@ -66,3 +68,36 @@ def test_coaching_lists_of_different_people_share_one_agency_wide_computation(am
     performance.coaching_list(am)
     performance.coaching_list(other_am)
     assert calls == [None]  # computed once, for the whole agency
+
+
+@pytest.mark.django_db
+def test_gather_takes_risk_change_and_on_time_rate_from_each_managers_clients_in_scope(am, other_am):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from clients.models import Client, DailySnapshot
+    from clients.tests.factories import ClientFactory
+    from clients.weeks import today, week_start
+
+    on = today()
+    latest = on - dt.timedelta(days=1)
+    in_window = week_start(on) - dt.timedelta(days=3)  # inside the 12 complete weeks before `on`
+    mine_a, mine_b = ClientFactory(account_manager=am), ClientFactory(account_manager=am)
+    theirs = ClientFactory(account_manager=other_am)
+    for client, now, then, due, on_time in ((mine_a, 4, 2, 10, 9), (mine_b, 3, 3, 10, 5), (theirs, 1, 2, 4, 4)):
+        DailySnapshot.objects.create(client=client, date=latest, risk_score=now)
+        DailySnapshot.objects.create(client=client, date=latest - dt.timedelta(days=90), risk_score=then)
+        DailySnapshot.objects.create(client=client, date=in_window, tasks_due=due, tasks_on_time=on_time)
+    cache.clear()
+
+    people = {p.user_id: p for p in performance.gather(None, on)}
+
+    # am: risk (4 + 3) ÷ 2 now against (2 + 3) ÷ 2 then = +1.0; on time 14 of 20. other_am: −1.0; 4 of 4.
+    assert (people[am.pk].risk_improvement, people[am.pk].on_time_rate) == (1.0, 0.7)
+    assert (people[other_am.pk].risk_improvement, people[other_am.pk].on_time_rate) == (-1.0, 1.0)
+
+    # Another scope (a filter) sums its own clients from the same per-client figures, no snapshot query.
+    with CaptureQueriesContext(connection) as queries:
+        scoped = {p.user_id: p for p in performance.gather(Client.objects.filter(pk=mine_b.pk), on)}
+    assert (scoped[am.pk].risk_improvement, scoped[am.pk].on_time_rate) == (0.0, 0.5)
+    assert not any("clients_dailysnapshot" in q["sql"] for q in queries.captured_queries)
