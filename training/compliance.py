@@ -201,11 +201,12 @@ def mean(values: Sequence[Decimal | None]) -> Decimal | None:
     return (sum(present, Decimal(0)) / len(present)).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
-def percent(value: Decimal | None) -> int | None:
-    """A fraction as a whole percentage (half up), None stays None."""
+def percent(value: Decimal | float | None) -> int | None:
+    """A fraction as a whole percentage (half up: 0.125 → 13), None stays None."""
     if value is None:
         return None
-    return int((value * 100).quantize(Decimal("1"), ROUND_HALF_UP))
+    exact = value if isinstance(value, Decimal) else Decimal(str(value))
+    return int((exact * 100).quantize(Decimal("1"), ROUND_HALF_UP))
 
 
 def is_overdue(person: PersonFacts, status: Status, today: dt.date) -> bool:

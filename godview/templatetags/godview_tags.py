@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from clients.models import RISK_SCORE_LABELS
+from training.compliance import percent
 
 register = template.Library()
 
@@ -26,7 +27,9 @@ def money(value) -> str:
 
 @register.filter
 def pct(value) -> str:
-    return "—" if value is None else f"{float(value) * 100:.0f}%"
+    """A fraction as a whole percentage, halves up on every screen (0.125 → "13%"); None → "—"."""
+    shown = percent(value)
+    return "—" if shown is None else f"{shown}%"
 
 
 @register.filter
@@ -109,8 +112,11 @@ def urlencode_dict(params) -> str:
 
 @register.filter
 def pts(value) -> str:
-    """A difference of two rates, in percentage points."""
-    return "—" if value is None else f"{float(value) * 100:+.0f} pts"
+    """A difference of two rates in percentage points, halves up: 0.12 → "+12 pts", 0 → "0 pts"."""
+    shown = percent(value)
+    if shown is None:
+        return "—"
+    return _("%(sign)s%(points)s pts") % {"sign": "+" if shown > 0 else "", "points": shown}
 
 
 @register.filter

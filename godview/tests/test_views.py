@@ -1,6 +1,7 @@
 """God-view screens: scope, permissions, htmx fragments, CSV, and flat query counts."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -233,3 +234,15 @@ def test_after_the_nightly_warm_up_the_first_page_load_is_a_warm_one(client, lea
     cache.clear()
     assert warm_leadership_caches() is True
     assert count(client, "/") == 14  # 18 cold, less the 4 snapshot figures now cached
+
+
+def test_rates_read_the_same_on_every_screen():
+    from godview.templatetags import godview_tags
+    from training.templatetags import training_tags
+
+    # Halves go up, floats and Decimals alike, in the God-view's filters and the training pages' ones.
+    assert godview_tags.pct(0.125) == godview_tags.pct(Decimal("0.125")) == "13%"
+    assert training_tags.register.filters["pct"](0.125) == "13%"
+    assert godview_tags.pct(None) == "—"
+    assert godview_tags.pts(0.125) == training_tags.register.filters["points"](0.125) == "+13 pts"
+    assert (godview_tags.pts(0), godview_tags.pts(-0.03)) == ("0 pts", "-3 pts")

@@ -6,25 +6,15 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from training.compliance import Cell, Status, percent
+from godview.templatetags.godview_tags import pct, pts
+from training.compliance import Cell, Status
 
 register = template.Library()
 
 
-@register.filter
-def pct(value: Decimal | None) -> str:
-    """0.8234 → "82%"; None → "—" (nothing to divide by)."""
-    shown = percent(value)
-    return "—" if shown is None else f"{shown}%"
-
-
-@register.filter
-def points(value: Decimal | None) -> str:
-    """A difference of two fractions in percentage points: 0.12 → "+12 pts"."""
-    shown = percent(value)
-    if shown is None:
-        return "—"
-    return _("%(sign)s%(points)s pts") % {"sign": "+" if shown > 0 else "", "points": shown}
+# The God-view's, so a rate or a difference of rates reads the same on every screen.
+register.filter("pct", pct)
+register.filter("points", pts)
 
 
 @register.filter
