@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,13 +19,12 @@ from clients.models import (
     Outcome,
     QuarterlyReview,
     Tactic,
+    WarningRule,
     WeeklyGoal,
 )
 from clients.scoring import HealthInputs, HealthSignal, Pace, disagrees, health_signal
 from clients.selectors import clients_with_signals, health_inputs
 from clients.weeks import today, week_start
-
-REASSESS_AFTER_DAYS = 30
 
 
 def my_clients(user: User):
@@ -61,7 +60,9 @@ def _risk_badges(client: Client, signal: HealthSignal, on: dt.date) -> list[Badg
             Badge(_("Risk %(score)s · %(label)s") % {"score": score, "label": RISK_SCORE_LABELS[score]}, "bad")
         )
     age = (on - timezone.localtime(client.current_risk_at).date()).days
-    if age > REASSESS_AFTER_DAYS:
+    # The early-warning rule's own threshold (admin), None when leadership switched the rule off.
+    reassess_after = getattr(client, "reassess_after", None)
+    if reassess_after is not None and age >= reassess_after:
         badges.append(Badge(_("Risk not reassessed for %(days)s days") % {"days": age}, "warn"))
     if disagrees(signal.score, score):
         badges.append(
@@ -125,7 +126,10 @@ def week_counts(client_ids: Iterable[int], monday: dt.date) -> dict[int, tuple[i
 def client_rows(user: User, on: dt.date | None = None) -> list[ClientRow]:
     """My clients in priority order, each with its reasons (six queries in all)."""
     on = on or today()
-    clients = list(clients_with_signals(my_clients(user)))
+    rule = WarningRule.objects.filter(code=WarningRule.Code.RISK_NOT_REASSESSED, enabled=True)
+    clients = list(
+        clients_with_signals(my_clients(user)).annotate(reassess_after=Subquery(rule.values("threshold")[:1]))
+    )
     inputs = health_inputs(clients, on)
     counts = week_counts([c.pk for c in clients], week_start(on))
     rows = []

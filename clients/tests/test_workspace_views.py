@@ -34,6 +34,27 @@ def test_my_clients_puts_the_riskiest_first_and_says_why(client, am):
     assert "Nothing pressing" in html
 
 
+def test_the_not_reassessed_badge_follows_the_early_warning_rule_set_in_admin(client, am):
+    from django.utils import timezone
+
+    from clients.models import WarningRule
+
+    stale = ClientFactory(name="Stale Co", account_manager=am)
+    RiskAssessmentFactory(client=stale, score=3, assessed_at=timezone.now() - dt.timedelta(days=20))
+    ContactFactory(client=stale)
+    rule = WarningRule.objects.filter(code=WarningRule.Code.RISK_NOT_REASSESSED)
+    client.force_login(am)
+
+    def page() -> str:
+        return client.get(reverse("my_clients")).content.decode()
+
+    assert rule.get().threshold == 30 and "Risk not reassessed" not in page()
+    rule.update(threshold=14)
+    assert "Risk not reassessed for 20 days" in page()
+    rule.update(enabled=False)
+    assert "Risk not reassessed" not in page()
+
+
 def test_a_pod_lead_sees_the_pods_clients_and_another_am_sees_none_of_them(client, am, pod_lead, other_am):
     ClientFactory(name="Pod Client", account_manager=am)
     ClientFactory(name="Elsewhere", account_manager=other_am)
