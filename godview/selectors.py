@@ -443,25 +443,48 @@ def sort_boards(boards: list[Board], sort: str) -> tuple[list[Board], str]:
 
 
 def board_snapshots(clients: QuerySet[Client], filters: Filters, path: str, user: User | None = None) -> list[dict]:
-    """Tasks due / on time in the period and today's overdue stock, per pod or AM (cached per rollup)."""
+    """Tasks due / on time in the period and today's overdue stock, per pod or AM (cached per rollup).
+
+    Summed here from per-client figures cached agency-wide for the period, so a filter the nightly
+    warm-up did not compute (one pod, one AM, a tier) costs one small query, not a snapshot scan.
+    """
+
+    def compute() -> list[dict]:
+        figures = client_period_figures(filters)
+        totals: dict[object, dict] = {}
+        for pk, key in clients.values_list("pk", path):
+            if (row := figures.get(pk)) is not None:
+                total = totals.setdefault(key, {f"client__{path}": key, "due": 0, "on_time": 0, "overdue": 0})
+                total["due"] += row[0]
+                total["on_time"] += row[1]
+                total["overdue"] += row[2]
+        return list(totals.values())
+
+    if user is None:
+        return compute()
+    return snapshot_cached(f"board-{path}", user, filters.params() | {"on": filters.today.isoformat()}, compute)
+
+
+def client_period_figures(filters: Filters) -> dict[int, tuple[int, int, int]]:
+    """Client id → (tasks due, on time) in the period and the overdue stock on the latest snapshot,
+    for every client (whoever asks: the scope is applied by the caller); cached until the next rollup."""
     latest = latest_snapshot_date(filters.today)
     period = Q(date__gte=filters.start, date__lt=filters.end)
 
-    def compute() -> list[dict]:
-        return list(
-            DailySnapshot.objects.filter(client__in=clients)
-            .filter(period | Q(date=latest))
-            .values(f"client__{path}")
+    def compute() -> dict[int, tuple[int, int, int]]:
+        rows = (
+            DailySnapshot.objects.filter(period | Q(date=latest))
+            .values("client_id")
             .annotate(
                 due=Sum("tasks_due", filter=period, default=0),
                 on_time=Sum("tasks_on_time", filter=period, default=0),
                 overdue=Sum("overdue_tasks", filter=Q(date=latest, is_active=True), default=0),
             )
         )
+        return {row["client_id"]: (row["due"], row["on_time"], row["overdue"]) for row in rows}
 
-    if user is None:
-        return compute()
-    return snapshot_cached(f"board-{path}", user, filters.params() | {"on": filters.today.isoformat()}, compute)
+    params = {"start": filters.start.isoformat(), "end": filters.end.isoformat(), "on": filters.today.isoformat()}
+    return snapshot_cached("board-clients", None, params, compute)
 
 
 def leaderboard(clients: QuerySet[Client], filters: Filters, by: str, user: User | None = None) -> list[Board]:

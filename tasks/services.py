@@ -222,16 +222,14 @@ def _task_values(record: TaskRecord, ctx: SyncContext) -> tuple:
     )
 
 
-def task_bulk_upsert(*, ctx: SyncContext, records: Sequence[TaskRecord]) -> UpsertCounts:
-    """Insert new tasks, update changed ones, leave identical ones alone; keyed on (source, external id)."""
-    return task_upsert_prepare(ctx=ctx, records=records)()
-
-
 def task_upsert_prepare(*, ctx: SyncContext, records: Sequence[TaskRecord]) -> Callable[[], UpsertCounts]:
-    """`task_bulk_upsert` in two steps: the Python work now, the database work in the function
-    returned, which the sync runner calls on its writer thread (tasks/sync/runner.py)."""
+    """Insert new tasks, update changed ones, leave identical ones alone; keyed on (source, external id).
+
+    In two steps: the Python work now, the database work in the function returned, which the sync
+    runner calls on its writer thread (tasks/sync/runner.py).
+    """
     if not records:
-        return UpsertCounts
+        return UpsertCounts  # nothing to write: zero counts
     if connection.vendor == "postgresql":
         return _prepare_in_postgres(ctx, records)
     return functools.partial(_task_upsert_with_orm, ctx, records)

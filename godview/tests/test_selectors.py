@@ -156,3 +156,25 @@ def test_cycle_time_is_the_median_days_from_start_else_creation(am, filters):
     TaskFactory(client=client, started_on=(done - dt.timedelta(days=8)).date(), completed_at=done)
     TaskFactory(client=client, created_at_source=done - dt.timedelta(days=5), completed_at=done)  # no start date
     assert selectors.cycle_time(Client.objects.all(), filters) == 5.0  # 2, 8, 5 → 5
+
+
+def test_boards_sum_each_scopes_clients_from_one_agency_wide_set_of_figures(am, other_am, filters):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    mine, theirs = ClientFactory(account_manager=am), ClientFactory(account_manager=other_am)
+    inside, latest = filters.start + dt.timedelta(days=1), filters.today - dt.timedelta(days=1)
+    for client, due, on_time, overdue in ((mine, 4, 3, 2), (theirs, 10, 5, 7)):
+        DailySnapshot.objects.create(client=client, date=inside, tasks_due=due, tasks_on_time=on_time)
+        DailySnapshot.objects.create(client=client, date=latest, overdue_tasks=overdue)
+    cache.clear()
+
+    everyone = selectors.board_snapshots(Client.objects.all(), filters, "account_manager_id")
+    with CaptureQueriesContext(connection) as queries:
+        one = selectors.board_snapshots(Client.objects.filter(pk=mine.pk), filters, "account_manager_id")
+
+    by_am = {row["client__account_manager_id"]: (row["due"], row["on_time"], row["overdue"]) for row in everyone}
+    assert by_am == {am.pk: (4, 3, 2), other_am.pk: (10, 5, 7)}
+    assert one == [{"client__account_manager_id": am.pk, "due": 4, "on_time": 3, "overdue": 2}]
+    assert len(queries) == 1 and "clients_dailysnapshot" not in queries[0]["sql"]  # the scope only
