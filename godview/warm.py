@@ -1,12 +1,13 @@
 """After the nightly rollup, fill the cache with the agency-wide figures leadership opens first
-(default filters), so Monday's first page load is a warm one. Needs a shared cache (Redis) to help
-the web processes; with the in-process cache it is harmless."""
+(default filters), and the per-client figures every other filter sums, so Monday's first page
+load is a warm one. Needs a shared cache (Redis) to help the web processes; with the in-process
+cache it is harmless."""
 
 from django.urls import reverse
 
 from accounts.models import Role, User
 from godview import performance, selectors
-from godview.forms import Filters
+from godview.forms import PERIOD_CHOICES, Filters
 
 
 def warm_leadership_caches() -> bool:
@@ -19,4 +20,8 @@ def warm_leadership_caches() -> bool:
     for path in ("account_manager__pod_id", "account_manager_id"):
         selectors.board_snapshots(clients, filters, path, leader)
     performance.top_performers(clients, filters.today, leader, filters.params())
+    # The per-client figures the boards sum, for every period: then any scope the filters pick
+    # (a pod, a person, a tier) costs one small query on the first load after the rollup.
+    for period, _label in PERIOD_CHOICES:
+        selectors.client_period_figures(Filters(period=period))
     return True
