@@ -1,8 +1,8 @@
 """Asana through the official `asana` 5.x client.
 
 We ask for `full_payload=True` pages and follow `next_page.offset` ourselves, so that every page
-goes through our retry policy (injectable sleep, Retry-After honoured) and the runner can commit
-page by page. The client's own urllib3 retries are switched off: they sleep for real and hide
+goes through our retry policy (injectable sleep, Retry-After honoured) and the runner keeps what
+it has fetched when a later page fails. The client's own urllib3 retries are switched off: they sleep for real and hide
 which errors happened.
 """
 
