@@ -10,6 +10,7 @@ import datetime as dt
 import math
 import statistics
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Avg, Count, F, Max, Q, Sum
 from django.utils.translation import gettext_lazy as _
@@ -193,8 +194,7 @@ def gather(clients=None, on: dt.date | None = None) -> list[PersonStats]:
     return list(stats.values())
 
 
-@dataclass(frozen=True)
-class ClientFigures:
+class ClientFigures(NamedTuple):
     risk_now: float | None  # on the latest snapshot, if the client is active then
     risk_then: float | None  # 90 days before it
     tasks_due: int  # over the WINDOW_WEEKS complete weeks before `on`

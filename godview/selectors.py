@@ -9,6 +9,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import Avg, Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
@@ -455,9 +456,9 @@ def board_snapshots(clients: QuerySet[Client], filters: Filters, path: str, user
         for pk, key in clients.values_list("pk", path):
             if (row := figures.get(pk)) is not None:
                 total = totals.setdefault(key, {f"client__{path}": key, "due": 0, "on_time": 0, "overdue": 0})
-                total["due"] += row[0]
-                total["on_time"] += row[1]
-                total["overdue"] += row[2]
+                total["due"] += row.due
+                total["on_time"] += row.on_time
+                total["overdue"] += row.overdue
         return list(totals.values())
 
     if user is None:
@@ -465,13 +466,19 @@ def board_snapshots(clients: QuerySet[Client], filters: Filters, path: str, user
     return snapshot_cached(f"board-{path}", user, filters.params() | {"on": filters.today.isoformat()}, compute)
 
 
-def client_period_figures(filters: Filters) -> dict[int, tuple[int, int, int]]:
-    """Client id → (tasks due, on time) in the period and the overdue stock on the latest snapshot,
-    for every client (whoever asks: the scope is applied by the caller); cached until the next rollup."""
+class PeriodFigures(NamedTuple):
+    due: int  # tasks due in the period
+    on_time: int  # of which done on time
+    overdue: int  # open and overdue on the latest snapshot
+
+
+def client_period_figures(filters: Filters) -> dict[int, PeriodFigures]:
+    """Client id → its figures for the period, for every client (whoever asks: the scope is applied
+    by the caller); cached until the next rollup."""
     latest = latest_snapshot_date(filters.today)
     period = Q(date__gte=filters.start, date__lt=filters.end)
 
-    def compute() -> dict[int, tuple[int, int, int]]:
+    def compute() -> dict[int, PeriodFigures]:
         rows = (
             DailySnapshot.objects.filter(period | Q(date=latest))
             .values("client_id")
@@ -481,7 +488,7 @@ def client_period_figures(filters: Filters) -> dict[int, tuple[int, int, int]]:
                 overdue=Sum("overdue_tasks", filter=Q(date=latest, is_active=True), default=0),
             )
         )
-        return {row["client_id"]: (row["due"], row["on_time"], row["overdue"]) for row in rows}
+        return {row["client_id"]: PeriodFigures(row["due"], row["on_time"], row["overdue"]) for row in rows}
 
     params = {"start": filters.start.isoformat(), "end": filters.end.isoformat(), "on": filters.today.isoformat()}
     return snapshot_cached("board-clients", None, params, compute)
