@@ -1279,7 +1279,10 @@ def build_sync_runs(ctx: Context, sources: dict[str, Source]) -> None:
     """A week of nightly runs per source, the last one this morning (or last night)."""
     runs = []
     tasks_per_source = dict(
-        Task.objects.values("source_id").annotate(n=models.Count("pk")).values_list("source_id", "n")
+        Task.objects.filter(deleted_at__isnull=True)
+        .values("source_id")
+        .annotate(n=models.Count("pk"))
+        .values_list("source_id", "n")
     )
     for kind, source in sources.items():
         rng = ctx.rng("sync", kind)
@@ -1305,7 +1308,10 @@ def build_sync_runs(ctx: Context, sources: dict[str, Source]) -> None:
                     skipped=1 if partial else 0,
                     time_entries=rng.randint(20, 200) if kind == "clickup" else 0,
                     progress="Done",
-                    errors=[{"external_id": "86c0ffee1", "error": "Task has no list (skipped)"}] if partial else [],
+                    errors=[{"kind": "skipped", "external_id": "86c0ffee1", "message": "list: Field required"}]
+                    if partial
+                    else [],
+                    live_tasks=total,
                     cursor_before=started - dt.timedelta(days=1, minutes=15),
                     cursor_after=started - dt.timedelta(minutes=15),
                 )

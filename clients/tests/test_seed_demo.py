@@ -34,8 +34,8 @@ from clients.models import (
     WeeklyGoal,
 )
 from clients.weeks import today, week_deadline, week_start
-from tasks.models import Source, Task, TimeEntry
-from tasks.selectors import data_freshness
+from tasks.models import Source, SyncRun, Task, TimeEntry
+from tasks.selectors import data_freshness, sync_sources
 from training.models import TrainingModule, TrainingResult
 
 pytestmark = pytest.mark.django_db
@@ -210,6 +210,11 @@ def test_tasks_and_time_entries_exist_for_every_client_as_if_synced(demo):
     freshness = data_freshness()
     assert len(freshness) == 2
     assert all(s.last_success_at and s.last_success_at.date() >= today() - dt.timedelta(days=2) for s in freshness)
+    # The sync page's cards: live tasks as the last run left them, notes in the runner's own shape.
+    for source in sync_sources():
+        assert source.task_count == Task.objects.live().filter(source=source).count() > 0
+    notes = [e for run in SyncRun.objects.exclude(errors=[]) for e in run.errors]
+    assert notes and all({"kind", "external_id", "message"} <= set(e) for e in notes)
 
 
 def test_training_results_exist_for_most_people_with_failures_and_old_versions(demo):
