@@ -45,13 +45,12 @@ def visible_pods(user: User) -> QuerySet[Pod]:
 def required_modules(role: str = "") -> list[ModuleFacts]:
     """Active modules required for `role` (any role when blank): the matrix columns (one query)."""
     modules = TrainingModule.objects.filter(active=True).order_by("category", "title", "pk")
-    if role:
-        modules = modules.filter(required_roles__contains=[role])
     facts = [
         ModuleFacts(m.id, m.title, m.category, m.version, m.passing_score, frozenset(m.required_roles))
         for m in modules.only("title", "category", "version", "passing_score", "required_roles")
     ]
-    return [m for m in facts if m.required_roles]
+    # The role is matched here, not with a JSON `contains` lookup, which SQLite (the default) lacks.
+    return [m for m in facts if m.required_roles and (not role or role in m.required_roles)]
 
 
 def people_facts(user: User, filters: TrainingFilters, roles: set[str]) -> list[PersonFacts]:
