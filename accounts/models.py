@@ -1,3 +1,5 @@
+"""The User with its role, and pods."""
+
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser

@@ -80,8 +80,8 @@ def run_size(database: str, iterations: int, rollup: bool) -> dict:
         )  # fmt: skip
     out = {"requests": results}
     if rollup:
-        from clients.rollup import rollup_day
-        from clients.weeks import today
+        from core.weeks import today
+        from godview.rollup import rollup_day
 
         began = time.monotonic()
         result = rollup_day(today())

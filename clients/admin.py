@@ -22,7 +22,7 @@ from clients.models import (
     WarningRule,
     WeeklyGoal,
 )
-from godview.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin
 
 
 @admin.register(Tier)
@@ -111,7 +111,7 @@ class WeeklyGoalAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         if not change:
-            from clients.weeks import week_deadline
+            from core.weeks import week_deadline
 
             obj.deadline = week_deadline(obj.week_start)
             obj.created_by = request.user

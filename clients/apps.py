@@ -1,3 +1,5 @@
+"""The clients app."""
+
 from django.apps import AppConfig
 
 

@@ -27,7 +27,7 @@ from clients.models import (
     WeeklyGoal,
 )
 from clients.services import not_monday
-from clients.weeks import today, week_start
+from core.weeks import today, week_start
 
 PLAN_AHEAD_WEEKS = 12
 TOKEN_TTL_SECONDS = 6 * 3600

@@ -2,14 +2,11 @@
 
 import datetime as dt
 from collections.abc import Iterable
-from decimal import Decimal
 
-from django.db.models import Count, F, Min, Q, Sum
+from django.db.models import Count, F, Q
 
-from clients.models import Client, Objective, WeeklyGoal
-from clients.scoring import HealthInputs, HealthSignal, health_signal
-from clients.weeks import today, week_bounds, week_start
-from tasks.models import Task
+from clients.models import Client, WeeklyGoal
+from core.weeks import week_bounds, week_start
 
 WINDOW_WEEKS = 4
 
@@ -23,7 +20,7 @@ def clients_with_signals(queryset=None):
     )
 
 
-def _window(on: dt.date) -> tuple[dt.datetime, dt.datetime]:
+def window(on: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """The last four complete weeks before the week holding `on`."""
     this_monday = week_start(on)
     start, _ = week_bounds(this_monday - dt.timedelta(weeks=WINDOW_WEEKS))
@@ -40,57 +37,3 @@ def goal_hits_by_client(client_ids: Iterable[int], start: dt.datetime, end: dt.d
         .annotate(due=Count("pk"), hit=Count("pk", filter=Q(status="done", done_at__lte=F("deadline"))))
     )
     return {row["client_id"]: (row["hit"], row["due"]) for row in rows}
-
-
-def health_inputs(clients: list[Client], on: dt.date | None = None) -> dict[int, HealthInputs]:
-    """Health inputs for clients from `clients_with_signals()` (four more queries in all)."""
-    on = on or today()
-    ids = [c.pk for c in clients]
-    start, end = _window(on)
-    hits = goal_hits_by_client(ids, start, end)
-    overdue = {
-        row["client_id"]: row
-        for row in Task.objects.live()
-        .filter(client_id__in=ids, completed_at__isnull=True, due_on__lt=on)
-        .values("client_id")
-        .annotate(count=Count("pk"), oldest=Min("due_on"))
-    }
-    waiting = dict(
-        WeeklyGoal.objects.filter(client_id__in=ids, deadline__gte=start, deadline__lt=end)
-        .values("client_id")
-        .annotate(hours=Sum("waiting_on_client_hours"))
-        .values_list("client_id", "hours")
-    )
-    behind: dict[int, list[bool]] = {}
-    for objective in Objective.objects.filter(client_id__in=ids, status__in=["on_track", "behind"]).only(
-        "client_id", "baseline", "target", "current_value", "start_date", "due_date"
-    ):
-        pace = objective.pace(on)
-        behind.setdefault(objective.client_id, []).append(pace.behind)
-
-    result = {}
-    for client in clients:
-        hit, due = hits.get(client.pk, (0, 0))
-        late = overdue.get(client.pk)
-        paces = behind.get(client.pk, [])
-        result[client.pk] = HealthInputs(
-            days_since_contact=(on - client.last_contact_on).days if client.last_contact_on else None,
-            stale_after_days=client.tier.stale_contact_days,
-            goal_hit_rate=hit / due if due else None,
-            overdue_tasks=late["count"] if late else 0,
-            max_days_overdue=(on - late["oldest"]).days if late else 0,
-            objectives_behind=sum(paces),
-            objectives_open=len(paces),
-            latest_nps=client.latest_nps,
-            waiting_on_client_hours=waiting.get(client.pk) or Decimal("0"),
-        )
-    return result
-
-
-def health_signals(clients: list[Client], on: dt.date | None = None) -> dict[int, HealthSignal]:
-    return {pk: health_signal(inputs) for pk, inputs in health_inputs(clients, on).items()}
-
-
-def health_for(client: Client, on: dt.date | None = None) -> HealthSignal:
-    annotated = clients_with_signals(Client.objects.filter(pk=client.pk)).get()
-    return health_signals([annotated], on)[client.pk]

@@ -32,7 +32,7 @@ from clients.models import (
     Tactic,
     WeeklyGoal,
 )
-from clients.weeks import quarter_of, today, week_deadline, week_start
+from core.weeks import quarter_of, today, week_deadline, week_start
 
 
 def not_monday(day: dt.date) -> str | None:

@@ -1,11 +1,11 @@
+"""The AM workspace's forms and actions (the screens that show the health signal are godview.workspace)."""
+
 from django.urls import path
 
 from clients import views
 
 urlpatterns = [
-    path("my/", views.my_clients, name="my_clients"),
     path("my/week/", views.my_week, name="my_week"),
-    path("clients/<int:pk>/work/", views.client_workspace, name="client_workspace"),
     path("clients/<int:pk>/work/summary.md", views.week_summary, name="week_summary"),
     path("clients/<int:pk>/work/<slug:kind>/", views.client_form, name="workspace_form"),
     path("clients/<int:pk>/reviews/<int:year>/<int:quarter>/", views.client_review, name="client_review"),

@@ -51,10 +51,9 @@ from clients.models import (
     Tactic,
     WeeklyGoal,
 )
-from clients.selectors import health_for
-from clients.weeks import previous_quarter, quarter_label, quarter_of, today, week_start
-from godview.csv_export import csv_response
-from godview.htmx import wants_partial
+from core.csv_export import csv_response
+from core.htmx import wants_partial
+from core.weeks import previous_quarter, quarter_label, quarter_of, today, week_start
 
 PANEL = "clients/workspace.html"
 GET_POST = require_http_methods(["GET", "POST"])
@@ -63,7 +62,7 @@ GET_POST = require_http_methods(["GET", "POST"])
 # --- scope ----------------------------------------------------------------------------------
 
 
-def _visible_client(user: User, pk: int) -> Client:
+def visible_client(user: User, pk: int) -> Client:
     clients = Client.objects.visible_to(user).select_related("tier", "account_manager")
     return get_object_or_404(clients, pk=pk)
 
@@ -252,17 +251,9 @@ def _form_context(kind: str, client: Client, form, user: User, saved: str = "", 
         "action": reverse("workspace_form", kwargs={"pk": client.pk, "kind": kind}),
         "saved": saved,
     }
-    if kind == "risk":
-        context.update(signals or _signals(client))
+    if kind == "risk" and signals:  # else the form loads its health note itself (client_health_note)
+        context.update(signals)
     return context
-
-
-def _signals(client: Client) -> dict:
-    """The computed health signal and the current risk, shown side by side (six queries)."""
-    return {
-        "health": health_for(client),
-        "current_risk": client.risk_assessments.order_by("-assessed_at", "-pk").first(),
-    }
 
 
 @GET_POST
@@ -270,7 +261,7 @@ def client_form(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     """GET: the quick form for `kind`; POST: save it (see the module docstring for the flow)."""
     if kind not in KINDS:
         raise Http404(_("No such form."))
-    client = _writable(request.user, _visible_client(request.user, pk), KINDS[kind].can)
+    client = _writable(request.user, visible_client(request.user, pk), KINDS[kind].can)
     if request.method == "GET":
         form = _new_form(kind, client, request)
         return render(request, f"{PANEL}#quick-form", _form_context(kind, client, form, request.user))
@@ -448,12 +439,10 @@ def experiment_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- the client action panel ------------------------------------------------------------------
 
-PANEL_REGIONS = frozenset(
-    {"panel-summary", "panel-goals", "panel-risk", "panel-contacts", "panel-objectives", "panel-tactics"}
-)
 
-
-def _panel_context(request: HttpRequest, client: Client) -> dict:
+def panel_context(request: HttpRequest, client: Client, signals: dict) -> dict:
+    """The action panel's context; `signals` (the health signal and the current risk) come from the
+    floor above, which reads the tasks that the health signal counts."""
     user = request.user
     writes = can_write_client_work(user, client)
     kinds = [k for k, spec in KINDS.items() if spec.can(user, client)]
@@ -461,7 +450,6 @@ def _panel_context(request: HttpRequest, client: Client) -> dict:
     tactics = list(client.tactics.select_related("owner"))
     experiments = list(client.experiments.select_related("owner"))
     year, quarter = quarter_of(today())
-    signals = _signals(client)
     return {
         **signals,
         "client": client,
@@ -486,63 +474,7 @@ def _panel_context(request: HttpRequest, client: Client) -> dict:
     }
 
 
-@require_GET
-def client_workspace(request: HttpRequest, pk: int) -> HttpResponse:
-    """The client action panel: a fragment for the drill-down page, a page on its own otherwise."""
-    client = _visible_client(request.user, pk)
-    context = _panel_context(request, client)
-    if wants_partial(request):
-        target = request.htmx.target
-        return render(request, f"{PANEL}#{target if target in PANEL_REGIONS else 'panel'}", context)
-    return render(request, PANEL, context)
-
-
 # --- My clients and the week view ---------------------------------------------------------------
-
-
-@require_GET
-def my_clients(request: HttpRequest) -> HttpResponse:
-    rows = ws.client_rows(request.user)
-    if request.GET.get("format") == "csv":
-        return _my_clients_csv(rows)
-    context = {
-        "rows": rows,
-        "at_risk": sum(1 for r in rows if (r.client.current_risk_score or 5) <= 2),
-        "stale": sum(
-            1
-            for r in rows
-            if r.inputs.days_since_contact is None or r.inputs.days_since_contact > r.inputs.stale_after_days
-        ),
-        "week_done": sum(r.week_done for r in rows),
-        "week_total": sum(r.week_total for r in rows),
-        "this_week": week_start(today()),
-        "people": ws.win_loss_by_person(ws.my_clients(request.user)),
-    }
-    if wants_partial(request) and request.htmx.target == "client-list":
-        return render(request, "clients/my_clients.html#client-list", context)
-    return render(request, "clients/my_clients.html", context)
-
-
-def _my_clients_csv(rows: list[ws.ClientRow]) -> HttpResponse:
-    header = ["client", "tier", "mrr", "risk score", "health signal", "last contact", "goals done", "goals", "why"]
-    return csv_response(
-        "my-clients.csv",
-        header,
-        (
-            [
-                row.client.name,
-                row.client.tier.name,
-                row.client.mrr,
-                row.client.current_risk_score,
-                row.signal.score,
-                row.client.last_contact_on,
-                row.week_done,
-                row.week_total,
-                "; ".join(b.text for b in row.badges),
-            ]
-            for row in rows
-        ),
-    )
 
 
 def _week_param(request: HttpRequest) -> dt.date:
@@ -593,7 +525,7 @@ def my_week(request: HttpRequest) -> HttpResponse:
 @require_GET
 def week_summary(request: HttpRequest, pk: int) -> HttpResponse:
     """The shared-with-client summary of one client's week, as a Markdown file."""
-    client = _visible_client(request.user, pk)
+    client = visible_client(request.user, pk)
     try:
         monday = _week_param(request)
     except BadRequest as error:
@@ -652,7 +584,7 @@ def _review_quarter(year: int, quarter: int) -> None:
 def client_review(request: HttpRequest, pk: int, year: int, quarter: int) -> HttpResponse:
     """The 28-field quarterly review: save as draft, submit; submitted reviews are read-only."""
     _review_quarter(year, quarter)
-    client = _visible_client(request.user, pk)
+    client = visible_client(request.user, pk)
     review = QuarterlyReview.objects.filter(client=client, year=year, quarter=quarter).first()
     template = "clients/review.html"
     if request.method == "GET":

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, Subquery
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,12 +19,10 @@ from clients.models import (
     Outcome,
     QuarterlyReview,
     Tactic,
-    WarningRule,
     WeeklyGoal,
 )
-from clients.scoring import HealthInputs, HealthSignal, Pace, disagrees, health_signal
-from clients.selectors import clients_with_signals, health_inputs
-from clients.weeks import today, week_start
+from clients.scoring import HealthInputs, HealthSignal, Pace, disagrees
+from core.weeks import today, week_start
 
 
 def my_clients(user: User):
@@ -121,33 +119,6 @@ def week_counts(client_ids: Iterable[int], monday: dt.date) -> dict[int, tuple[i
         .annotate(total=Count("pk"), done=Count("pk", filter=Q(status="done")))
     )
     return {row["client_id"]: (row["done"], row["total"]) for row in rows}
-
-
-def client_rows(user: User, on: dt.date | None = None) -> list[ClientRow]:
-    """My clients in priority order, each with its reasons (six queries in all)."""
-    on = on or today()
-    rule = WarningRule.objects.filter(code=WarningRule.Code.RISK_NOT_REASSESSED, enabled=True)
-    clients = list(
-        clients_with_signals(my_clients(user)).annotate(reassess_after=Subquery(rule.values("threshold")[:1]))
-    )
-    inputs = health_inputs(clients, on)
-    counts = week_counts([c.pk for c in clients], week_start(on))
-    rows = []
-    for client in clients:
-        signal = health_signal(inputs[client.pk])
-        done, total = counts.get(client.pk, (0, 0))
-        rows.append(
-            ClientRow(
-                client=client,
-                inputs=inputs[client.pk],
-                signal=signal,
-                badges=why_badges(client, inputs[client.pk], signal, on),
-                week_done=done,
-                week_total=total,
-                priority=priority_key(client, inputs[client.pk]),
-            )
-        )
-    return sorted(rows, key=lambda row: row.priority)
 
 
 # --- win / loss -----------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import Role, User
 from clients.models import EarlyWarning
-from clients.weeks import today, week_start
+from core.weeks import today, week_start
 
 logger = logging.getLogger(__name__)
 

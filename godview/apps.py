@@ -1,3 +1,5 @@
+"""The top floor's start-up: session stamping at login."""
+
 from django.apps import AppConfig
 
 
@@ -8,7 +10,6 @@ class GodviewConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from godview import audit, auth
+        from godview import auth
 
-        audit.connect()
         user_logged_in.connect(auth.stamp_session, dispatch_uid="godview-stamp-session")

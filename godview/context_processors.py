@@ -1,3 +1,5 @@
+"""What every page's frame needs: the navigation a role sees."""
+
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Pod, Role, User
 from accounts.permissions import people_scope
 from clients.models import Tier
-from clients.weeks import today, week_start
+from core.weeks import today, week_start
 
 PERIODS = {"4w": 4, "12w": 12, "26w": 26}
 PERIOD_CHOICES = [("4w", _("Last 4 weeks")), ("12w", _("Last 12 weeks")), ("26w", _("Last 26 weeks"))]

@@ -1,17 +1,26 @@
-"""Celery jobs for God-view's emails: thin, they call godview.alerts."""
+"""Celery jobs of the top floor: the nightly rollup and warm-up, and the emails. Thin: each calls
+one function and returns."""
 
 from celery import shared_task
+
+from core.weeks import today
+from godview import alerts, warm
+from godview.rollup import rollup_range
+
+
+@shared_task(acks_late=True, soft_time_limit=60 * 20, time_limit=60 * 25)
+def daily_rollup() -> None:
+    """Yesterday, now complete, then today so far: the same code path as `manage.py rollup`;
+    then the dashboard's figures, warm for the morning."""
+    rollup_range(end=today(), days=2)
+    warm.warm_leadership_caches()
 
 
 @shared_task(acks_late=True, ignore_result=True)
 def send_early_warning_alerts() -> int:
-    from godview.alerts import send_early_warning_alerts as send
-
-    return send().emails
+    return alerts.send_early_warning_alerts().emails
 
 
 @shared_task(acks_late=True, ignore_result=True)
 def send_weekly_digest() -> int:
-    from godview.alerts import send_weekly_digest as send
-
-    return send()
+    return alerts.send_weekly_digest()

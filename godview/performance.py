@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from clients.models import Client, Contact, DailySnapshot, WeeklyGoal
-from clients.weeks import today, week_bounds, week_start
-from godview.cache import snapshot_cached
+from core.cache import snapshot_cached
+from core.weeks import today, week_bounds, week_start
 from tasks.models import TimeEntry
 from training.models import TrainingResult
 

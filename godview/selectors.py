@@ -30,9 +30,9 @@ from clients.models import (
     Tier,
     WeeklyGoal,
 )
-from clients.weeks import week_bounds
+from core.cache import snapshot_cached
+from core.weeks import week_bounds
 from godview import metrics
-from godview.cache import snapshot_cached
 from godview.forms import Filters
 from tasks.models import Task
 from training.models import TrainingModule, TrainingResult
@@ -725,7 +725,7 @@ def mrr_history(client: Client, months: int = 24) -> list[tuple[dt.date, Decimal
     events = list(client.revenue_events.order_by("occurred_on").values_list("occurred_on", "kind", "amount"))
     if not events:
         return []
-    from clients.weeks import today
+    from core.weeks import today
 
     end = today()
     points = []

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "axes",
+    "core",
     "accounts",
     "clients",
     "tasks",
@@ -113,7 +114,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "godview.auth.SessionTimeoutMiddleware",
-    "godview.audit.AuditUserMiddleware",
+    "core.audit.AuditUserMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -306,7 +307,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # After the sync has had time to finish, so the snapshots include last night's tasks.
     "daily-rollup": {
-        "task": "clients.jobs.daily_rollup",
+        "task": "godview.jobs.daily_rollup",
         "schedule": crontab(hour=(SYNC_HOUR + 2) % 24, minute=0),
         "options": {"expires": 60 * 60 * 3},
     },

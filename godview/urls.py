@@ -1,14 +1,20 @@
+"""Every address of the site: the apps' own urls, then the God-view screens."""
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from godview import health, views
+from godview import health, views, workspace
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    # The workspace screens that show the health signal (they read tasks), before clients' own.
+    path("my/", workspace.my_clients, name="my_clients"),
+    path("clients/<int:pk>/work/", workspace.client_workspace, name="client_workspace"),
+    path("clients/<int:pk>/work/health/", workspace.client_health_note, name="client_health_note"),
     path("", include("clients.urls")),
     path("", include("tasks.urls")),
     path("", include("training.urls")),

@@ -22,13 +22,14 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import Pod, Role, User
 from accounts.permissions import can_write_client_work, people_scope
 from clients.models import Client, WarningRule, WeeklyGoal
-from clients.selectors import clients_with_signals, health_for
-from clients.weeks import today, week_start
+from clients.selectors import clients_with_signals
+from core.csv_export import csv_response
+from core.htmx import template_for, wants_partial
+from core.models import AuditEntry
+from core.weeks import today, week_start
 from godview import charts, performance, selectors
-from godview.csv_export import csv_response
+from godview.client_health import health_for
 from godview.forms import Filters, parse_filters
-from godview.htmx import template_for, wants_partial
-from godview.models import AuditEntry
 from godview.review import ReviewDecisionForm, review_decision_record, review_queue
 from tasks.selectors import data_freshness
 

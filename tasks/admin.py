@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from clients.models import Client
-from godview.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin
 from tasks import selectors
 from tasks.models import ExternalProject, Source, SyncRun, Task, TimeEntry
 from tasks.services import external_project_set_client, sync_run_enqueue

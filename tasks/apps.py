@@ -1,3 +1,5 @@
+"""The tasks app."""
+
 from django.apps import AppConfig
 
 

@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 
+from celery import current_app
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -118,6 +119,9 @@ def sync_run_create(*, source: Source, mode: str = SyncRun.Mode.INCREMENTAL, req
     return run, True
 
 
+# Enqueued by name: a service never imports the job module (the job calls the runner, which calls
+# services). Looked up in the app's registry, so an in-process (eager) app still runs it.
+SYNC_JOB = "tasks.jobs.sync_source"
 QUEUE_UNAVAILABLE = "The job queue (Redis) did not answer, so this run never started. Try again once /healthz is green."
 # Publishing must not hang a web request when Redis is down: one quick retry, then give up.
 QUICK_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
@@ -140,10 +144,8 @@ def _publish(run_id: int) -> None:
     from kombu.exceptions import OperationalError
     from redis.exceptions import RedisError
 
-    from tasks.jobs import sync_source
-
     try:
-        sync_source.apply_async((run_id,), retry_policy=QUICK_RETRY)
+        current_app.tasks[SYNC_JOB].apply_async((run_id,), retry_policy=QUICK_RETRY)
     except (OperationalError, RedisError, ConnectionError) as error:
         log.warning("sync run %s not queued: %s", run_id, error)
         SyncRun.objects.filter(pk=run_id, status=SyncRun.Status.QUEUED).update(

@@ -1,3 +1,5 @@
+"""The sync page and its Sync now."""
+
 from django.urls import path
 
 from tasks import views

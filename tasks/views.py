@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from godview.csv_export import csv_response
-from godview.htmx import template_for, wants_partial
+from core.csv_export import csv_response
+from core.htmx import template_for, wants_partial
 from tasks import selectors
 from tasks.models import Source, SyncRun
 from tasks.services import QUEUE_UNAVAILABLE, sync_run_enqueue

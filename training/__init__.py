@@ -1,0 +1,1 @@
+"""Training modules and results, compliance and coaching. Knows clients and below."""

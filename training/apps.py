@@ -1,3 +1,5 @@
+"""The training app."""
+
 from django.apps import AppConfig
 
 

@@ -6,7 +6,8 @@ so every chart has its numbers one click away.
 
 from django.utils.translation import gettext as _
 
-from training.compliance import ModuleStats, percent
+from core.numbers import percent
+from training.compliance import ModuleStats
 
 GOOD = "#1f7a4d"
 BAD = "#b42318"

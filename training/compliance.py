@@ -201,14 +201,6 @@ def mean(values: Sequence[Decimal | None]) -> Decimal | None:
     return (sum(present, Decimal(0)) / len(present)).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
-def percent(value: Decimal | float | None) -> int | None:
-    """A fraction as a whole percentage (half up: 0.125 → 13), None stays None."""
-    if value is None:
-        return None
-    exact = value if isinstance(value, Decimal) else Decimal(str(value))
-    return int((exact * 100).quantize(Decimal("1"), ROUND_HALF_UP))
-
-
 def is_overdue(person: PersonFacts, status: Status, today: dt.date) -> bool:
     """Still missing or failed more than OVERDUE_AFTER_DAYS after the hire date.
 

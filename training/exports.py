@@ -1,11 +1,12 @@
-"""The compliance matrix as CSV rows (godview.csv_export defuses formulas). Pure: no ORM."""
+"""The compliance matrix as CSV rows (core.csv_export defuses formulas). Pure: no ORM."""
 
 from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from training.compliance import Matrix, Status, percent
+from core.numbers import percent
+from training.compliance import Matrix, Status
 
 
 def cell_text(status: Status, score) -> str:

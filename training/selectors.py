@@ -13,8 +13,8 @@ from django.utils import timezone
 from accounts.models import Pod, User
 from accounts.permissions import people_scope
 from clients.models import Client, DailySnapshot, WeeklyGoal
-from clients.weeks import agency_tz
-from clients.weeks import today as agency_today
+from core.weeks import agency_tz
+from core.weeks import today as agency_today
 from training.coaching import ClientOutcomes, ModuleInsight, coaching_insights
 from training.compliance import Matrix, ModuleFacts, PersonFacts, PersonRow, ResultFacts, build_matrix
 from training.models import TrainingModule, TrainingResult

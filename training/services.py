@@ -20,7 +20,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from clients.weeks import today
+from core.weeks import today
 from training.models import TrainingModule, TrainingResult
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024

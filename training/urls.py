@@ -1,3 +1,5 @@
+"""The training pages."""
+
 from django.urls import path
 
 from training import views

@@ -5,10 +5,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from godview.csv_export import csv_response
-from godview.htmx import template_for, wants_partial
+from core.csv_export import csv_response
+from core.htmx import template_for, wants_partial
+from core.numbers import percent
 from training import charts, selectors
-from training.compliance import group_by_pod, percent
+from training.compliance import group_by_pod
 from training.exports import matrix_rows
 from training.forms import PanelFilterForm, TrainingFilterForm
 from training.markdown import render_markdown

@@ -1,0 +1,1 @@
+"""Display helpers of the workspace templates."""

@@ -14,7 +14,7 @@ from clients.tests.factories_workspace import (
     QuarterlyReviewFactory,
     TacticFactory,
 )
-from clients.weeks import today, week_start
+from core.weeks import today, week_start
 
 
 @dataclass

@@ -14,7 +14,7 @@ from clients.models import (
     Tier,
     WeeklyGoal,
 )
-from clients.weeks import today, week_deadline, week_start
+from core.weeks import today, week_deadline, week_start
 
 
 class TierFactory(factory.django.DjangoModelFactory):

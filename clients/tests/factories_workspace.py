@@ -4,7 +4,7 @@ import factory
 
 from clients.models import Experiment, KickoffItem, QuarterlyReview, Tactic
 from clients.tests.factories import ClientFactory
-from clients.weeks import quarter_of, today
+from core.weeks import quarter_of, today
 
 
 class KickoffItemFactory(factory.django.DjangoModelFactory):

@@ -17,7 +17,7 @@ from clients.models import (
     WeeklyGoal,
 )
 from clients.tests.factories import ClientFactory, RiskAssessmentFactory, WeeklyGoalFactory
-from clients.weeks import today, week_deadline, week_start
+from core.weeks import today, week_deadline, week_start
 from tasks.tests.factories import SourceFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from clients.services import (
     weekly_goal_postpone,
 )
 from clients.tests.factories import ClientFactory, ObjectiveFactory, WeeklyGoalFactory
-from clients.weeks import agency_tz, today, week_start
+from core.weeks import agency_tz, today, week_start
 
 pytestmark = pytest.mark.django_db
 

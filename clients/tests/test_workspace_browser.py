@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from clients.models import Contact, QuarterlyReview, RiskAssessment, WeeklyGoal
 from clients.tests.factories import ClientFactory, ObjectiveFactory
-from clients.weeks import quarter_of, today
+from core.weeks import quarter_of, today
 
 MARK = "window.__noReload = 'still here'"
 STILL_THERE = "window.__noReload"

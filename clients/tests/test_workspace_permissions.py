@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from clients.tests.conftest import HTMX, token
-from clients.weeks import quarter_of, today, week_start
+from core.weeks import quarter_of, today, week_start
 
 ROLES = ("leader", "pod_lead", "am", "other_am", "designer", "admin", "anonymous")
 PAGE = {role: 200 for role in ROLES} | {"anonymous": 302}

@@ -19,7 +19,7 @@ from clients.models import (
 from clients.selectors import goal_hits_by_client
 from clients.tests.conftest import HTMX, token
 from clients.tests.factories import ClientFactory, ObjectiveFactory, RiskAssessmentFactory, WeeklyGoalFactory
-from clients.weeks import today, week_bounds, week_deadline, week_start
+from core.weeks import today, week_bounds, week_deadline, week_start
 
 pytestmark = pytest.mark.django_db
 
@@ -178,7 +178,10 @@ def test_risk_history_is_append_only(am_client, world):
 
 def test_the_risk_form_shows_the_health_signal_and_a_disagreement(am_client, world):
     RiskAssessmentFactory(client=world.client, score=4)  # no contact logged: the data says otherwise
-    html = am_client.get(form_url(world.client, "risk"), **HTMX).content.decode()
+    form = am_client.get(form_url(world.client, "risk"), **HTMX).content.decode()
+    note_url = reverse("client_health_note", kwargs={"pk": world.client.pk})
+    assert f'hx-get="{note_url}" hx-trigger="load" hx-target="this"' in form  # the form loads its note
+    html = am_client.get(note_url, **HTMX).content.decode()
     assert "Health signal" in html
     assert "Contact recency" in html
     assert "No contact logged" in html
@@ -210,7 +213,7 @@ def test_a_draft_saves_and_a_submitted_review_cannot_be_edited(am_client, world)
 
 def test_the_review_shows_last_quarters_answers_beside_the_fields(am_client, world):
     from clients.tests.factories_workspace import QuarterlyReviewFactory
-    from clients.weeks import previous_quarter
+    from core.weeks import previous_quarter
 
     year, quarter = previous_quarter(world.review.year, world.review.quarter)
     QuarterlyReviewFactory(client=world.client, year=year, quarter=quarter, executive_sponsor="Pat the CFO")

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from clients.tests.conftest import HTMX, token
 from clients.tests.factories import ClientFactory, ContactFactory, RiskAssessmentFactory, WeeklyGoalFactory
-from clients.weeks import today
+from core.weeks import today
 
 pytestmark = pytest.mark.django_db
 

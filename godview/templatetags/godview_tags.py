@@ -1,6 +1,6 @@
-"""Template helpers of the God-view: number formats, changes, risk badges, durations."""
+"""Template helpers of the God-view screens: KPI values and changes, risk badges, sort links.
+Number formats are `core`'s (`{% load numbers %}`)."""
 
-import datetime as dt
 from decimal import Decimal
 
 from django import template
@@ -8,35 +8,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from clients.models import RISK_SCORE_LABELS
-from training.compliance import percent
+from core.numbers import money_text as money
+from core.numbers import percent_text as pct
 
 register = template.Library()
-
-
-@register.filter
-def money(value) -> str:
-    if value is None:
-        return "—"
-    value = Decimal(value)
-    if abs(value) >= 1_000_000:
-        return f"{value / 1_000_000:,.2f}M"
-    if abs(value) >= 10_000:
-        return f"{value / 1000:,.1f}k"
-    return f"{value:,.0f}"
-
-
-@register.filter
-def pct(value) -> str:
-    """A fraction as a whole percentage, halves up on every screen (0.125 → "13%"); None → "—"."""
-    shown = percent(value)
-    return "—" if shown is None else f"{shown}%"
-
-
-@register.filter
-def num(value, digits: int = 1) -> str:
-    if value is None:
-        return "—"
-    return f"{float(value):,.{int(digits)}f}"
 
 
 @register.simple_tag
@@ -111,34 +86,6 @@ def urlencode_dict(params) -> str:
 
 
 @register.filter
-def pts(value) -> str:
-    """A difference of two rates in percentage points, halves up: 0.12 → "+12 pts", 0 → "0 pts"."""
-    shown = percent(value)
-    if shown is None:
-        return "—"
-    return _("%(sign)s%(points)s pts") % {"sign": "+" if shown > 0 else "", "points": shown}
-
-
-@register.filter
 def as_list(value) -> list:
     """Evaluate an iterable once (a ModelChoiceIterator would otherwise count, then fetch)."""
     return [item for item in value]  # list() would ask len() first: an extra COUNT
-
-
-@register.filter
-def days_ago(day, today) -> str:
-    """“today”, “1 day ago”, “12 days ago” for a date."""
-    if not day:
-        return "—"
-    days = (today - day).days
-    if days <= 0:
-        return _("today")
-    return _("1 day ago") if days == 1 else _("%(n)s days ago") % {"n": days}
-
-
-@register.filter
-def minutes(value: dt.timedelta | None) -> int:
-    """Whole minutes of a timedelta, rounded up: `{{ cooloff|minutes }}`."""
-    if not isinstance(value, dt.timedelta):
-        return 0
-    return -(-int(value.total_seconds()) // 60)

@@ -8,10 +8,10 @@ import pytest
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from clients.models import Client, Contact, RiskAssessment, Tier, WeeklyGoal
-from clients.rollup import rollup_day
 from clients.tests.factories import ClientFactory, ObjectiveFactory, WeeklyGoalFactory
 from clients.tests.factories_workspace import ExperimentFactory, KickoffItemFactory, TacticFactory
-from clients.weeks import today, week_deadline, week_start
+from core.weeks import today, week_deadline, week_start
+from godview.rollup import rollup_day
 from tasks.models import Source, Task
 from tasks.tests.factories import SourceFactory
 from training.tests.factories import TrainingModuleFactory

@@ -50,6 +50,7 @@ MATRIX: dict[str, Case] = {
     "my_week": Case(EVERYONE),
     "reviews_segment": Case(EVERYONE),
     "client_workspace": Case(POD_A, kwargs="client"),
+    "client_health_note": Case(POD_A, kwargs="client"),
     "week_summary": Case(POD_A, kwargs="client"),
     "client_review": Case(POD_A, kwargs=lambda w: {"pk": w["client"].pk, "year": 2026, "quarter": 4}),
     "goal_row": Case(POD_A, kwargs="goal"),

@@ -10,7 +10,7 @@ from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from clients.models import EarlyWarning
 from clients.tests.factories import ClientFactory
-from clients.weeks import today
+from core.weeks import today
 from godview import jobs
 from godview.alerts import send_early_warning_alerts, send_weekly_digest
 

@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from clients.services import weekly_goal_complete
 from clients.tests.factories import ClientFactory, WeeklyGoalFactory
-from godview.audit import current_user
-from godview.models import AuditEntry
+from core.audit import current_user
+from core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.db.models import Sum
 
 from clients.models import Client, RiskAssessment, WeeklyGoal
 from clients.tests.factories import ClientFactory, RiskAssessmentFactory, WeeklyGoalFactory
-from godview.models import AuditEntry
+from core.models import AuditEntry
 
 ROOT = Path(__file__).resolve().parents[2]
 FIGURES_SCRIPT = """
@@ -20,7 +20,7 @@ import json, django
 django.setup()
 from django.db.models import Sum
 from clients.models import Client, RiskAssessment, WeeklyGoal
-from godview.models import AuditEntry
+from core.models import AuditEntry
 print(json.dumps({
     "clients": Client.objects.count(),
     "mrr": str(Client.objects.aggregate(total=Sum("mrr"))["total"]),

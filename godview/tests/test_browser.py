@@ -6,8 +6,8 @@ import re
 import pytest
 
 from clients.models import Client
-from clients.rollup import rollup_day
-from clients.weeks import today
+from core.weeks import today
+from godview.rollup import rollup_day
 from godview.tests.conftest import build_clients
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

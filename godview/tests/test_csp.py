@@ -36,7 +36,7 @@ def test_the_policy_keeps_scripts_and_style_elements_nonce_only():
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("username", ["leader", "am"])
 def test_no_screen_logs_a_csp_violation_or_any_console_error(page, login, personas, world, username):
-    from clients.rollup import rollup_day
+    from godview.rollup import rollup_day
     from godview.tests.conftest import build_clients
 
     build_clients(12, [personas["am"], personas["other_am"]])  # enough data for every chart to draw

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from godview.csv_export import csv_response, safe
+from core.csv_export import csv_response, safe
 
 
 @pytest.mark.parametrize(

@@ -77,7 +77,7 @@ def test_gather_takes_risk_change_and_on_time_rate_from_each_managers_clients_in
 
     from clients.models import Client, DailySnapshot
     from clients.tests.factories import ClientFactory
-    from clients.weeks import today, week_start
+    from core.weeks import today, week_start
 
     on = today()
     latest = on - dt.timedelta(days=1)

@@ -14,7 +14,7 @@ from clients.tests.factories import (
     RiskAssessmentFactory,
     WeeklyGoalFactory,
 )
-from clients.weeks import today, week_deadline
+from core.weeks import today, week_deadline
 from godview import selectors
 from godview.forms import Filters
 from tasks.tests.factories import TaskFactory

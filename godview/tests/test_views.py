@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from clients.models import Client, ReviewDecision
-from clients.rollup import rollup_day
-from clients.weeks import today
+from core.weeks import today
+from godview.rollup import rollup_day
 from godview.tests.conftest import build_clients
 
 pytestmark = pytest.mark.django_db
@@ -247,12 +247,11 @@ def test_after_the_nightly_warm_up_the_first_page_load_is_a_warm_one(client, lea
 
 
 def test_rates_read_the_same_on_every_screen():
-    from godview.templatetags import godview_tags
-    from training.templatetags import training_tags
+    from core.templatetags import numbers
 
-    # Halves go up, floats and Decimals alike, in the God-view's filters and the training pages' ones.
-    assert godview_tags.pct(0.125) == godview_tags.pct(Decimal("0.125")) == "13%"
-    assert training_tags.register.filters["pct"](0.125) == "13%"
-    assert godview_tags.pct(None) == "—"
-    assert godview_tags.pts(0.125) == training_tags.register.filters["points"](0.125) == "+13 pts"
-    assert (godview_tags.pts(0), godview_tags.pts(-0.03)) == ("0 pts", "-3 pts")
+    # One library for every screen: halves go up, floats and Decimals alike.
+    pct, pts = numbers.register.filters["pct"], numbers.register.filters["pts"]
+    assert pct(0.125) == pct(Decimal("0.125")) == "13%"
+    assert pct(None) == "—"
+    assert pts(0.125) == "+13 pts"
+    assert (pts(0), pts(-0.03)) == ("0 pts", "-3 pts")

@@ -1,4 +1,5 @@
-"""Small display filters for the training templates: fractions as percentages, signed differences."""
+"""Small display filters for the training templates: risk-change words, signed differences, matrix cells.
+Percentages are `core`'s (`{% load numbers %}`)."""
 
 from decimal import Decimal
 
@@ -6,15 +7,9 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from godview.templatetags.godview_tags import pct, pts
 from training.compliance import Cell, Status
 
 register = template.Library()
-
-
-# The God-view's, so a rate or a difference of rates reads the same on every screen.
-register.filter("pct", pct)
-register.filter("points", pts)
 
 
 @register.filter

@@ -3,7 +3,8 @@
 import datetime as dt
 from decimal import Decimal
 
-from godview.csv_export import safe
+from core.csv_export import safe
+from core.numbers import percent
 from training.coaching import ClientOutcomes, coaching_insights
 from training.compliance import (
     ModuleFacts,
@@ -12,7 +13,6 @@ from training.compliance import (
     Status,
     build_matrix,
     group_by_pod,
-    percent,
 )
 from training.exports import matrix_rows
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from clients.models import DailySnapshot
 from clients.tests.factories import ClientFactory, WeeklyGoalFactory
-from clients.weeks import today, week_start
+from core.weeks import today, week_start
 from training.compliance import Status
 from training.selectors import TrainingFilters, client_outcomes, compliance_matrix, person_training
 from training.tests.factories import TrainingModuleFactory, TrainingResultFactory

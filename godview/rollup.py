@@ -37,8 +37,8 @@ from clients.models import (
 )
 from clients.scoring import HealthInputs, health_signal
 from clients.warnings import Firing, WarningInputs, WeekHits, evaluate, load_rules
-from clients.weeks import agency_tz, today, week_start
-from godview.cache import bump_rollup_version
+from core.cache import bump_rollup_version
+from core.weeks import agency_tz, today, week_start
 from tasks.models import Task, TimeEntry
 
 log = logging.getLogger(__name__)

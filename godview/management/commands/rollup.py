@@ -4,8 +4,8 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from clients.rollup import rollup_range
-from clients.weeks import today
+from core.weeks import today
+from godview.rollup import rollup_range
 
 
 class Command(BaseCommand):

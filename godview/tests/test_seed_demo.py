@@ -20,7 +20,6 @@ from django.db import transaction
 from django.db.models import Count, F
 
 from accounts.models import Pod, Role, User
-from clients.demo import PASSWORD, key_figures, wipe_demo
 from clients.models import (
     Client,
     Contact,
@@ -33,7 +32,8 @@ from clients.models import (
     RiskAssessment,
     WeeklyGoal,
 )
-from clients.weeks import today, week_deadline, week_start
+from core.weeks import today, week_deadline, week_start
+from godview.demo import PASSWORD, key_figures, wipe_demo
 from tasks.models import Source, SyncRun, Task, TimeEntry
 from tasks.selectors import data_freshness, sync_sources
 from training.models import TrainingModule, TrainingResult

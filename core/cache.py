@@ -1,5 +1,5 @@
 """Figures read from the daily snapshots change only when the rollup runs, so they are cached
-until the next rollup: the key holds a rollup version that `clients.rollup` bumps after each run
+until the next rollup: the key holds a rollup version that `godview.rollup` bumps after each run
 (with the shared Redis cache every web process sees the bump; a TTL bounds the rest).
 
 Only snapshot-derived figures go through here; live figures (current risk, goals, warnings) never do.

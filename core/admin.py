@@ -1,7 +1,9 @@
+"""The read-only admin base for history and synced rows, and the audit trail's admin."""
+
 from django.contrib import admin
 from django.http import HttpRequest
 
-from godview.models import AuditEntry
+from core.models import AuditEntry
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -10,14 +10,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from clients.models import DailySnapshot, EarlyWarning
-from clients.rollup import day_bounds, rollup_day
 from clients.tests.factories import (
     ClientFactory,
     ContactFactory,
     RiskAssessmentFactory,
     WeeklyGoalFactory,
 )
-from clients.weeks import today, week_deadline, week_start
+from core.weeks import today, week_deadline, week_start
+from godview.rollup import day_bounds, rollup_day
 from tasks.tests.factories import TaskFactory, TimeEntryFactory
 
 pytestmark = pytest.mark.django_db
@@ -126,7 +126,7 @@ def test_the_command_backfills_n_days(am):
 
 
 def test_the_nightly_job_rolls_up_yesterday_and_today(am):
-    from clients.jobs import daily_rollup
+    from godview.jobs import daily_rollup
 
     client = ClientFactory(account_manager=am, started_on=today() - dt.timedelta(days=10))
     daily_rollup()

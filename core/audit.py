@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.http import HttpRequest, HttpResponse
 
-from godview.models import AuditEntry
+from core.models import AuditEntry
 
 current_user: contextvars.ContextVar = contextvars.ContextVar("audit_user", default=None)
 

@@ -1,12 +1,12 @@
-"""`manage.py seed_demo`: build the deterministic demo agency (see clients/demo.py)."""
+"""`manage.py seed_demo`: build the deterministic demo agency (see godview/demo/)."""
 
 import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 
-from clients import demo
 from clients.models import Client
+from godview import demo
 
 LOGINS = (
     ("leader", "leadership: sees everything"),

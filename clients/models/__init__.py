@@ -1,0 +1,67 @@
+"""Clients and everything an agency records about them, in DESIGN's common language.
+
+One module a part of the record; import the models from here (`from clients.models import Client`).
+"""
+
+from clients.models.base import (
+    ZERO,
+    ChurnReason,
+    LifecycleStage,
+    ScopedQuerySet,
+    Tier,
+    WarningRule,
+    between,
+    is_monday,
+    money_field,
+    not_negative,
+    score_field,
+)
+from clients.models.client import Client, ClientQuerySet, KickoffItem
+from clients.models.goals import DeadlineLocked, Objective, Postponement, WeeklyGoal, WeeklyGoalQuerySet
+from clients.models.outcomes import DailySnapshot, Experiment, NPSResponse, Outcome, RevenueEvent, Tactic
+from clients.models.review import QuarterlyReview
+from clients.models.risk import (
+    RISK_SCORE_LABELS,
+    AppendOnly,
+    Contact,
+    EarlyWarning,
+    ReviewDecision,
+    RiskAssessment,
+    RiskReason,
+)
+
+__all__ = [
+    "RISK_SCORE_LABELS",
+    "ZERO",
+    "AppendOnly",
+    "ChurnReason",
+    "Client",
+    "ClientQuerySet",
+    "Contact",
+    "DailySnapshot",
+    "DeadlineLocked",
+    "EarlyWarning",
+    "Experiment",
+    "KickoffItem",
+    "LifecycleStage",
+    "NPSResponse",
+    "Objective",
+    "Outcome",
+    "Postponement",
+    "QuarterlyReview",
+    "RevenueEvent",
+    "ReviewDecision",
+    "RiskAssessment",
+    "RiskReason",
+    "ScopedQuerySet",
+    "Tactic",
+    "Tier",
+    "WarningRule",
+    "WeeklyGoal",
+    "WeeklyGoalQuerySet",
+    "between",
+    "is_monday",
+    "money_field",
+    "not_negative",
+    "score_field",
+]

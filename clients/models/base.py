@@ -1,0 +1,126 @@
+"""Shared field builders and constraints, tiers and early-warning rules, lifecycle and churn codes."""
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.permissions import client_scope
+
+if TYPE_CHECKING:
+    pass
+
+
+ZERO = Decimal("0")
+
+
+def money_field(verbose_name: str, **kwargs) -> models.DecimalField:
+    return models.DecimalField(
+        verbose_name, max_digits=12, decimal_places=2, validators=[MinValueValidator(ZERO)], **kwargs
+    )
+
+
+def score_field(verbose_name: str, low: int = 1, high: int = 4, **kwargs) -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(
+        verbose_name, validators=[MinValueValidator(low), MaxValueValidator(high)], **kwargs
+    )
+
+
+def between(field: str, low: int, high: int, name: str, nullable: bool = False) -> models.CheckConstraint:
+    condition = Q(**{f"{field}__gte": low, f"{field}__lte": high})
+    if nullable:
+        condition |= Q(**{f"{field}__isnull": True})
+    return models.CheckConstraint(condition=condition, name=name)
+
+
+def not_negative(field: str, name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(condition=Q(**{f"{field}__gte": 0}), name=name)
+
+
+def is_monday(field: str, name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(condition=Q(**{f"{field}__iso_week_day": 1}), name=name)
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A QuerySet of a client-scoped model; `client_path` reaches Client from it."""
+
+    client_path = "client__"
+
+    def visible_to(self, user: User) -> "ScopedQuerySet":
+        return self.filter(client_scope(user, self.client_path))
+
+
+# --- reference data ------------------------------------------------------------------------
+
+
+class Tier(models.Model):
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=40)
+    is_premium = models.BooleanField(_("premium"), default=False)
+    stale_contact_days = models.PositiveSmallIntegerField(
+        _("stale contact after (days)"), validators=[MinValueValidator(1)]
+    )
+
+    class Meta:
+        ordering = ["-is_premium", "name"]
+        verbose_name = _("tier")
+        verbose_name_plural = _("tiers")
+        constraints = [models.CheckConstraint(condition=Q(stale_contact_days__gte=1), name="tier_stale_days_positive")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WarningRule(models.Model):
+    """An early-warning rule of DESIGN, switchable and with its threshold, edited in admin."""
+
+    class Code(models.TextChoices):
+        RISK_SCORE = "risk_score", _("Risk score 1–2")
+        STALE_CONTACT = "stale_contact", _("Stale contact")
+        GOAL_HIT_RATE = "goal_hit_rate", _("Weekly goal hit rate low two weeks running")
+        OBJECTIVE_BEHIND = "objective_behind", _("Objective behind pace")
+        OVERDUE_TASKS = "overdue_tasks", _("Overdue tasks")
+        RISK_NOT_REASSESSED = "risk_not_reassessed", _("Risk not reassessed")
+        HEALTH_MISMATCH = "health_mismatch", _("Health signal and risk score disagree")
+        NPS_DETRACTOR = "nps_detractor", _("NPS detractor")
+        WAITING_ON_CLIENT = "waiting_on_client", _("Waiting on client beyond the agreement")
+        HOURS_OVER_BUDGET = "hours_over_budget", _("Hours over budget or rate below floor")
+
+    code = models.CharField(_("rule"), max_length=30, choices=Code.choices, unique=True)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    threshold = models.DecimalField(_("threshold"), max_digits=10, decimal_places=2)
+    help_text = models.CharField(_("what the threshold means"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("early-warning rule")
+        verbose_name_plural = _("early-warning rules")
+
+    def __str__(self) -> str:
+        return self.get_code_display()
+
+
+# --- clients -------------------------------------------------------------------------------
+
+
+class LifecycleStage(models.TextChoices):
+    ONBOARDING = "onboarding", _("Onboarding")
+    ADOPTING = "adopting", _("Adopting")
+    VALUE_REALISED = "value_realised", _("Value realised")
+    RENEWING = "renewing", _("Renewing")
+    CHURNED = "churned", _("Churned")
+
+
+class ChurnReason(models.TextChoices):
+    PRICE = "price", _("Price / budget cut")
+    VALUE = "value", _("Value not understood")
+    COMPETITOR = "competitor", _("Went to a competitor")
+    SPONSOR_LEFT = "sponsor_left", _("Sponsor left")
+    DELIVERY = "delivery", _("Missed deliverables")
+    IN_HOUSE = "in_house", _("Took the work in-house")
+    BUSINESS_CLOSED = "business_closed", _("Business closed or acquired")
+    OTHER = "other", _("Other")

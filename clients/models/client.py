@@ -1,0 +1,139 @@
+"""The client and its kickoff plan."""
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from clients.models.base import (
+    ZERO,
+    ChurnReason,
+    LifecycleStage,
+    ScopedQuerySet,
+    Tier,
+    between,
+    money_field,
+    not_negative,
+)
+from clients.models.outcomes import NPSResponse
+from clients.models.risk import Contact, RiskAssessment
+
+if TYPE_CHECKING:
+    pass
+
+
+class ClientQuerySet(ScopedQuerySet):
+    client_path = ""
+
+    def active(self) -> "ClientQuerySet":
+        return self.exclude(lifecycle_stage=LifecycleStage.CHURNED)
+
+    def with_signals(self) -> "ClientQuerySet":
+        """Annotate the current risk (latest assessment), last contact date and latest NPS."""
+        latest_risk = RiskAssessment.objects.filter(client=models.OuterRef("pk")).order_by("-assessed_at", "-pk")
+        return self.annotate(
+            current_risk_score=models.Subquery(latest_risk.values("score")[:1]),
+            current_risk_at=models.Subquery(latest_risk.values("assessed_at")[:1]),
+            last_contact_on=models.Subquery(
+                Contact.objects.filter(client=models.OuterRef("pk"))
+                .order_by("-contacted_on")
+                .values("contacted_on")[:1]
+            ),
+            latest_nps=models.Subquery(
+                NPSResponse.objects.filter(client=models.OuterRef("pk"))
+                .order_by("-responded_on", "-pk")
+                .values("score")[:1]
+            ),
+        )
+
+
+class Client(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    tier = models.ForeignKey(Tier, verbose_name=_("tier"), on_delete=models.PROTECT, related_name="clients")
+    account_manager = models.ForeignKey(
+        User,
+        verbose_name=_("account manager"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="clients",
+    )
+    mrr = money_field(_("MRR"), default=ZERO)
+    currency = models.CharField(_("currency"), max_length=3, default=settings.CURRENCY)
+    lifecycle_stage = models.CharField(
+        _("lifecycle stage"), max_length=20, choices=LifecycleStage.choices, default=LifecycleStage.ONBOARDING
+    )
+    started_on = models.DateField(_("client since"))
+    churned_on = models.DateField(_("churn date"), null=True, blank=True)
+    churn_reason = models.CharField(_("churn reason"), max_length=20, choices=ChurnReason.choices, blank=True)
+    expectation_agreement_signed_on = models.DateField(_("expectation agreement signed"), null=True, blank=True)
+    monthly_hours_budget = models.DecimalField(
+        _("monthly hours budget"),
+        max_digits=7,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(ZERO)],
+    )
+    website = models.URLField(_("website"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ClientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
+        indexes = [models.Index(fields=["account_manager", "lifecycle_stage"])]
+        constraints = [
+            not_negative("mrr", "client_mrr_not_negative"),
+            models.CheckConstraint(
+                condition=Q(monthly_hours_budget__isnull=True) | Q(monthly_hours_budget__gte=0),
+                name="client_hours_budget_not_negative",
+            ),
+            # Churned exactly when a churn date and reason are recorded.
+            models.CheckConstraint(
+                condition=(Q(lifecycle_stage=LifecycleStage.CHURNED, churned_on__isnull=False) & ~Q(churn_reason=""))
+                | (~Q(lifecycle_stage=LifecycleStage.CHURNED) & Q(churned_on__isnull=True, churn_reason="")),
+                name="client_churn_fields_match_stage",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.lifecycle_stage != LifecycleStage.CHURNED
+
+
+class KickoffItem(models.Model):
+    """One of the ten quick-win action items from the proposal."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="kickoff_items")
+    position = models.PositiveSmallIntegerField(_("position"), validators=[MinValueValidator(1), MaxValueValidator(10)])
+    text = models.CharField(_("action item"), max_length=300)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    done_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["client", "position"]
+        verbose_name = _("kickoff plan item")
+        verbose_name_plural = _("kickoff plan items")
+        constraints = [
+            models.UniqueConstraint(fields=["client", "position"], name="kickoff_item_position_unique"),
+            between("position", 1, 10, "kickoff_item_position_1_to_10"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.text}"
+
+
+# --- objectives and weekly goals -----------------------------------------------------------

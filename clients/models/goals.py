@@ -1,0 +1,191 @@
+"""90-day objectives, weekly goals with fixed deadlines, and postponements."""
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from clients.models.base import ZERO, ScopedQuerySet, is_monday, not_negative
+
+if TYPE_CHECKING:
+    from clients.scoring import Pace
+
+
+class Objective(models.Model):
+    """A client's 90-day objective."""
+
+    class Status(models.TextChoices):
+        ON_TRACK = "on_track", _("On track")
+        BEHIND = "behind", _("Behind")
+        ACHIEVED = "achieved", _("Achieved")
+        MISSED = "missed", _("Missed")
+
+    class Origin(models.TextChoices):
+        PROPOSAL = "proposal", _("Proposal")
+        QUARTER = "quarter", _("Quarterly set")
+
+    client = models.ForeignKey("Client", on_delete=models.CASCADE, related_name="objectives")
+    title = models.CharField(_("objective"), max_length=200)
+    metric = models.CharField(_("metric"), max_length=100)
+    baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2)
+    target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
+    current_value = models.DecimalField(_("current value"), max_digits=14, decimal_places=2)
+    start_date = models.DateField(_("start date"))
+    due_date = models.DateField(_("due date"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ON_TRACK)
+    origin = models.CharField(_("from"), max_length=20, choices=Origin.choices, default=Origin.QUARTER)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["client", "due_date", "title"]
+        verbose_name = _("90-day objective")
+        verbose_name_plural = _("90-day objectives")
+        constraints = [
+            models.CheckConstraint(condition=Q(due_date__gt=models.F("start_date")), name="objective_due_after_start"),
+            models.CheckConstraint(
+                condition=~Q(target=models.F("baseline")), name="objective_target_differs_from_baseline"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def pace(self, on: dt.date) -> "Pace":
+        """Progress against time elapsed on `on` (DESIGN "Objective pace")."""
+        from clients.scoring import objective_pace
+
+        return objective_pace(
+            baseline=self.baseline,
+            target=self.target,
+            current=self.current_value,
+            start=self.start_date,
+            due=self.due_date,
+            on=on,
+        )
+
+
+class WeeklyGoalQuerySet(ScopedQuerySet):
+    def counted(self) -> "WeeklyGoalQuerySet":
+        """Goals that count in the hit rate: all but cancelled ones."""
+        return self.exclude(status=WeeklyGoal.Status.CANCELLED)
+
+
+class WeeklyGoal(models.Model):
+    """What an AM commits to for one client in one week. Its deadline is fixed at creation."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+        POSTPONED = "postponed", _("Postponed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    client = models.ForeignKey("Client", on_delete=models.CASCADE, related_name="weekly_goals")
+    owner = models.ForeignKey(User, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="weekly_goals")
+    objective = models.ForeignKey(
+        Objective,
+        verbose_name=_("objective"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="weekly_goals",
+    )
+    title = models.CharField(_("goal"), max_length=200)
+    week_start = models.DateField(_("week (Monday)"))
+    deadline = models.DateTimeField(_("deadline"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    cancel_reason = models.CharField(_("cancel reason"), max_length=300, blank=True)
+    shared_with_client = models.BooleanField(_("shared with client"), default=True)
+    waiting_on_client_hours = models.DecimalField(
+        _("hours waiting on client"), max_digits=7, decimal_places=1, default=ZERO, validators=[MinValueValidator(ZERO)]
+    )
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    # Who marked it done, cancelled or postponed, and when (the AM workspace records every write).
+    status_changed_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+
+    objects = WeeklyGoalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["week_start", "client", "pk"]
+        verbose_name = _("weekly goal")
+        verbose_name_plural = _("weekly goals")
+        indexes = [
+            models.Index(fields=["week_start", "status"]),
+            models.Index(fields=["deadline"]),  # hit rates count goals whose deadline falls in a period
+            models.Index(fields=["client", "week_start"]),
+            models.Index(fields=["owner", "week_start"]),
+        ]
+        constraints = [
+            is_monday("week_start", "weekly_goal_week_starts_monday"),
+            not_negative("waiting_on_client_hours", "weekly_goal_waiting_not_negative"),
+            models.CheckConstraint(
+                condition=Q(status="done", done_at__isnull=False) | (~Q(status="done") & Q(done_at__isnull=True)),
+                name="weekly_goal_done_at_matches_status",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | ~Q(cancel_reason=""), name="weekly_goal_cancel_needs_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        # The deadline is fixed at creation; no form, admin or script may move it.
+        loaded = getattr(self, "_loaded_deadline", None)
+        if self.pk and loaded is not None and self.deadline != loaded:
+            raise DeadlineLocked(_("A weekly goal's deadline is fixed; postpone the goal instead."))
+        super().save(*args, **kwargs)
+        self._loaded_deadline = self.deadline
+
+    @classmethod
+    def from_db(cls, db, field_names, values, *, fetch_mode=None):
+        instance = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
+        instance._loaded_deadline = instance.__dict__.get("deadline")
+        return instance
+
+    @property
+    def hit(self) -> bool:
+        return self.status == self.Status.DONE and self.done_at is not None and self.done_at <= self.deadline
+
+
+class DeadlineLocked(ValueError):
+    """Raised when anything tries to change a weekly goal's deadline."""
+
+
+class Postponement(models.Model):
+    """Moving a goal: the original stays (postponed) and a carried-over goal lands in the target week."""
+
+    original = models.OneToOneField(WeeklyGoal, on_delete=models.CASCADE, related_name="postponement")
+    carried_over = models.OneToOneField(WeeklyGoal, on_delete=models.CASCADE, related_name="carried_over_from")
+    reason = models.CharField(_("reason"), max_length=500)
+    target_week = models.DateField(_("target week (Monday)"))
+    postponed_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    postponed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-postponed_at"]
+        verbose_name = _("postponement")
+        verbose_name_plural = _("postponements")
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="postponement_needs_reason"),
+            is_monday("target_week", "postponement_target_week_monday"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original} → {self.target_week}"
+
+
+# --- risk ----------------------------------------------------------------------------------

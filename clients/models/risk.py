@@ -1,0 +1,166 @@
+"""Risk assessments (append-only), review-queue decisions, early warnings and contacts."""
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from clients.models.base import ScopedQuerySet, WarningRule, between, score_field
+
+if TYPE_CHECKING:
+    pass
+
+
+class RiskReason(models.TextChoices):
+    NO_CONTACT = "no_contact", _("No contact")
+    LOW_USAGE = "low_usage", _("Low usage")
+    VALUE_NOT_UNDERSTOOD = "value_not_understood", _("Value not understood")
+    NEGATIVE_TONE = "negative_tone", _("Negative tone")
+    MANY_TICKETS = "many_tickets", _("Many tickets")
+    BUDGET_CUT = "budget_cut", _("Budget cut")
+    SPONSOR_LEFT = "sponsor_left", _("Sponsor left")
+    COMPETITOR = "competitor", _("Competitor")
+    MISSED_DELIVERABLES = "missed_deliverables", _("Missed deliverables")
+    OTHER = "other", _("Other")
+
+
+RISK_SCORE_LABELS = {1: _("Critical"), 2: _("High"), 3: _("Moderate"), 4: _("Low")}
+
+
+class RiskAssessment(models.Model):
+    """The AM's judgement of churn risk. Append-only: the history is the trend."""
+
+    client = models.ForeignKey("Client", on_delete=models.CASCADE, related_name="risk_assessments")
+    score = score_field(_("risk score"), help_text=_("1 = highest risk, 4 = lowest."))
+    communication_level = score_field(_("communication level"), help_text=_("1 = silent, 4 = open and regular."))
+    reasons = models.JSONField(_("risk reasons"), default=list, blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+    assessed_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    assessed_at = models.DateTimeField(_("assessed at"), default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-assessed_at", "-pk"]
+        get_latest_by = "assessed_at"
+        verbose_name = _("risk assessment")
+        verbose_name_plural = _("risk assessments")
+        indexes = [models.Index(fields=["client", "-assessed_at"])]
+        constraints = [
+            between("score", 1, 4, "risk_score_1_to_4"),
+            between("communication_level", 1, 4, "risk_communication_level_1_to_4"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client}: {self.score}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk and not kwargs.get("force_insert"):
+            raise AppendOnly(_("Risk assessments are append-only; record a new one."))
+        super().save(*args, **kwargs)
+
+    @property
+    def score_label(self) -> str:
+        return RISK_SCORE_LABELS.get(self.score, "")
+
+
+class AppendOnly(ValueError):
+    """Raised when anything tries to change a history row."""
+
+
+class ReviewDecision(models.Model):
+    """Leadership's decision on a review-queue entry: which score stands, and why."""
+
+    class Verdict(models.TextChoices):
+        RISK_SCORE_STANDS = "risk_score", _("The AM's risk score stands")
+        HEALTH_SIGNAL_STANDS = "health_signal", _("The health signal stands")
+
+    client = models.ForeignKey("Client", on_delete=models.CASCADE, related_name="review_decisions")
+    assessment = models.ForeignKey(RiskAssessment, on_delete=models.CASCADE, related_name="review_decisions")
+    health_score = score_field(_("health signal"))
+    verdict = models.CharField(_("decision"), max_length=20, choices=Verdict.choices)
+    reason = models.CharField(_("why"), max_length=500)
+    decided_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-decided_at"]
+        verbose_name = _("review-queue decision")
+        verbose_name_plural = _("review-queue decisions")
+        constraints = [
+            between("health_score", 1, 4, "review_decision_health_1_to_4"),
+            models.CheckConstraint(condition=~Q(reason=""), name="review_decision_needs_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client}: {self.get_verdict_display()}"
+
+
+class EarlyWarning(models.Model):
+    """A rule that fired for a client, kept so alerts go out once per firing."""
+
+    client = models.ForeignKey("Client", on_delete=models.CASCADE, related_name="early_warnings")
+    rule = models.CharField(_("rule"), max_length=30, choices=WarningRule.Code.choices)
+    reason = models.CharField(_("reason"), max_length=300)
+    fired_on = models.DateField(_("fired on"))
+    resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
+    notified_at = models.DateTimeField(_("AM notified at"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-fired_on", "client"]
+        verbose_name = _("early warning")
+        verbose_name_plural = _("early warnings")
+        constraints = [
+            # One open firing per client and rule.
+            models.UniqueConstraint(
+                fields=["client", "rule"], condition=Q(resolved_on__isnull=True), name="early_warning_one_open_per_rule"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client}: {self.reason}"
+
+
+# --- contacts, reviews, tactics, NPS, revenue ----------------------------------------------
+
+
+class Contact(models.Model):
+    """A logged touchpoint with the client."""
+
+    class Channel(models.TextChoices):
+        CALL = "call", _("Call")
+        MEETING = "meeting", _("Meeting")
+        EMAIL = "email", _("Email")
+        CHAT = "chat", _("Chat")
+
+    class Sentiment(models.TextChoices):
+        POSITIVE = "positive", _("Positive")
+        NEUTRAL = "neutral", _("Neutral")
+        NEGATIVE = "negative", _("Negative")
+
+    client = models.ForeignKey("Client", on_delete=models.CASCADE, related_name="contacts")
+    contacted_on = models.DateField(_("date"))
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    who = models.CharField(_("who"), max_length=200, help_text=_("The client's people in the conversation."))
+    summary = models.TextField(_("summary"), max_length=4000)
+    sentiment = models.CharField(_("sentiment"), max_length=10, choices=Sentiment.choices, default=Sentiment.NEUTRAL)
+    logged_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="contacts_logged")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-contacted_on", "-pk"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        indexes = [models.Index(fields=["client", "-contacted_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.client} · {self.get_channel_display()} · {self.contacted_on}"

@@ -1,0 +1,1 @@
+"""`{% load numbers %}`: the number, money, percent and duration filters of every template."""
