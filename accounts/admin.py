@@ -40,7 +40,7 @@ class MemberInline(admin.TabularInline):
 
 @admin.register(Pod)
 class PodAdmin(admin.ModelAdmin):
-    list_display = ("name", "lead")
+    list_display = ("name", "lead", "specialised")
     list_select_related = ("lead",)
     search_fields = ("name",)
     autocomplete_fields = ("lead",)

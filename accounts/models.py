@@ -27,6 +27,14 @@ class Pod(models.Model):
         blank=True,
         related_name="led_pods",
     )
+    specialised = models.BooleanField(
+        _("specialised work"),
+        db_default=True,
+        help_text=_(
+            "A team of one craft (the usual pod): its lead is flagged above SPAN_OF_CONTROL_LIMIT reports (8). "
+            "Untick for a general team: flagged above SPAN_OF_CONTROL_LIMIT_GENERAL (15)."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -46,6 +46,16 @@ def can_write_client_work(user: User, client) -> bool:
     return False
 
 
+def can_add_goal(user: User, client) -> bool:
+    """As for client work; leadership too, but only to correct a past week's record (with a reason)."""
+    return can_write_client_work(user, client) or (user.is_authenticated and user.is_active and user.sees_everything)
+
+
+def can_log_hours(user: User, client) -> bool:
+    """Everyone who works on the client logs time: its AM, the pod lead, the pod's designer."""
+    return can_write_experiments(user, client)
+
+
 def can_write_experiments(user: User, client) -> bool:
     """Designers record experiments for their pod's clients (AMs and pod leads may too)."""
     if user.role == Role.DESIGNER and user.pod_id is not None:

@@ -1,5 +1,8 @@
-"""Admin for clients' reference data. History rows (risk assessments, postponements, review
-decisions) are read-only here: they are only ever added, through the product's own forms."""
+"""Admin for clients' reference data. History (weekly goals, postponements, risk assessments,
+contacts, quarterly reviews, revenue events, waiting on client, review decisions) is read-only
+here: it is only ever added through the product's own forms, and a mistake is corrected by a new
+row, never by editing, moving or deleting one (DESIGN, the Admin row of the roles table). Clients
+are never deleted either: a client that leaves is churned, and its history stays."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +22,7 @@ from clients.models import (
     RiskAssessment,
     Tactic,
     Tier,
+    WaitingPeriod,
     WarningRule,
     WeeklyGoal,
 )
@@ -67,6 +71,10 @@ class ClientAdmin(admin.ModelAdmin):
     autocomplete_fields = ("account_manager", "tier")
     date_hierarchy = "started_on"
     inlines = [KickoffItemInline, ObjectiveInline]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # a client that leaves is churned; its history is never deleted
+
     fieldsets = (
         (None, {"fields": ("name", "tier", "account_manager", "website")}),
         (_("Revenue"), {"fields": ("mrr", "currency", "monthly_hours_budget")}),
@@ -77,6 +85,7 @@ class ClientAdmin(admin.ModelAdmin):
                     "lifecycle_stage",
                     "started_on",
                     "expectation_agreement_signed_on",
+                    "agreed_response_days",
                     "churned_on",
                     "churn_reason",
                 )
@@ -95,27 +104,19 @@ class ObjectiveAdmin(admin.ModelAdmin):
 
 
 @admin.register(WeeklyGoal)
-class WeeklyGoalAdmin(admin.ModelAdmin):
-    """Deadlines and weeks are fixed at creation: read-only even here (the database agrees)."""
-
-    list_display = ("title", "client", "owner", "week_start", "deadline", "status", "done_at")
+class WeeklyGoalAdmin(ReadOnlyAdmin):
+    list_display = ("title", "client", "owner", "week_start", "deadline", "status", "done_at", "recreated_as")
     list_filter = ("status", "week_start")
     list_select_related = ("client", "owner")
     search_fields = ("title", "client__name", "owner__username")
-    autocomplete_fields = ("client", "owner", "objective", "created_by")
     date_hierarchy = "week_start"
 
-    def get_readonly_fields(self, request, obj=None):
-        fixed = ("week_start", "deadline", "status", "done_at", "created_by", "created_at")
-        return fixed if obj is not None else ("deadline", "status", "done_at", "created_at")
 
-    def save_model(self, request, obj, form, change) -> None:
-        if not change:
-            from core.weeks import week_deadline
-
-            obj.deadline = week_deadline(obj.week_start)
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+@admin.register(WaitingPeriod)
+class WaitingPeriodAdmin(ReadOnlyAdmin):
+    list_display = ("client", "waiting_for", "started_on", "ended_on", "goal", "recorded_by")
+    list_select_related = ("client", "goal", "recorded_by")
+    search_fields = ("client__name", "waiting_for")
 
 
 @admin.register(Postponement)
@@ -150,28 +151,20 @@ class EarlyWarningAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(ReadOnlyAdmin):
     list_display = ("client", "contacted_on", "channel", "who", "sentiment", "logged_by")
     list_filter = ("channel", "sentiment")
     list_select_related = ("client", "logged_by")
     search_fields = ("client__name", "who", "summary")
-    autocomplete_fields = ("client", "logged_by")
     date_hierarchy = "contacted_on"
 
 
 @admin.register(QuarterlyReview)
-class QuarterlyReviewAdmin(admin.ModelAdmin):
+class QuarterlyReviewAdmin(ReadOnlyAdmin):
     list_display = ("client", "year", "quarter", "status", "submitted_at", "submitted_by")
     list_filter = ("status", "year", "quarter")
     list_select_related = ("client", "submitted_by")
     search_fields = ("client__name",)
-    autocomplete_fields = ("client", "created_by", "submitted_by")
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        # A submitted review is a record of what was agreed: read-only.
-        if obj is not None and obj.status == QuarterlyReview.Status.SUBMITTED:
-            return False
-        return super().has_change_permission(request, obj)
 
 
 @admin.register(Tactic)
@@ -202,10 +195,9 @@ class NPSResponseAdmin(admin.ModelAdmin):
 
 
 @admin.register(RevenueEvent)
-class RevenueEventAdmin(admin.ModelAdmin):
+class RevenueEventAdmin(ReadOnlyAdmin):
     list_display = ("client", "kind", "amount", "occurred_on", "recorded_by")
     list_filter = ("kind",)
     list_select_related = ("client", "recorded_by")
     search_fields = ("client__name", "note")
-    autocomplete_fields = ("client", "recorded_by")
     date_hierarchy = "occurred_on"

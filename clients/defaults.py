@@ -14,7 +14,7 @@ WARNING_RULES: tuple[tuple[str, Decimal, str], ...] = (
     ("risk_not_reassessed", Decimal("30"), "Days since the latest risk assessment."),
     ("health_mismatch", Decimal("2"), "Points between health signal and risk score."),
     ("nps_detractor", Decimal("90"), "Days to look back for a detractor (0–6)."),
-    ("waiting_on_client", Decimal("8"), "Hours waiting on client per week (one business day)."),
+    ("waiting_on_client", Decimal("0"), "Business days of grace beyond the expectation agreement's response time."),
     ("hours_over_budget", Decimal("1.5"), "Multiple of the monthly hours budget."),
 )
 

@@ -27,9 +27,11 @@ from clients.models import (
     WeeklyGoal,
 )
 from clients.services import not_monday
+from core.text import MIN_REASON_CHARS, is_real_text, tidy
 from core.weeks import today, week_start
 
 PLAN_AHEAD_WEEKS = 12
+CORRECTION_WEEKS = 52  # how far back leadership may add a goal to the record
 TOKEN_TTL_SECONDS = 6 * 3600
 COMMUNICATION_LABELS = {1: _("Silent"), 2: _("Sporadic"), 3: _("Regular"), 4: _("Open and regular")}
 
@@ -73,6 +75,15 @@ class WorkspaceForm(TokenMixin, forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self._add_token()
+
+
+def real_reason(text: str, message: str) -> str:
+    """A reason with a few visible characters (a zero-width space is none), tidied."""
+    reason = tidy(text)
+    if not is_real_text(reason):
+        hint = _("Write at least %(n)s letters or digits.") % {"n": MIN_REASON_CHARS}
+        raise forms.ValidationError(f"{message} {hint}")
+    return reason
 
 
 def _not_future(day: dt.date, what: str) -> dt.date:
@@ -137,27 +148,57 @@ class RiskForm(WorkspaceForm):
 
 
 class GoalForm(WorkspaceForm):
+    """AMs plan this week and the next twelve; leadership may add a goal to a past week, with a reason."""
+
     slug = "goal"
     title = forms.CharField(label=_("Goal"), max_length=200)
     week = forms.DateField(label=_("Week (Monday)"), widget=date_input())
     objective = forms.ModelChoiceField(label=_("Objective"), queryset=Objective.objects.none(), required=False)
     shared_with_client = forms.BooleanField(label=_("Shared with the client"), required=False, initial=True)
+    late_reason = forms.CharField(
+        label=_("Why add it to a past week?"),
+        max_length=300,
+        required=False,
+        help_text=_("Only for a past week; it is shown with the goal."),
+    )
 
-    def __init__(self, *args, client: Client, **kwargs):
+    def __init__(self, *args, client: Client, corrects_past: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.corrects_past = corrects_past
         # Only this client's open objectives: another client's id in the POST is refused.
         self.fields["objective"].queryset = client.objectives.filter(status__in=["on_track", "behind"])
         self.fields["objective"].error_messages["invalid_choice"] = _("Choose one of this client's open objectives.")
         self.fields["week"].initial = week_start(today())
+        if not corrects_past:
+            del self.fields["late_reason"]
 
     def clean_title(self) -> str:
-        title = self.cleaned_data["title"].strip()
+        title = tidy(self.cleaned_data["title"])
         if not title:
             raise forms.ValidationError(_("Say what the goal is."))
         return title
 
     def clean_week(self) -> dt.date:
-        return _planning_week(self.cleaned_data["week"])
+        day = self.cleaned_data["week"]
+        if self.corrects_past:
+            if day >= week_start(today()):
+                raise forms.ValidationError(_("Leadership corrects past weeks only; the AM plans this week on."))
+            if problem := not_monday(day):
+                raise forms.ValidationError(problem)
+            if day < week_start(today()) - dt.timedelta(weeks=CORRECTION_WEEKS):
+                raise forms.ValidationError(_("Correct at most %(n)s weeks back.") % {"n": CORRECTION_WEEKS})
+            return day
+        return _planning_week(day)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        week = data.get("week")
+        if self.corrects_past and week and week < week_start(today()):
+            reason = tidy(data.get("late_reason"))
+            if not is_real_text(reason):
+                self.add_error("late_reason", _("Say why a goal is added to a past week."))
+            data["late_reason"] = reason
+        return data
 
 
 class PostponeForm(WorkspaceForm):
@@ -172,10 +213,7 @@ class PostponeForm(WorkspaceForm):
         self.fields["target_week"].initial = max(goal.week_start, week_start(today())) + dt.timedelta(weeks=1)
 
     def clean_reason(self) -> str:
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise forms.ValidationError(_("A postponement needs a reason."))
-        return reason
+        return real_reason(self.cleaned_data["reason"], _("A postponement needs a reason."))
 
     def clean_target_week(self) -> dt.date:
         return _planning_week(self.cleaned_data["target_week"], after=self.goal.week_start)
@@ -190,10 +228,7 @@ class CancelForm(WorkspaceForm):
         self.fields["reason"].error_messages["required"] = _("Say why the goal is cancelled.")
 
     def clean_reason(self) -> str:
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise forms.ValidationError(_("Say why the goal is cancelled."))
-        return reason
+        return real_reason(self.cleaned_data["reason"], _("Say why the goal is cancelled."))
 
 
 class ObjectiveForm(WorkspaceForm):
@@ -343,3 +378,69 @@ class ReviewForm(TokenMixin, forms.ModelForm):
     @property
     def answers(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in QuarterlyReview.field_names()}
+
+
+class WaitingForm(WorkspaceForm):
+    """The agency waits for the client: for what, since when, and on which goal (if one)."""
+
+    slug = "waiting"
+    waiting_for = forms.CharField(
+        label=_("Waiting for"), max_length=300, help_text=_("e.g. the brand assets, a sign-off")
+    )
+    started_on = forms.DateField(label=_("Since"), widget=date_input(), initial=today)
+    goal = forms.ModelChoiceField(label=_("On the weekly goal"), queryset=WeeklyGoal.objects.none(), required=False)
+
+    def __init__(self, *args, client: Client, **kwargs):
+        super().__init__(*args, **kwargs)
+        monday = week_start(today())
+        self.fields["goal"].queryset = client.weekly_goals.filter(
+            week_start__gte=monday - dt.timedelta(weeks=2), week_start__lte=monday + dt.timedelta(weeks=2)
+        ).order_by("week_start", "pk")
+        self.fields["goal"].empty_label = _("— the client as a whole —")
+        self.fields["goal"].error_messages["invalid_choice"] = _("Choose one of this client's recent goals.")
+
+    def clean_waiting_for(self) -> str:
+        return real_reason(self.cleaned_data["waiting_for"], _("Say what you are waiting for."))
+
+    def clean_started_on(self) -> dt.date:
+        return _not_future(self.cleaned_data["started_on"], _("The start of the wait"))
+
+
+class WaitingEndForm(WorkspaceForm):
+    slug = "waiting-end"
+    ended_on = forms.DateField(label=_("Ended on"), widget=date_input(), initial=today)
+
+    def __init__(self, *args, period, **kwargs):
+        super().__init__(*args, id_prefix=f"-{period.pk}", **kwargs)
+
+    def clean_ended_on(self) -> dt.date:
+        return _not_future(self.cleaned_data["ended_on"], _("The end of the wait"))
+
+
+class AgreementForm(WorkspaceForm):
+    """The expectation agreement: the client's signed commitment to answer within N business days."""
+
+    slug = "agreement"
+    signed_on = forms.DateField(label=_("Signed on"), widget=date_input(), required=False)
+    response_days = forms.IntegerField(label=_("Answers within (business days)"), min_value=1, max_value=30, initial=1)
+
+    def __init__(self, *args, client: Client, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.update(
+                signed_on=client.expectation_agreement_signed_on, response_days=client.agreed_response_days
+            )
+
+    def clean_signed_on(self) -> dt.date | None:
+        day = self.cleaned_data["signed_on"]
+        if day and day > today():
+            raise forms.ValidationError(_("An agreement cannot be signed in the future."))
+        return day
+
+
+class KickoffForm(WorkspaceForm):
+    slug = "kickoff"
+    text = forms.CharField(label=_("Action item"), max_length=300)
+
+    def clean_text(self) -> str:
+        return real_reason(self.cleaned_data["text"], _("Say what the action item is."))

@@ -11,6 +11,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from core.numbers import half_up, percent
+
 BEHIND_PACE_POINTS = 25
 REVIEW_GAP = 2  # DESIGN: health signal and risk score this far apart send a client to the review queue
 
@@ -25,6 +27,14 @@ class Pace:
     progress: float  # percent of the way from baseline to target
     elapsed: float  # percent of the objective's time gone
     behind: bool
+
+    @property
+    def shown_progress(self) -> int:
+        return int(half_up(self.progress))
+
+    @property
+    def shown_elapsed(self) -> int:
+        return int(half_up(self.elapsed))
 
 
 def objective_pace(
@@ -42,7 +52,8 @@ def objective_pace(
     progress = float((current - baseline) / span * 100) if span else 100.0
     days = (due - start).days
     elapsed = min(100.0, max(0.0, (on - start).days / days * 100)) if days > 0 else 100.0
-    return Pace(progress=round(progress, 1), elapsed=round(elapsed, 1), behind=elapsed - progress > points)
+    # Exact values: the comparison must not see rounding (screens round, half up, when they show them).
+    return Pace(progress=progress, elapsed=elapsed, behind=elapsed - progress > points)
 
 
 @dataclass(frozen=True)
@@ -57,7 +68,7 @@ class HealthInputs:
     objectives_behind: int
     objectives_open: int
     latest_nps: int | None
-    waiting_on_client_hours: Decimal  # last four weeks
+    waiting_business_days: int  # business days waited on the client in the last four weeks
 
 
 @dataclass(frozen=True)
@@ -109,7 +120,7 @@ def goals_factor(inputs: HealthInputs) -> Factor:
         "goals",
         _("Weekly goal hit rate"),
         _band(rate, (0.85, 0.7, 0.5)),
-        _("%(rate)s%% of goals hit in the last four weeks") % {"rate": round(rate * 100)},
+        _("%(rate)s%% of goals hit in the last four weeks") % {"rate": percent(rate)},
     )
 
 
@@ -153,13 +164,12 @@ def nps_factor(inputs: HealthInputs) -> Factor:
 
 
 def waiting_factor(inputs: HealthInputs) -> Factor:
-    hours = float(inputs.waiting_on_client_hours)
-    score = _band(hours, (8, 16, 40), higher_is_better=False)
+    days = inputs.waiting_business_days
     return Factor(
         "waiting",
         _("Waiting on client"),
-        score,
-        _("%(hours)s hours waiting on the client in four weeks") % {"hours": round(hours, 1)},
+        _band(days, (1, 2, 5), higher_is_better=False),
+        _("%(days)s business days waiting on the client in four weeks") % {"days": days},
     )
 
 

@@ -30,8 +30,10 @@ from clients.models import (
     RiskAssessment,
     RiskReason,
     Tactic,
+    WaitingPeriod,
     WeeklyGoal,
 )
+from core.text import MIN_REASON_CHARS, is_real_text, tidy
 from core.weeks import quarter_of, today, week_deadline, week_start
 
 
@@ -47,6 +49,24 @@ def _require_monday(day: dt.date, field: str) -> None:
         raise ValidationError({field: problem})
 
 
+RECREATE_WINDOW = dt.timedelta(weeks=2)
+
+
+def require_reason(reason: str | None, field: str, message: str) -> str:
+    """The reason as stored: tidied, and with a few visible characters, or a ValidationError."""
+    text = tidy(reason)
+    if not is_real_text(text):
+        raise ValidationError(
+            {field: message + " " + _("Write at least %(n)s letters or digits.") % {"n": MIN_REASON_CHARS}}
+        )
+    return text
+
+
+def same_title(title: str) -> str:
+    """Titles compared the way a reader would: case, spacing and invisible characters aside."""
+    return " ".join(tidy(title).casefold().split())
+
+
 @transaction.atomic
 def weekly_goal_create(
     *,
@@ -57,26 +77,56 @@ def weekly_goal_create(
     objective: Objective | None = None,
     shared_with_client: bool = True,
     created_by: User | None = None,
+    late_reason: str = "",
 ) -> WeeklyGoal:
-    """A new goal for `week` (its Monday); the deadline is that week's Sunday 23:59:59."""
+    """A new goal for `week` (its Monday); the deadline is that week's Sunday 23:59:59.
+
+    A past week takes a goal only from leadership, with a reason (kept and shown). A goal whose
+    title matches one cancelled for the same client in the last two weeks is a postponement in
+    disguise: the cancelled goal is linked to it and counts as a miss."""
     _require_monday(week, "week_start")
-    if not title.strip():
+    title = tidy(title)
+    if not title:
         raise ValidationError({"title": _("Say what the goal is.")})
     if objective is not None and objective.client_id != client.pk:
         raise ValidationError({"objective": _("That objective belongs to another client.")})
+    author = created_by or owner
+    if week < week_start(today()):
+        if not author.sees_everything:
+            raise ValidationError({"week_start": _("That week has already passed; only leadership adds goals to it.")})
+        late_reason = require_reason(late_reason, "late_reason", _("Say why a goal is added to a past week."))
     goal = WeeklyGoal(
         client=client,
         owner=owner,
         objective=objective,
-        title=title.strip(),
+        title=title,
         week_start=week,
         deadline=week_deadline(week),
         shared_with_client=shared_with_client,
-        created_by=created_by or owner,
+        created_by=author,
+        added_late_reason=late_reason if week < week_start(today()) else "",
     )
     goal.full_clean()
     goal.save()
+    _link_disguised_postponement(goal)
     return goal
+
+
+def _link_disguised_postponement(goal: WeeklyGoal) -> None:
+    """Cancel this week, create it again next week: the cancelled goal counts as the miss it hides."""
+    candidates = WeeklyGoal.objects.select_for_update().filter(
+        client_id=goal.client_id,
+        status=WeeklyGoal.Status.CANCELLED,
+        recreated_as__isnull=True,
+        week_start__lt=goal.week_start,
+        week_start__gte=goal.week_start - RECREATE_WINDOW,
+    )
+    wanted = same_title(goal.title)
+    for cancelled in candidates.order_by("-week_start", "-pk"):
+        if same_title(cancelled.title) == wanted:
+            cancelled.recreated_as = goal
+            cancelled.save(update_fields=["recreated_as"])
+            return
 
 
 def _lock_open_goal(goal: WeeklyGoal) -> WeeklyGoal:
@@ -106,11 +156,16 @@ def weekly_goal_complete(*, goal: WeeklyGoal, at: dt.datetime | None = None, by:
 
 @transaction.atomic
 def weekly_goal_cancel(*, goal: WeeklyGoal, reason: str, by: User | None = None) -> WeeklyGoal:
-    if not reason.strip():
-        raise ValidationError({"reason": _("Say why the goal is cancelled.")})
+    """Only before the deadline, and with a reason: after it an open goal is a miss, whatever happens."""
+    reason = require_reason(reason, "reason", _("Say why the goal is cancelled."))
     goal = _lock_open_goal(goal)
+    if timezone.now() > goal.deadline:
+        raise ValidationError(
+            _("The deadline (%(deadline)s) has passed: an open goal is now a miss and cannot be cancelled.")
+            % {"deadline": timezone.localtime(goal.deadline).strftime("%Y-%m-%d %H:%M")}
+        )
     goal.status = WeeklyGoal.Status.CANCELLED
-    goal.cancel_reason = reason.strip()
+    goal.cancel_reason = reason
     _mark(goal, by)
     goal.save(update_fields=["status", "cancel_reason", *STATUS_TRAIL])
     return goal
@@ -119,8 +174,7 @@ def weekly_goal_cancel(*, goal: WeeklyGoal, reason: str, by: User | None = None)
 @transaction.atomic
 def weekly_goal_postpone(*, goal: WeeklyGoal, reason: str, target_week: dt.date, by: User) -> Postponement:
     """The original stays, marked postponed (a miss in its week); a carried-over goal lands in `target_week`."""
-    if not reason.strip():
-        raise ValidationError({"reason": _("A postponement needs a reason.")})
+    reason = require_reason(reason, "reason", _("A postponement needs a reason."))
     _require_monday(target_week, "target_week")
     goal = _lock_open_goal(goal)
     if target_week <= goal.week_start:
@@ -140,7 +194,7 @@ def weekly_goal_postpone(*, goal: WeeklyGoal, reason: str, target_week: dt.date,
         created_by=by,
     )
     return Postponement.objects.create(
-        original=goal, carried_over=carried_over, reason=reason.strip(), target_week=target_week, postponed_by=by
+        original=goal, carried_over=carried_over, reason=reason, target_week=target_week, postponed_by=by
     )
 
 
@@ -243,6 +297,85 @@ def kickoff_item_set(*, item: KickoffItem, done: bool, by: User) -> KickoffItem:
         item.done_on, item.done_by = (today(), by) if done else (None, None)
         item.save(update_fields=["done_on", "done_by"])
     return item
+
+
+KICKOFF_ITEMS_MAX = 10
+
+
+@transaction.atomic
+def kickoff_item_add(*, client: Client, text: str, by: User) -> KickoffItem:
+    """A new kickoff plan item at the end of the plan (ten at most)."""
+    text = tidy(text)
+    if not is_real_text(text):
+        raise ValidationError({"text": _("Say what the action item is.")})
+    items = list(KickoffItem.objects.select_for_update().filter(client=client).values_list("position", flat=True))
+    if len(items) >= KICKOFF_ITEMS_MAX:
+        raise ValidationError({"text": _("A kickoff plan holds ten items; tick or reword one instead.")})
+    item = KickoffItem(client=client, position=max(items, default=0) + 1, text=text)
+    item.full_clean(validate_constraints=False)
+    item.save()
+    return item
+
+
+@transaction.atomic
+def kickoff_item_move(*, item: KickoffItem, step: int) -> list[KickoffItem]:
+    """Swap the item with its neighbour above (step -1) or below (+1); the plan in its new order."""
+    plan = list(KickoffItem.objects.select_for_update().filter(client_id=item.client_id).order_by("position"))
+    index = next(i for i, row in enumerate(plan) if row.pk == item.pk)
+    other = index + (1 if step > 0 else -1)
+    if 0 <= other < len(plan):
+        plan[index].position, plan[other].position = plan[other].position, plan[index].position
+        # The (client, position) unique constraint is deferred to the commit: the swap passes through a clash.
+        KickoffItem.objects.bulk_update([plan[index], plan[other]], ["position"])
+        plan[index], plan[other] = plan[other], plan[index]
+    return plan
+
+
+# --- waiting on client and the expectation agreement ----------------------------------------
+
+
+@transaction.atomic
+def waiting_start(
+    *, client: Client, waiting_for: str, started_on: dt.date, goal: WeeklyGoal | None = None, by: User
+) -> WaitingPeriod:
+    """The agency starts waiting for the client (on one of its goals, or on the client as a whole)."""
+    waiting_for = require_reason(waiting_for, "waiting_for", _("Say what you are waiting for."))
+    if started_on > today():
+        raise ValidationError({"started_on": _("A wait cannot start in the future.")})
+    if goal is not None and goal.client_id != client.pk:
+        raise ValidationError({"goal": _("That goal belongs to another client.")})
+    period = WaitingPeriod(client=client, goal=goal, waiting_for=waiting_for, started_on=started_on, recorded_by=by)
+    period.full_clean()
+    period.save()
+    return period
+
+
+@transaction.atomic
+def waiting_end(*, period: WaitingPeriod, ended_on: dt.date) -> WaitingPeriod:
+    period = WaitingPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.ended_on is not None:
+        raise ValidationError(_("This wait already ended on %(day)s.") % {"day": period.ended_on})
+    if ended_on > today():
+        raise ValidationError({"ended_on": _("A wait cannot end in the future.")})
+    if ended_on < period.started_on:
+        raise ValidationError(
+            {"ended_on": _("A wait cannot end before it started (%(day)s).") % {"day": period.started_on}}
+        )
+    period.ended_on = ended_on
+    period.save(update_fields=["ended_on"])
+    return period
+
+
+@transaction.atomic
+def agreement_record(*, client: Client, signed_on: dt.date | None, response_days: int) -> Client:
+    """The expectation agreement: when the client signed it and how fast it promised to answer."""
+    if signed_on is not None and signed_on > today():
+        raise ValidationError({"signed_on": _("An agreement cannot be signed in the future.")})
+    if not 1 <= response_days <= 30:
+        raise ValidationError({"response_days": _("Between 1 and 30 business days.")})
+    client.expectation_agreement_signed_on, client.agreed_response_days = signed_on, response_days
+    client.save(update_fields=["expectation_agreement_signed_on", "agreed_response_days", "updated_at"])
+    return client
 
 
 @transaction.atomic

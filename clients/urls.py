@@ -16,6 +16,8 @@ urlpatterns = [
     path("goals/<int:pk>/cancel/", views.goal_cancel, name="goal_cancel"),
     path("objectives/<int:pk>/progress/", views.objective_progress, name="objective_progress"),
     path("kickoff/<int:pk>/toggle/", views.kickoff_toggle, name="kickoff_toggle"),
+    path("kickoff/<int:pk>/move/", views.kickoff_move, name="kickoff_move"),
+    path("waiting/<int:pk>/end/", views.waiting_end, name="waiting_end"),
     path("tactics/<int:pk>/close/", views.tactic_close, name="tactic_close"),
     path("experiments/<int:pk>/close/", views.experiment_close, name="experiment_close"),
 ]

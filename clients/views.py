@@ -21,16 +21,18 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
-from accounts.permissions import can_record_revenue, can_write_client_work, can_write_experiments
+from accounts.permissions import can_add_goal, can_record_revenue, can_write_client_work, can_write_experiments
 from clients import services
 from clients import workspace_selectors as ws
 from clients.forms import (
+    AgreementForm,
     CancelForm,
     CloseExperimentForm,
     CloseForm,
     ContactForm,
     ExperimentForm,
     GoalForm,
+    KickoffForm,
     NPSForm,
     ObjectiveForm,
     PostponeForm,
@@ -39,6 +41,8 @@ from clients.forms import (
     ReviewForm,
     RiskForm,
     TacticForm,
+    WaitingEndForm,
+    WaitingForm,
     claim_form_token,
     release_form_token,
 )
@@ -49,6 +53,7 @@ from clients.models import (
     Objective,
     QuarterlyReview,
     Tactic,
+    WaitingPeriod,
     WeeklyGoal,
 )
 from core.csv_export import csv_response
@@ -131,7 +136,8 @@ class FormKind:
 
 
 def _goal_form(client: Client, request: HttpRequest, data=None) -> GoalForm:
-    form = GoalForm(data, client=client)
+    corrects_past = request.user.sees_everything and not can_write_client_work(request.user, client)
+    form = GoalForm(data, client=client, corrects_past=corrects_past)
     week = request.GET.get("week")
     if data is None and week:
         with contextlib.suppress(ValueError):  # a bad ?week= only loses the suggestion
@@ -161,7 +167,7 @@ KINDS: dict[str, FormKind] = {
         gettext_lazy("Add a weekly goal"),
         gettext_lazy("Add goal"),
         "goalsChanged",
-        can_write_client_work,
+        can_add_goal,
         gettext_lazy("Goal added."),
     ),
     "objective": FormKind(
@@ -196,6 +202,30 @@ KINDS: dict[str, FormKind] = {
         can_write_experiments,
         gettext_lazy("Experiment recorded."),
     ),
+    "waiting": FormKind(
+        WaitingForm,
+        gettext_lazy("Waiting on the client"),
+        gettext_lazy("Start waiting"),
+        "waitingChanged",
+        can_write_client_work,
+        gettext_lazy("Wait recorded."),
+    ),
+    "agreement": FormKind(
+        AgreementForm,
+        gettext_lazy("Expectation agreement"),
+        gettext_lazy("Save agreement"),
+        "agreementChanged",
+        can_write_client_work,
+        gettext_lazy("Agreement saved."),
+    ),
+    "kickoff": FormKind(
+        KickoffForm,
+        gettext_lazy("Add a kickoff plan item"),
+        gettext_lazy("Add item"),
+        "kickoffChanged",
+        can_write_client_work,
+        gettext_lazy("Item added."),
+    ),
     "revenue": FormKind(
         RevenueForm,
         gettext_lazy("Revenue event"),
@@ -222,11 +252,15 @@ def _saver(kind: str, client: Client, user: User) -> Callable[[dict], object]:
             objective=d["objective"],
             shared_with_client=d["shared_with_client"],
             created_by=user,
+            late_reason=d.get("late_reason", ""),
         ),
         "objective": lambda d: services.objective_create(client=client, by=user, **clean(d)),
         "nps": lambda d: services.nps_record(client=client, by=user, **clean(d)),
         "tactic": lambda d: services.tactic_create(client=client, owner=user, **clean(d)),
         "experiment": lambda d: services.experiment_create(client=client, owner=user, **clean(d)),
+        "waiting": lambda d: services.waiting_start(client=client, by=user, **clean(d)),
+        "agreement": lambda d: services.agreement_record(client=client, **clean(d)),
+        "kickoff": lambda d: services.kickoff_item_add(client=client, by=user, **clean(d)),
         "revenue": lambda d: services.revenue_event_record(
             client=client, by=user, **{**clean(d, "amount"), "amount": d.get("amount") or 0}
         ),
@@ -234,9 +268,14 @@ def _saver(kind: str, client: Client, user: User) -> Callable[[dict], object]:
     return savers[kind]
 
 
+FORMS_OF_A_CLIENT = {"waiting", "agreement"}  # forms whose choices or initial values come from the client
+
+
 def _new_form(kind: str, client: Client, request: HttpRequest, data=None):
     if kind == "goal":
         return _goal_form(client, request, data)
+    if kind in FORMS_OF_A_CLIENT:
+        return KINDS[kind].form(data, client=client)
     return KINDS[kind].form(data)
 
 
@@ -396,6 +435,33 @@ def kickoff_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, f"{PANEL}#kickoff-item", {"item": item, "can_write": True})
 
 
+@require_POST
+def kickoff_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move an item up (step=-1) or down (step=1) the plan; answers the whole list."""
+    item = _scoped(KickoffItem, request.user, pk)
+    _writable(request.user, item.client)
+    if request.POST.get("step") not in ("-1", "1"):
+        return _bad_request(_("Say which way to move the item (step=-1 or step=1)."))
+    plan = services.kickoff_item_move(item=item, step=int(request.POST["step"]))
+    return render(request, f"{PANEL}#kickoff-list", {"kickoff": plan, "can_write": True, "client": item.client})
+
+
+@GET_POST
+def waiting_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """End a wait (the client answered); the panel's waiting list refreshes on `waitingChanged`."""
+    period = _scoped(WaitingPeriod, request.user, pk)
+    _writable(request.user, period.client)
+    form = WaitingEndForm(request.POST if request.method == "POST" else None, period=period)
+    context = {"period": period, "end_form": form, "can_write": True}
+    if request.method == "GET":
+        return render(request, f"{PANEL}#waiting-row", context)
+    status = _submit(request, form, lambda d: services.waiting_end(period=period, ended_on=d["ended_on"]))
+    if status != 200:
+        return render(request, f"{PANEL}#waiting-row", context, status=status)
+    period.refresh_from_db()
+    return _with_event(render(request, f"{PANEL}#waiting-row", {"period": period, "can_write": True}), "waitingChanged")
+
+
 def _close(request: HttpRequest, pk: int, model, form_class, can: Callable, save: Callable) -> HttpResponse:
     record = _scoped(model, request.user, pk)
     _writable(request.user, record.client, can)
@@ -461,6 +527,7 @@ def panel_context(request: HttpRequest, client: Client, signals: dict) -> dict:
         "this_week": monday,
         "objectives": ws.objective_rows(client),
         "kickoff": list(client.kickoff_items.all()),
+        "waits": ws.recent_waits(client),
         "reviews": list(client.quarterly_reviews.all()[:8]),
         "review_url": reverse("client_review", kwargs={"pk": client.pk, "year": year, "quarter": quarter}),
         "review_label": quarter_label(year, quarter),
@@ -627,10 +694,14 @@ def reviews_segment(request: HttpRequest) -> HttpResponse:
         return _bad_request(_("Year and quarter must be whole numbers."))
     if not (1 <= quarter <= 4 and 2000 <= year <= 2100):
         return _bad_request(_("Choose a quarter from 1 to 4 and a year from 2000 to 2100."))
-    reviews = ws.reviews_in_quarter(request.user, year, quarter)
+    status = request.GET.get("status") or None
+    if status not in (None, *ws.REVIEW_STATUSES):
+        return _bad_request(_("Status is one of: missing, draft, submitted."))
+    clients = ws.review_clients(request.user, year, quarter, status)
     if request.GET.get("format") == "csv":
-        return _reviews_csv(reviews, year, quarter)
-    page = Paginator(reviews, 50).get_page(request.GET.get("page"))
+        return _reviews_csv(clients, year, quarter)
+    page = Paginator(clients, 50).get_page(request.GET.get("page"))
+    page.rows = ws.review_rows(page.object_list, year, quarter)
     prev_year, prev_quarter = previous_quarter(year, quarter)
     next_year, next_quarter = (year, quarter + 1) if quarter < 4 else (year + 1, 1)
     return render(
@@ -640,6 +711,8 @@ def reviews_segment(request: HttpRequest) -> HttpResponse:
             "page": page,
             "year": year,
             "quarter": quarter,
+            "status": status or "",
+            "counts": ws.review_status_counts(Client.objects.visible_to(request.user), (year, quarter))[0],
             "label": quarter_label(year, quarter),
             "previous": {"year": prev_year, "quarter": prev_quarter, "label": quarter_label(prev_year, prev_quarter)},
             "next": {"year": next_year, "quarter": next_quarter, "label": quarter_label(next_year, next_quarter)},
@@ -647,15 +720,17 @@ def reviews_segment(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _reviews_csv(reviews, year: int, quarter: int) -> HttpResponse:
+def _reviews_csv(clients, year: int, quarter: int) -> HttpResponse:
+    """Every client that owes the quarter's review, its answers where there is one."""
     names = QuarterlyReview.field_names()
     header = ["client", "account manager", "status", "submitted at", *names]
-    return csv_response(
-        f"reviews-{year}-q{quarter}.csv",
-        header,
-        (
-            [review.client.name, review.client.account_manager, review.status, review.submitted_at]
-            + [getattr(review, name) for name in names]
-            for review in reviews
-        ),
-    )
+
+    def rows():
+        for start in range(0, clients.count(), 500):
+            for row in ws.review_rows(clients[start : start + 500], year, quarter):
+                review = row.review
+                yield [row.client.name, row.client.account_manager, row.status, review and review.submitted_at] + [
+                    getattr(review, name) if review else "" for name in names
+                ]
+
+    return csv_response(f"reviews-{year}-q{quarter}.csv", header, rows())

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from clients.scoring import Pace
+from core.numbers import half_up
 
 RISK_WORDS = {1: "Critical", 2: "High", 3: "Moderate", 4: "Low"}
 OVERDUE_DAYS = 7
@@ -54,8 +55,10 @@ class WarningInputs:
     overdue_tasks: int
     max_days_overdue: int
     health_score: int | None
-    detractor: tuple[int, dt.date] | None  # worst recent score 0–6 and its date
-    waiting_hours_last_week: Decimal
+    detractors: tuple[tuple[int, dt.date], ...]  # detractor responses (score 0–6, date) of the last year
+    waits: tuple  # clients.selectors.Wait: open now or ended in the last week
+    agreed_response_days: int
+    agreement_signed_on: dt.date | None
     hours_last_30_days: Decimal
     monthly_hours_budget: Decimal | None
     mrr: Decimal
@@ -116,8 +119,8 @@ def _objective_behind(i: WarningInputs, rule: Rule) -> Firing | None:
     title, pace = max(behind, key=lambda item: item[1].elapsed - item[1].progress)
     reason = _("“%(title)s” is behind pace: %(progress)s%% progress with %(elapsed)s%% of the time gone") % {
         "title": title,
-        "progress": round(pace.progress),
-        "elapsed": round(pace.elapsed),
+        "progress": half_up(pace.progress),
+        "elapsed": half_up(pace.elapsed),
     }
     if len(behind) > 1:
         reason += " " + _("(+%(n)s more)") % {"n": len(behind) - 1}
@@ -156,22 +159,37 @@ def _health_mismatch(i: WarningInputs, rule: Rule) -> Firing | None:
 
 
 def _nps_detractor(i: WarningInputs, rule: Rule) -> Firing | None:
-    if i.detractor is None:
+    """The worst detractor score within the window, with that response's own date (the latest if tied)."""
+    recent = [(score, on) for score, on in i.detractors if (i.on - on).days <= rule.threshold]
+    if not recent:
         return None
-    score, on = i.detractor
-    if (i.on - on).days > rule.threshold:
-        return None
+    score, on = min(recent, key=lambda response: (response[0], -response[1].toordinal()))
     return Firing(rule.code, _("NPS detractor: scored %(score)s on %(date)s") % {"score": score, "date": on}, "nps")
 
 
 def _waiting_on_client(i: WarningInputs, rule: Rule) -> Firing | None:
-    if i.waiting_hours_last_week <= rule.threshold:
+    """A wait longer than the expectation agreement's response time (plus the rule's grace days)."""
+    limit = i.agreed_response_days + int(rule.threshold)
+    late = [wait for wait in i.waits if wait.business_days > limit]
+    if not late:
         return None
-    reason = _("%(hours)s hours waiting on the client last week; the agreement allows %(limit)s") % {
-        "hours": _n(i.waiting_hours_last_week),
-        "limit": _n(rule.threshold),
+    wait = max(late, key=lambda w: w.business_days)
+    if i.agreement_signed_on:
+        agreement = _("the agreement of %(date)s says %(n)s") % {
+            "date": i.agreement_signed_on,
+            "n": i.agreed_response_days,
+        }
+    else:
+        agreement = _("no agreement signed; the default is %(n)s") % {"n": i.agreed_response_days}
+    reason = _("Waiting %(days)s business days for “%(what)s” (since %(since)s); %(agreement)s") % {
+        "days": wait.business_days,
+        "what": wait.waiting_for,
+        "since": wait.since,
+        "agreement": agreement,
     }
-    return Firing(rule.code, reason, "goals")
+    if len(late) > 1:
+        reason += " " + _("(+%(n)s more)") % {"n": len(late) - 1}
+    return Firing(rule.code, reason, "waiting")
 
 
 def _hours_over_budget(i: WarningInputs, rule: Rule) -> Firing | None:
@@ -226,7 +244,7 @@ ANCHORS = {
     "risk_not_reassessed": "risk",
     "health_mismatch": "health",
     "nps_detractor": "nps",
-    "waiting_on_client": "goals",
+    "waiting_on_client": "waiting",
     "hours_over_budget": "hours",
 }
 

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +22,8 @@ from clients.models import (
     WeeklyGoal,
 )
 from clients.scoring import HealthInputs, HealthSignal, Pace, disagrees
-from core.weeks import today, week_start
+from core.numbers import percent
+from core.weeks import quarter_start, today, week_start
 
 
 def my_clients(user: User):
@@ -141,7 +142,7 @@ class WinLoss:
     def win_rate(self) -> float | None:
         """Wins ÷ (wins + losses); inconclusive results are shown, not counted."""
         decided = self.wins + self.losses
-        return round(self.wins / decided * 100) if decided else None
+        return percent(self.wins / decided) if decided else None
 
 
 def win_loss(tactics: Iterable[Tactic], experiments: Iterable[Experiment]) -> WinLoss:
@@ -189,7 +190,7 @@ class ClientWeek:
 
 
 def hit_rate(hit: int, due: int) -> int | None:
-    return round(hit / due * 100) if due else None
+    return percent(hit / due) if due else None
 
 
 def week_view(user: User, monday: dt.date) -> list[ClientWeek]:
@@ -198,7 +199,7 @@ def week_view(user: User, monday: dt.date) -> list[ClientWeek]:
     weeks = {client.pk: ClientWeek(client) for client in clients}
     goals = (
         WeeklyGoal.objects.filter(client__in=clients, week_start=monday)
-        .select_related("objective", "postponement", "carried_over_from__original")
+        .select_related("objective", "postponement", "carried_over_from__original", "recreated_as", "created_by")
         .order_by("client__name", "pk")
     )
     for goal in goals:
@@ -242,8 +243,17 @@ def panel_goals(client: Client, on: dt.date | None = None) -> list[WeeklyGoal]:
     monday = week_start(on or today())
     return list(
         client.weekly_goals.filter(week_start__gte=monday, week_start__lte=monday + dt.timedelta(weeks=2))
-        .select_related("objective", "postponement", "carried_over_from__original")
+        .select_related("objective", "postponement", "carried_over_from__original", "recreated_as", "created_by")
         .order_by("week_start", "pk")
+    )
+
+
+def recent_waits(client: Client, limit: int = 10) -> list:
+    """Open waits first, then the latest ended ones (one query)."""
+    return list(
+        client.waiting_periods.select_related("goal").order_by(F("ended_on").desc(nulls_first=True), "-started_on")[
+            :limit
+        ]
     )
 
 
@@ -252,10 +262,72 @@ def risk_trend(client: Client, limit: int = 8) -> list:
     return list(client.risk_assessments.select_related("assessed_by").order_by("-assessed_at", "-pk")[:limit])
 
 
-def reviews_in_quarter(user: User, year: int, quarter: int):
-    return (
-        QuarterlyReview.objects.visible_to(user)
-        .filter(year=year, quarter=quarter)
-        .select_related("client", "client__account_manager", "submitted_by")
-        .order_by("client__name")
-    )
+REVIEW_STATUSES = ("missing", "draft", "submitted")
+
+
+def review_due_on(year: int, quarter: int, on: dt.date | None = None) -> dt.date:
+    """A client owes the quarter's review when it is active on the quarter's last day (today, for the
+    quarter under way)."""
+    next_year, next_quarter = (year, quarter + 1) if quarter < 4 else (year + 1, 1)
+    return min(quarter_start(next_year, next_quarter) - dt.timedelta(days=1), on or today())
+
+
+def _owing(year: int, quarter: int) -> Q:
+    day = review_due_on(year, quarter)
+    return Q(started_on__lte=day) & (Q(churned_on__isnull=True) | Q(churned_on__gt=day))
+
+
+def clients_owing_review(clients, year: int, quarter: int):
+    return clients.filter(_owing(year, quarter))
+
+
+def _review_of(year: int, quarter: int, status: str | None = None) -> Exists:
+    reviews = QuarterlyReview.objects.filter(client=OuterRef("pk"), year=year, quarter=quarter)
+    return Exists(reviews.filter(status=status) if status else reviews)
+
+
+def review_status_counts(clients, *quarters: tuple[int, int]) -> list[dict[str, int]]:
+    """For each (year, quarter): its active clients by review status, missing, draft and submitted
+    (one query for all the quarters asked)."""
+    counts = {}
+    for n, (year, quarter) in enumerate(quarters):
+        owing = _owing(year, quarter)
+        counts[f"total{n}"] = Count("pk", filter=owing)
+        for status in (QuarterlyReview.Status.DRAFT, QuarterlyReview.Status.SUBMITTED):
+            counts[f"{status}{n}"] = Count("pk", filter=owing & Q(_review_of(year, quarter, status)))
+    row = clients.aggregate(**counts)
+    result = []
+    for n in range(len(quarters)):
+        total, draft, submitted = row[f"total{n}"], row[f"draft{n}"], row[f"submitted{n}"]
+        result.append({"total": total, "draft": draft, "submitted": submitted, "missing": total - draft - submitted})
+    return result
+
+
+def review_clients(user: User, year: int, quarter: int, status: str | None = None):
+    """Every client that owes the quarter's review (scoped), optionally of one status, by name."""
+    owing = clients_owing_review(Client.objects.visible_to(user), year, quarter)
+    if status == "missing":
+        owing = owing.filter(~Q(_review_of(year, quarter)))
+    elif status in ("draft", "submitted"):
+        owing = owing.filter(_review_of(year, quarter, status))
+    return owing.select_related("account_manager").order_by("name", "pk")
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    client: Client
+    review: QuarterlyReview | None
+
+    @property
+    def status(self) -> str:
+        return self.review.status if self.review else "missing"
+
+
+def review_rows(clients: Iterable[Client], year: int, quarter: int) -> list[ReviewRow]:
+    """The clients with their review of the quarter, or None where it is missing (one query)."""
+    clients = list(clients)
+    reviews = {
+        r.client_id: r
+        for r in QuarterlyReview.objects.filter(client__in=[c.pk for c in clients], year=year, quarter=quarter)
+    }
+    return [ReviewRow(client, reviews.get(client.pk)) for client in clients]

@@ -5,12 +5,23 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext as _
 
 
+def half_up(value: Decimal | float | int, places: int = 0) -> Decimal:
+    """Rounded the way people round: halves away from zero (2.5 → 3, 62.5 → 63), unlike round()."""
+    exact = value if isinstance(value, Decimal) else Decimal(str(value))
+    return exact.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+
+
+def whole(value: Decimal | float | int | None) -> str:
+    """A whole number with thousands separators, halves up: 1234.5 → "1,235"."""
+    return "—" if value is None else f"{half_up(value):,}"
+
+
 def percent(value: Decimal | float | None) -> int | None:
     """A fraction as a whole percentage (half up: 0.125 → 13), None stays None."""
     if value is None:
         return None
     exact = value if isinstance(value, Decimal) else Decimal(str(value))
-    return int((exact * 100).quantize(Decimal("1"), ROUND_HALF_UP))
+    return int(half_up(exact * 100))
 
 
 def percent_text(value: Decimal | float | None) -> str:
@@ -31,9 +42,9 @@ def money_text(value: Decimal | float | int | None) -> str:
     """Money without its currency, shortened past ten thousand: 12,345 → "12.3k"."""
     if value is None:
         return "—"
-    value = Decimal(value)
+    value = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
     if abs(value) >= 1_000_000:
-        return f"{value / 1_000_000:,.2f}M"
+        return f"{half_up(value / 1_000_000, 2):,}M"
     if abs(value) >= 10_000:
-        return f"{value / 1000:,.1f}k"
-    return f"{value:,.0f}"
+        return f"{half_up(value / 1000, 1):,}k"
+    return f"{half_up(value):,}"

@@ -27,6 +27,13 @@ def week_deadline(monday: dt.date) -> dt.datetime:
     return dt.datetime.combine(sunday, dt.time(23, 59, 59), tzinfo=agency_tz())
 
 
+def days_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """[first 00:00, the day after last 00:00) as aware datetimes in the agency time zone."""
+    start = dt.datetime.combine(first, dt.time.min, tzinfo=agency_tz())
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=agency_tz())
+    return start, end
+
+
 def week_bounds(monday: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """[Monday 00:00, next Monday 00:00) as aware datetimes in the agency time zone."""
     start = dt.datetime.combine(monday, dt.time.min, tzinfo=agency_tz())

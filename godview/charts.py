@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from core.numbers import percent, whole
+
 RISK_COLOURS = {1: "#b42318", 2: "#e07a1f", 3: "#c9a400", 4: "#1f7a4d", None: "#9aa3b2"}
 RISK_WORDS = {1: "Critical", 2: "High", 3: "Moderate", 4: "Low", None: "Not assessed"}
 FONT = {"family": "Inter, Segoe UI, system-ui, sans-serif", "size": 12, "color": "#1b2130"}
@@ -49,7 +51,7 @@ def risk_distribution(rows: list[dict]) -> tuple[dict, dict]:
     }
     table = {
         "columns": [_("Risk score"), _("Clients"), _("MRR")],
-        "rows": [[label, r["clients"], f"{r['mrr']:,.0f}"] for label, r in zip(labels, rows, strict=True)],
+        "rows": [[label, r["clients"], whole(r["mrr"])] for label, r in zip(labels, rows, strict=True)],
     }
     return figure, table
 
@@ -87,7 +89,7 @@ def goal_heatmap(heatmap: dict, title: str | None = None) -> tuple[dict, dict]:
     names = [str(row["pod"]) if row["pod"] else _("No pod") for row in heatmap["rows"]]
     z, text = [], []
     for row in heatmap["rows"]:
-        z.append([round(hit / due * 100) if due else None for _m, hit, due in row["cells"]])
+        z.append([percent(hit / due) if due else None for _m, hit, due in row["cells"]])
         text.append([f"{hit}/{due}" if due else _("no goals") for _m, hit, due in row["cells"]])
     figure = {
         "data": [
@@ -140,7 +142,7 @@ def line(
         "hovertemplate": "%{x}: %{y:,.0f} " + unit + "<extra></extra>",
     }
     figure = {"data": [trace], "layout": _layout(title, yaxis={"title": {"text": unit}})}
-    table = {"columns": [_("Date"), unit], "rows": [[x, f"{y:,.0f}"] for x, y in zip(xs, ys, strict=True)]}
+    table = {"columns": [_("Date"), unit], "rows": [[x, whole(y)] for x, y in zip(xs, ys, strict=True)]}
     return figure, table
 
 

@@ -2,13 +2,19 @@
 overdue tasks from the sync. It reads two apps, so it lives on the top floor."""
 
 import datetime as dt
-from decimal import Decimal
 
-from django.db.models import Count, Min, Sum
+from django.db.models import Count, Min, Subquery
 
-from clients.models import Client, Objective, WeeklyGoal
+from clients.models import Client, Objective, WarningRule
 from clients.scoring import HealthInputs, HealthSignal, health_signal
-from clients.selectors import clients_with_signals, goal_hits_by_client, window
+from clients.selectors import (
+    clients_with_signals,
+    goal_hits_by_client,
+    waiting_business_days,
+    waits_by_client,
+    window,
+    window_days,
+)
 from core.weeks import today
 from tasks.models import Task
 
@@ -26,18 +32,17 @@ def health_inputs(clients: list[Client], on: dt.date | None = None) -> dict[int,
         .values("client_id")
         .annotate(count=Count("pk"), oldest=Min("due_on"))
     }
-    waiting = dict(
-        WeeklyGoal.objects.filter(client_id__in=ids, deadline__gte=start, deadline__lt=end)
-        .values("client_id")
-        .annotate(hours=Sum("waiting_on_client_hours"))
-        .values_list("client_id", "hours")
-    )
+    window_from, window_to = window_days(on)
+    periods = waits_by_client(ids, window_from, window_to)
     behind: dict[int, list[bool]] = {}
-    for objective in Objective.objects.filter(client_id__in=ids, status__in=["on_track", "behind"]).only(
-        "client_id", "baseline", "target", "current_value", "start_date", "due_date"
+    # As the nightly rollup does: objectives started by `on`, behind by the rule's threshold in admin.
+    threshold = WarningRule.objects.filter(code=WarningRule.Code.OBJECTIVE_BEHIND).values("threshold")[:1]
+    for objective in (
+        Objective.objects.filter(client_id__in=ids, status__in=["on_track", "behind"], start_date__lte=on)
+        .annotate(points=Subquery(threshold))
+        .only("client_id", "baseline", "target", "current_value", "start_date", "due_date")
     ):
-        pace = objective.pace(on)
-        behind.setdefault(objective.client_id, []).append(pace.behind)
+        behind.setdefault(objective.client_id, []).append(objective.pace(on, objective.points).behind)
 
     result = {}
     for client in clients:
@@ -53,7 +58,7 @@ def health_inputs(clients: list[Client], on: dt.date | None = None) -> dict[int,
             objectives_behind=sum(paces),
             objectives_open=len(paces),
             latest_nps=client.latest_nps,
-            waiting_on_client_hours=waiting.get(client.pk) or Decimal("0"),
+            waiting_business_days=waiting_business_days(periods.get(client.pk, []), window_from, window_to),
         )
     return result
 

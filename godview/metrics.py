@@ -10,6 +10,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
+
 from clients.scoring import Pace, objective_pace
 
 __all__ = [
@@ -101,9 +103,14 @@ def effective_hourly_rate(mrr: Decimal, hours: Decimal) -> Decimal | None:
     return (mrr / hours).quantize(CENT, ROUND_HALF_UP) if hours else None
 
 
-def span_of_control_flag(reports: int, *, specialised: bool, limit: int = 8, general_limit: int = 15) -> bool:
-    """A lead is flagged above 8 direct reports (specialised work) or above 15 otherwise."""
-    return reports > (limit if specialised else general_limit)
+def span_of_control_limit(*, specialised: bool) -> int:
+    """8 direct reports for specialised work, 15 otherwise (SPAN_OF_CONTROL_LIMIT[_GENERAL])."""
+    return settings.SPAN_OF_CONTROL_LIMIT if specialised else settings.SPAN_OF_CONTROL_LIMIT_GENERAL
+
+
+def span_of_control_flag(reports: int, *, specialised: bool) -> bool:
+    """A lead is flagged above the limit of the kind of team they lead."""
+    return reports > span_of_control_limit(specialised=specialised)
 
 
 def win_rate(wins: int, losses: int) -> float | None:

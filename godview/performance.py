@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role, User
 from clients.models import Client, Contact, DailySnapshot, WeeklyGoal
 from core.cache import snapshot_cached
+from core.numbers import half_up
 from core.weeks import today, week_bounds, week_start
 from tasks.models import TimeEntry
 from training.models import TrainingResult
@@ -116,7 +117,7 @@ def coaching(person: PersonStats, people: list[PersonStats]) -> list[Coaching]:
         spread = statistics.pstdev(everyone) if len(everyone) > 1 else 0.0
         behind = (top_mean - mine) if code in HIGHER_IS_BETTER else abs(mine - top_mean)
         gap = behind / spread if spread else behind
-        items.append(Coaching(code, str(label), kind, mine, top_mean, round(gap, 2)))
+        items.append(Coaching(code, str(label), kind, mine, top_mean, float(half_up(gap, 2))))
     return sorted(items, key=lambda c: c.gap, reverse=True)
 
 

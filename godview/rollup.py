@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Sum
 
 from clients.models import (
     Client,
@@ -36,6 +36,7 @@ from clients.models import (
     WeeklyGoal,
 )
 from clients.scoring import HealthInputs, health_signal
+from clients.selectors import current_waits, waiting_business_days, waits_by_client
 from clients.warnings import Firing, WarningInputs, WeekHits, evaluate, load_rules
 from core.cache import bump_rollup_version
 from core.weeks import agency_tz, today, week_start
@@ -71,12 +72,10 @@ def _by_client(queryset, *fields: str) -> dict:
 class DayInputs:
     """All inputs of one day, each a dict keyed by client id, one query each."""
 
-    def __init__(self, day: dt.date, client_ids: list[int]):
+    def __init__(self, day: dt.date, client_ids: list[int], objective_points: float | None = None):
         self.day = day
         start, end = day_bounds(day)
         monday = week_start(day)
-        health_from = dt.datetime.combine(monday - dt.timedelta(weeks=HEALTH_WEEKS), dt.time.min, tzinfo=agency_tz())
-        this_week = dt.datetime.combine(monday, dt.time.min, tzinfo=agency_tz())
         ids = client_ids
 
         self.mrr = _by_client(
@@ -110,14 +109,12 @@ class DayInputs:
                 self.last_contact[row["pk"]] = row["last"]
             if row["nps"] is not None:
                 self.nps[row["pk"]] = row["nps"]
-        self.detractor = {
-            row["client_id"]: (row["worst"], row["on"])
-            for row in NPSResponse.objects.filter(
-                client_id__in=ids, responded_on__lte=day, responded_on__gt=day - dt.timedelta(days=365), score__lte=6
-            )
-            .values("client_id")
-            .annotate(worst=Min("score"), on=Max("responded_on"))
-        }
+        # Every detractor response of the last year, each with its own date (the rule picks within its window).
+        self.detractors: dict[int, list[tuple[int, dt.date]]] = {}
+        for client_id, score, on in NPSResponse.objects.filter(
+            client_id__in=ids, responded_on__lte=day, responded_on__gt=day - dt.timedelta(days=365), score__lte=6
+        ).values_list("client_id", "score", "responded_on"):
+            self.detractors.setdefault(client_id, []).append((score, on))
         goals = WeeklyGoal.objects.counted().filter(client_id__in=ids)
         hit = Q(status="done", done_at__lte=F("deadline"))
         self.goals_today = _by_client(
@@ -134,18 +131,9 @@ class DayInputs:
             .annotate(due=Count("pk"), hit=Count("pk", filter=hit))
         ):
             self.goal_weeks.setdefault(row["client_id"], {})[row["week_start"]] = (row["hit"], row["due"])
-        self.waiting = {}
-        for row in (
-            WeeklyGoal.objects.filter(client_id__in=ids, deadline__gte=health_from, deadline__lt=this_week)
-            .values("client_id")
-            .annotate(
-                total=Sum("waiting_on_client_hours"),
-                last_week=Sum(
-                    "waiting_on_client_hours", filter=Q(week_start=monday - dt.timedelta(weeks=1)), default=ZERO
-                ),
-            )
-        ):
-            self.waiting[row["client_id"]] = (row["total"] or ZERO, row["last_week"] or ZERO)
+        health_days = (monday - dt.timedelta(weeks=HEALTH_WEEKS), monday - dt.timedelta(days=1))
+        self.health_days = health_days
+        self.waits = waits_by_client(ids, min(health_days[0], day - dt.timedelta(days=7)), day)
 
         live = Task.objects.filter(client_id__in=ids, deleted_at__isnull=True)
         self.tasks_today = _by_client(
@@ -176,7 +164,7 @@ class DayInputs:
         for objective in Objective.objects.filter(
             client_id__in=ids, status__in=["on_track", "behind"], start_date__lte=day
         ).only("client_id", "title", "baseline", "target", "current_value", "start_date", "due_date"):
-            pace = objective.pace(day)
+            pace = objective.pace(day, objective_points)
             self.objectives.setdefault(objective.client_id, []).append((objective.title, pace))
 
 
@@ -186,7 +174,8 @@ def _week_hits(weeks: dict[dt.date, tuple[int, int]], mondays: list[dt.date]) ->
 
 def build_day(day: dt.date, clients: list[Client], rules) -> tuple[list[DailySnapshot], dict[int, list[Firing]]]:
     """The day's snapshots and firings (no writes)."""
-    inputs = DayInputs(day, [c.pk for c in clients])
+    points = next((rule.threshold for rule in rules if rule.code == "objective_behind"), None)
+    inputs = DayInputs(day, [c.pk for c in clients], points)
     monday = week_start(day)
     last_two = [monday - dt.timedelta(weeks=1), monday - dt.timedelta(weeks=2)]
     snapshots, firings = [], {}
@@ -199,7 +188,7 @@ def build_day(day: dt.date, clients: list[Client], rules) -> tuple[list[DailySna
         due4 = sum(d for _h, d in weeks.values())
         tasks = inputs.open_tasks.get(client.pk, {"open": 0, "overdue": 0, "oldest": None})
         oldest_days = (day - tasks["oldest"]).days if tasks["oldest"] else 0
-        waiting_total, waiting_last = inputs.waiting.get(client.pk, (ZERO, ZERO))
+        waits = inputs.waits.get(client.pk, [])
         paces = inputs.objectives.get(client.pk, [])
         health = health_signal(
             HealthInputs(
@@ -211,7 +200,7 @@ def build_day(day: dt.date, clients: list[Client], rules) -> tuple[list[DailySna
                 objectives_behind=sum(p.behind for _t, p in paces),
                 objectives_open=len(paces),
                 latest_nps=inputs.nps.get(client.pk),
-                waiting_on_client_hours=waiting_total,
+                waiting_business_days=waiting_business_days(waits, *inputs.health_days),
             )
         )
         risk = inputs.risk.get(client.pk)
@@ -232,8 +221,10 @@ def build_day(day: dt.date, clients: list[Client], rules) -> tuple[list[DailySna
                     overdue_tasks=tasks["overdue"],
                     max_days_overdue=oldest_days,
                     health_score=health.score,
-                    detractor=inputs.detractor.get(client.pk),
-                    waiting_hours_last_week=waiting_last,
+                    detractors=tuple(inputs.detractors.get(client.pk, ())),
+                    waits=current_waits(waits, day),
+                    agreed_response_days=client.agreed_response_days,
+                    agreement_signed_on=client.expectation_agreement_signed_on,
                     hours_last_30_days=hours["month"] or ZERO,
                     monthly_hours_budget=client.monthly_hours_budget,
                     mrr=mrr or ZERO,

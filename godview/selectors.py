@@ -30,8 +30,10 @@ from clients.models import (
     Tier,
     WeeklyGoal,
 )
+from clients.workspace_selectors import review_status_counts
 from core.cache import snapshot_cached
-from core.weeks import week_bounds
+from core.numbers import percent_text, whole
+from core.weeks import previous_quarter, quarter_label, quarter_of, week_bounds
 from godview import metrics
 from godview.forms import Filters
 from tasks.models import Task
@@ -66,8 +68,12 @@ def scoped_clients(user: User, filters: Filters) -> QuerySet[Client]:
     return clients
 
 
-def scoped_people(user: User, filters: Filters) -> QuerySet[User]:
-    people = User.objects.filter(people_scope(user), is_active=True).exclude(role=Role.LEADERSHIP)
+def scoped_people(user: User, filters: Filters, *, leadership: bool = False) -> QuerySet[User]:
+    """People in scope and in the filters; leadership only when asked (training counts them, as the
+    Training page does; boards do not, leadership manages no clients)."""
+    people = User.objects.filter(people_scope(user), is_active=True)
+    if not leadership:
+        people = people.exclude(role=Role.LEADERSHIP)
     if filters.pod:
         people = people.filter(pod_id=filters.pod)
     if filters.am:
@@ -270,10 +276,13 @@ def kpi_strip(user: User, filters: Filters, clients_url: str) -> list[Kpi]:
     nrr_before, _grr = snapshot_cached(
         "nrr-before", user, key, lambda: mrr_retention(clients, filters.start - dt.timedelta(days=1))
     )
-    people = scoped_people(user, filters)
+    people = scoped_people(user, filters, leadership=True)
     modules = active_modules()
     training = training_compliance(people, modules=modules)
     training_before = training_compliance(people, filters.start, modules)
+
+    year, quarter = quarter_of(filters.today)
+    reviews, reviews_before = review_status_counts(clients, (year, quarter), previous_quarter(year, quarter))
 
     churn = metrics.logo_churn_rate(now["churned"], now["active_at_start"])
     churn_before = metrics.logo_churn_rate(now["churned_before"], now["active_at_previous_start"])
@@ -298,7 +307,7 @@ def kpi_strip(user: User, filters: Filters, clients_url: str) -> list[Kpi]:
         Kpi("churn", "Logo churn", churn, "percent", metrics.change(churn, churn_before, higher_is_better=False),
             clients_url + q + amp + "churned=period", note=f"{now['churned']}"),
         Kpi("nrr", "NRR (12 mo)", nrr, "percent", metrics.change(nrr, nrr_before), clients_url + q,
-            note=f"GRR {round(grr * 100)}%" if grr is not None else ""),
+            note=f"GRR {percent_text(grr)}" if grr is not None else ""),
         Kpi("goal_hit_rate", "Goal hit rate", hit, "percent", metrics.change(hit, hit_before),
             "/goals/" + q, note=f"{goals['hit']}/{goals['due']}"),
         Kpi("on_time", "On-time tasks", on_time, "percent", metrics.change(on_time, on_time_before),
@@ -312,7 +321,11 @@ def kpi_strip(user: User, filters: Filters, clients_url: str) -> list[Kpi]:
             clients_url + q + amp + "stale=1"),
         Kpi("training", "Training compliance", training.rate, "percent",
             metrics.change(training.rate, training_before.rate), "/training/",
-            note=f"avg {round(training.average_score)}" if training.average_score is not None else ""),
+            note=f"avg {whole(training.average_score)}" if training.average_score is not None else ""),
+        Kpi("reviews_missing", "Reviews missing", reviews["missing"], "count",
+            metrics.change(reviews["missing"], reviews_before["missing"], higher_is_better=False),
+            f"/reviews/?year={year}&quarter={quarter}&status=missing",
+            note=f"{quarter_label(year, quarter)} · {reviews['submitted']}/{reviews['total']}"),
     ]  # fmt: skip
 
 

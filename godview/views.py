@@ -11,6 +11,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
+from django.db.models import Subquery
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,7 +27,8 @@ from clients.selectors import clients_with_signals
 from core.csv_export import csv_response
 from core.htmx import template_for, wants_partial
 from core.models import AuditEntry
-from core.weeks import today, week_start
+from core.numbers import half_up, whole
+from core.weeks import days_bounds, today, week_start
 from godview import charts, performance, selectors
 from godview.client_health import health_for
 from godview.forms import Filters, parse_filters
@@ -79,7 +81,7 @@ def visible_pods(user: User):
 
 
 def pct_cell(value) -> str:
-    return "" if value is None else f"{value * 100:.1f}"
+    return "" if value is None else str(half_up(value * 100, 1))
 
 
 # --- God-view ------------------------------------------------------------------------------
@@ -141,6 +143,7 @@ def _board(by: str) -> Callable:
 
 by_name = {"pod": "pods", "am": "people"}
 BOARD_ROWS = 25
+PROFIT_WINDOW_DAYS = 30
 
 
 def _performers(request, filters, clients) -> dict:
@@ -352,7 +355,7 @@ def _timeline(client: Client) -> list[dict]:
                 "on": ev.occurred_on,
                 "kind": "revenue",
                 "anchor": "revenue",
-                "title": f"{ev.get_kind_display()} {ev.amount:,.0f}",
+                "title": f"{ev.get_kind_display()} {whole(ev.amount)}",
                 "body": ev.note,
             }
         )
@@ -367,20 +370,23 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     health = health_for(client)
     goals = list(
-        client.weekly_goals.select_related("owner", "postponement", "carried_over_from", "objective").order_by(
-            "-week_start", "pk"
-        )[:40]
+        client.weekly_goals.select_related(
+            "owner", "postponement", "carried_over_from", "objective", "recreated_as", "created_by"
+        ).order_by("-week_start", "pk")[:40]
     )
-    objectives = list(client.objectives.order_by("-due_date")[:20])
+    points = WarningRule.objects.filter(code=WarningRule.Code.OBJECTIVE_BEHIND).values("threshold")[:1]
+    objectives = list(client.objectives.annotate(points=Subquery(points)).order_by("-due_date")[:20])
     on = today()
     for objective in objectives:
-        objective.current_pace = objective.pace(on)
+        objective.current_pace = objective.pace(on, objective.points)
     tasks = list(client.tasks.filter(deleted_at__isnull=True).select_related("assignee").order_by("-due_on")[:30])
+    waits = list(client.waiting_periods.select_related("goal").order_by("-started_on", "-pk")[:20])
+    for wait in waits:
+        wait.days = wait.business_days(on)
     one = Client.objects.filter(pk=client.pk)
-    month_start = dt.datetime.combine(on - dt.timedelta(days=30), dt.time.min).astimezone()
-    hours = selectors.hours_and_cost(
-        one, month_start, dt.datetime.combine(on + dt.timedelta(days=1), dt.time.min).astimezone()
-    )[client.pk]
+    # The last 30 days, today included, in the agency's time zone (as the card says).
+    month_start, month_end = days_bounds(on - dt.timedelta(days=PROFIT_WINDOW_DAYS - 1), on)
+    hours = selectors.hours_and_cost(one, month_start, month_end)[client.pk]
     risk_points = [(r.assessed_at.date(), r.score) for r in reversed(client.risk_assessments.all()[:60])]
     mrr_fig, mrr_table = charts.line(_("MRR history (month start)"), client.currency, selectors.mrr_history(client))
     risk_fig, risk_table = charts.risk_history(risk_points)
@@ -391,6 +397,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "goals": goals,
         "objectives": objectives,
         "tasks": tasks,
+        "waits": waits,
         "warnings": client.early_warnings.filter(resolved_on__isnull=True),
         "win_loss": selectors.win_loss(one),
         "hours": hours,
@@ -432,8 +439,9 @@ def pod_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "workload": selectors.workload(members, clients, filters),
         "span": len([m for m in members if m.pk != pod.lead_id]),
         "span_flag": selectors.metrics.span_of_control_flag(
-            len([m for m in members if m.pk != pod.lead_id]), specialised=True
+            len([m for m in members if m.pk != pod.lead_id]), specialised=pod.specialised
         ),
+        "span_limit": selectors.metrics.span_of_control_limit(specialised=pod.specialised),
         "warnings": selectors.open_warnings(clients, limit=15),
         "heat_fig": heat_fig,
         "heat_table": heat_table,
@@ -466,7 +474,10 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "training": selectors.training_compliance(people),
         "coaching": performance.coaching_list(person, filters.today),
         "span": span,
-        "span_flag": selectors.metrics.span_of_control_flag(span, specialised=True) if span is not None else False,
+        "span_flag": (
+            selectors.metrics.span_of_control_flag(span, specialised=reports.specialised) if reports else False
+        ),
+        "span_limit": selectors.metrics.span_of_control_limit(specialised=reports.specialised) if reports else None,
         "led_pod": reports,
     }
     return render(request, "godview/person_detail.html", context)

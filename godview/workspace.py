@@ -21,7 +21,15 @@ from core.weeks import today, week_start
 from godview import client_health
 
 PANEL_REGIONS = frozenset(
-    {"panel-summary", "panel-goals", "panel-risk", "panel-contacts", "panel-objectives", "panel-tactics"}
+    {
+        "panel-summary",
+        "panel-goals",
+        "panel-risk",
+        "panel-contacts",
+        "panel-objectives",
+        "panel-tactics",
+        "panel-waiting",
+    }
 )
 
 

@@ -1,5 +1,6 @@
 """Training modules, required per role, and each person's results."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -7,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
+from core.weeks import today
 
 
 class TrainingModule(models.Model):
@@ -70,3 +72,7 @@ class TrainingResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.module} v{self.version}: {self.score}"
+
+    def clean(self) -> None:
+        if self.completed_on and self.completed_on > today():
+            raise ValidationError({"completed_on": _("A result cannot be completed in the future.")})

@@ -29,6 +29,7 @@ from clients.models.risk import (
     RiskAssessment,
     RiskReason,
 )
+from clients.models.waiting import WaitingPeriod, business_days_between
 
 __all__ = [
     "RISK_SCORE_LABELS",
@@ -56,10 +57,12 @@ __all__ = [
     "ScopedQuerySet",
     "Tactic",
     "Tier",
+    "WaitingPeriod",
     "WarningRule",
     "WeeklyGoal",
     "WeeklyGoalQuerySet",
     "between",
+    "business_days_between",
     "is_monday",
     "money_field",
     "not_negative",

@@ -71,6 +71,12 @@ class Client(models.Model):
     churned_on = models.DateField(_("churn date"), null=True, blank=True)
     churn_reason = models.CharField(_("churn reason"), max_length=20, choices=ChurnReason.choices, blank=True)
     expectation_agreement_signed_on = models.DateField(_("expectation agreement signed"), null=True, blank=True)
+    agreed_response_days = models.PositiveSmallIntegerField(
+        _("agreed response time (business days)"),
+        db_default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_("The expectation agreement: the client answers within this many business days."),
+    )
     monthly_hours_budget = models.DecimalField(
         _("monthly hours budget"),
         max_digits=7,
@@ -128,7 +134,12 @@ class KickoffItem(models.Model):
         verbose_name = _("kickoff plan item")
         verbose_name_plural = _("kickoff plan items")
         constraints = [
-            models.UniqueConstraint(fields=["client", "position"], name="kickoff_item_position_unique"),
+            # Deferred, so that swapping two items' positions passes through a clash inside one transaction.
+            models.UniqueConstraint(
+                fields=["client", "position"],
+                name="kickoff_item_position_unique",
+                deferrable=models.Deferrable.DEFERRED,
+            ),
             between("position", 1, 10, "kickoff_item_position_1_to_10"),
         ]
 

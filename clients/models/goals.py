@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -60,11 +60,13 @@ class Objective(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def pace(self, on: dt.date) -> "Pace":
-        """Progress against time elapsed on `on` (DESIGN "Objective pace")."""
-        from clients.scoring import objective_pace
+    def pace(self, on: dt.date, points: float | None = None) -> "Pace":
+        """Progress against time elapsed on `on` (DESIGN "Objective pace"); behind by more than
+        `points` (the objective-behind rule's threshold, 25 by default)."""
+        from clients.scoring import BEHIND_PACE_POINTS, objective_pace
 
         return objective_pace(
+            points=BEHIND_PACE_POINTS if points is None else float(points),
             baseline=self.baseline,
             target=self.target,
             current=self.current_value,
@@ -76,8 +78,18 @@ class Objective(models.Model):
 
 class WeeklyGoalQuerySet(ScopedQuerySet):
     def counted(self) -> "WeeklyGoalQuerySet":
-        """Goals that count in the hit rate: all but cancelled ones."""
-        return self.exclude(status=WeeklyGoal.Status.CANCELLED)
+        """Goals that count in the hit rate: all but those cancelled in time and in good faith.
+
+        A cancel after the deadline (refused since, kept for old rows) and a cancel whose goal was
+        created again within two weeks (a postponement in disguise) count, as misses."""
+        honest_cancel = Q(status=WeeklyGoal.Status.CANCELLED, recreated_as__isnull=True) & (
+            Q(status_changed_at__isnull=True) | Q(status_changed_at__lte=F("deadline"))
+        )
+        return self.exclude(honest_cancel)
+
+    def disguised_postponements(self) -> "WeeklyGoalQuerySet":
+        """Cancelled goals created again for the same client within two weeks."""
+        return self.filter(status=WeeklyGoal.Status.CANCELLED, recreated_as__isnull=False)
 
 
 class WeeklyGoal(models.Model):
@@ -105,6 +117,22 @@ class WeeklyGoal(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     cancel_reason = models.CharField(_("cancel reason"), max_length=300, blank=True)
+    recreated_as = models.OneToOneField(
+        "self",
+        verbose_name=_("created again as"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recreates",
+        help_text=_("A cancelled goal created again within two weeks: a postponement in disguise, counted as a miss."),
+    )
+    added_late_reason = models.CharField(
+        _("why added after its week"),
+        max_length=300,
+        blank=True,
+        db_default="",
+        help_text=_("Goals for a past week are added only by leadership, with a reason."),
+    )
     shared_with_client = models.BooleanField(_("shared with client"), default=True)
     waiting_on_client_hours = models.DecimalField(
         _("hours waiting on client"), max_digits=7, decimal_places=1, default=ZERO, validators=[MinValueValidator(ZERO)]
@@ -155,6 +183,11 @@ class WeeklyGoal(models.Model):
         instance = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
         instance._loaded_deadline = instance.__dict__.get("deadline")
         return instance
+
+    @property
+    def cancellable(self) -> bool:
+        """Only an open goal, and only before its deadline: after it, an open goal is a miss."""
+        return self.status == self.Status.OPEN and timezone.now() <= self.deadline
 
     @property
     def hit(self) -> bool:

@@ -2,6 +2,7 @@
 
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -9,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from clients.models.base import ScopedQuerySet, WarningRule, between, score_field
+from core.weeks import today
 
 if TYPE_CHECKING:
     pass
@@ -164,3 +166,7 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client} · {self.get_channel_display()} · {self.contacted_on}"
+
+    def clean(self) -> None:
+        if self.contacted_on and self.contacted_on > today():
+            raise ValidationError({"contacted_on": _("A contact cannot be dated in the future.")})

@@ -6,13 +6,23 @@ from dataclasses import dataclass
 
 import pytest
 
-from clients.models import Client, Experiment, KickoffItem, Objective, QuarterlyReview, Tactic, WeeklyGoal
+from clients.models import (
+    Client,
+    Experiment,
+    KickoffItem,
+    Objective,
+    QuarterlyReview,
+    Tactic,
+    WaitingPeriod,
+    WeeklyGoal,
+)
 from clients.tests.factories import ClientFactory, ObjectiveFactory, WeeklyGoalFactory
 from clients.tests.factories_workspace import (
     ExperimentFactory,
     KickoffItemFactory,
     QuarterlyReviewFactory,
     TacticFactory,
+    WaitingPeriodFactory,
 )
 from core.weeks import today, week_start
 
@@ -26,6 +36,7 @@ class World:
     tactic: Tactic
     experiment: Experiment
     review: QuarterlyReview
+    waiting: WaitingPeriod
 
 
 @pytest.fixture
@@ -40,6 +51,7 @@ def world(personas) -> World:
         tactic=TacticFactory(client=client),
         experiment=ExperimentFactory(client=client),
         review=QuarterlyReviewFactory(client=client),
+        waiting=WaitingPeriodFactory(client=client),
     )
 
 

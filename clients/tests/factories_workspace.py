@@ -1,8 +1,10 @@
 """Factories the workspace tests add to clients/tests/factories.py (which belongs to the foundation)."""
 
+import datetime as dt
+
 import factory
 
-from clients.models import Experiment, KickoffItem, QuarterlyReview, Tactic
+from clients.models import Experiment, KickoffItem, QuarterlyReview, Tactic, WaitingPeriod
 from clients.tests.factories import ClientFactory
 from core.weeks import quarter_of, today
 
@@ -44,3 +46,12 @@ class QuarterlyReviewFactory(factory.django.DjangoModelFactory):
     year = factory.LazyFunction(lambda: quarter_of(today())[0])
     quarter = factory.LazyFunction(lambda: quarter_of(today())[1])
     created_by = factory.LazyAttribute(lambda r: r.client.account_manager)
+
+
+class WaitingPeriodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WaitingPeriod
+
+    client = factory.SubFactory(ClientFactory)
+    waiting_for = factory.Sequence(lambda n: f"Sign-off {n}")
+    started_on = factory.LazyFunction(lambda: today() - dt.timedelta(days=3))

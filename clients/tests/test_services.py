@@ -77,14 +77,14 @@ def test_postponing_a_goal_keeps_the_original_deadline_and_carries_it_over(am, t
 def test_a_goal_cannot_be_postponed_to_its_own_week_or_earlier(am, this_monday):
     goal = WeeklyGoalFactory(client=ClientFactory(account_manager=am))
     with pytest.raises(ValidationError, match="later week"):
-        weekly_goal_postpone(goal=goal, reason="r", target_week=this_monday, by=am)
+        weekly_goal_postpone(goal=goal, reason="client away", target_week=this_monday, by=am)
 
 
 def test_a_postponed_goal_cannot_be_postponed_again_or_completed(am, this_monday):
     goal = WeeklyGoalFactory(client=ClientFactory(account_manager=am))
-    weekly_goal_postpone(goal=goal, reason="r", target_week=this_monday + dt.timedelta(weeks=1), by=am)
+    weekly_goal_postpone(goal=goal, reason="client away", target_week=this_monday + dt.timedelta(weeks=1), by=am)
     with pytest.raises(ValidationError, match="already postponed"):
-        weekly_goal_postpone(goal=goal, reason="r", target_week=this_monday + dt.timedelta(weeks=2), by=am)
+        weekly_goal_postpone(goal=goal, reason="client away", target_week=this_monday + dt.timedelta(weeks=2), by=am)
     with pytest.raises(ValidationError):
         weekly_goal_complete(goal=goal)
 

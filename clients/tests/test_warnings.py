@@ -5,6 +5,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from clients.scoring import Pace
+from clients.selectors import Wait
 from clients.warnings import Rule, WarningInputs, WeekHits, evaluate
 
 ON = dt.date(2026, 6, 15)
@@ -20,8 +21,10 @@ QUIET = WarningInputs(
     overdue_tasks=0,
     max_days_overdue=0,
     health_score=3,
-    detractor=None,
-    waiting_hours_last_week=Decimal("0"),
+    detractors=(),
+    waits=(),
+    agreed_response_days=1,
+    agreement_signed_on=dt.date(2026, 1, 5),
     hours_last_30_days=Decimal("10"),
     monthly_hours_budget=Decimal("20"),
     mrr=Decimal("5000"),
@@ -36,7 +39,7 @@ RULES = [
     Rule("risk_not_reassessed", Decimal("30")),
     Rule("health_mismatch", Decimal("2")),
     Rule("nps_detractor", Decimal("90")),
-    Rule("waiting_on_client", Decimal("8")),
+    Rule("waiting_on_client", Decimal("0")),
     Rule("hours_over_budget", Decimal("1.5")),
 ]
 
@@ -95,13 +98,47 @@ def test_health_and_risk_two_apart_fire():
 
 
 def test_a_detractor_in_the_last_90_days_fires():
-    assert "nps_detractor" in fired(detractor=(6, ON - dt.timedelta(days=90)))
-    assert "nps_detractor" not in fired(detractor=(6, ON - dt.timedelta(days=91)))
+    assert "nps_detractor" in fired(detractors=((6, ON - dt.timedelta(days=90)),))
+    assert "nps_detractor" not in fired(detractors=((6, ON - dt.timedelta(days=91)),))
 
 
-def test_waiting_on_client_beyond_a_business_day_fires():
-    assert "waiting_on_client" not in fired(waiting_hours_last_week=Decimal("8"))
-    assert "12 hours waiting" in fired(waiting_hours_last_week=Decimal("12"))["waiting_on_client"]
+def test_the_detractor_warning_names_the_worst_score_with_that_responses_own_date():
+    # A 2 a month ago and a milder 6 last week: the reason pairs the 2 with its own date.
+    responses = ((2, ON - dt.timedelta(days=30)), (6, ON - dt.timedelta(days=7)))
+    assert fired(detractors=responses)["nps_detractor"] == "NPS detractor: scored 2 on 2026-05-16"
+    # Outside the window the worst response no longer counts; the recent one does.
+    old_and_new = ((0, ON - dt.timedelta(days=200)), (5, ON - dt.timedelta(days=3)))
+    assert fired(detractors=old_and_new)["nps_detractor"] == "NPS detractor: scored 5 on 2026-06-12"
+
+
+def test_waiting_longer_than_the_agreements_response_time_fires():
+    one_day = Wait("the brand assets", ON - dt.timedelta(days=1), business_days=1)
+    three_days = Wait("the sign-off", ON - dt.timedelta(days=5), business_days=3)
+    assert "waiting_on_client" not in fired(waits=(one_day,))
+    reason = fired(waits=(one_day, three_days))["waiting_on_client"]
+    assert reason == (
+        "Waiting 3 business days for “the sign-off” (since 2026-06-10); the agreement of 2026-01-05 says 1"
+    )
+    # A client that agreed to answer within three business days is not late yet.
+    assert "waiting_on_client" not in fired(waits=(three_days,), agreed_response_days=3)
+    # Without a signed agreement the default response time applies, and the reason says so.
+    unsigned = fired(waits=(three_days,), agreement_signed_on=None)["waiting_on_client"]
+    assert "no agreement signed; the default is 1" in unsigned
+
+
+def test_the_waiting_rule_threshold_adds_grace_days():
+    three_days = Wait("the sign-off", ON - dt.timedelta(days=5), business_days=3)
+    rules = [Rule("waiting_on_client", Decimal("2"))]
+    assert evaluate(replace(QUIET, waits=(three_days,)), rules) == []
+
+
+def test_the_objective_rule_compares_exact_values_with_the_threshold_from_admin():
+    # 25.04 points behind: rounded to one decimal it would read 25.0 and not fire.
+    pace = Pace(progress=24.96, elapsed=50.0, behind=True)
+    assert "objective_behind" in fired(objectives=(("Leads", pace),))
+    # With 30 points set in admin, the same objective is within pace.
+    rules = [Rule("objective_behind", Decimal("30"))]
+    assert evaluate(replace(QUIET, objectives=(("Leads", pace),)), rules) == []
 
 
 def test_hours_over_budget_or_rate_below_floor_fires():

@@ -17,6 +17,9 @@ PAGE = {role: 200 for role in ROLES} | {"anonymous": 302}
 READ = {"leader": 200, "pod_lead": 200, "am": 200, "other_am": 404, "designer": 200, "admin": 200, "anonymous": 302}
 WRITE = {"leader": 404, "pod_lead": 200, "am": 200, "other_am": 404, "designer": 404, "admin": 404, "anonymous": 302}
 EXPERIMENT = WRITE | {"designer": 200}
+# Leadership may open the goal form to correct a past week (with a reason); this week's goal is the AM's (422).
+GOAL_FORM = WRITE | {"leader": 200, "admin": 200}
+GOAL_POST = WRITE | {"leader": 422, "admin": 422}
 REVENUE = {"leader": 200, "pod_lead": 404, "am": 404, "other_am": 404, "designer": 404, "admin": 200, "anonymous": 302}
 
 
@@ -56,8 +59,11 @@ ENDPOINTS = [
         for kind, expected in [
             ("contact", WRITE),
             ("risk", WRITE),
-            ("goal", WRITE),
+            ("goal", GOAL_FORM),
             ("objective", WRITE),
+            ("waiting", WRITE),
+            ("agreement", WRITE),
+            ("kickoff", WRITE),
             ("nps", WRITE),
             ("tactic", WRITE),
             ("experiment", EXPERIMENT),
@@ -85,7 +91,10 @@ ENDPOINTS = [
                 WRITE,
             ),
             ("risk", {"score": "2", "communication_level": "3", "reasons": ["low_usage"], "note": "Quiet"}, WRITE),
-            ("goal", {"title": "Ship the landing page", "week": monday(), "shared_with_client": "on"}, WRITE),
+            ("goal", {"title": "Ship the landing page", "week": monday(), "shared_with_client": "on"}, GOAL_POST),
+            ("waiting", {"waiting_for": "The brand assets", "started_on": today().isoformat()}, WRITE),
+            ("agreement", {"signed_on": today().isoformat(), "response_days": "2"}, WRITE),
+            ("kickoff", {"text": "Fix the tracking"}, WRITE),
             (
                 "objective",
                 {
@@ -142,6 +151,21 @@ ENDPOINTS = [
         "post",
         lambda w: reverse("kickoff_toggle", kwargs={"pk": w.kickoff.pk}),
         lambda w: {"done": "1"},
+        WRITE,
+    ),
+    (
+        "kickoff-move",
+        "post",
+        lambda w: reverse("kickoff_move", kwargs={"pk": w.kickoff.pk}),
+        lambda w: {"step": "1"},
+        WRITE,
+    ),
+    ("waiting-end-form", "get", lambda w: reverse("waiting_end", kwargs={"pk": w.waiting.pk}), None, WRITE),
+    (
+        "waiting-end",
+        "post",
+        lambda w: reverse("waiting_end", kwargs={"pk": w.waiting.pk}),
+        lambda w: {"ended_on": today().isoformat()},
         WRITE,
     ),
     ("tactic-close-form", "get", lambda w: reverse("tactic_close", kwargs={"pk": w.tactic.pk}), None, WRITE),

@@ -66,8 +66,9 @@ def test_the_week_view_costs_the_same_queries_at_any_size(client, am, size, djan
 def test_the_reviews_segment_costs_the_same_queries_at_any_size(client, leader, am, size, django_assert_num_queries):
     book(am, size)
     client.force_login(leader)
-    # session, user, count for the paginator, the page of reviews with client and AM
-    with django_assert_num_queries(4):
+    # session, user, the clients owing the quarter's review counted for the paginator, the page of
+    # them with their AM, their reviews of the quarter, the counts by status
+    with django_assert_num_queries(6):
         response = client.get(reverse("reviews_segment"))
     assert response.status_code == 200
 
@@ -87,6 +88,6 @@ def test_the_client_panel_costs_the_same_queries_however_much_history(client, am
 
 
 # session, user, client; health signal (client with signals + 4 inputs), current risk, risk
-# history, contacts, goals, objectives, kickoff, reviews, tactics, experiments, latest NPS,
-# open objectives for the goal form's choices
-PANEL_QUERIES = 19
+# history, contacts, goals, objectives, kickoff, waits, reviews, tactics, experiments, latest NPS,
+# open objectives for the goal form's choices, recent goals for the waiting form's choices
+PANEL_QUERIES = 21

@@ -5,7 +5,7 @@ import hashlib
 import time
 from typing import TextIO
 
-from django.db import models
+from django.db import connection, models, transaction
 
 from accounts.models import Pod, User
 from clients.models import (
@@ -23,6 +23,7 @@ from clients.models import (
     ReviewDecision,
     RiskAssessment,
     Tactic,
+    WaitingPeriod,
     WeeklyGoal,
 )
 from core.models import AuditEntry
@@ -49,6 +50,7 @@ from godview.demo.goals import experiments, objectives, tactics, weekly_goals
 from godview.demo.history import contacts, nps_responses, quarterly_reviews, risk_assessments
 from godview.demo.tasks import build_projects, build_sync_runs, client_tasks, time_entries
 from godview.demo.training import build_training
+from godview.demo.waiting import waiting_periods
 from godview.rollup import rollup_range
 from tasks.models import ExternalProject, Source, SyncRun, Task, TimeEntry
 from training.models import TrainingModule, TrainingResult
@@ -80,6 +82,7 @@ WIPE_ORDER: tuple[type[models.Model], ...] = (
     ReviewDecision,
     EarlyWarning,
     DailySnapshot,
+    WaitingPeriod,
     Postponement,
     WeeklyGoal,
     Objective,
@@ -119,7 +122,18 @@ SUMMARY_MODELS: tuple[type[models.Model], ...] = (
 
 
 def wipe_demo(stdout: TextIO | None = None) -> None:
-    """Remove all domain data and people; tiers, warning rules and non-demo superusers stay."""
+    """Remove all domain data and people; tiers, warning rules and non-demo superusers stay.
+
+    History is never deleted in the product (database triggers refuse it); the demo's wipe, a
+    development tool, says so for its own transaction."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL godview.history_wipe = 'on'")
+        _wipe(stdout)
+
+
+def _wipe(stdout: TextIO | None) -> None:
     for model in WIPE_ORDER:
         # A raw DELETE per table, children first: the ORM's collector would load every row.
         model.objects.all()._raw_delete(model.objects.db)
@@ -190,13 +204,15 @@ def write_history(ctx: Context, plans: list[ClientPlan]) -> None:
     for plan in plans:
         plan.objectives = objectives(ctx, plan)
     bulk(Objective, [o for p in plans for o in p.objectives])
-    goals, moves = [], []
+    goals, moves, goals_of = [], [], {}
     for plan in plans:
         plan_goals, plan_moves = weekly_goals(ctx, plan)
         goals += plan_goals
         moves += plan_moves
+        goals_of[plan.index] = plan_goals
     bulk(WeeklyGoal, goals)
     bulk(Postponement, [move() for move in moves])
+    bulk(WaitingPeriod, [w for p in plans for w in waiting_periods(ctx, p, goals_of[p.index])])
     tasks = {plan.index: client_tasks(ctx, plan) for plan in plans}
     bulk(Task, [t for parents, _subtasks in tasks.values() for t in parents])
     bulk(Task, [t for _parents, subtasks in tasks.values() for t in subtasks])

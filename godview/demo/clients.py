@@ -22,6 +22,7 @@ from godview.demo.base import (
     money,
     words,
 )
+from godview.demo.waiting import agreed_response_days
 
 CLIENT_PREFIXES = words(
     "Northwind Bluefin Copperleaf Driftwood Evergreen Foxglove Goldcrest Highland Ironbark Juniper Kingfisher "
@@ -186,6 +187,7 @@ def client_row(ctx: Context, plan: ClientPlan, tier: Tier) -> Client:
         expectation_agreement_signed_on=(
             None if rng.random() < 0.08 else plan.started_on + dt.timedelta(days=rng.randint(0, 10))
         ),
+        agreed_response_days=agreed_response_days(ctx, plan),
         monthly_hours_budget=plan.hours_budget,
         website=f"https://www.{slug}.example",
     )

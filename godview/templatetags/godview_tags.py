@@ -8,8 +8,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from clients.models import RISK_SCORE_LABELS
+from clients.warnings import ANCHORS
 from core.numbers import money_text as money
 from core.numbers import percent_text as pct
+from core.numbers import points_text
 
 register = template.Library()
 
@@ -33,7 +35,7 @@ def kpi_delta(kpi) -> str:
     css = "delta-flat" if change.good is None else ("delta-up" if change.good else "delta-down")
     arrow = {"up": "▲", "down": "▼", "flat": "■"}[change.direction]
     if kpi.kind == "percent":
-        text = f"{change.delta * 100:+.0f} pts"
+        text = points_text(change.delta)
     elif kpi.kind == "money":
         text = ("+" if change.delta >= 0 else "−") + money(abs(Decimal(str(change.delta))))
     else:
@@ -89,3 +91,9 @@ def urlencode_dict(params) -> str:
 def as_list(value) -> list:
     """Evaluate an iterable once (a ModelChoiceIterator would otherwise count, then fetch)."""
     return [item for item in value]  # list() would ask len() first: an extra COUNT
+
+
+@register.filter
+def rule_anchor(code: str) -> str:
+    """The client page section that holds the rows behind an early-warning rule."""
+    return ANCHORS.get(code, "")

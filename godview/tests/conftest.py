@@ -9,7 +9,12 @@ from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from clients.models import Client, Contact, RiskAssessment, Tier, WeeklyGoal
 from clients.tests.factories import ClientFactory, ObjectiveFactory, WeeklyGoalFactory
-from clients.tests.factories_workspace import ExperimentFactory, KickoffItemFactory, TacticFactory
+from clients.tests.factories_workspace import (
+    ExperimentFactory,
+    KickoffItemFactory,
+    TacticFactory,
+    WaitingPeriodFactory,
+)
 from core.weeks import today, week_deadline, week_start
 from godview.rollup import rollup_day
 from tasks.models import Source, Task
@@ -117,4 +122,5 @@ def world(personas) -> dict:
         "kickoff": KickoffItemFactory(client=mine),
         "tactic": TacticFactory(client=mine, owner=personas["am"]),
         "experiment": ExperimentFactory(client=mine, owner=personas["designer"]),
+        "waiting": WaitingPeriodFactory(client=mine),
     }

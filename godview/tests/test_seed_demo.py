@@ -156,6 +156,21 @@ def test_goal_outcomes_mix_hits_misses_postponements_and_cancellations(demo):
     assert WeeklyGoal.objects.filter(waiting_on_client_hours__gt=0).exists()
 
 
+def test_the_demo_shows_waiting_on_client_agreements_and_missing_reviews(demo):
+    from clients.models import EarlyWarning, WaitingPeriod
+    from clients.workspace_selectors import review_status_counts
+    from core.weeks import quarter_of
+
+    assert WaitingPeriod.objects.filter(goal__isnull=False).exists()  # waits on goals
+    assert WaitingPeriod.objects.filter(goal__isnull=True, ended_on__isnull=True).exists()  # open, on the client
+    assert Client.objects.filter(agreed_response_days__gt=1).exists()
+    assert Client.objects.filter(expectation_agreement_signed_on__isnull=True).exists()
+    assert EarlyWarning.objects.filter(rule="waiting_on_client", resolved_on__isnull=True).exists()
+    year, quarter = quarter_of(today())
+    (previous,) = review_status_counts(Client.objects.all(), (year, quarter - 1) if quarter > 1 else (year - 1, 4))
+    assert previous["missing"] > 0 and previous["submitted"] > 0
+
+
 def test_history_spans_at_least_seventeen_months(demo):
     since = today() - dt.timedelta(days=17 * 30)
     for model, field in (

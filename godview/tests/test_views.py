@@ -204,9 +204,10 @@ def test_query_counts_are_flat_from_20_to_200_clients(client, leader, pod, other
     assert large == small
     # The page (18): session, user, tiers, the clients aggregate (active, MRR, at-risk MRR, stale,
     # churn), previous-period snapshot stocks, task flows from snapshots, the latest overdue stock,
-    # goal hits, revenue events twice (NRR now and a period ago), training modules, then roles and
-    # results twice (now and at the period start), and the filter form's pods, tiers and people.
-    assert small["page"] == 18
+    # goal hits, revenue events twice (NRR now and a period ago), quarterly reviews by status (this
+    # quarter and the last, one query), training modules, then roles and results twice (now and at
+    # the period start), and the filter form's pods, tiers and people.
+    assert small["page"] == 19
     # Widgets: session and user (2), then warnings: count + rows; risk: distribution + trend;
     # heatmap: goals by pod and week + pod names; boards: clients, goals, the clients in scope
     # (their per-client snapshot figures, agency-wide, were cached by the pod page: one query there), names;
@@ -215,12 +216,12 @@ def test_query_counts_are_flat_from_20_to_200_clients(client, leader, pod, other
     # their last success.
     cold = {name: n for name, n in small.items() if not name.endswith("warm")}
     assert cold == {
-        "page": 18, "body": 15, "clients": 8, "review-queue": 3, "pod": 22,
+        "page": 19, "body": 16, "clients": 8, "review-queue": 3, "pod": 22,
         "warnings": 4, "risk": 4, "heatmap": 4, "pods": 6, "people": 6, "performers": 11, "freshness": 3,
     }  # fmt: skip
     # Warm: the snapshot stocks, flows and overdue stock (3), each board's snapshot sums (1) and the
     # whole top-performer comparison (8) come from the cache.
-    assert (small["page warm"], small["pods warm"], small["performers warm"]) == (14, 5, 2)
+    assert (small["page warm"], small["pods warm"], small["performers warm"]) == (15, 5, 2)
 
 
 def test_after_the_nightly_warm_up_the_first_page_load_is_a_warm_one(client, leader, pod, am, other_am):
@@ -234,7 +235,7 @@ def test_after_the_nightly_warm_up_the_first_page_load_is_a_warm_one(client, lea
     client.get("/goals/")  # the session write of the first request is not what is measured
     cache.clear()
     assert warm_leadership_caches() is True
-    assert count(client, "/") == 14  # 18 cold, less the 4 snapshot figures now cached
+    assert count(client, "/") == 15  # 19 cold, less the 4 snapshot figures now cached
     # Other filters sum the per-client figures the warm-up cached: no scan of the snapshots.
     with CaptureQueriesContext(connection) as queries:
         for name, query in (
