@@ -21,7 +21,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
-from accounts.permissions import can_add_goal, can_record_revenue, can_write_client_work, can_write_experiments
+from accounts.permissions import (
+    can_add_goal,
+    can_log_hours,
+    can_record_revenue,
+    can_write_client_work,
+    can_write_experiments,
+)
 from clients import services
 from clients import workspace_selectors as ws
 from clients.forms import (
@@ -99,7 +105,7 @@ def _attach(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-def _submit(request: HttpRequest, form, save: Callable[[dict], object]) -> int:
+def submit_form(request: HttpRequest, form, save: Callable[[dict], object]) -> int:
     """Validate, claim the one-time token, save. Returns the status to answer with."""
     if not form.is_valid():
         return 422
@@ -305,7 +311,7 @@ def client_form(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         form = _new_form(kind, client, request)
         return render(request, f"{PANEL}#quick-form", _form_context(kind, client, form, request.user))
     form = _new_form(kind, client, request, request.POST)
-    status = _submit(request, form, _saver(kind, client, request.user))
+    status = submit_form(request, form, _saver(kind, client, request.user))
     if status != 200:
         return render(request, f"{PANEL}#quick-form", _form_context(kind, client, form, request.user), status=status)
     if not wants_partial(request):
@@ -362,7 +368,7 @@ def _goal_change(
     if request.method == "GET":
         return _goal_row(request, goal, goal_form=form_class(goal=goal), goal_action=url, goal_verb=action)
     form = form_class(request.POST, goal=goal)
-    status = _submit(request, form, lambda d: save(goal, d))
+    status = submit_form(request, form, lambda d: save(goal, d))
     if status != 200:
         return _goal_row(request, goal, status=status, goal_form=form, goal_action=url, goal_verb=action)
     return _goal_row(request, goal, event=event)
@@ -407,7 +413,7 @@ def objective_progress(request: HttpRequest, pk: int) -> HttpResponse:
         form = ProgressForm(objective=objective, initial={"current_value": objective.current_value})
         return _objective_row(request, objective, form=form, action=url)
     form = ProgressForm(request.POST, objective=objective)
-    status = _submit(
+    status = submit_form(
         request,
         form,
         lambda d: services.objective_update_progress(
@@ -455,7 +461,7 @@ def waiting_end(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"period": period, "end_form": form, "can_write": True}
     if request.method == "GET":
         return render(request, f"{PANEL}#waiting-row", context)
-    status = _submit(request, form, lambda d: services.waiting_end(period=period, ended_on=d["ended_on"]))
+    status = submit_form(request, form, lambda d: services.waiting_end(period=period, ended_on=d["ended_on"]))
     if status != 200:
         return render(request, f"{PANEL}#waiting-row", context, status=status)
     period.refresh_from_db()
@@ -470,7 +476,7 @@ def _close(request: HttpRequest, pk: int, model, form_class, can: Callable, save
     if request.method == "GET":
         return render(request, f"{PANEL}#record-row", {**context, "close_form": form_class(record=record)})
     form = form_class(request.POST, record=record)
-    status = _submit(request, form, lambda d: save(record, d))
+    status = submit_form(request, form, lambda d: save(record, d))
     if status != 200:
         return render(request, f"{PANEL}#record-row", {**context, "close_form": form}, status=status)
     context["record"] = model.objects.select_related("owner").get(pk=pk)
@@ -521,6 +527,7 @@ def panel_context(request: HttpRequest, client: Client, signals: dict) -> dict:
         "client": client,
         "can_write": writes,
         "can_experiment": can_write_experiments(user, client),
+        "can_log_hours": can_log_hours(user, client),
         "risk_history": ws.risk_trend(client),
         "contacts": list(client.contacts.select_related("logged_by")[:5]),
         "goals": ws.panel_goals(client),
@@ -666,7 +673,7 @@ def client_review(request: HttpRequest, pk: int, year: int, quarter: int) -> Htt
         )
         return render(request, f"{template}#review-form" if wants_partial(request) else template, context, status=409)
     submit = request.POST.get("action") == "submit"
-    status = _submit(
+    status = submit_form(
         request,
         form,
         lambda d: services.quarterly_review_save(

@@ -45,6 +45,10 @@ class Filters:
         return self.end - dt.timedelta(weeks=self.weeks)
 
     @property
+    def period_label(self) -> str:
+        return str(dict(PERIOD_CHOICES)[self.period])
+
+    @property
     def previous_start(self) -> dt.date:
         return self.start - dt.timedelta(weeks=self.weeks)
 

@@ -684,6 +684,18 @@ def hours_and_cost(clients: QuerySet[Client], start: dt.datetime, end: dt.dateti
     return result
 
 
+def hours_by_person_and_client(entries: Q, start: dt.datetime, end: dt.datetime, limit: int = 50) -> list[dict]:
+    """Hours per (person, client) in [start, end), most first: from the sync and logged here (one query)."""
+    from tasks.models import TimeEntry
+
+    return list(
+        TimeEntry.objects.filter(entries, started_at__gte=start, started_at__lt=end)
+        .values("user_id", "user__first_name", "user__last_name", "user__username", "client_id", "client__name")
+        .annotate(total=Sum("hours"), logged_here=Sum("hours", filter=Q(source__isnull=True), default=ZERO))
+        .order_by("-total", "client__name")[:limit]
+    )
+
+
 def monthly_churn_rate(clients: QuerySet[Client], on: dt.date) -> float | None:
     """Logo churn over the last 12 months ÷ 12, as a monthly rate."""
     year_ago = on - dt.timedelta(days=365)

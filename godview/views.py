@@ -11,7 +11,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.db.models import Subquery
+from django.db.models import Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -78,6 +78,11 @@ def visible_pods(user: User):
     if user.role == Role.POD_LEAD and user.pod_id:
         return Pod.objects.filter(pk=user.pod_id)
     return Pod.objects.none()
+
+
+def period_bounds(filters: Filters) -> tuple[dt.datetime, dt.datetime]:
+    """The filters' period [start, end) as aware datetimes in the agency time zone."""
+    return days_bounds(filters.start, filters.end - dt.timedelta(days=1))
 
 
 def pct_cell(value) -> str:
@@ -398,6 +403,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "objectives": objectives,
         "tasks": tasks,
         "waits": waits,
+        "hours_by_person": selectors.hours_by_person_and_client(Q(client=client), month_start, month_end),
         "warnings": client.early_warnings.filter(resolved_on__isnull=True),
         "win_loss": selectors.win_loss(one),
         "hours": hours,
@@ -429,6 +435,9 @@ def pod_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "pod": pod,
         "filters": filters,
+        "hours": selectors.hours_by_person_and_client(
+            Q(user__pod=pod, client__in=Client.objects.visible_to(request.user)), *period_bounds(filters)
+        ),
         "members": members,
         "boards": boards,
         "hit": selectors.metrics.goal_hit_rate(goals["hit"], goals["due"]),
@@ -465,6 +474,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "person": person,
         "filters": filters,
+        "hours": selectors.hours_by_person_and_client(
+            Q(user=person, client__in=Client.objects.visible_to(request.user)), *period_bounds(filters)
+        ),
         "clients": client_rows,
         "hit": selectors.metrics.goal_hit_rate(goals["hit"], goals["due"]),
         "goals": goals,

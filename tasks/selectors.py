@@ -8,7 +8,7 @@ from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from clients.models import Client
-from tasks.models import ExternalProject, Source, SyncRun, Task
+from tasks.models import ExternalProject, Source, SyncRun, Task, TimeEntry
 
 
 def data_freshness() -> list[Source]:
@@ -28,6 +28,11 @@ def data_freshness() -> list[Source]:
 
 RUNS_PER_PAGE = 15
 LISTED = 50  # unmapped projects and unknown assignees shown; the CSV has them all
+
+
+def hours_logged_recently(client, user, limit: int = 5) -> list:
+    """The person's latest hours on this client, logged here or synced (one query)."""
+    return list(TimeEntry.objects.filter(client=client, user=user).order_by("-started_at", "-pk")[:limit])
 
 
 def can_use_sync(user) -> bool:

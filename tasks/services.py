@@ -17,11 +17,14 @@ from decimal import Decimal
 
 from celery import current_app
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from clients.models import Client
+from core.weeks import agency_tz, today
 from tasks.models import ExternalProject, Source, SyncRun, Task, TimeEntry
 from tasks.sync.base import ProjectRecord, TaskRecord, TimeEntryRecord
 
@@ -151,6 +154,30 @@ def _publish(run_id: int) -> None:
         SyncRun.objects.filter(pk=run_id, status=SyncRun.Status.QUEUED).update(
             status=SyncRun.Status.FAILED, finished_at=timezone.now(), error_message=QUEUE_UNAVAILABLE
         )
+
+
+# --- hours logged in God-view --------------------------------------------------------------
+
+LOGGED_HOURS_MAX = Decimal("24")
+
+
+@transaction.atomic
+def time_entry_log(*, client: Client, by: User, day: dt.date, hours: Decimal, description: str = "") -> TimeEntry:
+    """Hours a person spent on a client, logged by hand (no source): never in the future."""
+    if day > today():
+        raise ValidationError({"day": _("Hours cannot be logged for a day in the future.")})
+    if not Decimal("0") < hours <= LOGGED_HOURS_MAX:
+        raise ValidationError({"hours": _("Between 0 and 24 hours for one day.")})
+    entry = TimeEntry(
+        user=by,
+        client=client,
+        started_at=dt.datetime.combine(day, dt.time(9), tzinfo=agency_tz()),
+        hours=hours,
+        description=description.strip(),
+    )
+    entry.full_clean()
+    entry.save()
+    return entry
 
 
 # --- projects -------------------------------------------------------------------------------

@@ -8,4 +8,5 @@ urlpatterns = [
     path("sync/", views.sync_page, name="sync"),
     path("sync/sources/<int:source_id>/run/", views.sync_now, name="sync_now"),
     path("sync/export/<slug:table>.csv", views.sync_export, name="sync_export"),
+    path("clients/<int:pk>/hours/", views.log_hours, name="log_hours"),
 ]

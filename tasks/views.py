@@ -5,11 +5,15 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.permissions import can_log_hours
+from clients.models import Client
+from clients.views import submit_form
 from core.csv_export import csv_response
 from core.htmx import template_for, wants_partial
-from tasks import selectors
+from tasks import selectors, services
+from tasks.forms import HoursForm
 from tasks.models import Source, SyncRun
 from tasks.services import QUEUE_UNAVAILABLE, sync_run_enqueue
 
@@ -126,3 +130,33 @@ def sync_export(request: HttpRequest, table: str) -> StreamingHttpResponse:
         raise Http404("No such table.")
     header, rows = EXPORTS[table]
     return csv_response(f"sync-{table}.csv", header, rows())
+
+
+# --- hours logged in God-view -----------------------------------------------------------------
+
+HOURS = "tasks/hours.html"
+
+
+@require_http_methods(["GET", "POST"])
+def log_hours(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the log-hours form for a client; POST: log them (422 on bad input, 409 on a double submit)."""
+    client = get_object_or_404(Client.objects.visible_to(request.user).select_related("account_manager"), pk=pk)
+    if not can_log_hours(request.user, client):
+        raise Http404("No such page.")
+    form = HoursForm(request.POST if request.method == "POST" else None)
+    context = {"client": client, "form": form, "recent": selectors.hours_logged_recently(client, request.user)}
+    if request.method == "GET":
+        return render(request, f"{HOURS}#hours-form", context)
+    status = submit_form(
+        request, form, lambda d: services.time_entry_log(client=client, by=request.user, **_without_token(d))
+    )
+    if status != 200:
+        return render(request, f"{HOURS}#hours-form", context, status=status)
+    context.update(form=HoursForm(), saved=True, recent=selectors.hours_logged_recently(client, request.user))
+    response = render(request, f"{HOURS}#hours-form", context)
+    response["HX-Trigger"] = "hoursLogged"
+    return response
+
+
+def _without_token(data: dict) -> dict:
+    return {key: value for key, value in data.items() if key != "form_token"}

@@ -63,6 +63,7 @@ MATRIX: dict[str, Case] = {
     "kickoff_toggle": Case(WRITE_422 | {"pod_lead": 400, "am": 400}, kwargs="kickoff", method="post"),
     "kickoff_move": Case(WRITE_422 | {"pod_lead": 400, "am": 400}, kwargs="kickoff", method="post"),
     "waiting_end": Case(WRITE_422, kwargs="waiting", method="post"),
+    "log_hours": Case(WRITE_422 | {"designer": 422}, kwargs="client", method="post"),
     # The pod lead marks the goal done first; the AM's repeat is a 409, not a second record.
     "goal_done": Case(WRITE_422 | {"pod_lead": 200, "am": 409}, kwargs="goal", method="post"),
     "training": Case(EVERYONE),

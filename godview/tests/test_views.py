@@ -216,7 +216,7 @@ def test_query_counts_are_flat_from_20_to_200_clients(client, leader, pod, other
     # their last success.
     cold = {name: n for name, n in small.items() if not name.endswith("warm")}
     assert cold == {
-        "page": 19, "body": 16, "clients": 8, "review-queue": 3, "pod": 22,
+        "page": 19, "body": 16, "clients": 8, "review-queue": 3, "pod": 23,
         "warnings": 4, "risk": 4, "heatmap": 4, "pods": 6, "people": 6, "performers": 11, "freshness": 3,
     }  # fmt: skip
     # Warm: the snapshot stocks, flows and overdue stock (3), each board's snapshot sums (1) and the
