@@ -23,6 +23,7 @@ from clients.models import (
     WeeklyGoal,
 )
 from core.admin import ReadOnlyAdmin
+from core.weeks import validate_supported_day
 
 
 @admin.register(Tier)
@@ -104,6 +105,12 @@ class WeeklyGoalAdmin(admin.ModelAdmin):
     search_fields = ("title", "client__name", "owner__username")
     autocomplete_fields = ("client", "owner", "objective", "created_by")
     date_hierarchy = "week_start"
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "week_start":  # a week whose Sunday a date cannot hold is refused, not a 500
+            field.validators.append(validate_supported_day)
+        return field
 
     def get_readonly_fields(self, request, obj=None):
         fixed = ("week_start", "deadline", "status", "done_at", "created_by", "created_at")

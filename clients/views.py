@@ -51,6 +51,7 @@ from clients.models import (
     Tactic,
     WeeklyGoal,
 )
+from core import params
 from core.csv_export import csv_response
 from core.htmx import wants_partial
 from core.weeks import previous_quarter, quarter_label, quarter_of, today, week_start
@@ -478,17 +479,8 @@ def panel_context(request: HttpRequest, client: Client, signals: dict) -> dict:
 
 
 def _week_param(request: HttpRequest) -> dt.date:
-    raw = request.GET.get("week")
-    if not raw:
-        return week_start(today())
-    try:
-        return week_start(dt.date.fromisoformat(raw))
-    except ValueError:
-        raise BadRequest(_("The week must be a date like 2026-01-05.")) from None
-
-
-class BadRequest(Exception):
-    """Bad query input: answered with a 400 page, never a 500."""
+    """This week, or the week of ?week= (a bad or out-of-range date is a 400 that says so)."""
+    return params.week(request.GET, "week", default=week_start(today()))
 
 
 def _bad_request(message: str) -> HttpResponse:
@@ -497,10 +489,7 @@ def _bad_request(message: str) -> HttpResponse:
 
 @require_GET
 def my_week(request: HttpRequest) -> HttpResponse:
-    try:
-        monday = _week_param(request)
-    except BadRequest as error:
-        return _bad_request(str(error))
+    monday = _week_param(request)
     weeks = ws.week_view(request.user, monday)
     hit = sum(w.hit for w in weeks)
     due = sum(len(w.counted) for w in weeks)
@@ -526,10 +515,7 @@ def my_week(request: HttpRequest) -> HttpResponse:
 def week_summary(request: HttpRequest, pk: int) -> HttpResponse:
     """The shared-with-client summary of one client's week, as a Markdown file."""
     client = visible_client(request.user, pk)
-    try:
-        monday = _week_param(request)
-    except BadRequest as error:
-        return _bad_request(str(error))
+    monday = _week_param(request)
     goals = list(client.weekly_goals.filter(week_start=monday).order_by("pk"))
     response = HttpResponse(ws.week_summary_text(client, monday, goals), content_type="text/markdown; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="week-{monday.isoformat()}-client-{client.pk}.md"'

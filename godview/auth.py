@@ -1,11 +1,13 @@
 """Login throttling and session timeouts."""
 
 import datetime as dt
+from urllib.parse import urlsplit
 
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -23,6 +25,18 @@ class ThrottledBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+class LoginView(auth_views.LoginView):
+    """The login page; a signed-in visitor goes on to `next` or the God-view."""
+
+    redirect_authenticated_user = True
+
+    def get_redirect_url(self, request=None) -> str:
+        # A `next` that leads back to the login page would send a signed-in user round in a loop
+        # (Django refuses it with a 500): go to the default page instead.
+        url = super().get_redirect_url(request)
+        return "" if url and urlsplit(url).path.rstrip("/") == settings.LOGIN_URL_PATH.rstrip("/") else url
 
 
 SESSION_STARTED = "godview_session_started"

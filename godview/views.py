@@ -11,6 +11,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,9 +24,11 @@ from accounts.models import Pod, Role, User
 from accounts.permissions import can_write_client_work, people_scope
 from clients.models import Client, WarningRule, WeeklyGoal
 from clients.selectors import clients_with_signals
+from core import params
 from core.csv_export import csv_response
 from core.htmx import template_for, wants_partial
 from core.models import AuditEntry
+from core.params import BadParameter
 from core.weeks import today, week_start
 from godview import charts, performance, selectors
 from godview.client_health import health_for
@@ -226,6 +229,7 @@ def widget_csv(name: str, context: dict) -> HttpResponse:
 @bad_filter
 def client_list(request: HttpRequest) -> HttpResponse:
     form, filters = filters_or_400(request)
+    params.choice(request.GET, "warning", WarningRule.Code.values)  # a clear 400 for an unknown rule
     clients = selectors.client_list(request.user, filters, request.GET)
     if wants_csv(request):
         return csv_response(
@@ -260,7 +264,10 @@ def goal_list(request: HttpRequest) -> HttpResponse:
         .order_by("-week_start", "client__name", "pk")
     )
     if request.GET.get("missed") == "1":
-        goals = goals.exclude(status="done", done_at__isnull=False).exclude(done_at__gt=None, status="open")
+        # A miss: the deadline passed and the goal was not done by it (DESIGN "Weekly goal hit rate").
+        goals = goals.filter(deadline__lt=timezone.now()).exclude(
+            status=WeeklyGoal.Status.DONE, done_at__lte=F("deadline")
+        )
     if wants_csv(request):
         return csv_response(
             "weekly-goals.csv",
@@ -583,6 +590,13 @@ def growth_review(request: HttpRequest) -> HttpResponse:
 
 
 # --- site frame errors ---------------------------------------------------------------------
+
+
+@login_not_required
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A query the page cannot use: our own BadParameter says why; anything else stays generic."""
+    message = str(exception) if isinstance(exception, BadParameter) else ""
+    return render(request, "errors/400.html", {"message": message}, status=400)
 
 
 @login_not_required
