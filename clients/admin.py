@@ -22,7 +22,7 @@ from clients.models import (
     WarningRule,
     WeeklyGoal,
 )
-from core.admin import ReadOnlyAdmin
+from core.admin import BaseAdmin, ReadOnlyAdmin
 from core.weeks import validate_supported_day
 
 
@@ -60,7 +60,7 @@ class ObjectiveInline(admin.TabularInline):
 
 
 @admin.register(Client)
-class ClientAdmin(admin.ModelAdmin):
+class ClientAdmin(BaseAdmin):
     list_display = ("name", "tier", "account_manager", "mrr", "currency", "lifecycle_stage", "started_on", "churned_on")
     list_filter = ("tier", "lifecycle_stage", "account_manager__pod", "churn_reason")
     list_select_related = ("tier", "account_manager")
@@ -96,7 +96,7 @@ class ObjectiveAdmin(admin.ModelAdmin):
 
 
 @admin.register(WeeklyGoal)
-class WeeklyGoalAdmin(admin.ModelAdmin):
+class WeeklyGoalAdmin(BaseAdmin):
     """Deadlines and weeks are fixed at creation: read-only even here (the database agrees)."""
 
     list_display = ("title", "client", "owner", "week_start", "deadline", "status", "done_at")
@@ -157,7 +157,7 @@ class EarlyWarningAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(BaseAdmin):
     list_display = ("client", "contacted_on", "channel", "who", "sentiment", "logged_by")
     list_filter = ("channel", "sentiment")
     list_select_related = ("client", "logged_by")
@@ -209,7 +209,7 @@ class NPSResponseAdmin(admin.ModelAdmin):
 
 
 @admin.register(RevenueEvent)
-class RevenueEventAdmin(admin.ModelAdmin):
+class RevenueEventAdmin(BaseAdmin):
     list_display = ("client", "kind", "amount", "occurred_on", "recorded_by")
     list_filter = ("kind",)
     list_select_related = ("client", "recorded_by")

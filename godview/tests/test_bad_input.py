@@ -133,3 +133,36 @@ def test_a_nul_anywhere_in_the_query_is_a_clear_400_admin_included(client, admin
     response = client.get(url)
     assert response.status_code == 400
     assert "NUL character" in response.content.decode()
+
+
+def registered_admins() -> list[tuple[str, object]]:
+    from django.contrib import admin
+
+    return [
+        (reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"), model_admin)
+        for model, model_admin in admin.site._registry.items()
+    ]
+
+
+def test_every_admin_date_hierarchy_refuses_a_drill_down_past_year_9999_without_a_500(client, admin_user):
+    client.force_login(admin_user)
+    client.raise_request_exception = False
+    checked = 0
+    for url, model_admin in registered_admins():
+        field = model_admin.date_hierarchy
+        if not field:
+            continue
+        for query in [{"year": 9999}, {"year": 9999, "month": 12}, {"year": 9999, "month": 12, "day": 31}]:
+            response = client.get(url, {f"{field}__{part}": value for part, value in query.items()})
+            assert response.status_code < 500, f"{url} {query}"
+        checked += 1
+    assert checked >= 8
+
+
+@pytest.mark.parametrize("param", ["q", "p", "o", "all"])
+def test_every_admin_changelist_takes_extreme_search_page_and_order_values(client, admin_user, param):
+    client.force_login(admin_user)
+    client.raise_request_exception = False
+    for url, _model_admin in registered_admins():
+        for value in ["99999999999999999999", "-1", "", "x" * 3000, "ᚠ𝔘 مرحبا Привет 🎉", "9999-12-31"]:
+            assert client.get(url, {param: value}).status_code < 500, f"{url}?{param}={value[:20]}"
