@@ -171,3 +171,13 @@ def test_with_production_settings_a_plain_http_probe_of_healthz_gets_200_not_a_r
     )
     assert production(tmp_path, script) == "200 301"
 
+
+def test_a_fresh_web_process_knows_every_job_that_services_enqueue_by_name(tmp_path):
+    """ "Sync now" looks its job up by name; a web process that imported no jobs module answered
+    500 (NotRegistered) until some other code happened to import tasks.jobs."""
+    script = (
+        "from celery import current_app\n"
+        "from tasks.services import SYNC_JOB\n"
+        "print(SYNC_JOB in current_app.tasks, 'godview.jobs.daily_rollup' in current_app.tasks)\n"
+    )
+    assert production(tmp_path, script) == "True True"
