@@ -1,6 +1,7 @@
 """Login throttling and session timeouts."""
 
 import datetime as dt
+import ipaddress
 from urllib.parse import urlsplit
 
 from axes.backends import AxesStandaloneBackend
@@ -37,6 +38,33 @@ class LoginView(auth_views.LoginView):
         # (Django refuses it with a 500): go to the default page instead.
         url = super().get_redirect_url(request)
         return "" if url and urlsplit(url).path.rstrip("/") == settings.LOGIN_URL_PATH.rstrip("/") else url
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The address login throttling keys on (django-axes' AXES_CLIENT_IP_CALLABLE).
+
+    With TRUSTED_PROXY_COUNT = n reverse proxies in front of the app, each appends the address it
+    was reached from to X-Forwarded-For, so the client is the n-th entry from the right: anything
+    further left was written by the client itself and is not believed. Without proxies, or when
+    the header is short or malformed (the request did not come through them), the socket's peer.
+    """
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if proxies and len(forwarded) >= proxies and (address := _address(forwarded[-proxies])):
+        return address
+    return request.META.get("REMOTE_ADDR")
+
+
+def _address(hop: str) -> str | None:
+    """The IP address of an X-Forwarded-For entry: "203.0.113.5", "203.0.113.5:4711", "[2001:db8::1]:443"."""
+    if hop.startswith("["):
+        hop = hop[1:].partition("]")[0]
+    elif hop.count(":") == 1:
+        hop = hop.partition(":")[0]
+    try:
+        return str(ipaddress.ip_address(hop))
+    except ValueError:
+        return None
 
 
 SESSION_STARTED = "godview_session_started"

@@ -202,7 +202,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = not TESTING
-AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, low=0, high=5) or None
+# Reverse proxies in front of the app: throttling reads the client from X-Forwarded-For with it
+# (godview.auth.client_address; django-ipware is not used: its count excludes the last proxy and
+# it believes the left-most entry, which the client writes itself).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, low=0, high=5)
+AXES_CLIENT_IP_CALLABLE = "godview.auth.client_address"
 
 # --- i18n and time -------------------------------------------------------------------------
 
