@@ -39,8 +39,6 @@ from clients.forms import (
     ReviewForm,
     RiskForm,
     TacticForm,
-    claim_form_token,
-    release_form_token,
 )
 from clients.models import (
     Client,
@@ -51,7 +49,7 @@ from clients.models import (
     Tactic,
     WeeklyGoal,
 )
-from core import params
+from core import form_tokens, params
 from core.csv_export import csv_response
 from core.htmx import wants_partial
 from core.weeks import previous_quarter, quarter_label, quarter_of, today, week_start
@@ -95,19 +93,24 @@ def _attach(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+class _AlreadySent(Exception):
+    pass
+
+
 def _submit(request: HttpRequest, form, save: Callable[[dict], object]) -> int:
-    """Validate, claim the one-time token, save. Returns the status to answer with."""
+    """Validate, then claim the one-time token and save in one transaction (a refused save frees
+    its token with the rollback). Returns the status to answer with."""
     if not form.is_valid():
         return 422
-    token = str(form.cleaned_data["form_token"])
-    if not claim_form_token(request.user.pk, token):
-        form.add_error(None, _("This form was already sent; nothing was saved twice."))
-        return 409
     try:
         with transaction.atomic():
+            if not form_tokens.claim(request.user.pk, form.cleaned_data["form_token"]):
+                raise _AlreadySent
             save(form.cleaned_data)
+    except _AlreadySent:
+        form.add_error(None, _("This form was already sent; nothing was saved twice."))
+        return 409
     except ValidationError as error:
-        release_form_token(request.user.pk, token)
         _attach(form, error)
         return 409 if isinstance(error, services.ReviewLocked) else 422
     return 200
