@@ -2,7 +2,7 @@
 
 Bad values stop the start-up with a message that names the variable. With no DATABASE_URL the
 site runs on a SQLite file in the project (the embedded default); with no REDIS_URL Celery runs
-jobs in-process and the cache lives in memory.
+jobs in-process and the cache lives in the database.
 """
 
 import datetime as dt
@@ -175,7 +175,17 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # The embedded default: one cache for every process, in the database beside the data it
+    # caches (a web process sees the rollup `manage.py rollup` ran in another terminal, and a
+    # restore brings its own). `migrate` creates the table (core.apps).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "godview_cache",
+            "TIMEOUT": 300,
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }
 
 # --- auth ----------------------------------------------------------------------------------
 
