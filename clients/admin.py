@@ -26,7 +26,7 @@ from clients.models import (
     WarningRule,
     WeeklyGoal,
 )
-from core.admin import ReadOnlyAdmin
+from core.admin import BaseAdmin, ReadOnlyAdmin
 
 
 @admin.register(Tier)
@@ -63,7 +63,7 @@ class ObjectiveInline(admin.TabularInline):
 
 
 @admin.register(Client)
-class ClientAdmin(admin.ModelAdmin):
+class ClientAdmin(BaseAdmin):
     list_display = ("name", "tier", "account_manager", "mrr", "currency", "lifecycle_stage", "started_on", "churned_on")
     list_filter = ("tier", "lifecycle_stage", "account_manager__pod", "churn_reason")
     list_select_related = ("tier", "account_manager")

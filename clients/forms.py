@@ -1,7 +1,7 @@
 """Forms of the AM workspace. None of them has a deadline field: a goal's deadline follows its week.
 
 Every form carries a one-time `form_token` so a double submit cannot create two records (the
-view claims the token in the cache once the input is valid; see `claim_form_token`).
+view claims the token with the save, once the input is valid; see `core.form_tokens`).
 """
 
 import datetime as dt
@@ -9,7 +9,6 @@ import uuid
 from decimal import Decimal
 
 from django import forms
-from django.core.cache import cache
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -32,7 +31,6 @@ from core.weeks import today, week_start
 
 PLAN_AHEAD_WEEKS = 12
 CORRECTION_WEEKS = 52  # how far back leadership may add a goal to the record
-TOKEN_TTL_SECONDS = 6 * 3600
 COMMUNICATION_LABELS = {1: _("Silent"), 2: _("Sporadic"), 3: _("Regular"), 4: _("Open and regular")}
 
 
@@ -46,16 +44,6 @@ def money(**kwargs) -> forms.DecimalField:
 
 def value_field(label) -> forms.DecimalField:
     return forms.DecimalField(label=label, max_digits=14, decimal_places=2)
-
-
-def claim_form_token(user_pk: int, token: str) -> bool:
-    """True the first time a token is used; False for a repeat (a double submit)."""
-    return cache.add(f"workspace:form-token:{user_pk}:{token}", 1, TOKEN_TTL_SECONDS)
-
-
-def release_form_token(user_pk: int, token: str) -> None:
-    """Free a token again when the save failed, so the corrected form can be sent."""
-    cache.delete(f"workspace:form-token:{user_pk}:{token}")
 
 
 class TokenMixin:

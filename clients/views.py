@@ -49,8 +49,6 @@ from clients.forms import (
     TacticForm,
     WaitingEndForm,
     WaitingForm,
-    claim_form_token,
-    release_form_token,
 )
 from clients.models import (
     Client,
@@ -62,6 +60,7 @@ from clients.models import (
     WaitingPeriod,
     WeeklyGoal,
 )
+from core import form_tokens, params
 from core.csv_export import csv_response
 from core.htmx import wants_partial
 from core.weeks import previous_quarter, quarter_label, quarter_of, today, week_start
@@ -105,19 +104,24 @@ def _attach(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+class _AlreadySent(Exception):
+    pass
+
+
 def submit_form(request: HttpRequest, form, save: Callable[[dict], object]) -> int:
-    """Validate, claim the one-time token, save. Returns the status to answer with."""
+    """Validate, then claim the one-time token and save in one transaction (a refused save frees
+    its token with the rollback). Returns the status to answer with."""
     if not form.is_valid():
         return 422
-    token = str(form.cleaned_data["form_token"])
-    if not claim_form_token(request.user.pk, token):
-        form.add_error(None, _("This form was already sent; nothing was saved twice."))
-        return 409
     try:
         with transaction.atomic():
+            if not form_tokens.claim(request.user.pk, form.cleaned_data["form_token"]):
+                raise _AlreadySent
             save(form.cleaned_data)
+    except _AlreadySent:
+        form.add_error(None, _("This form was already sent; nothing was saved twice."))
+        return 409
     except ValidationError as error:
-        release_form_token(request.user.pk, token)
         _attach(form, error)
         return 409 if isinstance(error, services.ReviewLocked) else 422
     return 200
@@ -552,17 +556,8 @@ def panel_context(request: HttpRequest, client: Client, signals: dict) -> dict:
 
 
 def _week_param(request: HttpRequest) -> dt.date:
-    raw = request.GET.get("week")
-    if not raw:
-        return week_start(today())
-    try:
-        return week_start(dt.date.fromisoformat(raw))
-    except ValueError:
-        raise BadRequest(_("The week must be a date like 2026-01-05.")) from None
-
-
-class BadRequest(Exception):
-    """Bad query input: answered with a 400 page, never a 500."""
+    """This week, or the week of ?week= (a bad or out-of-range date is a 400 that says so)."""
+    return params.week(request.GET, "week", default=week_start(today()))
 
 
 def _bad_request(message: str) -> HttpResponse:
@@ -571,10 +566,7 @@ def _bad_request(message: str) -> HttpResponse:
 
 @require_GET
 def my_week(request: HttpRequest) -> HttpResponse:
-    try:
-        monday = _week_param(request)
-    except BadRequest as error:
-        return _bad_request(str(error))
+    monday = _week_param(request)
     weeks = ws.week_view(request.user, monday)
     hit = sum(w.hit for w in weeks)
     due = sum(len(w.counted) for w in weeks)
@@ -600,10 +592,7 @@ def my_week(request: HttpRequest) -> HttpResponse:
 def week_summary(request: HttpRequest, pk: int) -> HttpResponse:
     """The shared-with-client summary of one client's week, as a Markdown file."""
     client = visible_client(request.user, pk)
-    try:
-        monday = _week_param(request)
-    except BadRequest as error:
-        return _bad_request(str(error))
+    monday = _week_param(request)
     goals = list(client.weekly_goals.filter(week_start=monday).order_by("pk"))
     response = HttpResponse(ws.week_summary_text(client, monday, goals), content_type="text/markdown; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="week-{monday.isoformat()}-client-{client.pk}.md"'

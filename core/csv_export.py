@@ -1,23 +1,35 @@
 """CSV exports: one streaming response for every table, safe to open in a spreadsheet.
 
-Names and notes come from users; a text cell that a spreadsheet would read as a formula
-(=, +, @, a tab, a carriage return, or a minus not starting a number) gets a leading quote.
+Names and notes come from users. Every cell that is not a real number or date is written as
+text, and a text cell that a spreadsheet would read as a formula gets a leading quote: one that
+begins (after any blank space) with =, +, -, @, a tab or a carriage return, or their full-width
+forms, unless the whole cell is a plain number such as "-12.5". "-2+3+cmd|' /C calc'!A0" starts
+like a number and is a formula all the same.
 """
 
 import csv
+import datetime as dt
 import re
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.http import StreamingHttpResponse
 
-FORMULA = re.compile(r"^(?:[=+@\t\r]|-(?![\d.]))")
+TRIGGERS = frozenset("=+-@\t\r＝＋－＠")
+PLAIN_NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
+AS_IS = (int, float, Decimal, dt.date, dt.time)  # numbers stay numbers; dates are written ISO
 
 
 def safe(value: object) -> object:
-    """The cell as written: numbers as they are, formula-like text defused."""
-    if isinstance(value, str) and FORMULA.match(value):
-        return "'" + value
-    return "" if value is None else value
+    """The cell as written: numbers and dates as they are, anything else as defused text."""
+    if value is None:
+        return ""
+    if isinstance(value, AS_IS):
+        return value
+    text = str(value)
+    if PLAIN_NUMBER.fullmatch(text):
+        return text
+    return "'" + text if text.lstrip(" \u00a0\n")[:1] in TRIGGERS else text
 
 
 class _Echo:

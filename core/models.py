@@ -1,4 +1,5 @@
-"""The audit trail: who created, changed or deleted client-scoped data, when, and what changed."""
+"""The audit trail (who created, changed or deleted client-scoped data, when, and what changed)
+and the used one-time form tokens."""
 
 from django.conf import settings
 from django.db import models
@@ -44,3 +45,22 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()} {self.object_repr}"
+
+
+class UsedFormToken(models.Model):
+    """A form's one-time token, once its save went through: the same form sent again is refused.
+
+    In the database, written in the save's own transaction: it works while Redis is down, is
+    shared by every process, and a save that fails takes its token back with it.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token = models.UUIDField()
+    used_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("used form token")
+        constraints = [models.UniqueConstraint(fields=["user", "token"], name="form_token_used_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.token}"

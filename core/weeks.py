@@ -4,7 +4,14 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+# The days the product reasons about: every week in it has its Sunday, every period its weeks
+# before, far inside what Python's dates hold (a Monday in late 9999 has no Sunday).
+FIRST_DAY = dt.date(2000, 1, 1)
+LAST_DAY = dt.date(2100, 12, 31)
 
 
 def agency_tz() -> ZoneInfo:
@@ -55,3 +62,10 @@ def quarter_start(year: int, quarter: int) -> dt.date:
 
 def previous_quarter(year: int, quarter: int) -> tuple[int, int]:
     return (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+
+
+def validate_supported_day(day: dt.date) -> None:
+    """A form validator: refuse dates outside FIRST_DAY..LAST_DAY with a message, not a 500 later."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        bounds = {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()}
+        raise ValidationError(_("Choose a date from %(first)s to %(last)s.") % bounds)

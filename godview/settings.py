@@ -2,7 +2,7 @@
 
 Bad values stop the start-up with a message that names the variable. With no DATABASE_URL the
 site runs on a SQLite file in the project (the embedded default); with no REDIS_URL Celery runs
-jobs in-process and the cache lives in memory.
+jobs in-process and the cache lives in the database.
 """
 
 import datetime as dt
@@ -103,7 +103,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "godview.health.HealthCheckMiddleware",  # before the session and the user: see godview/health.py
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "core.params.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -174,7 +176,17 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # The embedded default: one cache for every process, in the database beside the data it
+    # caches (a web process sees the rollup `manage.py rollup` ran in another terminal, and a
+    # restore brings its own). `migrate` creates the table (core.apps).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "godview_cache",
+            "TIMEOUT": 300,
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }
 
 # --- auth ----------------------------------------------------------------------------------
 
@@ -201,7 +213,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = not TESTING
-AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, low=0, high=5) or None
+# Reverse proxies in front of the app: throttling reads the client from X-Forwarded-For with it
+# (godview.auth.client_address; django-ipware is not used: its count excludes the last proxy and
+# it believes the left-most entry, which the client writes itself).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, low=0, high=5)
+AXES_CLIENT_IP_CALLABLE = "godview.auth.client_address"
 
 # --- i18n and time -------------------------------------------------------------------------
 
@@ -249,6 +265,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 if not DEBUG and not TESTING:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer probes over plain HTTP
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, low=0)

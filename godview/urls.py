@@ -4,11 +4,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from godview import health, views, workspace
+from godview import auth, health, views, workspace
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     # The workspace screens that show the health signal (they read tasks), before clients' own.
@@ -31,6 +31,7 @@ urlpatterns = [
     path("review/", views.growth_review, name="growth_review"),
 ]
 
+handler400 = "godview.views.bad_request"
 handler403 = "godview.views.permission_denied"
 handler404 = "godview.views.page_not_found"
 handler500 = "godview.views.server_error"

@@ -7,13 +7,15 @@ exports alike.
 
 import datetime as dt
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.db.models import Q, Subquery
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.db.models import F, Q, Subquery
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -24,10 +26,12 @@ from accounts.models import Pod, Role, User
 from accounts.permissions import can_write_client_work, people_scope
 from clients.models import Client, WarningRule, WeeklyGoal
 from clients.selectors import clients_with_signals
+from core import params
 from core.csv_export import csv_response
 from core.htmx import template_for, wants_partial
 from core.models import AuditEntry
 from core.numbers import half_up, whole
+from core.params import BadParameter
 from core.weeks import days_bounds, today, week_start
 from godview import charts, performance, selectors
 from godview.client_health import health_for
@@ -234,6 +238,7 @@ def widget_csv(name: str, context: dict) -> HttpResponse:
 @bad_filter
 def client_list(request: HttpRequest) -> HttpResponse:
     form, filters = filters_or_400(request)
+    params.choice(request.GET, "warning", WarningRule.Code.values)  # a clear 400 for an unknown rule
     clients = selectors.client_list(request.user, filters, request.GET)
     if wants_csv(request):
         return csv_response(
@@ -268,16 +273,30 @@ def goal_list(request: HttpRequest) -> HttpResponse:
         .order_by("-week_start", "client__name", "pk")
     )
     if request.GET.get("missed") == "1":
-        goals = goals.exclude(status="done", done_at__isnull=False).exclude(done_at__gt=None, status="open")
+        # A miss: the deadline passed and the goal was not done by it (DESIGN "Weekly goal hit rate").
+        goals = goals.filter(deadline__lt=timezone.now()).exclude(
+            status=WeeklyGoal.Status.DONE, done_at__lte=F("deadline")
+        )
+    if request.GET.get("disguised") == "1":  # cancelled, then created again within two weeks
+        goals = goals.filter(recreated_as__isnull=False)
     if wants_csv(request):
         return csv_response(
             "weekly-goals.csv",
-            ["week", "client", "owner", "goal", "status", "deadline", "done at", "hit"],
-            ([g.week_start, g.client.name, str(g.owner), g.title, g.status, g.deadline, g.done_at or "", g.hit]
-             for g in goals.iterator(chunk_size=500)),
+            ["week", "client", "owner", "goal", "status", "deadline", "done at", "hit", "postponement in disguise"],
+            ([g.week_start, g.client.name, str(g.owner), g.title, g.status, g.deadline, g.done_at or "", g.hit,
+              g.recreated_as_id is not None] for g in goals.iterator(chunk_size=500)),
         )  # fmt: skip
     page = Paginator(goals, 50).get_page(request.GET.get("page"))
-    context = {"form": form, "filters": filters, "page": page, "now": timezone.now()}
+    context = {
+        "form": form,
+        "filters": filters,
+        "page": page,
+        "now": timezone.now(),
+        "missed": request.GET.get("missed") == "1",
+        "disguised": request.GET.get("disguised") == "1",
+    }
+    kept = {key: "1" for key in ("missed", "disguised") if context[key]}
+    context["query"] = urlencode({**filters.params(), **kept})
     return render(request, "godview/goal_list.html", context)
 
 
@@ -609,6 +628,13 @@ def growth_review(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A query the page cannot use: our own BadParameter says why; anything else stays generic."""
+    message = str(exception) if isinstance(exception, BadParameter) else ""
+    return render(request, "errors/400.html", {"message": message}, status=400)
+
+
+@login_not_required
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "errors/403.html", status=403)
 
@@ -620,7 +646,9 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 @login_not_required
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "errors/500.html", status=500)
+    """Rendered without the request: no context processor, session or user lookup, so the page
+    still shows when the database is what failed."""
+    return HttpResponseServerError(loader.get_template("errors/500.html").render())
 
 
 @require_GET

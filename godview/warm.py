@@ -1,7 +1,7 @@
 """After the nightly rollup, fill the cache with the agency-wide figures leadership opens first
 (default filters), and the per-client figures every other filter sums, so Monday's first page
-load is a warm one. Needs a shared cache (Redis) to help the web processes; with the in-process
-cache it is harmless."""
+load is a warm one. The cache is shared (Redis, or the embedded default's database cache), so
+the web processes find what the job stored."""
 
 from django.urls import reverse
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
+from core.admin import BaseAdmin
 from training.forms import ResultImportForm
 from training.models import TrainingModule, TrainingResult
 from training.services import decode_upload, training_results_import, training_results_preview
@@ -63,7 +64,7 @@ class TrainingModuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(TrainingResult)
-class TrainingResultAdmin(admin.ModelAdmin):
+class TrainingResultAdmin(BaseAdmin):
     list_display = ["user", "module", "version", "completed_on", "score", "passed"]
     list_filter = ["passed", "module", "user__pod"]
     search_fields = ["user__username", "user__email", "user__first_name", "user__last_name", "module__title"]

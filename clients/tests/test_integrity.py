@@ -218,3 +218,27 @@ def test_the_triggers_are_in_place(db):
         cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
         names = {row[0] for row in cursor.fetchall()}
     assert {"weekly_goal_stays", "weekly_goal_kept", "postponement_kept", "submitted_review_kept"} <= names
+
+
+def test_leadership_lists_the_postponements_in_disguise(client, am, leader):
+    acme = ClientFactory(account_manager=am, name="Acme")
+    two_weeks_ago = LAST_MONDAY - dt.timedelta(weeks=1)
+    cancelled = WeeklyGoalFactory(
+        client=acme,
+        title="Ship the newsletter",
+        week_start=two_weeks_ago,
+        deadline=week_deadline(two_weeks_ago),
+        status="cancelled",
+        cancel_reason="Client asked to wait",
+        status_changed_at=week_deadline(two_weeks_ago) - dt.timedelta(days=3),
+    )
+    last_weeks_goal(acme, title="Honest goal")
+    weekly_goal_create(
+        client=acme, owner=am, title="Ship the newsletter", week=LAST_MONDAY, created_by=leader, late_reason="Backfill"
+    )
+    client.force_login(leader)
+    response = client.get(reverse("goal_list") + "?disguised=1")
+    assert [g.pk for g in response.context["page"].object_list] == [cancelled.pk]
+    assert "miss: postponement in disguise" in response.content.decode()
+    csv = client.get(reverse("goal_list") + "?disguised=1&format=csv").getvalue().decode().splitlines()
+    assert csv[0].endswith("postponement in disguise") and csv[1].endswith("True")

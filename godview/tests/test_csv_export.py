@@ -1,3 +1,4 @@
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -18,6 +19,25 @@ from core.csv_export import csv_response, safe
         ("Acme", "Acme"),
         (Decimal("-3"), Decimal("-3")),
         (None, ""),
+        # A minus and a digit, then a formula: starts like a number, is not one.
+        ("-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"),
+        ("-1+1", "'-1+1"),
+        ("+1", "+1"),
+        ("-12.5", "-12.5"),
+        ("12", "12"),
+        ("-1e3", "-1e3"),
+        ("-12.5%", "'-12.5%"),
+        ("  =1+1", "'  =1+1"),
+        ("\n=1+1", "'\n=1+1"),
+        ("\r=1+1", "'\r=1+1"),
+        ("＝1+1", "'＝1+1"),
+        ("2026-01-05", "2026-01-05"),
+        ("A-1", "A-1"),
+        ("", ""),
+        (-3, -3),
+        (-2.5, -2.5),
+        (Decimal("-12.50"), Decimal("-12.50")),
+        (dt.date(2026, 1, 5), dt.date(2026, 1, 5)),
     ],
 )
 def test_formula_like_text_is_defused_and_numbers_are_left_alone(value, written):
@@ -28,3 +48,24 @@ def test_a_csv_response_streams_the_header_and_the_defused_rows():
     response = csv_response("t.csv", ["name", "mrr"], [["=evil()", Decimal("-10.50")], ["Acme", 5]])
     assert response["Content-Disposition"] == 'attachment; filename="t.csv"'
     assert response.getvalue().decode().splitlines() == ["name,mrr", "'=evil(),-10.50", "Acme,5"]
+
+
+class Named:
+    """A model instance in a cell (a user, a client): the CSV writes its str()."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def test_an_object_whose_name_is_a_formula_is_defused_too():
+    assert safe(Named("=cmd|' /C calc'!A0")) == "'=cmd|' /C calc'!A0"
+    assert safe(Named("Acme")) == "Acme"
+
+
+def test_the_csv_keeps_real_numbers_and_defuses_the_disguised_formula():
+    rows = [["-2+3+cmd|' /C calc'!A0", Decimal("-12.5"), -3, 2.5, "-12.5"]]
+    lines = csv_response("t.csv", ["a", "b", "c", "d", "e"], rows).getvalue().decode().splitlines()
+    assert lines[1] == "'-2+3+cmd|' /C calc'!A0,-12.5,-3,2.5,-12.5"
