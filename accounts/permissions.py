@@ -65,3 +65,14 @@ def can_write_experiments(user: User, client) -> bool:
 
 def can_record_revenue(user: User) -> bool:
     return user.is_authenticated and user.is_active and (user.sees_everything or user.is_staff)
+
+
+def can_act_on(user: User, client) -> bool:
+    """Actions: AMs act on their own clients', pod leads on the pod's, leadership on all."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.sees_everything or can_write_client_work(user, client)
+
+
+def sees_action_queue(user: User) -> bool:
+    return user.is_authenticated and user.is_active and (user.sees_everything or user.role == Role.POD_LEAD)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from clients import views
+from clients import action_views, views
 
 urlpatterns = [
     path("my/week/", views.my_week, name="my_week"),
@@ -20,4 +20,9 @@ urlpatterns = [
     path("waiting/<int:pk>/end/", views.waiting_end, name="waiting_end"),
     path("tactics/<int:pk>/close/", views.tactic_close, name="tactic_close"),
     path("experiments/<int:pk>/close/", views.experiment_close, name="experiment_close"),
+    path("actions/", action_views.action_queue, name="action_queue"),
+    path("actions/export.csv", action_views.action_export, name="action_export"),
+    path("actions/<int:pk>/done/", action_views.action_done, name="action_done"),
+    path("actions/<int:pk>/snooze/", action_views.action_snooze, name="action_snooze"),
+    path("actions/<int:pk>/drop/", action_views.action_drop, name="action_drop"),
 ]

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Sum
 
+from clients.action_services import actions_wake, plays_start
 from clients.models import (
     Client,
     Contact,
@@ -312,6 +313,9 @@ def rollup_day(day: dt.date | None = None) -> RollupResult:
         update_fields=SNAPSHOT_FIELDS,
     )
     fired, resolved = sync_warnings(day, firings)
+    # The Making-things-happen part of the night: snoozed actions wake, new firings get their play.
+    actions_wake(max(day, today()))  # the run for yesterday happens today: today's wake dates come
+    plays_start(day, [(pk, f.rule) for pk, fs in firings.items() for f in fs])
     transaction.on_commit(bump_rollup_version)  # snapshot-derived figures are cached until now
     result = RollupResult(day, len(snapshots), fired, resolved, round(time.monotonic() - began, 2))
     log.debug("rollup %s: %s snapshots, %s warnings fired, %s resolved in %ss", *result.__dict__.values())

@@ -10,7 +10,10 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts.models import User
+from accounts.permissions import can_act_on
 from clients import views as client_views
+from clients.action_selectors import today_list
+from clients.action_views import action_forms
 from clients import workspace_selectors as ws
 from clients.models import Client, WarningRule
 from clients.scoring import health_signal
@@ -86,6 +89,8 @@ def my_clients(request: HttpRequest) -> HttpResponse:
         return _my_clients_csv(rows)
     context = {
         "rows": rows,
+        "today_rows": _today(request.user),
+        "today": today(),
         "at_risk": sum(1 for r in rows if (r.client.current_risk_score or 5) <= 2),
         "stale": sum(
             1
@@ -100,6 +105,16 @@ def my_clients(request: HttpRequest) -> HttpResponse:
     if wants_partial(request) and request.htmx.target == "client-list":
         return render(request, "clients/my_clients.html#client-list", context)
     return render(request, "clients/my_clients.html", context)
+
+
+def _today(user: User) -> list:
+    """The Today list, each action with its done / snooze / drop forms (three queries)."""
+    rows = today_list(user)
+    for row in rows:
+        for action in row.actions:
+            action.forms = action_forms(action)
+            action.can_act = can_act_on(user, row.client)
+    return rows
 
 
 def _my_clients_csv(rows: list[ws.ClientRow]) -> HttpResponse:

@@ -3,6 +3,7 @@
 One module a part of the record; import the models from here (`from clients.models import Client`).
 """
 
+from clients.models.actions import SNOOZE_MAX_DAYS, Action, ActionQuerySet, Play, PlayStep, add_business_days
 from clients.models.base import (
     ZERO,
     ChurnReason,
@@ -33,7 +34,10 @@ from clients.models.waiting import WaitingPeriod, business_days_between
 
 __all__ = [
     "RISK_SCORE_LABELS",
+    "SNOOZE_MAX_DAYS",
     "ZERO",
+    "Action",
+    "ActionQuerySet",
     "AppendOnly",
     "ChurnReason",
     "Client",
@@ -48,6 +52,8 @@ __all__ = [
     "NPSResponse",
     "Objective",
     "Outcome",
+    "Play",
+    "PlayStep",
     "Postponement",
     "QuarterlyReview",
     "RevenueEvent",
@@ -61,6 +67,7 @@ __all__ = [
     "WarningRule",
     "WeeklyGoal",
     "WeeklyGoalQuerySet",
+    "add_business_days",
     "between",
     "business_days_between",
     "is_monday",

@@ -1,0 +1,155 @@
+"""Actions: done / snooze / drop (from Today and the queue) and the action queue with its CSV.
+
+Writes follow the workspace's flow (`clients.views.submit_form`): scope (404 outside it) → form
+(422 with the typed values and a clear message) → one-time token (409 on a double submit) →
+service → the action's item again, with an `actionsChanged` event for the regions that count.
+"""
+
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.permissions import can_act_on, sees_action_queue
+from clients import action_services
+from clients.action_forms import ActionDoneForm, ActionDropForm, ActionSnoozeForm, QueueFilterForm
+from clients.action_selectors import priority, queue, queue_figures
+from clients.models import Action
+from clients.views import submit_form
+from core.csv_export import csv_response
+from core.htmx import template_for, wants_partial
+from core.weeks import today
+
+PAGE = "clients/actions.html"
+PER_PAGE = 50
+VERBS: dict[str, tuple[type, Callable]] = {
+    "done": (ActionDoneForm, lambda a, d, u: action_services.action_done(action=a, outcome=d["outcome"], by=u)),
+    "snooze": (
+        ActionSnoozeForm,
+        lambda a, d, u: action_services.action_snooze(action=a, reason=d["reason"], wake_on=d["wake_on"], by=u),
+    ),
+    "drop": (ActionDropForm, lambda a, d, u: action_services.action_drop(action=a, reason=d["reason"], by=u)),
+}
+
+
+def action_forms(action: Action, bound: dict | None = None) -> dict:
+    """The three forms of an action's item; `bound` replaces one with the submitted form."""
+    forms = {verb: spec[0](action=action) for verb, spec in VERBS.items()}
+    return forms | (bound or {})
+
+
+def _item(request: HttpRequest, action: Action, status: int = 200, verb: str = "", form=None) -> HttpResponse:
+    action = Action.objects.select_related("client", "owner").get(pk=action.pk)
+    context = {
+        "action": action,
+        "forms": action_forms(action, {verb: form} if form is not None else None),
+        "open_verb": verb if status != 200 else "",
+        "can_act": True,
+        "today": today(),
+    }
+    response = render(request, f"{PAGE}#action-item", context, status=status)
+    if status == 200:
+        response["HX-Trigger"] = "actionsChanged"
+    return response
+
+
+def _action_for_write(request: HttpRequest, pk: int) -> Action:
+    action = get_object_or_404(Action.objects.visible_to(request.user).select_related("client__account_manager"), pk=pk)
+    if not can_act_on(request.user, action.client):
+        raise Http404(_("You cannot change this client's actions."))
+    return action
+
+
+def _change(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
+    action = _action_for_write(request, pk)
+    form_class, save = VERBS[verb]
+    form = form_class(request.POST, action=action)
+    status = submit_form(request, form, lambda data: save(action, data, request.user))
+    if status != 200:
+        return _item(request, action, status=status, verb=verb, form=form)
+    if not wants_partial(request):
+        return redirect((request.POST.get("next") == "queue" and "action_queue") or "my_clients")
+    return _item(request, action)
+
+
+@require_POST
+def action_done(request: HttpRequest, pk: int) -> HttpResponse:
+    return _change(request, pk, "done")
+
+
+@require_POST
+def action_snooze(request: HttpRequest, pk: int) -> HttpResponse:
+    return _change(request, pk, "snooze")
+
+
+@require_POST
+def action_drop(request: HttpRequest, pk: int) -> HttpResponse:
+    return _change(request, pk, "drop")
+
+
+# --- the queue ------------------------------------------------------------------------------
+
+
+def _queue_input(request: HttpRequest):
+    if not sees_action_queue(request.user):
+        raise Http404(_("The action queue is for leadership and pod leads."))
+    form = QueueFilterForm(request.GET, user=request.user)
+    if not form.is_valid():
+        errors = "; ".join(f"{name}: {' '.join(errs)}" for name, errs in form.errors.items())
+        return (
+            form,
+            None,
+            HttpResponseBadRequest(
+                escape(_("Those filters are not valid: %(errors)s") % {"errors": errors}),
+                content_type="text/plain; charset=utf-8",
+            ),
+        )
+    return form, form.filters(), None
+
+
+@require_GET
+def action_queue(request: HttpRequest) -> HttpResponse:
+    """Every open action in scope by priority, with the figures, the filters kept in the URL."""
+    form, filters, bad = _queue_input(request)
+    if bad:
+        return bad
+    on = today()
+    page = Paginator(queue(request.user, filters, on), PER_PAGE).get_page(request.GET.get("page"))
+    query = {k: v for k, v in request.GET.items() if k != "page" and v}
+    context = {
+        "form": form,
+        "figures": queue_figures(request.user, filters, on),
+        "page": page,
+        "today": on,
+        "qs": urlencode(query),
+        "export_qs": urlencode(query),
+    }
+    return render(request, template_for(request, PAGE, frozenset({"queue-table"})), context)
+
+
+@require_GET
+def action_export(request: HttpRequest) -> HttpResponse:
+    _form, filters, bad = _queue_input(request)
+    if bad:
+        return bad
+    header = ["client", "owner", "rule or origin", "title", "due", "status", "priority", "mrr", "risk score"]
+    rows = (
+        [
+            a.client.name,
+            str(a.owner or ""),
+            a.origin_label,
+            a.title,
+            a.due_on,
+            a.get_status_display(),
+            priority(a.risk, a.client.mrr, a.client.tier.is_premium),
+            a.client.mrr,
+            a.risk,
+        ]
+        for a in queue(request.user, filters).iterator(chunk_size=2000)
+    )
+    return csv_response("actions.csv", header, rows)
