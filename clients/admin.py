@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import (
+    Action,
     Client,
     Contact,
     EarlyWarning,
@@ -15,6 +16,8 @@ from clients.models import (
     KickoffItem,
     NPSResponse,
     Objective,
+    Play,
+    PlayStep,
     Postponement,
     QuarterlyReview,
     RevenueEvent,
@@ -201,3 +204,34 @@ class RevenueEventAdmin(ReadOnlyAdmin):
     list_select_related = ("client", "recorded_by")
     search_fields = ("client__name", "note")
     date_hierarchy = "occurred_on"
+
+
+class PlayStepInline(admin.TabularInline):
+    model = PlayStep
+    fields = ("position", "title", "due_offset_days")
+    extra = 1
+
+
+@admin.register(Play)
+class PlayAdmin(BaseAdmin):
+    """One play per early-warning rule (the data migration ships them); admins edit the steps."""
+
+    list_display = ("name", "rule")
+    inlines = [PlayStepInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Action)
+class ActionAdmin(ReadOnlyAdmin):
+    """History: what the agency did about each signal, never edited or deleted here."""
+
+    list_display = ("title", "client", "owner", "due_on", "status", "origin", "rule", "closed_at")
+    list_filter = ("status", "origin", "rule")
+    list_select_related = ("client", "owner")
+    search_fields = ("title", "client__name")
+    date_hierarchy = "due_on"

@@ -33,7 +33,7 @@ from core.models import AuditEntry
 from core.numbers import half_up, whole
 from core.params import BadParameter
 from core.weeks import days_bounds, today, week_start
-from godview import charts, performance, selectors
+from godview import charts, performance, selectors, warning_groups
 from godview.client_health import health_for
 from godview.forms import Filters, parse_filters
 from godview.review import ReviewDecisionForm, review_decision_record, review_queue
@@ -114,8 +114,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _warnings(request, filters, clients) -> dict:
-    warnings, total = selectors.open_warnings(clients, limit=None if wants_csv(request) else 25)
-    return {"warnings": warnings, "total": total, "rules": dict(WarningRule.Code.choices)}
+    """Firings grouped per client, by priority, with each client's open actions."""
+    groups, client_count, total = warning_groups.warning_groups(clients, limit=None if wants_csv(request) else 25)
+    return {
+        "groups": groups,
+        "client_count": client_count,
+        "total": total,
+        "rules": dict(WarningRule.Code.choices),
+        "today": today(),
+    }
 
 
 def _risk(request, filters, clients) -> dict:
@@ -201,15 +208,31 @@ def widget_csv(name: str, context: dict) -> HttpResponse:
     if name == "warnings":
         rows = [
             [
-                w.client.name,
-                str(w.client.account_manager or ""),
+                g.client.name,
+                str(g.client.account_manager or ""),
                 context["rules"].get(w.rule, w.rule),
                 w.reason,
                 w.fired_on,
+                g.client.mrr,
+                g.risk,
+                g.priority,
+                "yes" if w.rule in g.acted_rules or w.done_since else "no",
             ]
-            for w in context["warnings"]
+            for g in context["groups"]
+            for w in g.warnings
         ]
-        return csv_response("early-warnings.csv", ["client", "account manager", "rule", "reason", "fired on"], rows)
+        header = [
+            "client",
+            "account manager",
+            "rule",
+            "reason",
+            "fired on",
+            "mrr",
+            "risk score",
+            "priority",
+            "acted on",
+        ]
+        return csv_response("early-warnings.csv", header, rows)
     if name in ("pods", "people"):
         header = ["name", "clients", "mrr", "at-risk mrr", "goals hit", "goals due", "hit rate %",
                   "tasks on time", "tasks due", "on-time %", "overdue"]  # fmt: skip

@@ -12,9 +12,9 @@ from django.views.decorators.http import require_GET
 from accounts.models import User
 from accounts.permissions import can_act_on
 from clients import views as client_views
+from clients import workspace_selectors as ws
 from clients.action_selectors import today_list
 from clients.action_views import action_forms
-from clients import workspace_selectors as ws
 from clients.models import Client, WarningRule
 from clients.scoring import health_signal
 from clients.selectors import clients_with_signals
@@ -89,7 +89,6 @@ def my_clients(request: HttpRequest) -> HttpResponse:
         return _my_clients_csv(rows)
     context = {
         "rows": rows,
-        "today_rows": _today(request.user),
         "today": today(),
         "at_risk": sum(1 for r in rows if (r.client.current_risk_score or 5) <= 2),
         "stale": sum(
@@ -104,6 +103,7 @@ def my_clients(request: HttpRequest) -> HttpResponse:
     }
     if wants_partial(request) and request.htmx.target == "client-list":
         return render(request, "clients/my_clients.html#client-list", context)
+    context["today_rows"] = _today(request.user)  # the page only: the list partial does without
     return render(request, "clients/my_clients.html", context)
 
 

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from clients.models import Action, EarlyWarning
 from clients.tests.conftest import HTMX
 from clients.tests.factories import (
     ClientFactory,
@@ -12,6 +13,7 @@ from clients.tests.factories import (
     WeeklyGoalFactory,
 )
 from clients.tests.factories_workspace import ExperimentFactory, QuarterlyReviewFactory, TacticFactory
+from core.weeks import today
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +30,8 @@ def book(am, clients: int) -> list:
         TacticFactory(client=client)
         ExperimentFactory(client=client)
         QuarterlyReviewFactory(client=client)
+        EarlyWarning.objects.create(client=client, rule="stale_contact", reason="No contact", fired_on=today())
+        Action.objects.create(client=client, owner=am, title="Call", due_on=today())
         made.append(client)
     return made
 
@@ -37,8 +41,9 @@ def test_my_clients_costs_the_same_queries_at_any_size(client, am, size, django_
     book(am, size)
     client.force_login(am)
     # session, user, clients with signals, goal hits, overdue tasks, waiting hours, objectives,
-    # this week's goal counts, tactics by person, experiments by person
-    with django_assert_num_queries(10):
+    # this week's goal counts, tactics by person, experiments by person; Today: open warnings,
+    # the actions, the clients with their risk
+    with django_assert_num_queries(13):
         response = client.get(reverse("my_clients"))
     assert response.status_code == 200
 

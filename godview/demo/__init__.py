@@ -9,6 +9,7 @@ from django.db import connection, models, transaction
 
 from accounts.models import Pod, User
 from clients.models import (
+    Action,
     Client,
     Contact,
     DailySnapshot,
@@ -28,6 +29,7 @@ from clients.models import (
 )
 from core.models import AuditEntry
 from godview.demo.accounts import build_people
+from godview.demo.actions import build_actions
 from godview.demo.base import (
     CHUNK,
     CLIENTS_PER_POD,
@@ -72,6 +74,7 @@ __all__ = [
 # The models build_demo writes, in the order a reset must empty them (children first).
 WIPE_ORDER: tuple[type[models.Model], ...] = (
     AuditEntry,
+    Action,
     TimeEntry,
     Task,
     SyncRun,
@@ -118,6 +121,7 @@ SUMMARY_MODELS: tuple[type[models.Model], ...] = (
     SyncRun,
     TrainingModule,
     TrainingResult,
+    Action,
 )
 
 
@@ -195,6 +199,7 @@ def build_demo(
     began = time.monotonic()
     rollup_range(end=ctx.today, days=rollup_days)
     say(stdout, f"  daily rollup: {rollup_days} days ({time.monotonic() - began:.0f} s)")
+    say(stdout, f"  actions: {build_actions(ctx)} from the plays of today's firings and by hand")
 
     return counts()
 

@@ -208,8 +208,9 @@ def test_query_counts_are_flat_from_20_to_200_clients(client, leader, pod, other
     # quarter and the last, one query), training modules, then roles and results twice (now and at
     # the period start), and the filter form's pods, tiers and people.
     assert small["page"] == 19
-    # Widgets: session and user (2), then warnings: count + rows; risk: distribution + trend;
-    # heatmap: goals by pod and week + pod names; boards: clients, goals, the clients in scope
+    # Widgets: session and user (2), then warnings: the open firings with their client and its
+    # current risk, and those clients' open or snoozed actions (grouped per client in Python);
+    # risk: distribution + trend; heatmap: goals by pod and week + pod names; boards: clients, goals, the clients in scope
     # (their per-client snapshot figures, agency-wide, were cached by the pod page: one query there), names;
     # performers: managers, clients, per-client snapshot figures (latest date + rows, agency-wide,
     # cached apart), the clients in scope, contacts, goals, training, hours; freshness: sources with
