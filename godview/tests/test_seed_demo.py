@@ -346,3 +346,34 @@ def test_the_sqlite_default_migrates_seeds_and_serves_every_screen(tmp_path: Pat
         "print('every screen answers')\n"
     )
     assert "every screen answers" in manage("shell", "-c", check)
+
+
+# --- actions and plays (issue 14) ------------------------------------------------------------
+
+
+def test_the_demo_has_a_play_for_every_rule_and_actions_in_every_state(demo):
+    from clients.models import Action, Play, WarningRule
+
+    assert set(Play.objects.values_list("rule", flat=True)) == set(WarningRule.Code.values)
+    assert not Play.objects.filter(steps__isnull=True).exists()
+    states = set(Action.objects.values_list("status", flat=True))
+    assert states == {"open", "done", "snoozed", "dropped"}
+    origins = set(Action.objects.values_list("origin", flat=True))
+    assert {"play", "manual"} <= origins
+    assert Action.objects.filter(status="open", due_on__lt=today()).exists()  # something overdue on Today
+    assert Action.objects.filter(origin="play", warning__resolved_on__isnull=True).exists()
+    assert not Action.objects.filter(status="snoozed", wake_on__gt=today() + dt.timedelta(days=30)).exists()
+
+
+def test_the_demo_actions_are_the_same_for_the_same_seed(demo):
+    from clients.models import Action
+
+    def fingerprint():
+        return sorted(Action.objects.values_list("client__name", "rule", "title", "status", "due_on").order_by())
+
+    first = fingerprint()
+    with transaction.atomic():
+        wipe_demo()
+        seed("--clients", "20", "--seed", "42")
+        assert fingerprint() == first
+        transaction.set_rollback(True)

@@ -210,8 +210,9 @@ def test_query_counts_are_flat_from_20_to_200_clients(client, leader, pod, other
     assert small["page"] == 19
     # Widgets: session and user (2), then warnings: the open firings with their client and its
     # current risk, and those clients' open or snoozed actions (grouped per client in Python);
-    # risk: distribution + trend; heatmap: goals by pod and week + pod names; boards: clients, goals, the clients in scope
-    # (their per-client snapshot figures, agency-wide, were cached by the pod page: one query there), names;
+    # risk: distribution + trend; heatmap: goals by pod and week + pod names; boards: clients, goals,
+    # the clients in scope (their per-client snapshot figures, agency-wide, were cached by the pod
+    # page: one query there), names;
     # performers: managers, clients, per-client snapshot figures (latest date + rows, agency-wide,
     # cached apart), the clients in scope, contacts, goals, training, hours; freshness: sources with
     # their last success.
