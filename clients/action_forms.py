@@ -74,6 +74,8 @@ class QueueFilterForm(forms.Form):
             people = people.filter(pod_id=user.pod_id)
         self.fields["pod"].queryset = pods.order_by("name")
         self.fields["am"].queryset = people.order_by("first_name", "last_name", "username")
+        self.fields["pod"].empty_label = _("Every pod")
+        self.fields["am"].empty_label = _("Every account manager")
 
     def filters(self) -> QueueFilters:
         data = self.cleaned_data
