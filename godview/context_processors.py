@@ -10,6 +10,7 @@ from accounts.models import Role
 NAVIGATION = (
     ("dashboard", _("God-view"), None),
     ("my_clients", _("My clients"), {Role.ACCOUNT_MANAGER, Role.POD_LEAD}),
+    ("action_queue", _("Actions"), {Role.LEADERSHIP, Role.POD_LEAD}),
     ("growth_review", _("Growth review"), {Role.LEADERSHIP, Role.POD_LEAD}),
     ("training", _("Training"), None),
     ("sync", _("Sync"), {Role.LEADERSHIP}),
