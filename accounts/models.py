@@ -36,6 +36,23 @@ class Pod(models.Model):
         ),
     )
 
+    # The pod's chat channel (a Slack or Teams incoming webhook). The URL is a credential: it is
+    # masked in admin lists and never logged (godview/webhooks.py); the nightly post's outcome is
+    # kept here for the pod page.
+    webhook_kind = models.CharField(
+        _("chat channel"), max_length=10, choices=[("slack", "Slack"), ("teams", "Microsoft Teams")], blank=True
+    )
+    webhook_url = models.URLField(
+        _("incoming webhook URL"),
+        max_length=500,
+        blank=True,
+        help_text=_("New high-priority early warnings and overdue actions are posted here after the nightly run."),
+    )
+    webhook_posted_on = models.DateField(_("firings posted up to"), null=True, blank=True, editable=False)
+    webhook_last_success_at = models.DateTimeField(_("last post"), null=True, blank=True, editable=False)
+    webhook_last_failure_at = models.DateTimeField(_("last failure"), null=True, blank=True, editable=False)
+    webhook_last_failure = models.CharField(_("last failure message"), max_length=300, blank=True, editable=False)
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("pod")

@@ -14,6 +14,9 @@ from clients.models import (
     EarlyWarning,
     Experiment,
     KickoffItem,
+    MeetingDecision,
+    MeetingNote,
+    MeetingRecord,
     NPSResponse,
     Objective,
     Play,
@@ -235,3 +238,30 @@ class ActionAdmin(ReadOnlyAdmin):
     list_select_related = ("client", "owner")
     search_fields = ("title", "client__name")
     date_hierarchy = "due_on"
+
+
+# Meeting records are history: read-only here (a trigger refuses changes too, migration 0011).
+class MeetingNoteInline(admin.TabularInline):
+    model = MeetingNote
+    fields = ("client", "note", "recorded_by", "created_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(MeetingRecord)
+class MeetingRecordAdmin(ReadOnlyAdmin):
+    list_display = ("held_on", "kind", "pod", "recorded_by")
+    list_filter = ("kind", "pod")
+    list_select_related = ("pod", "recorded_by")
+    inlines = [MeetingNoteInline]
+
+
+@admin.register(MeetingDecision)
+class MeetingDecisionAdmin(ReadOnlyAdmin):
+    list_display = ("text", "note", "owner", "due_on", "action")
+    list_select_related = ("note__client", "note__meeting__pod", "owner", "action__client")
+    search_fields = ("text", "note__client__name")

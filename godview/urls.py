@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from godview import auth, health, views, workspace
+from godview import auth, health, meeting_views, views, workspace
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -29,6 +29,11 @@ urlpatterns = [
     path("review-queue/", views.review_queue_view, name="review_queue"),
     path("review-queue/<int:pk>/decide/", views.review_decide, name="review_decide"),
     path("review/", views.growth_review, name="growth_review"),
+    # Meeting records (issue 14 part 6): leadership for every pod, pod leads for their own.
+    path("pods/<int:pk>/meetings/", meeting_views.pod_meeting_list, name="pod_meetings"),
+    path("pods/<int:pk>/meetings/start/", meeting_views.meeting_begin, name="meeting_start"),
+    path("meetings/<int:pk>/", meeting_views.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/notes/<int:client_pk>/", meeting_views.meeting_note, name="meeting_note"),
 ]
 
 handler400 = "godview.views.bad_request"

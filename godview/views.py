@@ -36,6 +36,7 @@ from core.weeks import days_bounds, today, week_start
 from godview import charts, performance, selectors, warning_groups
 from godview.client_health import health_for
 from godview.forms import Filters, parse_filters
+from godview.meetings import review_meeting
 from godview.review import ReviewDecisionForm, review_decision_record, review_queue
 from tasks.selectors import data_freshness
 
@@ -396,6 +397,18 @@ def _timeline(client: Client) -> list[dict]:
                 "tone": {"win": "good", "loss": "bad"}.get(counted, ""),
             }
         )
+    for m in client.meeting_notes.select_related("meeting__pod").prefetch_related("decisions")[:50]:
+        items.append(
+            {
+                "on": m.meeting.held_on,
+                "kind": "meeting",
+                "anchor": "meetings",
+                "title": _("%(kind)s: %(pod)s") % {"kind": m.meeting.get_kind_display(), "pod": m.meeting.pod.name},
+                "body": m.note,
+                "decisions": list(m.decisions.all()),
+                "url": reverse("meeting_detail", args=[m.meeting_id]),
+            }
+        )
     for ev in client.revenue_events.all()[:50]:
         items.append(
             {
@@ -611,7 +624,8 @@ def growth_review(request: HttpRequest) -> HttpResponse:
         .order_by("name")
     )
     if not clients:
-        return render(request, "godview/growth_review.html", {"pods": pods, "pod": pod, "client": None})
+        context = {"pods": pods, "pod": pod, "client": None} | review_meeting(request, pod, None)
+        return render(request, "godview/growth_review.html", context)
     try:
         index = max(0, min(len(clients) - 1, int(request.GET.get("i", 0))))
     except ValueError:
@@ -643,7 +657,7 @@ def growth_review(request: HttpRequest) -> HttpResponse:
         "risk": client.risk_assessments.first(),
         "now": timezone.now(),
         "rules": dict(WarningRule.Code.choices),
-    }  # fmt: skip
+    } | review_meeting(request, pod, client)  # fmt: skip
     return render(request, "godview/growth_review.html", context)
 
 

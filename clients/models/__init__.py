@@ -19,6 +19,7 @@ from clients.models.base import (
 )
 from clients.models.client import Client, ClientQuerySet, KickoffItem
 from clients.models.goals import DeadlineLocked, Objective, Postponement, WeeklyGoal, WeeklyGoalQuerySet
+from clients.models.meetings import MeetingDecision, MeetingNote, MeetingRecord
 from clients.models.outcomes import DailySnapshot, Experiment, NPSResponse, Outcome, RevenueEvent, Tactic
 from clients.models.review import QuarterlyReview
 from clients.models.risk import (
@@ -49,6 +50,9 @@ __all__ = [
     "Experiment",
     "KickoffItem",
     "LifecycleStage",
+    "MeetingDecision",
+    "MeetingNote",
+    "MeetingRecord",
     "NPSResponse",
     "Objective",
     "Outcome",

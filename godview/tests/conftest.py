@@ -7,7 +7,7 @@ import pytest
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
-from clients.models import Action, Client, Contact, RiskAssessment, Tier, WeeklyGoal
+from clients.models import Action, Client, Contact, MeetingRecord, RiskAssessment, Tier, WeeklyGoal
 from clients.tests.factories import ClientFactory, ObjectiveFactory, WeeklyGoalFactory
 from clients.tests.factories_workspace import (
     ExperimentFactory,
@@ -124,4 +124,5 @@ def world(personas) -> dict:
         "experiment": ExperimentFactory(client=mine, owner=personas["designer"]),
         "waiting": WaitingPeriodFactory(client=mine),
         "action": Action.objects.create(client=mine, owner=personas["am"], title="Call", due_on=today()),
+        "meeting": MeetingRecord.objects.create(pod=personas["am"].pod, held_on=today()),
     }

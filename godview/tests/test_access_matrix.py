@@ -95,6 +95,16 @@ MATRIX: dict[str, Case] = {
     "action_done": Case(WRITE_422 | {"leader": 422, "admin": 422}, kwargs="action", method="post"),
     "action_snooze": Case(WRITE_422 | {"leader": 422, "admin": 422}, kwargs="action", method="post"),
     "action_drop": Case(WRITE_422 | {"leader": 422, "admin": 422}, kwargs="action", method="post"),
+    # Meeting records (issue 14 part 6): leadership for every pod, pod leads for their own; an
+    # empty start or note is 422 (permitted but invalid).
+    "pod_meetings": Case(LEADERSHIP | {"pod_lead": 200}, kwargs="pod"),
+    "meeting_detail": Case(LEADERSHIP | {"pod_lead": 200}, kwargs="meeting"),
+    "meeting_start": Case(NOBODY | {"leader": 422, "admin": 422, "pod_lead": 422}, kwargs="pod", method="post"),
+    "meeting_note": Case(
+        NOBODY | {"leader": 422, "admin": 422, "pod_lead": 422},
+        kwargs=lambda w: {"pk": w["meeting"].pk, "client_pk": w["client"].pk},
+        method="post",
+    ),
 }
 
 
