@@ -40,8 +40,29 @@ class MemberInline(admin.TabularInline):
 
 @admin.register(Pod)
 class PodAdmin(admin.ModelAdmin):
-    list_display = ("name", "lead", "specialised")
+    list_display = ("name", "lead", "specialised", "chat_channel", "webhook_last_failure_at")
+    readonly_fields = (
+        "webhook_posted_through",
+        "webhook_last_success_at",
+        "webhook_last_failure_at",
+        "webhook_last_failure",
+    )
+    fieldsets = (
+        (None, {"fields": ("name", "lead", "specialised")}),
+        (
+            _("Chat channel"),
+            {
+                "fields": ("webhook_kind", "webhook_url", *readonly_fields),
+                "description": _("The webhook URL is a credential: lists and logs show it masked."),
+            },
+        ),
+    )
     list_select_related = ("lead",)
     search_fields = ("name",)
     autocomplete_fields = ("lead",)
     inlines = [MemberInline]
+
+    @admin.display(description=_("chat channel"))
+    def chat_channel(self, pod: Pod) -> str:
+        """Masked: the list is seen by every admin, the URL lets anyone post to the channel."""
+        return f"{pod.get_webhook_kind_display()} {pod.webhook_url_masked}".strip() or "—"

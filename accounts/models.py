@@ -1,6 +1,7 @@
 """The User with its role, and pods."""
 
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MinValueValidator
@@ -13,6 +14,15 @@ class Role(models.TextChoices):
     POD_LEAD = "pod_lead", _("Pod lead")
     ACCOUNT_MANAGER = "account_manager", _("Account manager")
     DESIGNER = "designer", _("Designer")
+
+
+def mask_url(url: str) -> str:
+    """`https://hooks.slack.com/…`: enough to tell which service, nothing of the secret path,
+    query or user info (a webhook URL is its own password). Pure."""
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname or '?'}/…"
 
 
 class Pod(models.Model):
@@ -40,18 +50,27 @@ class Pod(models.Model):
     # masked in admin lists and never logged (godview/webhooks.py); the nightly post's outcome is
     # kept here for the pod page.
     webhook_kind = models.CharField(
-        _("chat channel"), max_length=10, choices=[("slack", "Slack"), ("teams", "Microsoft Teams")], blank=True
+        _("chat channel"),
+        max_length=10,
+        choices=[("slack", "Slack"), ("teams", "Microsoft Teams")],
+        blank=True,
+        db_default="",
     )
     webhook_url = models.URLField(
         _("incoming webhook URL"),
         max_length=500,
         blank=True,
+        db_default="",
         help_text=_("New high-priority early warnings and overdue actions are posted here after the nightly run."),
     )
-    webhook_posted_on = models.DateField(_("firings posted up to"), null=True, blank=True, editable=False)
+    webhook_posted_through = models.BigIntegerField(
+        _("early warnings posted up to (id)"), null=True, blank=True, editable=False
+    )
     webhook_last_success_at = models.DateTimeField(_("last post"), null=True, blank=True, editable=False)
     webhook_last_failure_at = models.DateTimeField(_("last failure"), null=True, blank=True, editable=False)
-    webhook_last_failure = models.CharField(_("last failure message"), max_length=300, blank=True, editable=False)
+    webhook_last_failure = models.CharField(
+        _("last failure message"), max_length=300, blank=True, db_default="", editable=False
+    )
 
     class Meta:
         ordering = ["name"]
@@ -60,6 +79,10 @@ class Pod(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def webhook_url_masked(self) -> str:
+        return mask_url(self.webhook_url)
 
 
 class User(AbstractUser):

@@ -1,4 +1,5 @@
-"""Emails about early warnings: one per AM for new firings, and leadership's Monday digest.
+"""Emails about early warnings: one per AM for new firings, and leadership's Monday digest. Both
+list actions too: the new ones, the overdue ones, and the closed ones with their outcomes.
 
 Alerts are sent once per firing: `EarlyWarning.notified_at` is set in the same transaction
 that holds the rows locked while the email goes out, so a redelivered or concurrent job skips
@@ -16,17 +17,51 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from accounts.models import Role, User
-from clients.models import EarlyWarning
+from clients.models import Action, EarlyWarning
 from core.weeks import today, week_start
 
 logger = logging.getLogger(__name__)
+
+
+ACTIONS_LISTED = 20  # per kind; the count says how many more there are
+
+
+@dataclass
+class ActionSummary:
+    new: list[Action]
+    overdue: list[Action]
+    closed: list[Action]
+    new_count: int
+    overdue_count: int
+    closed_count: int
+
+    @property
+    def any(self) -> bool:
+        return bool(self.new_count or self.overdue_count or self.closed_count)
+
+
+def action_summary(scope: Q, since: dt.datetime, on: dt.date) -> ActionSummary:
+    """Actions in `scope` created since `since`, open past their due date on `on`, and closed since
+    `since` (done with its outcome, dropped with its reason): three lists and three counts."""
+    actions = Action.objects.filter(scope).select_related("client", "owner")
+    new = actions.filter(created_at__gte=since).order_by("due_on", "pk")
+    overdue = actions.filter(status=Action.Status.OPEN, due_on__lt=on).order_by("due_on", "pk")
+    closed = actions.filter(closed_at__gte=since).order_by("-closed_at", "pk")
+    return ActionSummary(
+        list(new[:ACTIONS_LISTED]),
+        list(overdue[:ACTIONS_LISTED]),
+        list(closed[:ACTIONS_LISTED]),
+        new.count(),
+        overdue.count(),
+        closed.count(),
+    )
 
 
 @dataclass
@@ -95,6 +130,7 @@ def _alert_one_am(am: User) -> int:
                 for c, w in by_client.items()
             ],
             "count": len(warnings),
+            "actions": action_summary(Q(owner=am), timezone.now() - dt.timedelta(days=1), today()),
         }
         _send(subject, "godview/email/early_warnings", context, [am.email])
     EarlyWarning.objects.filter(pk__in=[w.pk for w in warnings]).update(notified_at=timezone.now())
@@ -127,6 +163,8 @@ def send_weekly_digest() -> int:
         "warnings": open_warnings[:30],
         "more": max(0, len(open_warnings) - 30),
         "dashboard_url": _site_url(reverse("dashboard")),
+        "actions": action_summary(Q(), timezone.now() - dt.timedelta(days=7), today()),
+        "actions_url": _site_url(reverse("action_queue")),
     }
     with translation.override(settings.LANGUAGE_CODE):
         subject = ngettext(

@@ -1,10 +1,11 @@
-"""What every page's frame needs: the navigation a role sees."""
+"""What every page's frame needs: the navigation a role sees and the person's open-action count."""
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
+from accounts.models import Role, User
+from clients.models import Action
 
 # (url name, label, who sees it); a screen is listed once its URL exists.
 NAVIGATION = (
@@ -33,3 +34,24 @@ def navigation(request: HttpRequest) -> dict:
             {"url": url, "label": label, "active": request.path == url or (url != "/" and request.path.startswith(url))}
         )
     return {"nav_items": items}
+
+
+def open_actions(request: HttpRequest) -> dict:
+    """The person's open actions, counted once and only when a template shows the count: a
+    partial that never reads it costs no query (the top bar is on full pages only)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    counted: list[int] = []
+
+    def count() -> int:
+        if not counted:
+            counted.append(open_action_count(user))
+        return counted[0]
+
+    return {"open_action_count": count}
+
+
+def open_action_count(user: User) -> int:
+    """One query on the (owner, status, due) index."""
+    return Action.objects.filter(owner=user, status=Action.Status.OPEN).count()

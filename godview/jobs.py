@@ -4,7 +4,7 @@ one function and returns."""
 from celery import shared_task
 
 from core.weeks import today
-from godview import alerts, warm
+from godview import alerts, warm, webhooks
 from godview.rollup import rollup_range
 
 
@@ -24,3 +24,9 @@ def send_early_warning_alerts() -> int:
 @shared_task(acks_late=True, ignore_result=True)
 def send_weekly_digest() -> int:
     return alerts.send_weekly_digest()
+
+
+@shared_task(acks_late=True, ignore_result=True, soft_time_limit=60 * 5, time_limit=60 * 6)
+def post_pod_webhooks() -> int:
+    """Each pod's chat channel: new high-priority firings and overdue actions (retries inside)."""
+    return sum(1 for result in webhooks.post_pod_webhooks() if result.posted)

@@ -140,6 +140,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "godview.context_processors.navigation",
+                "godview.context_processors.open_actions",
             ],
         },
     },
@@ -333,6 +334,13 @@ CELERY_BEAT_SCHEDULE = {
     "early-warning-alerts": {
         "task": "godview.jobs.send_early_warning_alerts",
         "schedule": crontab(hour=(SYNC_HOUR + 3) % 24, minute=0),
+        "options": {"expires": 60 * 60 * 3},
+    },
+    # With the alerts, after the rollup: each pod's chat channel gets the night's new
+    # high-priority firings and the overdue actions (retries are bounded inside the job).
+    "pod-webhooks": {
+        "task": "godview.jobs.post_pod_webhooks",
+        "schedule": crontab(hour=(SYNC_HOUR + 3) % 24, minute=5),
         "options": {"expires": 60 * 60 * 3},
     },
     # Monday morning in the agency time zone, before the week's first meetings.

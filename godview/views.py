@@ -510,6 +510,7 @@ def pod_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "heat_fig": heat_fig,
         "heat_table": heat_table,
         "qs": filters.querystring(pod=None),
+        "channel": pod.webhook_url_masked,
     }
     return render(request, "godview/pod_detail.html", context)
 

@@ -46,7 +46,7 @@ def drop_triggers(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_pod_chat_webhook'),
+        ('accounts', '0002_pod_specialised_work'),
         ('clients', '0010_default_plays_and_actions_kept'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -42,8 +42,8 @@ def test_my_clients_costs_the_same_queries_at_any_size(client, am, size, django_
     client.force_login(am)
     # session, user, clients with signals, goal hits, overdue tasks, waiting hours, objectives,
     # this week's goal counts, tactics by person, experiments by person; Today: open warnings,
-    # the actions, the clients with their risk
-    with django_assert_num_queries(13):
+    # the actions, the clients with their risk; the top bar's open-action count
+    with django_assert_num_queries(14):
         response = client.get(reverse("my_clients"))
     assert response.status_code == 200
 
@@ -61,8 +61,9 @@ def test_the_client_list_partial_costs_the_same_queries_at_any_size(client, am, 
 def test_the_week_view_costs_the_same_queries_at_any_size(client, am, size, django_assert_num_queries):
     book(am, size)
     client.force_login(am)
-    # session, user, clients, the week's goals (with objective and postponement joined)
-    with django_assert_num_queries(4):
+    # session, user, clients, the week's goals (with objective and postponement joined), the top
+    # bar's open-action count
+    with django_assert_num_queries(5):
         response = client.get(reverse("my_week"))
     assert response.status_code == 200
 
@@ -72,8 +73,9 @@ def test_the_reviews_segment_costs_the_same_queries_at_any_size(client, leader, 
     book(am, size)
     client.force_login(leader)
     # session, user, the clients owing the quarter's review counted for the paginator, the page of
-    # them with their AM, their reviews of the quarter, the counts by status
-    with django_assert_num_queries(6):
+    # them with their AM, their reviews of the quarter, the counts by status, the top bar's
+    # open-action count
+    with django_assert_num_queries(7):
         response = client.get(reverse("reviews_segment"))
     assert response.status_code == 200
 

@@ -202,12 +202,13 @@ def test_query_counts_are_flat_from_20_to_200_clients(client, leader, pod, other
     rollup_day(today() - dt.timedelta(days=1))
     large = counts(client, leader, pod)
     assert large == small
-    # The page (18): session, user, tiers, the clients aggregate (active, MRR, at-risk MRR, stale,
+    # The page (20): session, user, tiers, the clients aggregate (active, MRR, at-risk MRR, stale,
     # churn), previous-period snapshot stocks, task flows from snapshots, the latest overdue stock,
     # goal hits, revenue events twice (NRR now and a period ago), quarterly reviews by status (this
     # quarter and the last, one query), training modules, then roles and results twice (now and at
-    # the period start), and the filter form's pods, tiers and people.
-    assert small["page"] == 19
+    # the period start), the filter form's pods, tiers and people, and the top bar's open-action
+    # count (one on every full page: clients, review queue and pod pages too; partials skip it).
+    assert small["page"] == 20
     # Widgets: session and user (2), then warnings: the open firings with their client and its
     # current risk, and those clients' open or snoozed actions (grouped per client in Python);
     # risk: distribution + trend; heatmap: goals by pod and week + pod names; boards: clients, goals,
@@ -216,14 +217,15 @@ def test_query_counts_are_flat_from_20_to_200_clients(client, leader, pod, other
     # performers: managers, clients, per-client snapshot figures (latest date + rows, agency-wide,
     # cached apart), the clients in scope, contacts, goals, training, hours; freshness: sources with
     # their last success.
+    # The pod page (24): its 23 and the top bar's count; its meetings load lazily (their own partial).
     cold = {name: n for name, n in small.items() if not name.endswith("warm")}
     assert cold == {
-        "page": 19, "body": 16, "clients": 8, "review-queue": 3, "pod": 23,
+        "page": 20, "body": 16, "clients": 9, "review-queue": 4, "pod": 24,
         "warnings": 4, "risk": 4, "heatmap": 4, "pods": 6, "people": 6, "performers": 11, "freshness": 3,
     }  # fmt: skip
     # Warm: the snapshot stocks, flows and overdue stock (3), each board's snapshot sums (1) and the
     # whole top-performer comparison (8) come from the cache.
-    assert (small["page warm"], small["pods warm"], small["performers warm"]) == (15, 5, 2)
+    assert (small["page warm"], small["pods warm"], small["performers warm"]) == (16, 5, 2)
 
 
 def test_after_the_nightly_warm_up_the_first_page_load_is_a_warm_one(client, leader, pod, am, other_am):
@@ -237,7 +239,7 @@ def test_after_the_nightly_warm_up_the_first_page_load_is_a_warm_one(client, lea
     client.get("/goals/")  # the session write of the first request is not what is measured
     cache.clear()
     assert warm_leadership_caches() is True
-    assert count(client, "/") == 15  # 19 cold, less the 4 snapshot figures now cached
+    assert count(client, "/") == 16  # 20 cold, less the 4 snapshot figures now cached
     # Other filters sum the per-client figures the warm-up cached: no scan of the snapshots.
     with CaptureQueriesContext(connection) as queries:
         for name, query in (

@@ -111,12 +111,12 @@ def test_an_idle_page_does_not_poll(client, leader):
 def test_the_page_costs_the_same_queries_for_one_source_and_for_many(client, leader, django_assert_num_queries):
     client.force_login(leader)
     # session, user; sources annotated (latest run id, counts); those runs by id; run count; run page;
-    # unmapped projects; active clients (suggestions); unknown assignees.
+    # unmapped projects; active clients (suggestions); unknown assignees; the top bar's open-action count.
     make_sources(1, runs_each=2)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(URL)
     make_sources(6, runs_each=8)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(URL)
 
 
