@@ -20,6 +20,7 @@ from clients.models import Client, Contact, DailySnapshot, WeeklyGoal
 from core.cache import snapshot_cached
 from core.numbers import half_up
 from core.weeks import today, week_bounds, week_start
+from godview.win_loss import OwnerWinLoss, win_loss_by_owner
 from tasks.models import TimeEntry
 from training.models import TrainingResult
 
@@ -30,6 +31,7 @@ BEHAVIOURS = (
     ("on_time_rate", _("On-time task rate"), "percent"),
     ("training_score", _("Average training score"), "score"),
     ("hours_per_client_week", _("Hours per client per week"), "number"),
+    ("win_rate", _("Win rate of own tactics and A/B tests"), "percent"),
 )
 
 
@@ -45,6 +47,7 @@ class PersonStats:
     on_time_rate: float | None = None
     training_score: float | None = None
     hours_per_client_week: float | None = None
+    win_rate: float | None = None
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,7 @@ class Coaching:
 
 
 # Hours per client has no better direction: spending more is not better per se, so distance counts.
-HIGHER_IS_BETTER = {"contacts_per_client_month", "goal_hit_rate", "on_time_rate", "training_score"}
+HIGHER_IS_BETTER = {"contacts_per_client_month", "goal_hit_rate", "on_time_rate", "training_score", "win_rate"}
 
 
 def coaching(person: PersonStats, people: list[PersonStats]) -> list[Coaching]:
@@ -125,7 +128,7 @@ def coaching(person: PersonStats, people: list[PersonStats]) -> list[Coaching]:
 
 
 def gather(clients=None, on: dt.date | None = None) -> list[PersonStats]:
-    """Stats for every account manager with clients in `clients` (default: all): seven queries, two
+    """Stats for every account manager with clients in `clients` (default: all): nine queries, two
     more when the per-client snapshot figures are not cached yet."""
     on = on or today()
     clients = clients if clients is not None else Client.objects.all()
@@ -192,6 +195,9 @@ def gather(clients=None, on: dt.date | None = None) -> list[PersonStats]:
     ):
         s = stats[row["user_id"]]
         s.hours_per_client_week = float(row["h"]) / s.clients / WINDOW_WEEKS if s.clients else None
+    # Their own tactics and A/B tests on the clients in scope (two queries), by owner.
+    for pk, tally in win_loss_by_owner(Q(owner_id__in=managers), clients).items():
+        stats[pk].win_rate = tally.rate
     return list(stats.values())
 
 
@@ -243,10 +249,28 @@ def top_performers(clients=None, on: dt.date | None = None, user: User | None = 
     if user is not None:
         key = (params or {}) | {"on": on.isoformat()}
         people = snapshot_cached("performers", user, key, lambda: gather(clients, on))
+        by_designer = snapshot_cached("performers-designers", user, key, lambda: designers(clients))
     else:
-        people = gather(clients, on)
+        people, by_designer = gather(clients, on), designers(clients)
     top, rest = split_top_quartile(people)
-    return {"gaps": compare(people), "top": top, "rest_count": len(rest)}
+    return {"gaps": compare(people), "top": top, "rest_count": len(rest), "designers": by_designer}
+
+
+@dataclass(frozen=True)
+class DesignerRow:
+    user_id: int
+    name: str
+    tally: OwnerWinLoss
+
+
+def designers(clients=None) -> list[DesignerRow]:
+    """The designers' A/B tests (and tactics) on the clients in scope, win/loss by designer, best
+    win rate first (three queries: the tallies, then the designers' names)."""
+    clients = clients if clients is not None else Client.objects.all()
+    tallies = win_loss_by_owner(Q(owner__role=Role.DESIGNER), clients)
+    names = {u.pk: str(u) for u in User.objects.filter(pk__in=tallies)} if tallies else {}
+    rows = [DesignerRow(pk, names[pk], tally) for pk, tally in tallies.items() if pk in names]
+    return sorted(rows, key=lambda r: (-(r.tally.rate or -1), r.name))
 
 
 def coaching_list(user: User, on: dt.date | None = None) -> list[Coaching]:

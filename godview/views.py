@@ -38,6 +38,7 @@ from godview.client_health import health_for
 from godview.forms import Filters, parse_filters
 from godview.meetings import review_meeting
 from godview.review import ReviewDecisionForm, review_decision_record, review_queue
+from godview.win_loss import OwnerWinLoss, win_loss_by_owner
 from tasks.selectors import data_freshness
 
 DASHBOARD = "godview/dashboard.html"
@@ -498,6 +499,7 @@ def pod_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "hit": selectors.metrics.goal_hit_rate(goals["hit"], goals["due"]),
         "goals": goals,
         "win_loss": selectors.win_loss(clients),
+        "member_win_loss": win_loss_by_owner(Q(owner__in=members), Client.objects.visible_to(request.user)),
         "cycle_time": selectors.cycle_time(clients, filters),
         "clv": selectors.clv_for(clients, filters.today),
         "workload": selectors.workload(members, clients, filters),
@@ -537,7 +539,11 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "hit": selectors.metrics.goal_hit_rate(goals["hit"], goals["due"]),
         "goals": goals,
         "workload": selectors.workload([person], clients, filters)[person.pk],
-        "win_loss": selectors.win_loss(clients),
+        # By owner: a designer's A/B tests are theirs (by the client's AM they read 0W/0L).
+        "win_loss": win_loss_by_owner(Q(owner=person), Client.objects.visible_to(request.user)).get(
+            person.pk, OwnerWinLoss(person.pk)
+        ),
+        "client_win_loss": selectors.win_loss(clients) if client_rows else None,
         "cycle_time": selectors.cycle_time(clients, filters),
         "training": selectors.training_compliance(people),
         "coaching": performance.coaching_list(person, filters.today),

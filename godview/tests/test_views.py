@@ -215,16 +215,18 @@ def test_query_counts_are_flat_from_20_to_200_clients(client, leader, pod, other
     # the clients in scope (their per-client snapshot figures, agency-wide, were cached by the pod
     # page: one query there), names;
     # performers: managers, clients, per-client snapshot figures (latest date + rows, agency-wide,
-    # cached apart), the clients in scope, contacts, goals, training, hours; freshness: sources with
-    # their last success.
-    # The pod page (24): its 23 and the top bar's count; its meetings load lazily (their own partial).
+    # cached apart), the clients in scope, contacts, goals, training, hours, the managers' own
+    # tactics and experiments (2), then the designers' tactics and experiments (2; their names are
+    # one more when a designer has any); freshness: sources with their last success.
+    # The pod page (26): its 23, the top bar's count, and its members' own tactics and experiments
+    # (2, by owner); its meetings load lazily (their own partial).
     cold = {name: n for name, n in small.items() if not name.endswith("warm")}
     assert cold == {
-        "page": 20, "body": 16, "clients": 9, "review-queue": 4, "pod": 24,
-        "warnings": 4, "risk": 4, "heatmap": 4, "pods": 6, "people": 6, "performers": 11, "freshness": 3,
+        "page": 20, "body": 16, "clients": 9, "review-queue": 4, "pod": 26,
+        "warnings": 4, "risk": 4, "heatmap": 4, "pods": 6, "people": 6, "performers": 15, "freshness": 3,
     }  # fmt: skip
     # Warm: the snapshot stocks, flows and overdue stock (3), each board's snapshot sums (1) and the
-    # whole top-performer comparison (8) come from the cache.
+    # whole top-performer comparison (12, the designers' table included) come from the cache.
     assert (small["page warm"], small["pods warm"], small["performers warm"]) == (16, 5, 2)
 
 
