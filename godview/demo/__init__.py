@@ -16,6 +16,9 @@ from clients.models import (
     EarlyWarning,
     Experiment,
     KickoffItem,
+    MeetingDecision,
+    MeetingNote,
+    MeetingRecord,
     NPSResponse,
     Objective,
     Postponement,
@@ -50,6 +53,7 @@ from godview.demo.base import (
 from godview.demo.clients import build_clients, plan_clients
 from godview.demo.goals import experiments, objectives, tactics, weekly_goals
 from godview.demo.history import contacts, nps_responses, quarterly_reviews, risk_assessments
+from godview.demo.meetings import build_meetings
 from godview.demo.tasks import build_projects, build_sync_runs, client_tasks, time_entries
 from godview.demo.training import build_training
 from godview.demo.waiting import waiting_periods
@@ -74,6 +78,10 @@ __all__ = [
 # The models build_demo writes, in the order a reset must empty them (children first).
 WIPE_ORDER: tuple[type[models.Model], ...] = (
     AuditEntry,
+    MeetingDecision,
+    MeetingNote,
+    MeetingRecord.attendees.through,
+    MeetingRecord,
     Action,
     TimeEntry,
     Task,
@@ -122,6 +130,9 @@ SUMMARY_MODELS: tuple[type[models.Model], ...] = (
     TrainingModule,
     TrainingResult,
     Action,
+    MeetingRecord,
+    MeetingNote,
+    MeetingDecision,
 )
 
 
@@ -200,6 +211,7 @@ def build_demo(
     rollup_range(end=ctx.today, days=rollup_days)
     say(stdout, f"  daily rollup: {rollup_days} days ({time.monotonic() - began:.0f} s)")
     say(stdout, f"  actions: {build_actions(ctx)} from the plays of today's firings and by hand")
+    say(stdout, f"  meetings: two growth reviews per pod, {build_meetings(ctx, team)} client notes")
 
     return counts()
 

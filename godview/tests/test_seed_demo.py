@@ -377,3 +377,49 @@ def test_the_demo_actions_are_the_same_for_the_same_seed(demo):
         seed("--clients", "20", "--seed", "42")
         assert fingerprint() == first
         transaction.set_rollback(True)
+
+
+# --- meetings and chat channels (issue 14 parts 6 and 7) ---------------------------------------
+
+
+def test_every_pod_has_two_recorded_growth_reviews_with_notes_decisions_and_their_actions(demo):
+    from clients.models import Action, MeetingDecision, MeetingNote, MeetingRecord
+
+    pods = list(Pod.objects.all())
+    for pod in pods:
+        reviews = list(MeetingRecord.objects.filter(pod=pod, kind="growth_review").order_by("held_on"))
+        assert len(reviews) == 2, pod
+        assert (reviews[1].held_on - reviews[0].held_on).days == 14
+        assert all(r.held_on < today() and r.recorded_by == pod.lead for r in reviews)
+        assert pod.lead in reviews[0].attendees.all()
+        active = Client.objects.active().filter(account_manager__pod=pod).count()
+        assert all(MeetingNote.objects.filter(meeting=r).count() == active for r in reviews)
+        assert MeetingNote.objects.filter(meeting=reviews[0], client__account_manager__pod=pod).count() == active
+    decisions = MeetingDecision.objects.select_related("action", "note__client")
+    assert decisions.exists() and all(d.action.origin == "meeting" for d in decisions)
+    assert all(d.action.client_id == d.note.client_id and d.action.owner_id == d.owner_id for d in decisions)
+    assert {"done", "open"} <= set(Action.objects.filter(origin="meeting").values_list("status", flat=True))
+
+
+def test_every_pod_has_a_fake_chat_channel_on_loopback(demo):
+    from urllib.parse import urlsplit
+
+    channels = list(Pod.objects.values_list("webhook_kind", "webhook_url"))
+    assert channels and all(kind == "slack" and urlsplit(url).hostname == "127.0.0.1" for kind, url in channels)
+    assert len({url for _kind, url in channels}) == len(channels)
+
+
+def test_the_demo_meetings_are_the_same_for_the_same_seed(demo):
+    from clients.models import MeetingNote
+
+    def fingerprint():
+        return sorted(
+            MeetingNote.objects.values_list("meeting__pod__name", "meeting__held_on", "client__name", "note").order_by()
+        )
+
+    first = fingerprint()
+    with transaction.atomic():
+        wipe_demo()
+        seed("--clients", "20", "--seed", "42")
+        assert fingerprint() == first
+        transaction.set_rollback(True)
