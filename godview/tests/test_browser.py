@@ -60,3 +60,28 @@ def test_an_am_sees_only_their_clients_and_404s_on_anothers(page, login, seeded)
     assert seeded["theirs"].name not in table
     response = page.goto(f"/clients/{seeded['theirs'].pk}/")
     assert response.status == 404
+
+
+def test_a_leader_records_a_growth_review_client_by_client_and_a_decision_becomes_an_action(page, login, seeded, am):
+    from clients.models import Action, MeetingNote
+
+    login(page, "leader")
+    page.goto(f"/pods/{am.pod.pk}/")
+    page.locator("#pod-meetings .empty-state").wait_for()  # the lazy meetings region loaded
+    page.goto(f"/review/?pod={am.pod.pk}")
+    page.get_by_text("Record this review as a meeting").click()
+    page.get_by_role("button", name="Start recording").click()
+    page.wait_for_url(re.compile(r"meeting=\d+&i=0"))
+    first = page.locator(".review-name").inner_text()
+    page.get_by_label("Note", exact=True).fill("Sponsor wants a clearer monthly report.")
+    page.get_by_label("Decision 1").fill("Send the monthly report template")
+    page.get_by_label("Owner 1").select_option(label=str(am))
+    page.get_by_label("Due 1").fill((today() + dt.timedelta(days=5)).isoformat())
+    page.get_by_role("button", name="Record and go to the next client").click()
+    page.wait_for_url(re.compile(r"&i=1"))
+    assert page.locator(".review-name").inner_text() != first
+    assert "Note recorded for" in page.locator(".messages").inner_text()
+    note = MeetingNote.objects.get(client__name=first)
+    assert note.decisions.get().action.origin == Action.Origin.MEETING
+    unexpected = [e for e in page.console_errors if "inline style" not in e]
+    assert unexpected == []

@@ -423,3 +423,18 @@ def test_the_demo_meetings_are_the_same_for_the_same_seed(demo):
         seed("--clients", "20", "--seed", "42")
         assert fingerprint() == first
         transaction.set_rollback(True)
+
+
+def test_the_demo_designers_page_shows_the_ab_tests_they_ran(demo, client):
+    # By the client's AM a designer manages no client and read 0W/0L; by owner their tests count.
+    designer = User.objects.get(username="designer")
+    client.force_login(User.objects.get(username="leader"))
+    page = client.get(f"/people/{designer.pk}/").content.decode()
+    assert "0W · 0L" not in page
+    from django.db.models import Q
+
+    from godview.win_loss import win_loss_by_owner
+
+    tally = win_loss_by_owner(Q(owner=designer), Client.objects.all())[designer.pk]
+    assert tally.wins + tally.losses > 0
+    assert f"{tally.wins}W · {tally.losses}L" in page
