@@ -62,7 +62,7 @@ class ExternalProject(models.Model):
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="projects")
     external_id = models.CharField(_("external id"), max_length=64)
-    name = models.CharField(_("name"), max_length=300)
+    name = models.TextField(_("name"))  # whole, however long the tool lets it be
     client = models.ForeignKey(
         Client,
         verbose_name=_("client"),
@@ -119,12 +119,13 @@ class Task(models.Model):
     )
     # The source's id of the parent: subtasks may arrive before their parent, the link follows.
     parent_external_id = models.CharField(_("parent external id"), max_length=64, blank=True)
-    name = models.CharField(_("name"), max_length=500)
+    # Text, not a capped varchar: a name is kept whole, however long (Postgres stores both alike).
+    name = models.TextField(_("name"))
     assignee = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="tasks", db_index=False
     )
     assignee_email = models.EmailField(_("assignee email"), blank=True)
-    section = models.CharField(_("section / status"), max_length=200, blank=True)
+    section = models.TextField(_("section / status"), blank=True)
     created_at_source = models.DateTimeField(_("created"))
     started_on = models.DateField(_("start date"), null=True, blank=True)
     due_on = models.DateField(_("due date"), null=True, blank=True)
@@ -183,7 +184,7 @@ class TimeEntry(models.Model):
     task = models.ForeignKey(Task, on_delete=models.SET_NULL, null=True, blank=True, related_name="time_entries")
     started_at = models.DateTimeField(_("started"))
     hours = models.DecimalField(_("hours"), max_digits=7, decimal_places=2, validators=[MinValueValidator(0)])
-    description = models.CharField(_("description"), max_length=500, blank=True)
+    description = models.TextField(_("description"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
 

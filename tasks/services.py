@@ -166,17 +166,15 @@ def external_project_bulk_upsert(*, source: Source, records: Iterable[ProjectRec
     }
     now = timezone.now()
     new = [
-        ExternalProject(
-            source=source, external_id=r.external_id, name=r.name[:300], archived=r.archived, last_seen_at=now
-        )
+        ExternalProject(source=source, external_id=r.external_id, name=r.name, archived=r.archived, last_seen_at=now)
         for r in records
         if r.external_id not in existing
     ]
     changed = []
     for record in records:
         project = existing.get(record.external_id)
-        if project is not None and (project.name, project.archived) != (record.name[:300], record.archived):
-            project.name, project.archived = record.name[:300], record.archived
+        if project is not None and (project.name, project.archived) != (record.name, record.archived):
+            project.name, project.archived = record.name, record.archived
             changed.append(project)
     ExternalProject.objects.bulk_create(new)
     ExternalProject.objects.bulk_update(changed, ["name", "archived"])
@@ -213,7 +211,7 @@ def _task_values(record: TaskRecord, ctx: SyncContext) -> tuple:
         record.parent_external_id or "",
         ctx.users_by_email.get(email),
         email,
-        record.section[:200],
+        record.section,
         record.created_at,
         record.started_on,
         record.due_on,

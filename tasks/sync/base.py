@@ -196,7 +196,7 @@ def task_record(
             raise ValueError(f"{key}: datetime without a time zone")
     return TaskRecord(
         external_id=external_id,
-        name=name.replace("\x00", "")[:500],
+        name=name.replace("\x00", ""),
         project_external_id=project_external_id,
         created_at=created_at,
         modified_at=modified_at,

@@ -117,7 +117,7 @@ class ClickUpTimeEntry(BaseModel):
             project_external_id=str(list_id) if list_id is not None else None,
             started_at=self.start,
             hours=round(self.duration / 3_600_000, 2),  # a running timer has a negative duration: rejected
-            description=self.description[:500],
+            description=self.description,
         )
 
 

@@ -302,3 +302,17 @@ def test_an_assignee_without_a_visible_email_is_matched_through_the_workspace_us
     sync(asana_source)
 
     assert Task.objects.get(source=asana_source, external_id="50").assignee == world["am"]
+
+
+def test_names_longer_than_any_old_column_are_kept_whole(world, fake_asana, asana_source, sync):
+    long_name = "Квартальный отчёт 📈 " * 120  # about 2,400 characters
+    fake_asana.put(asana_task("60", long_name, ["101"], modified_at=recent(), section="Этап " * 80))
+    fake_asana.projects[0]["name"] = "حملة " * 100
+
+    run = sync(asana_source)
+
+    assert run.status == SyncRun.Status.SUCCEEDED, run.error_message
+    task = Task.objects.get(source=asana_source, external_id="60")
+    assert task.name == long_name
+    assert task.section == "Этап " * 80
+    assert ExternalProject.objects.get(source=asana_source, external_id="101").name == "حملة " * 100
