@@ -40,6 +40,7 @@ TIME_ENTRY_DAYS_INCREMENTAL = 14  # hours are often logged late against earlier 
 TIME_ENTRY_DAYS_FULL = 90
 MAX_REPORTED_ERRORS = 50
 FLUSH_EVERY = 5000  # records per upsert transaction: about 50 API pages
+MAX_DEPTH = 6  # subtask levels followed, as many as `task_link_parents` links
 
 
 def provider_for(source: Source, *, policy: RetryPolicy, **options) -> Provider:
@@ -104,7 +105,9 @@ class Runner:
         projects = list(
             ExternalProject.objects.filter(source=self.source, client__isnull=False, archived=False).order_by("name")
         )
-        parents: list[str] = []
+        # Parents with subtasks, by the window their project was listed with: a project mapped
+        # since the last run is listed whole, and so must its subtasks be.
+        parents: dict[dt.datetime | None, list[str]] = {}
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
             self.writer = BackgroundWriter(self._write)
         try:
@@ -115,10 +118,9 @@ class Runner:
                 )
                 project_since = since if project.first_synced_at else None
                 for page in self.provider.task_pages(project.external_id, project_since):
-                    parents += self._ingest(page)
+                    parents.setdefault(project_since, []).extend(self._ingest(page))
             self._progress(str(_("Subtasks")))
-            for page in self.provider.subtask_pages(parents, since):
-                self._ingest(page)
+            self._ingest_subtasks(parents)
         finally:
             # Whatever was fetched and valid is kept, even when the API gives up on us mid-way.
             try:
@@ -130,6 +132,17 @@ class Runner:
         self._sync_time_entries(self.ctx, started, full)
         self._finish(started, full, projects)
         return self.run
+
+    def _ingest_subtasks(self, parents: dict[dt.datetime | None, list[str]]) -> None:
+        """Subtasks level by level (a subtask's own subtasks next), each in its parent's window."""
+        for _level in range(MAX_DEPTH):
+            found: dict[dt.datetime | None, list[str]] = {}
+            for window, parent_ids in parents.items():
+                for page in self.provider.subtask_pages(parent_ids, window):
+                    found.setdefault(window, []).extend(self._ingest(page))
+            parents = {window: ids for window, ids in found.items() if ids}
+            if not parents:
+                return
 
     def _is_full(self, now: dt.datetime) -> bool:
         if self.run.mode == SyncRun.Mode.FULL or self.source.cursor is None:

@@ -277,6 +277,28 @@ def test_a_project_mapped_later_gets_its_whole_history_on_the_next_incremental_r
     assert Task.objects.get(source=asana_source, external_id="8").client == world["client_a"]
 
 
+def test_a_project_mapped_later_brings_its_old_subtasks_and_theirs_too(world, fake_asana, asana_source, sync):
+    """Its subtasks were last modified long before the cursor: only a full listing finds them."""
+    long_ago = timezone.now() - dt.timedelta(days=40)
+    fake_asana.put(asana_task("8", "Unmapped project task", ["103"], modified_at=long_ago, num_subtasks=1))
+    fake_asana.put(asana_task("81", "Old subtask", [], modified_at=long_ago, parent="8", num_subtasks=1))
+    fake_asana.put(asana_task("811", "Old sub-subtask", [], modified_at=long_ago, parent="81"))
+    sync(asana_source)
+    assert not Task.objects.filter(source=asana_source, external_id__in=["8", "81", "811"]).exists()
+    project = ExternalProject.objects.get(source=asana_source, external_id="103")
+    project.client = world["client_a"]
+    project.save()
+
+    run = sync(asana_source)
+
+    assert run.mode == SyncRun.Mode.INCREMENTAL
+    assert run.created == 3, run.errors
+    tasks = {t.external_id: t for t in Task.objects.filter(source=asana_source, external_id__in=["8", "81", "811"])}
+    assert tasks["81"].parent == tasks["8"]
+    assert tasks["811"].parent == tasks["81"]
+    assert {t.client for t in tasks.values()} == {world["client_a"]}
+
+
 def test_an_expired_offset_restarts_the_listing_without_duplicates(fake_asana, asana_source, sync):
     ExternalProjectFactory(source=asana_source, external_id="101", name="Big")
     fake_asana.add_project("101", "Big")
