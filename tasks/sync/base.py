@@ -125,6 +125,32 @@ def seconds_from(retry_after: str | None) -> float | None:
 # --- normalised records -----------------------------------------------------------------------
 
 
+def record_id(raw: object) -> str | None:
+    """The source's id of a raw task payload, when it has a readable one (Asana `gid`, ClickUp `id`)."""
+    if not isinstance(raw, dict):
+        return None
+    value = raw.get("gid", raw.get("id"))
+    return value if isinstance(value, str) and value else None
+
+
+def clean_text(value: str) -> str:
+    """Text Postgres will take: without NUL, and valid UTF-8 (JSON can carry a lone surrogate,
+    which would fail the whole batch's COPY); the fast path costs one `isascii` per string."""
+    if "\x00" in value:
+        value = value.replace("\x00", "")
+    if not value.isascii():
+        try:
+            value.encode()
+        except UnicodeEncodeError:
+            value = value.encode("utf-8", "replace").decode()
+    return value
+
+
+# Postgres refuses a UTC offset beyond ±15:59 (Python allows up to ±23:59): one such record would
+# fail its batch.
+MAX_OFFSET = dt.timedelta(hours=15, minutes=59)
+
+
 class Record(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -137,7 +163,7 @@ class ProjectRecord(Record):
     @field_validator("name")
     @classmethod
     def no_nul(cls, value: str) -> str:
-        return value.replace("\x00", "")
+        return clean_text(value)
 
 
 @dataclasses.dataclass(slots=True, kw_only=True)
@@ -184,25 +210,29 @@ def task_record(
         ("project_external_id", project_external_id),
         ("parent_external_id", parent_external_id),
     ):
-        if value is not None and not 0 < len(value) <= 64:
-            raise ValueError(f"{key}: not an id of 1 to 64 characters")
+        if value is not None and not (0 < len(value) <= 64 and value.isprintable()):
+            raise ValueError(f"{key}: not an id of 1 to 64 printable characters")
     for key, value in (
         ("created_at", created_at),
         ("modified_at", modified_at),
         ("due_at", due_at),
         ("completed_at", completed_at),
     ):
-        if value is not None and value.tzinfo is None:
-            raise ValueError(f"{key}: datetime without a time zone")
+        if value is not None:
+            offset = value.utcoffset()
+            if offset is None:
+                raise ValueError(f"{key}: datetime without a time zone")
+            if not -MAX_OFFSET <= offset <= MAX_OFFSET:
+                raise ValueError(f"{key}: UTC offset {offset} out of range")
     return TaskRecord(
         external_id=external_id,
-        name=name.replace("\x00", ""),
+        name=clean_text(name),
         project_external_id=project_external_id,
         created_at=created_at,
         modified_at=modified_at,
         parent_external_id=parent_external_id,
-        assignee_email=(assignee_email or "").replace("\x00", "").strip().lower(),
-        section=(section or "").replace("\x00", ""),
+        assignee_email=clean_text(assignee_email or "").strip().lower(),
+        section=clean_text(section or ""),
         started_on=started_on,
         due_on=due_on,
         due_at=due_at,
@@ -222,7 +252,7 @@ class TimeEntryRecord(Record):
     @field_validator("description", "user_email")
     @classmethod
     def no_nul(cls, value: str) -> str:
-        return value.replace("\x00", "")
+        return clean_text(value)
 
     @field_validator("hours")
     @classmethod
@@ -257,9 +287,14 @@ class Provider(Protocol):
 
 def from_ms(value: str | int | None) -> dt.datetime | None:
     """ClickUp sends epoch milliseconds as strings (int64; the spec's int32 is wrong)."""
-    if value in (None, ""):
+    if value is None or value == "":
         return None
-    return dt.datetime.fromtimestamp(int(value) / 1000, tz=dt.UTC)
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise ValueError("not epoch milliseconds")
+    try:
+        return dt.datetime.fromtimestamp(int(value) / 1000, tz=dt.UTC)
+    except (OverflowError, OSError) as error:  # beyond what a datetime holds: a bad record, not a crash
+        raise ValueError(f"epoch milliseconds out of range: {error}") from None
 
 
 def to_ms(value: dt.datetime) -> int:

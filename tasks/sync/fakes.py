@@ -267,7 +267,10 @@ class FakeServer:
             pass  # the client timed out and hung up, as the test intended
 
     def _send(self, handler: BaseHTTPRequestHandler, status: int, body: dict, headers: dict | None = None) -> None:
-        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        try:
+            data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate (a malformed record): JSON escapes it, as the APIs do
+            data = json.dumps(body).encode("utf-8")
         handler.send_response(status)
         handler.send_header("Content-Type", "application/json; charset=UTF-8")
         handler.send_header("Content-Length", str(len(data)))
@@ -295,6 +298,9 @@ class FakeAsana(FakeServer):
         self.projects: list[dict] = []
         self.users: list[dict] = []
         self.tasks: dict[str, dict] = {}  # gid -> TaskResponse dict (subtasks included, via `parent`)
+        # Where each task is listed, kept apart from its payload so a malformed one is still served.
+        self.listed_in: dict[str, list[str]] = {}
+        self.parent_of: dict[str, str | None] = {}
 
     def add_project(self, gid: str, name: str, *, archived: bool = False) -> None:
         self.projects.append({"gid": gid, "resource_type": "project", "name": name, "archived": archived})
@@ -304,6 +310,12 @@ class FakeAsana(FakeServer):
 
     def put(self, task: dict) -> None:
         self.tasks[task["gid"]] = task
+        self.listed_in[task["gid"]] = [p["gid"] for p in task.get("projects") or []]
+        self.parent_of[task["gid"]] = (task.get("parent") or {}).get("gid")
+
+    def put_raw(self, gid: str, payload: object) -> None:
+        """Serve `payload` (malformed, perhaps) where task `gid` was listed."""
+        self.tasks[gid] = payload
 
     def authorised(self, header: str) -> bool:
         return header == f"Bearer {self.token}"
@@ -322,16 +334,15 @@ class FakeAsana(FakeServer):
             since = parse_time(query["modified_since"]) if query.get("modified_since") else None
             rows = [
                 t
-                for t in self.tasks.values()
-                if any(p["gid"] == query["project"] for p in t.get("projects", []))
-                and (since is None or parse_time(t["modified_at"]) > since)
+                for gid, t in sorted(self.tasks.items())
+                if query["project"] in self.listed_in.get(gid, []) and (since is None or _modified_after(t, since))
             ]
-            return 200, self._page(sorted(rows, key=lambda t: t["gid"]), query, path)
+            return 200, self._page(rows, query, path)
         if len(parts) == 3 and parts[0] == "tasks" and parts[2] == "subtasks":
             if parts[1] not in self.tasks:
                 return 404, self.error_body(404)
-            rows = [t for t in self.tasks.values() if (t.get("parent") or {}).get("gid") == parts[1]]
-            return 200, self._page(sorted(rows, key=lambda t: t["gid"]), query, path)
+            rows = [t for gid, t in sorted(self.tasks.items()) if self.parent_of.get(gid) == parts[1]]
+            return 200, self._page(rows, query, path)
         return 404, self.error_body(404)
 
     def _page(self, rows: list[dict], query: dict, path: str) -> dict:
@@ -358,6 +369,7 @@ class FakeClickUp(FakeServer):
         self.members: list[dict] = []
         self.lists: dict[str, dict] = {}  # id -> list payload
         self.tasks: dict[str, dict] = {}
+        self.list_of: dict[str, str] = {}  # task id -> list id, apart from the payload (see put_raw)
         self.time_entries: list[dict] = []
 
     def add_member(self, user_id: int, username: str, email: str) -> None:
@@ -396,6 +408,11 @@ class FakeClickUp(FakeServer):
 
     def put(self, task: dict) -> None:
         self.tasks[task["id"]] = task
+        self.list_of[task["id"]] = task["list"]["id"]
+
+    def put_raw(self, task_id: str, payload: object) -> None:
+        """Serve `payload` (malformed, perhaps) where task `task_id` was listed."""
+        self.tasks[task_id] = payload
 
     def authorised(self, header: str) -> bool:
         return header == self.token
@@ -473,13 +490,12 @@ class FakeClickUp(FakeServer):
         since = int(query["date_updated_gt"]) if query.get("date_updated_gt") else None
         rows = [
             t
-            for t in self.tasks.values()
-            if t["list"]["id"] == list_id
-            and (since is None or int(t["date_updated"]) > since)
-            and (query.get("subtasks") == "true" or not t.get("parent"))
-            and (query.get("include_closed") == "true" or t["status"]["type"] != "closed")
+            for task_id, t in sorted(self.tasks.items())
+            if self.list_of.get(task_id) == list_id
+            and (since is None or _updated_after(t, since))
+            and (query.get("subtasks") == "true" or not _field(t, "parent"))
+            and (query.get("include_closed") == "true" or _field(_field(t, "status"), "type") != "closed")
         ]
-        rows.sort(key=lambda t: t["id"])
         page = int(query.get("page") or 0)
         chunk = rows[page * self.page_size : (page + 1) * self.page_size]
         return {"tasks": chunk, "last_page": (page + 1) * self.page_size >= len(rows)}
@@ -492,6 +508,25 @@ class FakeClickUp(FakeServer):
             for e in self.time_entries
             if start <= int(e["start"]) <= end and (wanted is None or str(e["user"]["id"]) in wanted)
         ]
+
+
+def _field(payload: object, key: str) -> object:
+    return payload.get(key) if isinstance(payload, dict) else None
+
+
+def _modified_after(task: object, since: dt.datetime) -> bool:
+    """Filters on a payload's own dates, which may be malformed: such a record is served."""
+    try:
+        return parse_time(_field(task, "modified_at")) > since
+    except (AttributeError, TypeError, ValueError):
+        return True
+
+
+def _updated_after(task: object, since_ms: int) -> bool:
+    try:
+        return int(_field(task, "date_updated")) > since_ms
+    except (TypeError, ValueError):
+        return True
 
 
 # --- a deterministic demo agency, for `manage.py fake_sources` and the benchmarks ---------------

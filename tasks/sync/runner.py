@@ -30,7 +30,15 @@ from pydantic import ValidationError
 
 from tasks import services
 from tasks.models import ExternalProject, Source, SyncRun, Task
-from tasks.sync.base import PermanentError, Provider, RetryPolicy, SyncError, TaskRecord, TimeEntryRecord
+from tasks.sync.base import (
+    PermanentError,
+    Provider,
+    RetryPolicy,
+    SyncError,
+    TaskRecord,
+    TimeEntryRecord,
+    record_id,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +97,7 @@ class Runner:
         self.tally = Tally()
         self.errors: list[dict] = list(run.errors or [])
         self.seen: set[str] = set()
+        self.unproven: dict[int, int] = {}  # project pk -> records without a readable id
         self.buffer: list[TaskRecord] = []
         self.ctx: services.SyncContext | None = None
         self.writer: BackgroundWriter | None = None
@@ -105,9 +114,9 @@ class Runner:
         projects = list(
             ExternalProject.objects.filter(source=self.source, client__isnull=False, archived=False).order_by("name")
         )
-        # Parents with subtasks, by the window their project was listed with: a project mapped
-        # since the last run is listed whole, and so must its subtasks be.
-        parents: dict[dt.datetime | None, list[str]] = {}
+        # Parents with subtasks, by their project and the window it was listed with: a project
+        # mapped since the last run is listed whole, and so must its subtasks be.
+        parents: dict[tuple[int, dt.datetime | None], list[str]] = {}
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
             self.writer = BackgroundWriter(self._write)
         try:
@@ -118,7 +127,7 @@ class Runner:
                 )
                 project_since = since if project.first_synced_at else None
                 for page in self.provider.task_pages(project.external_id, project_since):
-                    parents.setdefault(project_since, []).extend(self._ingest(page))
+                    parents.setdefault((project.pk, project_since), []).extend(self._ingest(page, project.pk))
             self._progress(str(_("Subtasks")))
             self._ingest_subtasks(parents)
         finally:
@@ -133,14 +142,14 @@ class Runner:
         self._finish(started, full, projects)
         return self.run
 
-    def _ingest_subtasks(self, parents: dict[dt.datetime | None, list[str]]) -> None:
+    def _ingest_subtasks(self, parents: dict[tuple[int, dt.datetime | None], list[str]]) -> None:
         """Subtasks level by level (a subtask's own subtasks next), each in its parent's window."""
         for _level in range(MAX_DEPTH):
-            found: dict[dt.datetime | None, list[str]] = {}
-            for window, parent_ids in parents.items():
+            found: dict[tuple[int, dt.datetime | None], list[str]] = {}
+            for (project_pk, window), parent_ids in parents.items():
                 for page in self.provider.subtask_pages(parent_ids, window):
-                    found.setdefault(window, []).extend(self._ingest(page))
-            parents = {window: ids for window, ids in found.items() if ids}
+                    found.setdefault((project_pk, window), []).extend(self._ingest(page, project_pk))
+            parents = {key: ids for key, ids in found.items() if ids}
             if not parents:
                 return
 
@@ -149,15 +158,27 @@ class Runner:
             return True
         return self.source.last_full_sync_at is None or now - self.source.last_full_sync_at >= FULL_EVERY
 
-    def _ingest(self, page: list[dict]) -> list[str]:
-        """Validate one page into the buffer; returns the ids of parents with subtasks."""
+    def _ingest(self, page: list[dict], project_pk: int) -> list[str]:
+        """Validate one page of a project's listing into the buffer; returns the ids of parents
+        with subtasks.
+
+        A record that fails validation still proves its task exists: its id counts as seen, so
+        a full run never takes it for a deletion. A record without a readable id proves nothing,
+        so its project's deletions wait for a listing that can be read whole.
+        """
         parents = []
         for raw in page:
-            raw_id = str(raw.get("gid") or raw.get("id") or "") if isinstance(raw, dict) else ""
-            if raw_id and raw_id in self.seen:
+            raw_id = record_id(raw)
+            if raw_id is not None and raw_id in self.seen:
                 continue  # a task listed in two projects is fetched twice, counted and stored once
             record = self._parse(raw)
-            if record is None or record.external_id in self.seen:
+            if record is None:
+                if raw_id is None:
+                    self.unproven[project_pk] = self.unproven.get(project_pk, 0) + 1
+                else:
+                    self.seen.add(raw_id)
+                continue
+            if record.external_id in self.seen:
                 continue
             self.seen.add(record.external_id)
             self.buffer.append(record)
@@ -200,7 +221,7 @@ class Runner:
     def _skip(self, raw: object, error: Exception) -> None:
         self.tally.skipped += 1
         if len(self.errors) < MAX_REPORTED_ERRORS:
-            external_id = str(raw.get("gid") or raw.get("id") or "?") if isinstance(raw, dict) else "?"
+            external_id = record_id(raw) or "?"
             self.errors.append({"kind": "skipped", "external_id": external_id[:64], "message": _short(error)})
 
     def _sync_time_entries(self, ctx: services.SyncContext, now: dt.datetime, full: bool) -> None:
@@ -223,8 +244,9 @@ class Runner:
         source = Source.objects.select_for_update().get(pk=self.source.pk)
         if full:
             self.tally.deleted = services.task_mark_deleted(
-                source=source, project_ids=[p.pk for p in projects], seen=self.seen
+                source=source, project_ids=[p.pk for p in projects if p.pk not in self.unproven], seen=self.seen
             )
+            self._note_unproven(projects)
             source.last_full_sync_at = started
         ExternalProject.objects.filter(pk__in=[p.pk for p in projects if p.first_synced_at is None]).update(
             first_synced_at=started
@@ -235,6 +257,12 @@ class Runner:
         status = SyncRun.Status.PARTIAL if self.tally.skipped else SyncRun.Status.SUCCEEDED
         self.run.mode = SyncRun.Mode.FULL if full else SyncRun.Mode.INCREMENTAL
         self._close(status, cursor_after=started, progress=str(_("Done")))
+
+    def _note_unproven(self, projects: list[ExternalProject]) -> None:
+        for project in projects:
+            if count := self.unproven.get(project.pk):
+                message = _("Deleted tasks of %(project)s not looked for: %(n)d records of its listing had no id.")
+                self.note(message % {"project": project.name, "n": count})
 
     # --- bookkeeping ----------------------------------------------------------------------------
 
@@ -257,6 +285,11 @@ class Runner:
     def fail(self, message: str) -> None:
         self.errors.append({"kind": "failure", "message": message[:500]})
         self._close(SyncRun.Status.FAILED, error_message=message[:2000], progress=str(_("Failed")))
+
+    def note(self, message: str) -> None:
+        """Something the run's reader should know that is neither a skip nor a failure."""
+        if len(self.errors) < MAX_REPORTED_ERRORS:
+            self.errors.append({"kind": "note", "message": message[:500]})
 
     def note_retry(self, message: str, wait: float) -> None:
         if len(self.errors) < MAX_REPORTED_ERRORS:
