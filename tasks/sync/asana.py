@@ -27,6 +27,10 @@ from tasks.sync.base import (
     TaskRecord,
     TimeEntryRecord,
     error_for_status,
+    is_json_type,
+    json_list,
+    json_object,
+    parse_json_answer,
     seconds_from,
     task_record,
 )
@@ -138,6 +142,7 @@ class AsanaProvider:
         config.access_token = token
         config.retry_strategy = Retry(total=0, raise_on_status=False, respect_retry_after_header=False)
         self.client = asana.ApiClient(config)
+        self._token = token  # only to keep it out of error messages
         self.tasks_api = asana.TasksApi(self.client)
         self.projects_api = asana.ProjectsApi(self.client)
         self.users_api = asana.UsersApi(self.client)
@@ -159,15 +164,27 @@ class AsanaProvider:
     def _page(self, call: Callable[..., dict], opts: dict) -> dict:
         def attempt() -> dict:
             try:
-                return call(opts, full_payload=True, _request_timeout=self.timeout)
+                payload = call(opts, full_payload=True, _request_timeout=self.timeout)
             except ApiException as error:
                 raise self._classify(error) from None
             except (urllib3.exceptions.HTTPError, TimeoutError, ConnectionError) as error:
                 raise RetryableError(
                     f"Asana did not answer in time or dropped the connection ({type(error).__name__})"
                 ) from None
+            return self._checked(payload)
 
         return self.policy.call(attempt)
+
+    def _checked(self, payload: object) -> dict:
+        """The client hands back the raw bytes of an answer that is not JSON (and parses JSON
+        whatever its declared type): check both, and say what came instead."""
+        response = self.client.last_response
+        content_type = response.getheader("Content-Type") if response is not None else None
+        if isinstance(payload, dict) and (content_type is None or is_json_type(content_type)):
+            return payload
+        status, body = (response.status, response.data or b"") if response is not None else (200, b"")
+        parsed = parse_json_answer("Asana", status=status, content_type=content_type, body=body, secret=self._token)
+        return json_object("Asana", parsed)
 
     def _classify(self, error: ApiException) -> Exception:
         headers = error.headers or {}
@@ -195,11 +212,12 @@ class AsanaProvider:
                     raise
                 opts, restarts = first, restarts + 1
                 continue
-            yield payload.get("data") or []
-            next_page = payload.get("next_page") or {}
-            if not next_page.get("offset"):
+            yield json_list("Asana", payload, "data")
+            next_page = payload.get("next_page")
+            offset = next_page.get("offset") if isinstance(next_page, dict) else None
+            if not offset:
                 return
-            opts = {**first, "offset": next_page["offset"]}
+            opts = {**first, "offset": offset}
 
     # --- provider interface -----------------------------------------------------------------
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import logging
 import random
+import re
 import time
 from collections.abc import Callable, Iterator
 from typing import Protocol, TypeVar
@@ -64,6 +66,68 @@ def _error_for_status(provider: str, status: int, *, retry_after: float | None, 
     if status >= 500:
         return RetryableError(f"{provider} server error ({status})", retry_after=retry_after)
     return PermanentError(f"{provider} answered {status}{detail}.")
+
+
+# --- answers that are not the API's JSON ----------------------------------------------------------
+
+
+def is_json_type(content_type: str | None) -> bool:
+    media = (content_type or "").split(";")[0].strip().lower()
+    return media == "application/json" or media.endswith("+json")
+
+
+def parse_json_answer(provider: str, *, status: int, content_type: str | None, body: bytes, secret: str = "") -> object:
+    """The JSON of a 2xx answer, or a classified error that says what came instead.
+
+    An HTML page, another declared type or a body that is not JSON at all is permanent: the base
+    URL points somewhere else, or a proxy or portal stands in the way, and retrying will not
+    change that. An empty or cut-off body is retryable: a connection dropped on the way.
+    """
+    media = (content_type or "").split(";")[0].strip().lower()
+    if media and not is_json_type(media):
+        raise PermanentError(
+            f"{provider} answered {status} with {media} instead of JSON ({_glimpse(body, secret)}): "
+            f"check the source's API base URL and any proxy between God-view and {provider}."
+        )
+    if not body.strip():
+        raise RetryableError(f"{provider} answered {status} with an empty body instead of JSON")
+    try:
+        return json.loads(body)
+    except UnicodeDecodeError:
+        raise PermanentError(f"{provider} answered {status} with a body that is not UTF-8 text") from None
+    except json.JSONDecodeError as error:
+        if error.pos >= len(error.doc.rstrip()):  # it stopped mid-value: the rest never came
+            raise RetryableError(f"{provider} answered {status} with JSON cut off after {len(body):,} bytes") from None
+        raise PermanentError(
+            f"{provider} answered {status} with a body that is not JSON ({_glimpse(body, secret)})"
+        ) from None
+
+
+def json_object(provider: str, payload: object) -> dict:
+    """An API's answer is a JSON object; anything else is permanent."""
+    if not isinstance(payload, dict):
+        glimpse = _glimpse(json.dumps(payload, default=str)[:200].encode(), "")
+        raise PermanentError(f"{provider} answered JSON that is not an object ({glimpse})")
+    return payload
+
+
+def json_list(provider: str, payload: object, key: str) -> list:
+    """`payload[key]`, the list an API always sends there; anything else is permanent."""
+    value = payload.get(key) if isinstance(payload, dict) else None
+    if not isinstance(value, list):
+        glimpse = _glimpse(json.dumps(payload, default=str)[:200].encode(), "")
+        raise PermanentError(f"{provider} answered JSON without the list “{key}” it always sends ({glimpse})")
+    return value
+
+
+def _glimpse(body: bytes, secret: str) -> str:
+    """A few words of an answer for the run's message: an HTML page's title, else its start."""
+    text = body[:4000].decode("utf-8", "replace")
+    title = re.search(r"<title[^>]*>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
+    text = " ".join(re.sub(r"<[^>]+>", " ", title.group(1) if title else text).split())
+    if secret:
+        text = text.replace(secret, "[token]")
+    return f"“{text[:80]}{'…' if len(text) > 80 else ''}”" if text else "no text"
 
 
 @dataclasses.dataclass

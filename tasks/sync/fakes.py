@@ -2,7 +2,9 @@
 
 Threaded `http.server` on 127.0.0.1. Payloads follow the OpenAPI specs in `../shared/specs/`
 (a test validates them). Faults are scriptable: `server.fail_next(status=429, headers=...)`,
-`server.fail_next(status=None, delay=2)` for a timeout; each fault answers one matching request.
+`server.fail_next(status=None, delay=2)` for a timeout; each fault answers one matching request
+(`times=` more). `server.fail_next(status=200, mode="html")` answers something that is not the
+API's JSON, as proxies, portals and broken connections do: see `ANSWER_MODES`.
 """
 
 from __future__ import annotations
@@ -30,6 +32,22 @@ class Fault:
     body: dict | None = None
     times: int = 1  # how many matching requests get this answer
     after: int = 0  # how many matching requests pass untouched first
+    mode: str = ""  # one of ANSWER_MODES: the answer is not the API's JSON (with `status`, often 200)
+
+
+# Answers that are not the API's JSON, each as something between us and the API sends it.
+ANSWER_MODES = {
+    "html": "an HTML page (a proxy's or a portal's sign-in page)",
+    "empty": "an empty body labelled JSON",
+    "truncated": "the real JSON cut in half, with a Content-Length that matches the cut",
+    "cut": "a Content-Length for the whole JSON, half of it, then the connection closes",
+    "wrong_content_type": "the real JSON, labelled text/plain",
+    "not_an_object": "JSON, but a list where the API sends an object",
+}
+FAKE_HTML = (
+    "<!DOCTYPE html><html><head><title>Sign in · Corporate proxy</title></head>"
+    "<body><h1>Please sign in to continue</h1></body></html>"
+)
 
 
 def iso(value: dt.datetime) -> str:
@@ -256,6 +274,9 @@ class FakeServer:
             fault = self._take_fault(handler.path)  # path and query: a fault can target `offset=`
             if fault is not None:
                 time.sleep(fault.delay)
+                if fault.mode:
+                    _status, body = self.route(parsed.path.removeprefix(self.prefix), query)
+                    return self._send_mangled(handler, fault.status or 200, body, fault.mode)
                 if fault.status is not None:
                     return self._send(handler, fault.status, fault.body or self.error_body(fault.status), fault.headers)
             if not self.authorised(handler.headers.get("Authorization", "")):
@@ -265,6 +286,31 @@ class FakeServer:
             self._send(handler, status, body)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client timed out and hung up, as the test intended
+
+    def _send_mangled(self, handler: BaseHTTPRequestHandler, status: int, body: dict, mode: str) -> None:
+        data = json.dumps(body).encode("utf-8")
+        content_type, length = "application/json; charset=UTF-8", None
+        if mode == "html":
+            data, content_type = FAKE_HTML.encode(), "text/html; charset=utf-8"
+        elif mode == "empty":
+            data = b""
+        elif mode == "truncated":
+            data = data[: len(data) // 2]
+        elif mode == "cut":
+            data, length = data[: len(data) // 2], len(data)
+        elif mode == "wrong_content_type":
+            content_type = "text/plain; charset=utf-8"
+        elif mode == "not_an_object":
+            data = json.dumps([body]).encode()
+        else:
+            raise ValueError(f"unknown answer mode {mode!r}: one of {', '.join(ANSWER_MODES)}")
+        handler.send_response(status)
+        handler.send_header("Content-Type", content_type)
+        handler.send_header("Content-Length", str(length or len(data)))
+        handler.end_headers()
+        handler.wfile.write(data)
+        if length:
+            handler.close_connection = True
 
     def _send(self, handler: BaseHTTPRequestHandler, status: int, body: dict, headers: dict | None = None) -> None:
         try:
