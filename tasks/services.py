@@ -18,6 +18,7 @@ from decimal import Decimal
 from celery import current_app
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -99,6 +100,42 @@ def _expire_stale_runs(source: Source) -> None:
     )
 
 
+# An idle worker starts a queued run within a second; one still queued after this long, while no
+# other run kept the workers busy, has lost its Celery message (Redis restarted, or was flushed).
+LOST_AFTER = dt.timedelta(minutes=5)
+LOST_IN_QUEUE = (
+    "Never started: no worker picked it up within {minutes} minutes while the queue was idle, so its job was "
+    "lost from the queue (Redis restarted?) or no worker is running. Run it again; if it stays queued, check "
+    "the Celery worker."
+)
+
+
+def sync_run_fail_lost(*, source: Source | None = None, now: dt.datetime | None = None) -> int:
+    """Fail queued runs whose job is gone, so their source is not blocked for an hour.
+
+    A queued run waits its turn while other runs keep the workers busy; it is lost when it has
+    waited LOST_AFTER and no run was running or started meanwhile. Its job, should it still come,
+    finds the run finished and does nothing (`runner.claim`). Returns how many were failed.
+    """
+    now = now or timezone.now()
+    cutoff = now - LOST_AFTER
+    queued = SyncRun.objects.filter(status=SyncRun.Status.QUEUED, queued_at__lt=cutoff)
+    if source is not None:
+        queued = queued.filter(source=source)
+    if not queued.exists():
+        return 0
+    busy = SyncRun.objects.filter(
+        Q(status=SyncRun.Status.RUNNING, started_at__gte=now - STALE_AFTER) | Q(started_at__gte=cutoff)
+    ).exists()
+    if busy:
+        return 0
+    message = LOST_IN_QUEUE.format(minutes=int(LOST_AFTER.total_seconds() // 60))
+    failed = queued.update(status=SyncRun.Status.FAILED, finished_at=now, error_message=message)
+    if failed:
+        log.warning("sync: %s queued run(s) lost from the queue were failed", failed)
+    return failed
+
+
 @transaction.atomic
 def sync_run_create(*, source: Source, mode: str = SyncRun.Mode.INCREMENTAL, requested_by: User | None = None):
     """A queued run, or the source's active one: the partial unique index is the lock.
@@ -106,6 +143,7 @@ def sync_run_create(*, source: Source, mode: str = SyncRun.Mode.INCREMENTAL, req
     Returns (run, created).
     """
     _expire_stale_runs(source)
+    sync_run_fail_lost(source=source)
     active = SyncRun.objects.filter(source=source, status__in=ACTIVE).first()
     if active is not None:
         return active, False
