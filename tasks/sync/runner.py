@@ -81,11 +81,13 @@ class Tally:
     skipped: int = 0
     deleted: int = 0
     time_entries: int = 0
+    due_date_changes: int = 0
 
     def add(self, counts: services.UpsertCounts) -> None:
         self.created += counts.created
         self.updated += counts.updated
         self.unchanged += counts.unchanged
+        self.due_date_changes += counts.due_date_changes
 
 
 class Runner:
