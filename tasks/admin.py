@@ -19,11 +19,11 @@ class SourceAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "workspace_id", "token_env_var", "enabled", "cursor", "last_full_sync_at"]
     list_filter = ["kind", "enabled"]
     search_fields = ["name", "workspace_id"]
-    readonly_fields = ["cursor", "last_full_sync_at"]
+    readonly_fields = ["cursor", "last_full_sync_at", "time_tracking_unavailable_since"]
     fieldsets = [
         (None, {"fields": ["name", "kind", "enabled"]}),
         (_("Connection"), {"fields": ["base_url", "workspace_id", "token_env_var"]}),
-        (_("Progress"), {"fields": ["cursor", "last_full_sync_at"]}),
+        (_("Progress"), {"fields": ["cursor", "last_full_sync_at", "time_tracking_unavailable_since"]}),
     ]
     actions = ["sync_now", "full_reconciliation"]
 

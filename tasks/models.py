@@ -39,6 +39,9 @@ class Source(models.Model):
     enabled = models.BooleanField(_("enabled"), default=True)
     cursor = models.DateTimeField(_("synced up to"), null=True, blank=True)
     last_full_sync_at = models.DateTimeField(_("last full reconciliation"), null=True, blank=True)
+    # Asana answers 402/403 for time tracking on plans without it: the day that was first seen,
+    # cleared when entries come back (each run still asks once, so an upgrade is noticed).
+    time_tracking_unavailable_since = models.DateField(_("time tracking unavailable since"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -248,7 +251,7 @@ class DueDateChange(models.Model):
 
 
 class TimeEntry(models.Model):
-    """Hours a person spent on a client, from ClickUp time tracking or logged by hand."""
+    """Hours a person spent on a client, from ClickUp or Asana time tracking, or logged by hand."""
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, null=True, blank=True, related_name="time_entries")
     external_id = models.CharField(_("external id"), max_length=64, null=True, blank=True)

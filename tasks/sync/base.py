@@ -36,6 +36,11 @@ class PermanentError(SyncError):
     """401/403/404 and misconfiguration: retrying will not help, the run fails with this message."""
 
 
+class FeatureUnavailable(SyncError):
+    """The workspace's plan (or the token's scope) does not include something optional, such as
+    Asana time tracking (402/403): the run records it and carries on without it."""
+
+
 class RetryableError(SyncError):
     """429, 5xx, timeouts and dropped connections: may succeed later.
 
@@ -318,6 +323,21 @@ class TimeEntryRecord(Record):
     def no_nul(cls, value: str) -> str:
         return clean_text(value)
 
+    @field_validator("external_id", "task_external_id", "project_external_id")
+    @classmethod
+    def an_id(cls, value: str | None) -> str | None:
+        if value is not None and not (0 < len(value) <= 64 and value.isprintable()):
+            raise ValueError("not an id of 1 to 64 printable characters")
+        return value
+
+    @field_validator("started_at")
+    @classmethod
+    def aware(cls, value: dt.datetime) -> dt.datetime:
+        offset = value.utcoffset()
+        if offset is None or not -MAX_OFFSET <= offset <= MAX_OFFSET:
+            raise ValueError("a datetime with a time zone Postgres takes")
+        return value
+
     @field_validator("hours")
     @classmethod
     def not_negative(cls, value: float) -> float:
@@ -340,13 +360,26 @@ class Provider(Protocol):
 
     def subtask_pages(self, parent_ids: list[str], modified_since: dt.datetime | None) -> Iterator[list[dict]]: ...
 
-    def time_entry_pages(self, start: dt.datetime, end: dt.datetime) -> Iterator[list[dict]]: ...
+    def time_entry_pages(
+        self, start: dt.datetime, end: dt.datetime, task_ids: list[str]
+    ) -> Iterator[list[dict] | SkippedTask]:
+        """Time entries logged from `start` to `end` (ClickUp), or on the given tasks (Asana, whose
+        entries are read per task); may raise FeatureUnavailable."""
+        ...
 
     def parse_time_entry(self, raw: dict) -> TimeEntryRecord: ...
 
     def has_subtasks(self, raw: dict) -> bool: ...
 
     def close(self) -> None: ...
+
+
+@dataclasses.dataclass(frozen=True)
+class SkippedTask:
+    """In a stream of pages: a task whose entries could not be read (it went in the meantime)."""
+
+    external_id: str
+    message: str
 
 
 def from_ms(value: str | int | None) -> dt.datetime | None:

@@ -214,7 +214,8 @@ class ClickUpProvider:
     def parse_task(self, raw: dict, project_id: str) -> TaskRecord:
         return ClickUpTask.model_validate(raw).to_record()
 
-    def time_entry_pages(self, start: dt.datetime, end: dt.datetime) -> Iterator[list[dict]]:
+    def time_entry_pages(self, start: dt.datetime, end: dt.datetime, task_ids: list[str]) -> Iterator[list[dict]]:
+        """The team's entries, a week at a time (ClickUp lists them by date: `task_ids` unused)."""
         members = ",".join(self.member_ids())
         window_start = start
         while window_start < end:

@@ -107,6 +107,30 @@ def asana_task(
     }
 
 
+def asana_time_entry(
+    gid: str,
+    *,
+    minutes: int,
+    entered_on: str,
+    user: tuple[str, str] | None = None,
+    project: tuple[str, str] | None = None,
+) -> dict:
+    """A TimeTrackingEntryCompact, as `GET /tasks/{task_gid}/time_tracking_entries` lists it;
+    `user` and `project` are (gid, name)."""
+    entry = {
+        "gid": gid,
+        "resource_type": "time_tracking_entry",
+        "duration_minutes": minutes,
+        "entered_on": entered_on,
+        "categories": [],
+    }
+    if user:
+        entry["created_by"] = {"gid": user[0], "resource_type": "user", "name": user[1]}
+    if project:
+        entry["attributable_to"] = {"gid": project[0], "resource_type": "project", "name": project[1]}
+    return entry
+
+
 def clickup_task(
     task_id: str,
     name: str,
@@ -338,9 +362,12 @@ class FakeServer:
 class FakeAsana(FakeServer):
     prefix = ASANA_PREFIX
 
-    def __init__(self, *, workspace: str = "1200000000000001", **kwargs) -> None:
+    def __init__(self, *, workspace: str = "1200000000000001", time_tracking: int | None = None, **kwargs) -> None:
+        """`time_tracking=402` (or 403) answers the time tracking endpoint as a plan without it does."""
         super().__init__(**kwargs)
         self.workspace = workspace
+        self.time_tracking = time_tracking
+        self.time_entries: dict[str, list[dict]] = {}  # task gid -> TimeTrackingEntryCompact dicts
         self.projects: list[dict] = []
         self.users: list[dict] = []
         self.tasks: dict[str, dict] = {}  # gid -> TaskResponse dict (subtasks included, via `parent`)
@@ -367,7 +394,13 @@ class FakeAsana(FakeServer):
         return header == f"Bearer {self.token}"
 
     def error_body(self, status: int) -> dict:
-        messages = {401: "Not Authorized", 403: "Forbidden", 404: "Not Found", 429: "Rate limit exceeded"}
+        messages = {
+            401: "Not Authorized",
+            402: "Payment Required: time tracking is not available on this workspace's plan",
+            403: "Forbidden",
+            404: "Not Found",
+            429: "Rate limit exceeded",
+        }
         return {"errors": [{"message": messages.get(status, "Server Error"), "help": "fake"}]}
 
     def route(self, path: str, query: dict) -> tuple[int, dict]:
@@ -389,6 +422,12 @@ class FakeAsana(FakeServer):
                 return 404, self.error_body(404)
             rows = [t for gid, t in sorted(self.tasks.items()) if self.parent_of.get(gid) == parts[1]]
             return 200, self._page(rows, query, path)
+        if len(parts) == 3 and parts[0] == "tasks" and parts[2] == "time_tracking_entries":
+            if self.time_tracking is not None:
+                return self.time_tracking, self.error_body(self.time_tracking)
+            if parts[1] not in self.tasks:
+                return 404, self.error_body(404)
+            return 200, self._page(self.time_entries.get(parts[1], []), query, path)
         return 404, self.error_body(404)
 
     def _page(self, rows: list[dict], query: dict, path: str) -> dict:
@@ -601,7 +640,7 @@ CONTRACTOR = ("freelance.writer@example.net", "Freelance writer")
 
 def populate_demo(asana: FakeAsana, clickup: FakeClickUp, emails: list[str], *, seed: int = 7, tasks: int = 40) -> None:
     """The same workspaces every time for the same inputs: Unicode names, due days and times,
-    subtasks, a task in two projects, closed tasks, an assignee nobody knows, time entries."""
+    subtasks, a task in two projects, closed tasks, an assignee nobody knows, time entries in both."""
     import random
 
     rng = random.Random(seed)
@@ -635,6 +674,16 @@ def populate_demo(asana: FakeAsana, clickup: FakeClickUp, emails: list[str], *, 
                 asana.put(
                     asana_task(f"{gid}{n:04}1", f"↳ Sub-step of #{n + 1}", [], modified_at=now, parent=f"{gid}{n:04}")
                 )
+            if n % 4 == 0:  # hours tracked in Asana too (no draw from `rng`: the rest stays as it was)
+                asana.time_entries[f"{gid}{n:04}"] = [
+                    asana_time_entry(
+                        f"{gid}{n:04}7",
+                        minutes=30 * (1 + n % 5),
+                        entered_on=(now - dt.timedelta(days=n % 12)).date().isoformat(),
+                        user=(f"{130000 + people.index(who)}", who[1]),
+                        project=(gid, name),
+                    )
+                ]
     for list_id, name in DEMO_CLICKUP_LISTS:
         clickup.add_list(list_id, name)
         for n in range(tasks):

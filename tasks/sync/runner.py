@@ -28,12 +28,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop as _
 from pydantic import ValidationError
 
+from core.weeks import agency_tz
 from tasks import services
 from tasks.models import ExternalProject, Source, SyncRun, Task
 from tasks.sync.base import (
+    FeatureUnavailable,
     PermanentError,
     Provider,
     RetryPolicy,
+    SkippedTask,
     SyncError,
     TaskRecord,
     TimeEntryRecord,
@@ -100,6 +103,10 @@ class Runner:
         self.errors: list[dict] = list(run.errors or [])
         self.seen: set[str] = set()
         self.unproven: dict[int, int] = {}  # project pk -> records without a readable id
+        # Tasks whose time entries are read (Asana reads them per task): the ones this run listed
+        # that are open or changed within the full run's time-entry window (see _wants_time_entries).
+        self.time_entry_tasks: list[str] = []
+        self.active_since: dt.datetime | None = None
         self.buffer: list[TaskRecord] = []
         self.ctx: services.SyncContext | None = None
         self.writer: BackgroundWriter | None = None
@@ -109,6 +116,7 @@ class Runner:
     def execute(self) -> SyncRun:
         started = self.now()
         full = self._is_full(started)
+        self.active_since = started - dt.timedelta(days=TIME_ENTRY_DAYS_FULL)
         since = None if full or self.source.cursor is None else self.source.cursor - OVERLAP
         self._progress(str(_("Listing projects")))
         services.external_project_bulk_upsert(source=self.source, records=self.provider.projects())
@@ -184,6 +192,8 @@ class Runner:
                 continue
             self.seen.add(record.external_id)
             self.buffer.append(record)
+            if record.completed_at is None or record.modified_at >= self.active_since:
+                self.time_entry_tasks.append(record.external_id)
             if self.provider.has_subtasks(raw):
                 parents.append(record.external_id)
         if len(self.buffer) >= FLUSH_EVERY:
@@ -221,24 +231,59 @@ class Runner:
             return None
 
     def _skip(self, raw: object, error: Exception) -> None:
+        self._report_skip(record_id(raw) or "?", _short(error))
+
+    def _report_skip(self, external_id: str, message: str) -> None:
         self.tally.skipped += 1
         if len(self.errors) < MAX_REPORTED_ERRORS:
-            external_id = record_id(raw) or "?"
-            self.errors.append({"kind": "skipped", "external_id": external_id[:64], "message": _short(error)})
+            self.errors.append({"kind": "skipped", "external_id": external_id[:64], "message": message})
 
     def _sync_time_entries(self, ctx: services.SyncContext, now: dt.datetime, full: bool) -> None:
+        """ClickUp lists the window's entries; Asana each listed task's (the tasks this run found
+        changed, every open or recently changed one on a full run: a request per task, so tasks
+        done and untouched for 90 days are left out). A record that cannot be read is skipped
+        and counted; a plan without time tracking is recorded on the source, not a failure."""
         days = TIME_ENTRY_DAYS_FULL if full else TIME_ENTRY_DAYS_INCREMENTAL
         self._progress(str(_("Time entries")))
-        for page in self.provider.time_entry_pages(now - dt.timedelta(days=days), now):
-            records: list[TimeEntryRecord] = []
-            for raw in page:
-                try:
-                    records.append(self.provider.parse_time_entry(raw))
-                except (ValidationError, ValueError, TypeError, KeyError) as error:
-                    self._skip(raw, error)
-            with transaction.atomic():
-                counts = services.time_entry_bulk_upsert(ctx=ctx, records=records)
-            self.tally.time_entries += counts.created + counts.updated
+        pages = self.provider.time_entry_pages(now - dt.timedelta(days=days), now, self.time_entry_tasks)
+        answered = False
+        try:
+            for page in pages:
+                if isinstance(page, SkippedTask):
+                    self._report_skip(page.external_id, page.message)
+                    continue
+                answered = True
+                self._store_time_entries(ctx, page)
+        except FeatureUnavailable as error:
+            self._time_tracking_unavailable(str(error))
+            return
+        if answered and self.source.time_tracking_unavailable_since is not None:
+            Source.objects.filter(pk=self.source.pk).update(time_tracking_unavailable_since=None)
+            self.source.time_tracking_unavailable_since = None
+
+    def _store_time_entries(self, ctx: services.SyncContext, page: list[dict]) -> None:
+        records: list[TimeEntryRecord] = []
+        for raw in page:
+            try:
+                records.append(self.provider.parse_time_entry(raw))
+            except (ValidationError, ValueError, TypeError, KeyError, AttributeError) as error:
+                self._skip(raw, error)
+        with transaction.atomic():
+            counts = services.time_entry_bulk_upsert(ctx=ctx, records=records)
+        self.tally.time_entries += counts.created + counts.updated
+
+    def _time_tracking_unavailable(self, message: str) -> None:
+        """Recorded once on the source (the first day it was seen), told in every run's notes."""
+        since = self.source.time_tracking_unavailable_since
+        if since is None:
+            since = self.now().astimezone(agency_tz()).date()
+            Source.objects.filter(pk=self.source.pk).update(time_tracking_unavailable_since=since)
+            self.source.time_tracking_unavailable_since = since
+        logger.info("sync %s: %s", self.source, message)
+        self.note(
+            _("%(message)s, since %(since)s: the run carried on without its hours.")
+            % {"message": message, "since": since.isoformat()}
+        )
 
     @transaction.atomic
     def _finish(self, started: dt.datetime, full: bool, projects: list[ExternalProject]) -> None:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.tests.factories import UserFactory
 from clients.tests.factories import ClientFactory
 from tasks.models import ExternalProject, SyncRun, Task
-from tasks.sync.fakes import asana_task
+from tasks.sync.fakes import asana_task, asana_time_entry
 from tasks.tests.conftest import TOKEN
 from tasks.tests.factories import ExternalProjectFactory
 
@@ -50,6 +50,12 @@ def world(fake_asana, asana_source):
         asana_task("7", "Freelancer work", ["102"], modified_at=recent(), assignee=("9002", "x@freelance.test"))
     )
     fake_asana.put(asana_task("8", "Unmapped project task", ["103"], modified_at=recent()))
+    # Hours tracked in Asana: 90 minutes by Amira on task 1, 45 by a freelancer on the subtask.
+    entered = (timezone.now() - dt.timedelta(days=2)).date().isoformat()
+    fake_asana.time_entries["1"] = [
+        asana_time_entry("t1", minutes=90, entered_on=entered, user=("9001", "Amira"), project=("101", ARABIC))
+    ]
+    fake_asana.time_entries["6"] = [asana_time_entry("t6", minutes=45, entered_on=entered, user=("9002", "Freelancer"))]
     return {"am": am, "client_a": client_a, "client_b": client_b}
 
 
