@@ -197,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = [
         ("Validation only (pydantic, no database)", args.tasks, timings["parse"]),
         ("First load (all new)", args.tasks, timings["first"]),
-        (f"Incremental, 1% changed ({changed:,} tasks)", changed, timings["incremental"]),
+        (f"Incremental, 1% changed ({changed:,} tasks, {moved:,} due dates moved)", changed, timings["incremental"]),
         ("Full reconciliation, nothing to write", args.tasks, timings["reconcile"]),
     ]
     report = render(rows, args)
@@ -222,6 +222,9 @@ NOTES = [
     "  on the first load); no redundant single-column indexes, the parent index only where a parent is set.",
     "- The bench's 300,000 pre-built payloads are frozen out of the garbage collector (a real run holds",
     "  one page at a time); left in its sight, every full collection scanned them and halved throughput.",
+    "- Due-date history costs only the tasks that move: the upsert finds moves among the rows it writes",
+    "  (a data-modifying CTE in the same statement), so the first load and the reconciliation write",
+    "  nothing more; the incremental round moves the due date of every other changed task.",
 ]
 
 
