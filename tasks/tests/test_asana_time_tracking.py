@@ -2,9 +2,11 @@
 skip-and-count and upsert rules; a plan without time tracking is recorded, never fatal."""
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from core.weeks import agency_tz, today
@@ -159,3 +161,13 @@ def test_entries_of_tasks_done_and_untouched_for_90_days_are_not_asked_for_on_a_
 
     assert "10" in time_requests(fake_asana)
     assert "9" not in time_requests(fake_asana)
+
+
+def test_the_command_prints_the_runs_notes(world, fake_asana, asana_source):
+    fake_asana.time_tracking = 402
+    out = io.StringIO()
+
+    call_command("sync_tasks", "--source", asana_source.name, stdout=out)
+
+    assert "note: Asana time tracking is not available" in out.getvalue()
+    assert "due dates moved 0" in out.getvalue()
