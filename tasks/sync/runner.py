@@ -104,7 +104,7 @@ class Runner:
         self.seen: set[str] = set()
         self.unproven: dict[int, int] = {}  # project pk -> records without a readable id
         # Tasks whose time entries are read (Asana reads them per task): the ones this run listed
-        # that are open or changed within the full run's time-entry window (see _wants_time_entries).
+        # that are open or changed within the full run's time-entry window (`active_since`).
         self.time_entry_tasks: list[str] = []
         self.active_since: dt.datetime | None = None
         self.buffer: list[TaskRecord] = []
