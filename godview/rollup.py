@@ -8,9 +8,11 @@ What a snapshot of day D holds:
 - stocks at the end of D: is_active, mrr, risk_score, health_score, days_since_contact,
   open_tasks, overdue_tasks (open and due before D), warnings (rules firing);
 - flows during D: goals_due / goals_hit (goals whose deadline falls on D; hit = done by it),
-  tasks_due / tasks_on_time (live tasks due on D; on time = completed by the end of D; on the
-  next day every one of them is completed or overdue, so this is the on-time rate's window),
-  hours (time logged on D).
+  tasks_due / tasks_on_time (live tasks whose *original* due date is D, however it moved since;
+  on time = completed by the end of D; on the next day every one of them is completed or past
+  its deadline, so this is the on-time rate's window), hours (time logged on D);
+- slipped_tasks: live tasks whose due date was moved later (or taken away) in the 28 days
+  ending on D (one query on the due-date changes, which only moved tasks have).
 Summing flows over a period's days gives the period's rates exactly.
 """
 
@@ -41,11 +43,12 @@ from clients.selectors import current_waits, waiting_business_days, waits_by_cli
 from clients.warnings import Firing, WarningInputs, WeekHits, evaluate, load_rules
 from core.cache import bump_rollup_version
 from core.weeks import agency_tz, today, week_start
-from tasks.models import Task, TimeEntry
+from tasks.models import DueDateChange, Task, TimeEntry
 
 log = logging.getLogger(__name__)
 ZERO = Decimal("0")
 HEALTH_WEEKS = 4
+SLIP_DAYS = 28
 
 
 @dataclass(frozen=True)
@@ -137,8 +140,9 @@ class DayInputs:
         self.waits = waits_by_client(ids, min(health_days[0], day - dt.timedelta(days=7)), day)
 
         live = Task.objects.filter(client_id__in=ids, deleted_at__isnull=True)
+        # Fixed deadlines (DESIGN "On-time task rate"): a task counts on the day it was first due.
         self.tasks_today = _by_client(
-            live.filter(due_on=day)
+            live.originally_due_on(day)
             .values("client_id")
             .annotate(due=Count("pk"), on_time=Count("pk", filter=Q(completed_at__lt=end)))
             .values("client_id", "due", "on_time")
@@ -153,6 +157,15 @@ class DayInputs:
                 oldest=Min("due_on", filter=Q(due_on__lt=day)),
             )
             .values("client_id", "open", "overdue", "oldest")
+        )
+        self.slipped = _by_client(
+            DueDateChange.objects.slips()
+            .filter(seen_at__gte=end - dt.timedelta(days=SLIP_DAYS), seen_at__lt=end)
+            .filter(task__client_id__in=ids, task__deleted_at__isnull=True)
+            .values(client_id=F("task__client_id"))
+            .annotate(tasks=Count("task", distinct=True))
+            .values("client_id", "tasks"),
+            "tasks",
         )
         entries = TimeEntry.objects.filter(client_id__in=ids, started_at__lt=end)
         self.hours = _by_client(
@@ -251,6 +264,7 @@ def build_day(day: dt.date, clients: list[Client], rules) -> tuple[list[DailySna
                 tasks_on_time=tasks_today["on_time"],
                 open_tasks=tasks["open"],
                 overdue_tasks=tasks["overdue"],
+                slipped_tasks=inputs.slipped.get(client.pk, 0),
                 hours=hours["today"] or ZERO,
                 warnings=len(fired),
             )
@@ -270,6 +284,7 @@ SNAPSHOT_FIELDS = [
     "tasks_on_time",
     "open_tasks",
     "overdue_tasks",
+    "slipped_tasks",
     "hours",
     "warnings",
 ]
