@@ -127,28 +127,26 @@ def _is_true(flag: dt.date, churns: list[dt.date], horizon: int) -> bool:
 def backtest_signal(
     signal: str, runs: Mapping[int, list[Interval]], churns: Mapping[int, list[dt.date]], period: Period, horizons
 ) -> SignalFigures:
-    flags = sorted(
-        (Flag(pk, first) for pk, ivs in runs.items() for first, _last in ivs if period.start <= first <= period.end),
-        key=lambda f: (f.day, f.client_id),
-    )
+    # Flags sorted by day, so "at least H days before the end" is a prefix; only the flags of
+    # clients who churned can be true (the bulk of flags is never looked at twice).
+    flags = [Flag(pk, first) for pk, ivs in runs.items() for first, _last in ivs if period.start <= first <= period.end]
+    flags.sort(key=lambda f: (f.day, f.client_id))
+    days = [f.day for f in flags]
     figures = {}
-    for horizon in horizons:
+    for horizon in sorted({*horizons, FALSE_ALARM_HORIZON}):
         h = HorizonFigures(horizon)
-        cutoff = period.end - dt.timedelta(days=horizon)
-        h.flags = [f for f in flags if f.day <= cutoff]
-        h.true_flags = [f for f in h.flags if _is_true(f.day, churns.get(f.client_id, []), horizon)]
+        h.flags = flags[: bisect.bisect_right(days, period.end - dt.timedelta(days=horizon))]
+        h.true_flags = [f for f in h.flags if f.client_id in churns and _is_true(f.day, churns[f.client_id], horizon)]
         for pk, dates in sorted(churns.items()):
             for churned_on in sorted(d for d in dates if period.start <= d <= period.end):
                 lead = _lead(runs.get(pk, []), churned_on, horizon)
                 h.churned.append(Churn(pk, churned_on))
                 (h.caught if lead is not None else h.missed).append(Churn(pk, churned_on, lead))
         figures[horizon] = h
-    at_90 = (
-        figures.get(FALSE_ALARM_HORIZON)
-        or backtest_signal(signal, runs, churns, period, [FALSE_ALARM_HORIZON]).horizons[FALSE_ALARM_HORIZON]
-    )
-    true_90 = set(at_90.true_flags)
-    return SignalFigures(signal, flags, figures, [f for f in at_90.flags if f not in true_90])
+    at_90 = figures[FALSE_ALARM_HORIZON]
+    true_90 = {(f.client_id, f.day) for f in at_90.true_flags}
+    false_alarms = [f for f in at_90.flags if f.client_id not in churns or (f.client_id, f.day) not in true_90]
+    return SignalFigures(signal, flags, {h: figures[h] for h in horizons}, false_alarms)
 
 
 def backtest(
