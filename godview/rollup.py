@@ -43,6 +43,7 @@ from clients.selectors import current_waits, waiting_business_days, waits_by_cli
 from clients.warnings import Firing, WarningInputs, WeekHits, evaluate, load_rules
 from core.cache import bump_rollup_version
 from core.weeks import agency_tz, today, week_start
+from godview.signal_history import day_signals, record_day
 from tasks.models import DueDateChange, Task, TimeEntry
 
 log = logging.getLogger(__name__)
@@ -328,6 +329,8 @@ def rollup_day(day: dt.date | None = None) -> RollupResult:
         update_fields=SNAPSHOT_FIELDS,
     )
     fired, resolved = sync_warnings(day, firings)
+    # The health lab's history: which signals fired today (one read of the runs, then writes).
+    record_day(day, day_signals(snapshots, {pk: [f.rule for f in fs] for pk, fs in firings.items()}))
     # The Making-things-happen part of the night: snoozed actions wake, new firings get their play.
     actions_wake(max(day, today()))  # the run for yesterday happens today: today's wake dates come
     plays_start(day, [(pk, f.rule) for pk, fs in firings.items() for f in fs])

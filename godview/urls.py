@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from godview import auth, health, views, workspace
+from godview import auth, health, lab_views, views, workspace
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -29,6 +29,9 @@ urlpatterns = [
     path("review-queue/", views.review_queue_view, name="review_queue"),
     path("review-queue/<int:pk>/decide/", views.review_decide, name="review_decide"),
     path("review/", views.growth_review, name="growth_review"),
+    path("lab/", lab_views.lab, name="lab"),
+    path("lab/export.csv", lab_views.lab_export, name="lab_export"),
+    path("lab/clients/", lab_views.lab_clients, name="lab_clients"),
 ]
 
 handler400 = "godview.views.bad_request"

@@ -53,6 +53,7 @@ from godview.demo.history import contacts, nps_responses, quarterly_reviews, ris
 from godview.demo.tasks import build_projects, build_sync_runs, client_tasks, time_entries
 from godview.demo.training import build_training
 from godview.demo.waiting import waiting_periods
+from godview.models import SignalRun
 from godview.rollup import rollup_range
 from tasks.models import ExternalProject, Source, SyncRun, Task, TimeEntry
 from training.models import TrainingModule, TrainingResult
@@ -83,6 +84,7 @@ WIPE_ORDER: tuple[type[models.Model], ...] = (
     TrainingResult,
     TrainingModule,
     ReviewDecision,
+    SignalRun,
     EarlyWarning,
     DailySnapshot,
     WaitingPeriod,

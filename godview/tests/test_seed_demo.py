@@ -377,3 +377,34 @@ def test_the_demo_actions_are_the_same_for_the_same_seed(demo):
         seed("--clients", "20", "--seed", "42")
         assert fingerprint() == first
         transaction.set_rollback(True)
+
+
+# --- the health lab ------------------------------------------------------------------------
+
+
+def test_a_year_of_demo_rollup_gives_the_health_lab_a_believable_picture(client):
+    """The demo's own rollup builds the signal history; with a year of it the lab has churns,
+    caught ones among them, flags and false alarms: figures a leader can read, not zeros."""
+    import csv
+
+    with transaction.atomic():
+        wipe_demo()
+        call_command("seed_demo", "--clients", "40", "--seed", "42", "--rollup-days", "371", stdout=io.StringIO())
+        from godview.models import SignalRun
+
+        assert SignalRun.objects.exists()
+        client.force_login(User.objects.get(username="leader"))
+        assert client.get("/lab/").status_code == 200
+        response = client.get("/lab/export.csv")
+        rows = {
+            (r["signal"], r["horizon_days"]): r
+            for r in csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))
+        }
+        transaction.set_rollback(True)
+    anything = rows[("any", "90")]
+    assert int(anything["churned"]) >= 2
+    assert 0 < int(anything["caught"]) <= int(anything["churned"])
+    assert int(anything["flags"]) > int(anything["true_flags"]) > 0
+    assert float(anything["median_lead_days"]) > 0
+    risk = rows[("risk_le_2", "90")]
+    assert 0 < float(risk["recall"]) <= 1 and 0 < float(risk["precision"]) < 1
