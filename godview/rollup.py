@@ -25,6 +25,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncDate
 
 from clients.action_services import actions_wake, plays_start
 from clients.models import (
@@ -45,11 +46,11 @@ from core.cache import bump_rollup_version
 from core.weeks import agency_tz, today, week_start
 from godview.signal_history import day_signals, record_day
 from tasks.models import DueDateChange, Task, TimeEntry
+from tasks.selectors import SLIP_DAYS
 
 log = logging.getLogger(__name__)
 ZERO = Decimal("0")
 HEALTH_WEEKS = 4
-SLIP_DAYS = 28
 
 
 @dataclass(frozen=True)
@@ -216,6 +217,7 @@ def build_day(day: dt.date, clients: list[Client], rules) -> tuple[list[DailySna
                 objectives_open=len(paces),
                 latest_nps=inputs.nps.get(client.pk),
                 waiting_business_days=waiting_business_days(waits, *inputs.health_days),
+                slipped_tasks=inputs.slipped.get(client.pk, 0),
             )
         )
         risk = inputs.risk.get(client.pk)
@@ -244,6 +246,7 @@ def build_day(day: dt.date, clients: list[Client], rules) -> tuple[list[DailySna
                     monthly_hours_budget=client.monthly_hours_budget,
                     mrr=mrr or ZERO,
                     effective_rate_floor=settings.EFFECTIVE_RATE_FLOOR,
+                    slipped_tasks=inputs.slipped.get(client.pk, 0),
                 ),
                 rules,
             )
@@ -338,6 +341,34 @@ def rollup_day(day: dt.date | None = None) -> RollupResult:
     result = RollupResult(day, len(snapshots), fired, resolved, round(time.monotonic() - began, 2))
     log.debug("rollup %s: %s snapshots, %s warnings fired, %s resolved in %ss", *result.__dict__.values())
     return result
+
+
+LATE_DATA_DAYS = 90  # how far back the nightly run recomputes days that late data changed
+
+
+def first_day_with_late_data(since: dt.datetime, on: dt.date) -> dt.date | None:
+    """The earliest past day whose figures rows stored since `since` change: tasks synced since (a
+    completion or a due date that arrived late) and hours recorded since for an earlier day. None
+    when nothing before yesterday changed; never more than LATE_DATA_DAYS back (two queries)."""
+    tz = agency_tz()
+    tasks = Task.objects.filter(synced_at__gte=since).aggregate(
+        due=Min(Coalesce("original_due_on", "due_on")),
+        done=Min(TruncDate("completed_at", tzinfo=tz)),
+        deleted=Min(Coalesce("original_due_on", "due_on"), filter=Q(deleted_at__isnull=False)),
+    )
+    hours = TimeEntry.objects.filter(recorded_at__gte=since).aggregate(day=Min(TruncDate("started_at", tzinfo=tz)))
+    days = [day for day in (*tasks.values(), hours["day"]) if day is not None and day < on - dt.timedelta(days=1)]
+    return max(min(days), on - dt.timedelta(days=LATE_DATA_DAYS)) if days else None
+
+
+def nightly_rollup(on: dt.date | None = None) -> list[RollupResult]:
+    """Yesterday, now complete, and today so far; and every earlier day that late data changed
+    (a task completed on time but synced days later, hours logged for last week), so each day's
+    figures can always be rebuilt from the rows."""
+    on = on or today()
+    yesterday_start, _end = day_bounds(on - dt.timedelta(days=1))
+    first = first_day_with_late_data(yesterday_start, on)
+    return rollup_range(end=on, days=(on - first).days + 1 if first else 2)
 
 
 def rollup_range(end: dt.date | None = None, days: int = 1) -> list[RollupResult]:

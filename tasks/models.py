@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -261,6 +262,9 @@ class TimeEntry(models.Model):
     started_at = models.DateTimeField(_("started"))
     hours = models.DecimalField(_("hours"), max_digits=7, decimal_places=2, validators=[MinValueValidator(0)])
     description = models.TextField(_("description"), blank=True)
+    # When God-view stored or last changed it: a late entry (logged today for last week) tells the
+    # nightly rollup which past days to recompute.
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now, db_default=Now())
 
     objects = ScopedQuerySet.as_manager()
 

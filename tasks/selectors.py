@@ -31,6 +31,9 @@ def data_freshness() -> list[Source]:
 # --- due dates that moved --------------------------------------------------------------------
 
 
+SLIP_DAYS = 28  # slips are counted over four weeks (the snapshot, the health signal, the rule)
+
+
 class Slips(NamedTuple):
     slips: int  # due-date changes that moved a date later (or took it away)
     tasks: int  # the distinct tasks they moved

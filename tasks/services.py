@@ -507,11 +507,17 @@ def time_entry_bulk_upsert(*, ctx: SyncContext, records: Sequence[TimeEntryRecor
             new.append(TimeEntry(source=ctx.source, external_id=record.external_id, **row))
         elif tuple(row[f] for f in TIME_ENTRY_FIELDS) != tuple(before[1:]):
             counts.updated += 1
-            changed.append(TimeEntry(pk=before[0], source=ctx.source, external_id=record.external_id, **row))
+            changed.append(
+                TimeEntry(
+                    pk=before[0], source=ctx.source, external_id=record.external_id, recorded_at=timezone.now(), **row
+                )
+            )
         else:
             counts.unchanged += 1
     # The unique index is partial (hand-logged entries have no external id), which ON CONFLICT
     # cannot target without its predicate: insert and update separately under the run's lock.
     TimeEntry.objects.bulk_create(new)
-    TimeEntry.objects.bulk_update(changed, ["user", "client", "task", "started_at", "hours", "description"])
+    TimeEntry.objects.bulk_update(
+        changed, ["user", "client", "task", "started_at", "hours", "description", "recorded_at"]
+    )
     return counts

@@ -166,6 +166,12 @@ def test_the_demo_shows_waiting_on_client_agreements_and_missing_reviews(demo):
     assert Client.objects.filter(agreed_response_days__gt=1).exists()
     assert Client.objects.filter(expectation_agreement_signed_on__isnull=True).exists()
     assert EarlyWarning.objects.filter(rule="waiting_on_client", resolved_on__isnull=True).exists()
+    from tasks.models import DueDateChange, TimeEntry
+
+    assert DueDateChange.objects.slips().exists()  # due dates moved at the source
+    assert Task.objects.filter(original_due_on__isnull=False).exists()
+    assert TimeEntry.objects.filter(source__kind="asana").exists()  # hours from Asana
+    assert TimeEntry.objects.filter(source__isnull=True).exists()  # hours logged in God-view
     year, quarter = quarter_of(today())
     (previous,) = review_status_counts(Client.objects.all(), (year, quarter - 1) if quarter > 1 else (year - 1, 4))
     assert previous["missing"] > 0 and previous["submitted"] > 0
