@@ -137,9 +137,10 @@ def build(name: str, clients: int) -> dict[str, int]:
                 "('asana', 'Asana', '', '1', 'ASANA_TOKEN', true), ('clickup', 'ClickUp', '', '2', 'CLICKUP_TOKEN', true)")  # fmt: skip
     cur.execute(
         """INSERT INTO tasks_syncrun (mode, status, queued_at, started_at, finished_at, fetched, created, updated,
-               unchanged, skipped, deleted, time_entries, progress, errors, error_message, source_id)
+               unchanged, skipped, deleted, time_entries, due_date_changes, progress, errors, error_message, source_id)
            SELECT 'incremental', 'succeeded', now() - make_interval(hours => h), now() - make_interval(hours => h),
-                  now() - make_interval(hours => h) + interval '4 minutes', 1000, 10, 100, 890, 0, 0, 0, '', '[]', '', s.id
+                  now() - make_interval(hours => h) + interval '4 minutes', 1000, 10, 100, 890, 0, 0, 0, 3, '', '[]', '',
+                  s.id
            FROM tasks_source s, generate_series(1, 200) h"""
     )
     tasks = n * PER_CLIENT["tasks"]
@@ -223,12 +224,14 @@ def build(name: str, clients: int) -> dict[str, int]:
     # Three years of daily snapshots: history for trend charts (the nightly rollup writes today's).
     cur.execute(
         f"""INSERT INTO clients_dailysnapshot (date, is_active, mrr, risk_score, health_score, days_since_contact,
-               goals_due, goals_hit, tasks_due, tasks_on_time, open_tasks, overdue_tasks, hours, warnings, client_id)
+               goals_due, goals_hit, tasks_due, tasks_on_time, open_tasks, overdue_tasks, slipped_tasks, hours, warnings,
+               client_id)
            SELECT d, c.churned_on IS NULL OR c.churned_on > d, c.mrr, 1 + (c.id + (CURRENT_DATE - d) / 36) % 4,
                   1 + (c.id * 3 + (CURRENT_DATE - d) / 40) % 4, (c.id + (CURRENT_DATE - d)) % 18,
                   CASE WHEN extract(isodow FROM d) = 7 THEN 1 ELSE 0 END,
                   CASE WHEN extract(isodow FROM d) = 7 AND (c.id + (CURRENT_DATE - d)) % 10 < 7 THEN 1 ELSE 0 END,
-                  1, ((c.id + (CURRENT_DATE - d)) % 10 < 8)::int, 30, (c.id + (CURRENT_DATE - d)) % 5, 1.5, c.id % 3, c.id
+                  1, ((c.id + (CURRENT_DATE - d)) % 10 < 8)::int, 30, (c.id + (CURRENT_DATE - d)) % 5, c.id % 4, 1.5,
+                  c.id % 3, c.id
            FROM clients_client c
            CROSS JOIN generate_series(CURRENT_DATE - {YEARS_DAYS}, CURRENT_DATE - 1, interval '1 day') AS days(d0)
            CROSS JOIN LATERAL (SELECT d0::date AS d) x

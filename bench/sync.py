@@ -6,7 +6,8 @@ Creates a throwaway database (TEST_DATABASE_NAME, default `bench_gv_sync`), drop
 and prints (and writes to bench/RESULTS-sync.md) the median of --repeat rounds, each from an
 empty table, for:
   1. first load: every task new;
-  2. incremental run with 1% changed (what `modified_since` returns);
+  2. incremental run with 1% changed (what `modified_since` returns), half of them with a moved
+     due date (kept as due-date changes);
   3. full reconciliation with nothing changed (every id listed, compared, none written).
 """
 
@@ -62,7 +63,7 @@ class PayloadProvider:
     def subtask_pages(self, parent_ids, modified_since):
         return iter(())
 
-    def time_entry_pages(self, start, end):
+    def time_entry_pages(self, start, end, task_ids):
         return iter(())
 
     def parse_time_entry(self, raw):
@@ -89,7 +90,10 @@ def build_payloads(n: int, projects: list[str], emails: list[str], *, changed_ev
                 [project],
                 modified_at=base + dt.timedelta(minutes=i % 5000 + version * 10_000),
                 assignee=(str(9000 + i % len(emails)), email),
-                due_on=(base + dt.timedelta(days=i % 90)).date().isoformat() if i % 7 else None,
+                # The changed version moves every other changed task's due date: the history's cost.
+                due_on=(base + dt.timedelta(days=i % 90 + (3 if version and i % 200 == 0 else 0))).date().isoformat()
+                if i % 7
+                else None,
                 completed_at=base + dt.timedelta(days=i % 30) if i % 2 else None,
             )
         )
@@ -149,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         first_pages = build_payloads(args.tasks, projects, emails)
         changed_pages = build_payloads(args.tasks, projects, emails, changed_every=100, version=1)
         changed = sum(len(p) for p in changed_pages.values())
+        moved = sum(1 for i in range(0, args.tasks, 200) if i % 7)
         # The full listing carries the 1% changed versions: after the incremental run, nothing to write.
         full_pages = build_payloads(args.tasks, projects, emails)
         for project, rows in changed_pages.items():
@@ -161,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
 
         for _ in range(args.repeat):
             with connection.cursor() as cursor:
-                cursor.execute("TRUNCATE tasks_task, tasks_timeentry, tasks_syncrun")
+                cursor.execute("TRUNCATE tasks_task, tasks_duedatechange, tasks_timeentry, tasks_syncrun")
             Source.objects.filter(pk=source.pk).update(cursor=None, last_full_sync_at=None)
             ExternalProject.objects.update(first_synced_at=None)
             source.refresh_from_db()
@@ -179,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
 
             run, seconds = run_once(source, changed_pages, SyncRun.Mode.INCREMENTAL)
             assert run.updated == changed, (run.updated, changed)
+            assert run.due_date_changes == moved, (run.due_date_changes, moved)
             timings["incremental"].append(seconds)
 
             run, seconds = run_once(source, full_pages, SyncRun.Mode.FULL)
@@ -191,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = [
         ("Validation only (pydantic, no database)", args.tasks, timings["parse"]),
         ("First load (all new)", args.tasks, timings["first"]),
-        (f"Incremental, 1% changed ({changed:,} tasks)", changed, timings["incremental"]),
+        (f"Incremental, 1% changed ({changed:,} tasks, {moved:,} due dates moved)", changed, timings["incremental"]),
         ("Full reconciliation, nothing to write", args.tasks, timings["reconcile"]),
     ]
     report = render(rows, args)
@@ -216,6 +222,9 @@ NOTES = [
     "  on the first load); no redundant single-column indexes, the parent index only where a parent is set.",
     "- The bench's 300,000 pre-built payloads are frozen out of the garbage collector (a real run holds",
     "  one page at a time); left in its sight, every full collection scanned them and halved throughput.",
+    "- Due-date history costs only the tasks that move: the upsert finds moves among the rows it writes",
+    "  (a data-modifying CTE in the same statement), so the first load and the reconciliation write",
+    "  nothing more; the incremental round moves the due date of every other changed task.",
 ]
 
 

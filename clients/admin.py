@@ -240,7 +240,7 @@ class ActionAdmin(ReadOnlyAdmin):
     date_hierarchy = "due_on"
 
 
-# Meeting records are history: read-only here (a trigger refuses changes too, migration 0011).
+# Meeting records are history: read-only here (a trigger refuses changes too, migration 0013).
 class MeetingNoteInline(admin.TabularInline):
     model = MeetingNote
     fields = ("client", "note", "recorded_by", "created_at")

@@ -16,6 +16,7 @@ WARNING_RULES: tuple[tuple[str, Decimal, str], ...] = (
     ("nps_detractor", Decimal("90"), "Days to look back for a detractor (0–6)."),
     ("waiting_on_client", Decimal("0"), "Business days of grace beyond the expectation agreement's response time."),
     ("hours_over_budget", Decimal("1.5"), "Multiple of the monthly hours budget."),
+    ("task_slips", Decimal("3"), "Tasks whose due date moved later (or was taken away) in four weeks."),
 )
 
 

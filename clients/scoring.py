@@ -69,6 +69,7 @@ class HealthInputs:
     objectives_open: int
     latest_nps: int | None
     waiting_business_days: int  # business days waited on the client in the last four weeks
+    slipped_tasks: int = 0  # tasks whose due date moved later in the last four weeks
 
 
 @dataclass(frozen=True)
@@ -173,7 +174,25 @@ def waiting_factor(inputs: HealthInputs) -> Factor:
     )
 
 
-FACTORS = (contact_factor, goals_factor, overdue_factor, objectives_factor, nps_factor, waiting_factor)
+def slips_factor(inputs: HealthInputs) -> Factor:
+    slipped = inputs.slipped_tasks
+    return Factor(
+        "slips",
+        _("Slipped tasks"),
+        _band(slipped, (0, 2, 5), higher_is_better=False),
+        _("%(n)s tasks slipped (due date moved later) in four weeks") % {"n": slipped},
+    )
+
+
+FACTORS = (
+    contact_factor,
+    goals_factor,
+    overdue_factor,
+    objectives_factor,
+    nps_factor,
+    waiting_factor,
+    slips_factor,
+)
 
 
 def health_signal(inputs: HealthInputs) -> HealthSignal:

@@ -63,6 +63,7 @@ class WarningInputs:
     monthly_hours_budget: Decimal | None
     mrr: Decimal
     effective_rate_floor: Decimal
+    slipped_tasks: int = 0  # tasks whose due date moved later in the last 28 days
     objective_points: float = 25.0
     extra: dict = field(default_factory=dict)
 
@@ -211,6 +212,13 @@ def _hours_over_budget(i: WarningInputs, rule: Rule) -> Firing | None:
     return None
 
 
+def _task_slips(i: WarningInputs, rule: Rule) -> Firing | None:
+    if i.slipped_tasks < rule.threshold:
+        return None
+    reason = _("%(n)s tasks slipped in four weeks: their due dates moved later at the source") % {"n": i.slipped_tasks}
+    return Firing(rule.code, reason, "slips")
+
+
 CHECKS = {
     "risk_score": _risk_score,
     "stale_contact": _stale_contact,
@@ -222,6 +230,7 @@ CHECKS = {
     "nps_detractor": _nps_detractor,
     "waiting_on_client": _waiting_on_client,
     "hours_over_budget": _hours_over_budget,
+    "task_slips": _task_slips,
 }
 
 
@@ -246,6 +255,7 @@ ANCHORS = {
     "nps_detractor": "nps",
     "waiting_on_client": "waiting",
     "hours_over_budget": "hours",
+    "task_slips": "slips",
 }
 
 

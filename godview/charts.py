@@ -150,3 +150,32 @@ def risk_history(points: list[tuple[dt.datetime, int]]) -> tuple[dict, dict]:
     figure, table = line(_("Risk score history (1 = highest risk)"), _("risk score"), points, "#b54708", step=True)
     figure["layout"]["yaxis"].update(range=[0.5, 4.5], dtick=1)
     return figure, table
+
+
+LEAD_BUCKETS = ((0, 7), (8, 30), (31, 60), (61, 90), (91, 180), (181, None))
+
+
+def lead_time_distribution(leads_by_horizon: dict[int, list[int]]) -> tuple[dict, dict]:
+    """Caught churns by lead time, one bar series per horizon, and the same counts as a table."""
+    labels = [f"{low}–{high}" if high is not None else f"{low}+" for low, high in LEAD_BUCKETS]
+
+    def counts(leads: list[int]) -> list[int]:
+        return [sum(low <= x and (high is None or x <= high) for x in leads) for low, high in LEAD_BUCKETS]
+
+    series = {h: counts(leads) for h, leads in leads_by_horizon.items()}
+    figure = {
+        "data": [
+            {"type": "bar", "name": _("caught at %(h)s days") % {"h": h}, "x": labels, "y": ys}
+            for h, ys in series.items()
+        ],
+        "layout": _layout(
+            _("Caught churns by lead time (days)"),
+            barmode="group",
+            yaxis={"title": {"text": _("churns")}},
+        ),
+    }
+    table = {
+        "columns": [_("Lead time (days)")] + [_("caught at %(h)s days") % {"h": h} for h in series],
+        "rows": [[label, *(ys[i] for ys in series.values())] for i, label in enumerate(labels)],
+    }
+    return figure, table

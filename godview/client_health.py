@@ -17,10 +17,11 @@ from clients.selectors import (
 )
 from core.weeks import today
 from tasks.models import Task
+from tasks.selectors import SLIP_DAYS, slips_by_client
 
 
 def health_inputs(clients: list[Client], on: dt.date | None = None) -> dict[int, HealthInputs]:
-    """Health inputs for clients from `clients_with_signals()` (four more queries in all)."""
+    """Health inputs for clients from `clients_with_signals()` (five more queries in all)."""
     on = on or today()
     ids = [c.pk for c in clients]
     start, end = window(on)
@@ -32,6 +33,7 @@ def health_inputs(clients: list[Client], on: dt.date | None = None) -> dict[int,
         .values("client_id")
         .annotate(count=Count("pk"), oldest=Min("due_on"))
     }
+    slips = slips_by_client(ids, on - dt.timedelta(days=SLIP_DAYS - 1), on + dt.timedelta(days=1))
     window_from, window_to = window_days(on)
     periods = waits_by_client(ids, window_from, window_to)
     behind: dict[int, list[bool]] = {}
@@ -59,6 +61,7 @@ def health_inputs(clients: list[Client], on: dt.date | None = None) -> dict[int,
             objectives_open=len(paces),
             latest_nps=client.latest_nps,
             waiting_business_days=waiting_business_days(periods.get(client.pk, []), window_from, window_to),
+            slipped_tasks=slips[client.pk].tasks if client.pk in slips else 0,
         )
     return result
 

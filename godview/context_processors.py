@@ -15,6 +15,7 @@ NAVIGATION = (
     ("growth_review", _("Growth review"), {Role.LEADERSHIP, Role.POD_LEAD}),
     ("training", _("Training"), None),
     ("sync", _("Sync"), {Role.LEADERSHIP}),
+    ("lab", _("Health lab"), {Role.LEADERSHIP}),
 )
 
 

@@ -3,16 +3,15 @@ one function and returns."""
 
 from celery import shared_task
 
-from core.weeks import today
 from godview import alerts, warm, webhooks
-from godview.rollup import rollup_range
+from godview.rollup import nightly_rollup
 
 
 @shared_task(acks_late=True, soft_time_limit=60 * 20, time_limit=60 * 25)
 def daily_rollup() -> None:
-    """Yesterday, now complete, then today so far: the same code path as `manage.py rollup`;
-    then the dashboard's figures, warm for the morning."""
-    rollup_range(end=today(), days=2)
+    """Yesterday, now complete, today so far and the past days late data changed; then the
+    dashboard's figures, warm for the morning."""
+    nightly_rollup()
     warm.warm_leadership_caches()
 
 

@@ -8,9 +8,11 @@ What a snapshot of day D holds:
 - stocks at the end of D: is_active, mrr, risk_score, health_score, days_since_contact,
   open_tasks, overdue_tasks (open and due before D), warnings (rules firing);
 - flows during D: goals_due / goals_hit (goals whose deadline falls on D; hit = done by it),
-  tasks_due / tasks_on_time (live tasks due on D; on time = completed by the end of D; on the
-  next day every one of them is completed or overdue, so this is the on-time rate's window),
-  hours (time logged on D).
+  tasks_due / tasks_on_time (live tasks whose *original* due date is D, however it moved since;
+  on time = completed by the end of D; on the next day every one of them is completed or past
+  its deadline, so this is the on-time rate's window), hours (time logged on D);
+- slipped_tasks: live tasks whose due date was moved later (or taken away) in the 28 days
+  ending on D (one query on the due-date changes, which only moved tasks have).
 Summing flows over a period's days gives the period's rates exactly.
 """
 
@@ -23,6 +25,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncDate
 
 from clients.action_services import actions_wake, plays_start
 from clients.models import (
@@ -41,7 +44,9 @@ from clients.selectors import current_waits, waiting_business_days, waits_by_cli
 from clients.warnings import Firing, WarningInputs, WeekHits, evaluate, load_rules
 from core.cache import bump_rollup_version
 from core.weeks import agency_tz, today, week_start
-from tasks.models import Task, TimeEntry
+from godview.signal_history import day_signals, record_day
+from tasks.models import DueDateChange, Task, TimeEntry
+from tasks.selectors import SLIP_DAYS
 
 log = logging.getLogger(__name__)
 ZERO = Decimal("0")
@@ -137,8 +142,9 @@ class DayInputs:
         self.waits = waits_by_client(ids, min(health_days[0], day - dt.timedelta(days=7)), day)
 
         live = Task.objects.filter(client_id__in=ids, deleted_at__isnull=True)
+        # Fixed deadlines (DESIGN "On-time task rate"): a task counts on the day it was first due.
         self.tasks_today = _by_client(
-            live.filter(due_on=day)
+            live.originally_due_on(day)
             .values("client_id")
             .annotate(due=Count("pk"), on_time=Count("pk", filter=Q(completed_at__lt=end)))
             .values("client_id", "due", "on_time")
@@ -153,6 +159,15 @@ class DayInputs:
                 oldest=Min("due_on", filter=Q(due_on__lt=day)),
             )
             .values("client_id", "open", "overdue", "oldest")
+        )
+        self.slipped = _by_client(
+            DueDateChange.objects.slips()
+            .filter(seen_at__gte=end - dt.timedelta(days=SLIP_DAYS), seen_at__lt=end)
+            .filter(task__client_id__in=ids, task__deleted_at__isnull=True)
+            .values(client_id=F("task__client_id"))
+            .annotate(tasks=Count("task", distinct=True))
+            .values("client_id", "tasks"),
+            "tasks",
         )
         entries = TimeEntry.objects.filter(client_id__in=ids, started_at__lt=end)
         self.hours = _by_client(
@@ -202,6 +217,7 @@ def build_day(day: dt.date, clients: list[Client], rules) -> tuple[list[DailySna
                 objectives_open=len(paces),
                 latest_nps=inputs.nps.get(client.pk),
                 waiting_business_days=waiting_business_days(waits, *inputs.health_days),
+                slipped_tasks=inputs.slipped.get(client.pk, 0),
             )
         )
         risk = inputs.risk.get(client.pk)
@@ -230,6 +246,7 @@ def build_day(day: dt.date, clients: list[Client], rules) -> tuple[list[DailySna
                     monthly_hours_budget=client.monthly_hours_budget,
                     mrr=mrr or ZERO,
                     effective_rate_floor=settings.EFFECTIVE_RATE_FLOOR,
+                    slipped_tasks=inputs.slipped.get(client.pk, 0),
                 ),
                 rules,
             )
@@ -251,6 +268,7 @@ def build_day(day: dt.date, clients: list[Client], rules) -> tuple[list[DailySna
                 tasks_on_time=tasks_today["on_time"],
                 open_tasks=tasks["open"],
                 overdue_tasks=tasks["overdue"],
+                slipped_tasks=inputs.slipped.get(client.pk, 0),
                 hours=hours["today"] or ZERO,
                 warnings=len(fired),
             )
@@ -270,6 +288,7 @@ SNAPSHOT_FIELDS = [
     "tasks_on_time",
     "open_tasks",
     "overdue_tasks",
+    "slipped_tasks",
     "hours",
     "warnings",
 ]
@@ -313,6 +332,8 @@ def rollup_day(day: dt.date | None = None) -> RollupResult:
         update_fields=SNAPSHOT_FIELDS,
     )
     fired, resolved = sync_warnings(day, firings)
+    # The health lab's history: which signals fired today (one read of the runs, then writes).
+    record_day(day, day_signals(snapshots, {pk: [f.rule for f in fs] for pk, fs in firings.items()}))
     # The Making-things-happen part of the night: snoozed actions wake, new firings get their play.
     actions_wake(max(day, today()))  # the run for yesterday happens today: today's wake dates come
     plays_start(day, [(pk, f.rule) for pk, fs in firings.items() for f in fs])
@@ -320,6 +341,34 @@ def rollup_day(day: dt.date | None = None) -> RollupResult:
     result = RollupResult(day, len(snapshots), fired, resolved, round(time.monotonic() - began, 2))
     log.debug("rollup %s: %s snapshots, %s warnings fired, %s resolved in %ss", *result.__dict__.values())
     return result
+
+
+LATE_DATA_DAYS = 90  # how far back the nightly run recomputes days that late data changed
+
+
+def first_day_with_late_data(since: dt.datetime, on: dt.date) -> dt.date | None:
+    """The earliest past day whose figures rows stored since `since` change: tasks synced since (a
+    completion or a due date that arrived late) and hours recorded since for an earlier day. None
+    when nothing before yesterday changed; never more than LATE_DATA_DAYS back (two queries)."""
+    tz = agency_tz()
+    tasks = Task.objects.filter(synced_at__gte=since).aggregate(
+        due=Min(Coalesce("original_due_on", "due_on")),
+        done=Min(TruncDate("completed_at", tzinfo=tz)),
+        deleted=Min(Coalesce("original_due_on", "due_on"), filter=Q(deleted_at__isnull=False)),
+    )
+    hours = TimeEntry.objects.filter(recorded_at__gte=since).aggregate(day=Min(TruncDate("started_at", tzinfo=tz)))
+    days = [day for day in (*tasks.values(), hours["day"]) if day is not None and day < on - dt.timedelta(days=1)]
+    return max(min(days), on - dt.timedelta(days=LATE_DATA_DAYS)) if days else None
+
+
+def nightly_rollup(on: dt.date | None = None) -> list[RollupResult]:
+    """Yesterday, now complete, and today so far; and every earlier day that late data changed
+    (a task completed on time but synced days later, hours logged for last week), so each day's
+    figures can always be rebuilt from the rows."""
+    on = on or today()
+    yesterday_start, _end = day_bounds(on - dt.timedelta(days=1))
+    first = first_day_with_late_data(yesterday_start, on)
+    return rollup_range(end=on, days=(on - first).days + 1 if first else 2)
 
 
 def rollup_range(end: dt.date | None = None, days: int = 1) -> list[RollupResult]:

@@ -349,6 +349,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0, day_of_week=1),
         "options": {"expires": 60 * 60 * 6},
     },
+    # Around the clock: a queued sync whose job a Redis restart lost would block its source for an hour.
+    "fail-lost-sync-runs": {
+        "task": "tasks.jobs.fail_lost_sync_runs",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 60 * 4},
+    },
 }
 
 # --- product thresholds (DESIGN "Metric definitions"; admin can refine per tier and rule) ---

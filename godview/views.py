@@ -39,7 +39,8 @@ from godview.forms import Filters, parse_filters
 from godview.meetings import review_meeting
 from godview.review import ReviewDecisionForm, review_decision_record, review_queue
 from godview.win_loss import OwnerWinLoss, win_loss_by_owner
-from tasks.selectors import data_freshness
+from tasks.models import DueDateChange
+from tasks.selectors import SLIP_DAYS, data_freshness, slips_by_client
 
 DASHBOARD = "godview/dashboard.html"
 WIDGETS = ("warnings", "risk", "heatmap", "pods", "people", "performers", "freshness")
@@ -442,6 +443,8 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         objective.current_pace = objective.pace(on, objective.points)
     tasks = list(client.tasks.filter(deleted_at__isnull=True).select_related("assignee").order_by("-due_on")[:30])
     waits = list(client.waiting_periods.select_related("goal").order_by("-started_on", "-pk")[:20])
+    changes = DueDateChange.objects.filter(task__client=client, task__deleted_at__isnull=True)
+    slips = slips_by_client([client.pk], on - dt.timedelta(days=SLIP_DAYS - 1), on + dt.timedelta(days=1))
     for wait in waits:
         wait.days = wait.business_days(on)
     one = Client.objects.filter(pk=client.pk)
@@ -459,6 +462,8 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "objectives": objectives,
         "tasks": tasks,
         "waits": waits,
+        "due_date_changes": list(changes.select_related("task").order_by("-seen_at", "-pk")[:20]),
+        "slipped_tasks": slips[client.pk].tasks if client.pk in slips else 0,
         "hours_by_person": selectors.hours_by_person_and_client(Q(client=client), month_start, month_end),
         "warnings": client.early_warnings.filter(resolved_on__isnull=True),
         "win_loss": selectors.win_loss(one),

@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 from clients.models import Client
 from core.admin import ReadOnlyAdmin
 from tasks import selectors
-from tasks.models import ExternalProject, Source, SyncRun, Task, TimeEntry
+from tasks.models import DueDateChange, ExternalProject, Source, SyncRun, Task, TimeEntry
 from tasks.services import external_project_set_client, sync_run_enqueue
 
 
@@ -19,11 +19,11 @@ class SourceAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "workspace_id", "token_env_var", "enabled", "cursor", "last_full_sync_at"]
     list_filter = ["kind", "enabled"]
     search_fields = ["name", "workspace_id"]
-    readonly_fields = ["cursor", "last_full_sync_at"]
+    readonly_fields = ["cursor", "last_full_sync_at", "time_tracking_unavailable_since"]
     fieldsets = [
         (None, {"fields": ["name", "kind", "enabled"]}),
         (_("Connection"), {"fields": ["base_url", "workspace_id", "token_env_var"]}),
-        (_("Progress"), {"fields": ["cursor", "last_full_sync_at"]}),
+        (_("Progress"), {"fields": ["cursor", "last_full_sync_at", "time_tracking_unavailable_since"]}),
     ]
     actions = ["sync_now", "full_reconciliation"]
 
@@ -116,11 +116,32 @@ class SyncRunAdmin(ReadOnlyAdmin):
 
 @admin.register(Task)
 class TaskAdmin(ReadOnlyAdmin):
-    list_display = ["name", "source", "client", "assignee", "assignee_email", "due_on", "completed_at", "deleted_at"]
+    list_display = [
+        "name",
+        "source",
+        "client",
+        "assignee",
+        "assignee_email",
+        "due_on",
+        "original_due_on",
+        "completed_at",
+        "deleted_at",
+    ]
     list_filter = ["source", ("completed_at", admin.EmptyFieldListFilter), ("deleted_at", admin.EmptyFieldListFilter)]
     list_select_related = ["source", "client", "assignee"]
     search_fields = ["name", "external_id", "assignee_email", "client__name"]
     show_full_result_count = False  # a count over two million tasks is not worth its time
+
+
+@admin.register(DueDateChange)
+class DueDateChangeAdmin(ReadOnlyAdmin):
+    """The history of each deadline, as the sync saw it move: read-only, like all history."""
+
+    list_display = ["task", "old_due_on", "new_due_on", "seen_at"]
+    list_select_related = ["task"]
+    search_fields = ["task__name", "task__external_id"]
+    date_hierarchy = "seen_at"
+    show_full_result_count = False
 
 
 @admin.register(TimeEntry)

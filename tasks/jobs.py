@@ -23,3 +23,11 @@ def sync_source(run_id: int) -> None:
     from tasks.sync.runner import execute_run
 
     execute_run(run_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def fail_lost_sync_runs() -> int:
+    """Every few minutes: queued runs whose job Redis lost are failed, so "Sync now" works again."""
+    from tasks.services import sync_run_fail_lost
+
+    return sync_run_fail_lost()

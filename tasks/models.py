@@ -5,11 +5,13 @@ from decimal import Decimal
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from clients.models import Client, ScopedQuerySet
+from core.weeks import agency_tz
 
 
 class Source(models.Model):
@@ -38,6 +40,9 @@ class Source(models.Model):
     enabled = models.BooleanField(_("enabled"), default=True)
     cursor = models.DateTimeField(_("synced up to"), null=True, blank=True)
     last_full_sync_at = models.DateTimeField(_("last full reconciliation"), null=True, blank=True)
+    # Asana answers 402/403 for time tracking on plans without it: the day that was first seen,
+    # cleared when entries come back (each run still asks once, so an upgrade is noticed).
+    time_tracking_unavailable_since = models.DateField(_("time tracking unavailable since"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -62,7 +67,7 @@ class ExternalProject(models.Model):
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="projects")
     external_id = models.CharField(_("external id"), max_length=64)
-    name = models.CharField(_("name"), max_length=300)
+    name = models.TextField(_("name"))  # whole, however long the tool lets it be
     client = models.ForeignKey(
         Client,
         verbose_name=_("client"),
@@ -94,6 +99,11 @@ class TaskQuerySet(ScopedQuerySet):
     def live(self) -> "TaskQuerySet":
         return self.filter(deleted_at__isnull=True)
 
+    def originally_due_on(self, day) -> "TaskQuerySet":
+        """Tasks whose original due date is `day`: the moved ones by their own index, the others
+        (whose original due date is their due date) by the due-date one."""
+        return self.filter(Q(original_due_on=day) | Q(original_due_on__isnull=True, due_on=day))
+
 
 class Task(models.Model):
     """A work item pulled from a source, keyed by (source, external id)."""
@@ -119,16 +129,21 @@ class Task(models.Model):
     )
     # The source's id of the parent: subtasks may arrive before their parent, the link follows.
     parent_external_id = models.CharField(_("parent external id"), max_length=64, blank=True)
-    name = models.CharField(_("name"), max_length=500)
+    # Text, not a capped varchar: a name is kept whole, however long (Postgres stores both alike).
+    name = models.TextField(_("name"))
     assignee = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="tasks", db_index=False
     )
     assignee_email = models.EmailField(_("assignee email"), blank=True)
-    section = models.CharField(_("section / status"), max_length=200, blank=True)
+    section = models.TextField(_("section / status"), blank=True)
     created_at_source = models.DateTimeField(_("created"))
     started_on = models.DateField(_("start date"), null=True, blank=True)
     due_on = models.DateField(_("due date"), null=True, blank=True)
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    # The first due date God-view saw, stored when the due date first moves (DueDateChange has
+    # each move); empty while it never moved, when the original due date *is* `due_on`. So a first
+    # load and an unchanged rerun write nothing more: the original costs only the tasks that move.
+    original_due_on = models.DateField(_("original due date, once it moved"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     modified_at = models.DateTimeField(_("modified at source"))
     deleted_at = models.DateTimeField(_("deleted at source"), null=True, blank=True)
@@ -159,6 +174,13 @@ class Task(models.Model):
                 condition=~Q(parent_external_id=""),
                 name="task_subtask_parent_ext",
             ),
+            # Tasks whose due date moved, by their original one (the on-time rate's day): only
+            # those rows are in it, so inserting a task that never moved does not touch it.
+            models.Index(
+                fields=["client", "original_due_on"],
+                condition=Q(original_due_on__isnull=False),
+                name="task_client_original_due",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["source", "external_id"], name="task_unique_per_source"),
@@ -172,9 +194,65 @@ class Task(models.Model):
     def is_completed(self) -> bool:
         return self.completed_at is not None
 
+    @property
+    def original_due_date(self):
+        """The first due date God-view saw: the deadline the on-time rate holds the task to."""
+        return self.original_due_on if self.original_due_on is not None else self.due_on
+
+    @property
+    def slipped(self) -> bool:
+        """Its due date now lies later than the original one (or was taken away)."""
+        return self.original_due_on is not None and (self.due_on is None or self.due_on > self.original_due_on)
+
+    @property
+    def completed_late(self) -> bool:
+        """Completed after the end (agency time) of its original due date."""
+        due = self.original_due_date
+        return bool(self.completed_at and due and self.completed_at.astimezone(agency_tz()).date() > due)
+
+
+class DueDateChangeQuerySet(ScopedQuerySet):
+    client_path = "task__client__"
+
+    def slips(self) -> "DueDateChangeQuerySet":
+        """Changes that moved a due date later, or took it away: the deadline was pushed back."""
+        return self.filter(old_due_on__isnull=False).filter(
+            Q(new_due_on__isnull=True) | Q(new_due_on__gt=models.F("old_due_on"))
+        )
+
+
+class DueDateChange(models.Model):
+    """A due date moved at the source, as the sync saw it. Append-only: the history of a deadline.
+
+    Setting a first due date on a task that had none is not a change (it is the original one).
+    """
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="due_date_changes", db_index=False)
+    old_due_on = models.DateField(_("old due date"), null=True, blank=True)
+    new_due_on = models.DateField(_("new due date"), null=True, blank=True)
+    seen_at = models.DateTimeField(_("seen at"), default=timezone.now)
+
+    objects = DueDateChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["seen_at", "pk"]
+        verbose_name = _("due-date change")
+        verbose_name_plural = _("due-date changes")
+        indexes = [
+            models.Index(fields=["task", "seen_at"], name="due_change_task_seen"),  # a task's latest change
+            models.Index(fields=["seen_at"], name="due_change_seen"),  # slips in a period
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_id}: {self.old_due_on or '—'} → {self.new_due_on or '—'}"
+
+    @property
+    def is_slip(self) -> bool:
+        return self.old_due_on is not None and (self.new_due_on is None or self.new_due_on > self.old_due_on)
+
 
 class TimeEntry(models.Model):
-    """Hours a person spent on a client, from ClickUp time tracking or logged by hand."""
+    """Hours a person spent on a client, from ClickUp or Asana time tracking, or logged by hand."""
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, null=True, blank=True, related_name="time_entries")
     external_id = models.CharField(_("external id"), max_length=64, null=True, blank=True)
@@ -183,7 +261,10 @@ class TimeEntry(models.Model):
     task = models.ForeignKey(Task, on_delete=models.SET_NULL, null=True, blank=True, related_name="time_entries")
     started_at = models.DateTimeField(_("started"))
     hours = models.DecimalField(_("hours"), max_digits=7, decimal_places=2, validators=[MinValueValidator(0)])
-    description = models.CharField(_("description"), max_length=500, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    # When God-view stored or last changed it: a late entry (logged today for last week) tells the
+    # nightly rollup which past days to recompute.
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now, db_default=Now())
 
     objects = ScopedQuerySet.as_manager()
 
@@ -233,6 +314,7 @@ class SyncRun(models.Model):
     skipped = models.PositiveIntegerField(default=0)
     deleted = models.PositiveIntegerField(default=0)
     time_entries = models.PositiveIntegerField(default=0)
+    due_date_changes = models.PositiveIntegerField(_("due dates moved"), default=0)
     # Counted once at the end of a run, so the sync page never counts millions of tasks per view.
     live_tasks = models.PositiveIntegerField(_("live tasks after the run"), null=True, blank=True)
     progress = models.CharField(_("progress"), max_length=200, blank=True)

@@ -1,14 +1,18 @@
 """Reads about sources and sync runs for screens."""
 
+import datetime as dt
 import difflib
 import re
+from collections.abc import Iterable
+from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from clients.models import Client
-from tasks.models import ExternalProject, Source, SyncRun, Task, TimeEntry
+from core.weeks import agency_tz
+from tasks.models import DueDateChange, ExternalProject, Source, SyncRun, Task, TimeEntry
 
 
 def data_freshness() -> list[Source]:
@@ -22,6 +26,33 @@ def data_freshness() -> list[Source]:
         )
         .order_by("name")
     )
+
+
+# --- due dates that moved --------------------------------------------------------------------
+
+
+SLIP_DAYS = 28  # slips are counted over four weeks (the snapshot, the health signal, the rule)
+
+
+class Slips(NamedTuple):
+    slips: int  # due-date changes that moved a date later (or took it away)
+    tasks: int  # the distinct tasks they moved
+
+
+def slips_by_client(clients: QuerySet[Client] | Iterable[int], start: dt.date, end: dt.date) -> dict[int, Slips]:
+    """Slips per client seen from `start` up to `end` (agency days, `end` excluded), one query.
+
+    `clients` is a scoped queryset (`visible_to`) or client ids; live tasks only; a client
+    without slips is left out. The daily snapshot's `slipped_tasks` is this over 28 days.
+    """
+    since, until = (dt.datetime.combine(day, dt.time.min, tzinfo=agency_tz()) for day in (start, end))
+    rows = (
+        DueDateChange.objects.slips()
+        .filter(seen_at__gte=since, seen_at__lt=until, task__client__in=clients, task__deleted_at__isnull=True)
+        .values("task__client_id")
+        .annotate(slips=Count("pk"), tasks=Count("task", distinct=True))
+    )
+    return {row["task__client_id"]: Slips(row["slips"], row["tasks"]) for row in rows}
 
 
 # --- the sync page ---------------------------------------------------------------------------

@@ -19,13 +19,14 @@ from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from clients.models import Client
 from core.weeks import agency_tz, today
-from tasks.models import ExternalProject, Source, SyncRun, Task, TimeEntry
+from tasks.models import DueDateChange, ExternalProject, Source, SyncRun, Task, TimeEntry
 from tasks.sync.base import ProjectRecord, TaskRecord, TimeEntryRecord
 
 log = logging.getLogger(__name__)
@@ -61,11 +62,13 @@ class UpsertCounts:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    due_date_changes: int = 0
 
     def add(self, other: UpsertCounts) -> None:
         self.created += other.created
         self.updated += other.updated
         self.unchanged += other.unchanged
+        self.due_date_changes += other.due_date_changes
 
 
 @dataclasses.dataclass
@@ -102,6 +105,42 @@ def _expire_stale_runs(source: Source) -> None:
     )
 
 
+# An idle worker starts a queued run within a second; one still queued after this long, while no
+# other run kept the workers busy, has lost its Celery message (Redis restarted, or was flushed).
+LOST_AFTER = dt.timedelta(minutes=5)
+LOST_IN_QUEUE = (
+    "Never started: no worker picked it up within {minutes} minutes while the queue was idle, so its job was "
+    "lost from the queue (Redis restarted?) or no worker is running. Run it again; if it stays queued, check "
+    "the Celery worker."
+)
+
+
+def sync_run_fail_lost(*, source: Source | None = None, now: dt.datetime | None = None) -> int:
+    """Fail queued runs whose job is gone, so their source is not blocked for an hour.
+
+    A queued run waits its turn while other runs keep the workers busy; it is lost when it has
+    waited LOST_AFTER and no run was running or started meanwhile. Its job, should it still come,
+    finds the run finished and does nothing (`runner.claim`). Returns how many were failed.
+    """
+    now = now or timezone.now()
+    cutoff = now - LOST_AFTER
+    queued = SyncRun.objects.filter(status=SyncRun.Status.QUEUED, queued_at__lt=cutoff)
+    if source is not None:
+        queued = queued.filter(source=source)
+    if not queued.exists():
+        return 0
+    busy = SyncRun.objects.filter(
+        Q(status=SyncRun.Status.RUNNING, started_at__gte=now - STALE_AFTER) | Q(started_at__gte=cutoff)
+    ).exists()
+    if busy:
+        return 0
+    message = LOST_IN_QUEUE.format(minutes=int(LOST_AFTER.total_seconds() // 60))
+    failed = queued.update(status=SyncRun.Status.FAILED, finished_at=now, error_message=message)
+    if failed:
+        log.warning("sync: %s queued run(s) lost from the queue were failed", failed)
+    return failed
+
+
 @transaction.atomic
 def sync_run_create(*, source: Source, mode: str = SyncRun.Mode.INCREMENTAL, requested_by: User | None = None):
     """A queued run, or the source's active one: the partial unique index is the lock.
@@ -109,6 +148,7 @@ def sync_run_create(*, source: Source, mode: str = SyncRun.Mode.INCREMENTAL, req
     Returns (run, created).
     """
     _expire_stale_runs(source)
+    sync_run_fail_lost(source=source)
     active = SyncRun.objects.filter(source=source, status__in=ACTIVE).first()
     if active is not None:
         return active, False
@@ -193,17 +233,15 @@ def external_project_bulk_upsert(*, source: Source, records: Iterable[ProjectRec
     }
     now = timezone.now()
     new = [
-        ExternalProject(
-            source=source, external_id=r.external_id, name=r.name[:300], archived=r.archived, last_seen_at=now
-        )
+        ExternalProject(source=source, external_id=r.external_id, name=r.name, archived=r.archived, last_seen_at=now)
         for r in records
         if r.external_id not in existing
     ]
     changed = []
     for record in records:
         project = existing.get(record.external_id)
-        if project is not None and (project.name, project.archived) != (record.name[:300], record.archived):
-            project.name, project.archived = record.name[:300], record.archived
+        if project is not None and (project.name, project.archived) != (record.name, record.archived):
+            project.name, project.archived = record.name, record.archived
             changed.append(project)
     ExternalProject.objects.bulk_create(new)
     ExternalProject.objects.bulk_update(changed, ["name", "archived"])
@@ -240,7 +278,7 @@ def _task_values(record: TaskRecord, ctx: SyncContext) -> tuple:
         record.parent_external_id or "",
         ctx.users_by_email.get(email),
         email,
-        record.section[:200],
+        record.section,
         record.created_at,
         record.started_on,
         record.due_on,
@@ -295,22 +333,32 @@ def _prepare_in_postgres(ctx: SyncContext, records: Sequence[TaskRecord]) -> Cal
         counts = UpsertCounts()
         for data, compared in batches:
             if data:
-                created, updated = _copy_upsert(data, compared)
+                created, updated, moved = _copy_upsert(data, compared, now)
                 counts.created += created
                 counts.updated += updated
+                counts.due_date_changes += moved
         counts.unchanged = len(records) - counts.created - counts.updated
         return counts
 
     return write
 
 
-def _copy_upsert(data: str, compared: Sequence[str]) -> tuple[int, int]:
-    """Returns (created, updated); rows identical to the stored ones are not touched at all."""
+def _copy_upsert(data: str, compared: Sequence[str], now: dt.datetime) -> tuple[int, int, int]:
+    """Returns (created, updated, due dates moved); rows identical to the stored ones are not
+    touched at all.
+
+    A moved due date is found among the rows the upsert wrote, never by reading the others: the
+    UPDATE keeps the first due date in `original_due_on` the first time it moves, and a change row
+    records each move, its old date being the previous move's new one (or the original). Only
+    tasks that moved before look up their latest change (one index probe each).
+    """
     table = Task._meta.db_table
+    changes = DueDateChange._meta.db_table
     columns = ", ".join(INSERT_COLUMNS)
     assignments = ", ".join(f"{column} = EXCLUDED.{column}" for column in (*compared, "synced_at"))
     stored = ", ".join(f"{table}.{column}" for column in compared)
     incoming = ", ".join(f"EXCLUDED.{column}" for column in compared)
+    previous = "CASE WHEN last.id IS NULL THEN up.original_due_on ELSE last.new_due_on END"
     # No savepoint, and few round trips: on the writer thread, each one waits for the GIL.
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:  # the stage empties at commit
         cursor.execute(
@@ -322,13 +370,27 @@ def _copy_upsert(data: str, compared: Sequence[str]) -> tuple[int, int]:
             f"COPY {STAGE} ({columns}) FROM STDIN WITH (FORMAT csv)", io.StringIO(data), size=len(data) + 1
         )
         cursor.execute(
-            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {STAGE} "
-            f"ON CONFLICT (source_id, external_id) DO UPDATE SET {assignments} "
-            f"WHERE ({stored}) IS DISTINCT FROM ({incoming}) "
-            "RETURNING (xmax = 0)"  # true for a new row, false for an updated one
+            f"WITH up AS ("
+            f"  INSERT INTO {table} ({columns}) SELECT {columns} FROM {STAGE} "
+            f"  ON CONFLICT (source_id, external_id) DO UPDATE SET {assignments}, original_due_on = COALESCE("
+            f"    {table}.original_due_on,"
+            f"    CASE WHEN {table}.due_on IS DISTINCT FROM EXCLUDED.due_on THEN {table}.due_on END)"
+            f"  WHERE ({stored}) IS DISTINCT FROM ({incoming}) "
+            "   RETURNING id, (xmax = 0) AS created, due_on, original_due_on"  # xmax = 0: a new row
+            "), moved AS ("
+            f"  INSERT INTO {changes} (task_id, old_due_on, new_due_on, seen_at) "
+            f"  SELECT up.id, {previous}, up.due_on, %s FROM up LEFT JOIN LATERAL ("
+            f"    SELECT c.id, c.new_due_on FROM {changes} c WHERE c.task_id = up.id"
+            "     ORDER BY c.seen_at DESC, c.id DESC LIMIT 1"
+            "  ) last ON true"
+            f"  WHERE NOT up.created AND up.original_due_on IS NOT NULL AND ({previous}) IS DISTINCT FROM up.due_on"
+            "   RETURNING 1"
+            ") SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created), "
+            "(SELECT count(*) FROM moved) FROM up",
+            [now],
         )
-        inserted = [row[0] for row in cursor.fetchall()]
-    return sum(inserted), len(inserted) - sum(inserted)
+        created, updated, moved = cursor.fetchone()
+    return created, updated, moved
 
 
 def _task_upsert_with_orm(ctx: SyncContext, records: Sequence[TaskRecord]) -> UpsertCounts:
@@ -337,22 +399,27 @@ def _task_upsert_with_orm(ctx: SyncContext, records: Sequence[TaskRecord]) -> Up
     existing = {
         row[0]: row[1:]
         for row in Task.objects.filter(source=ctx.source, external_id__in=[r.external_id for r in records]).values_list(
-            "external_id", *TASK_FIELDS
+            "external_id", "pk", "original_due_on", *TASK_FIELDS
         )
     }
     now = timezone.now()
-    top, subtasks = [], []
+    top, subtasks, moves = [], [], []
     for record in records:
         row = dict(zip(TASK_FIELDS, _task_values(record, ctx), strict=True))
         before = existing.get(record.external_id)
         is_subtask = bool(row["parent_external_id"])
         if before is not None:
+            pk, original, *stored = before
             compared = LINKED_COMPARED if is_subtask else TASK_FIELDS
-            old = dict(zip(TASK_FIELDS, before, strict=True))
+            old = dict(zip(TASK_FIELDS, stored, strict=True))
             if all(old[f] == row[f] for f in compared):
                 counts.unchanged += 1
                 continue
             counts.updated += 1
+            if old["due_on"] != row["due_on"] and (original is not None or old["due_on"] is not None):
+                original = original if original is not None else old["due_on"]
+                moves.append(DueDateChange(task_id=pk, old_due_on=old["due_on"], new_due_on=row["due_on"], seen_at=now))
+            row["original_due_on"] = original
         else:
             counts.created += 1
         (subtasks if is_subtask else top).append(
@@ -364,8 +431,10 @@ def _task_upsert_with_orm(ctx: SyncContext, records: Sequence[TaskRecord]) -> Up
                 tasks,
                 update_conflicts=True,
                 unique_fields=["source", "external_id"],
-                update_fields=[FOREIGN_KEYS.get(f, f) for f in (*update, "synced_at")],
+                update_fields=[FOREIGN_KEYS.get(f, f) for f in (*update, "original_due_on", "synced_at")],
             )
+    DueDateChange.objects.bulk_create(moves)
+    counts.due_date_changes = len(moves)
     return counts
 
 
@@ -438,11 +507,17 @@ def time_entry_bulk_upsert(*, ctx: SyncContext, records: Sequence[TimeEntryRecor
             new.append(TimeEntry(source=ctx.source, external_id=record.external_id, **row))
         elif tuple(row[f] for f in TIME_ENTRY_FIELDS) != tuple(before[1:]):
             counts.updated += 1
-            changed.append(TimeEntry(pk=before[0], source=ctx.source, external_id=record.external_id, **row))
+            changed.append(
+                TimeEntry(
+                    pk=before[0], source=ctx.source, external_id=record.external_id, recorded_at=timezone.now(), **row
+                )
+            )
         else:
             counts.unchanged += 1
     # The unique index is partial (hand-logged entries have no external id), which ON CONFLICT
     # cannot target without its predicate: insert and update separately under the run's lock.
     TimeEntry.objects.bulk_create(new)
-    TimeEntry.objects.bulk_update(changed, ["user", "client", "task", "started_at", "hours", "description"])
+    TimeEntry.objects.bulk_update(
+        changed, ["user", "client", "task", "started_at", "hours", "description", "recorded_at"]
+    )
     return counts

@@ -87,6 +87,7 @@ EXPORTS = {
             "skipped",
             "deleted",
             "time entries",
+            "due dates moved",
             "failure",
         ],
         lambda: (
@@ -104,6 +105,7 @@ EXPORTS = {
                 r.skipped,
                 r.deleted,
                 r.time_entries,
+                r.due_date_changes,
                 r.error_message,
             ]
             for r in selectors.sync_runs_for_export().iterator()

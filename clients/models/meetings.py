@@ -1,7 +1,7 @@
 """Meeting records: a growth review or a pod meeting, with per client a note and decisions.
 
 History: rows are only ever added (admin is read-only, and on Postgres a trigger refuses to
-change or delete them, migration 0011). A decision with an owner and a due date is an action.
+change or delete them, migration 0013). A decision with an owner and a due date is an action.
 """
 
 from django.db import models

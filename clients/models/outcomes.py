@@ -178,10 +178,12 @@ class DailySnapshot(models.Model):
     days_since_contact = models.PositiveIntegerField(null=True, blank=True)
     goals_due = models.PositiveIntegerField(default=0)
     goals_hit = models.PositiveIntegerField(default=0)
-    tasks_due = models.PositiveIntegerField(default=0)
+    tasks_due = models.PositiveIntegerField(default=0)  # by their original due date
     tasks_on_time = models.PositiveIntegerField(default=0)
     open_tasks = models.PositiveIntegerField(default=0)
     overdue_tasks = models.PositiveIntegerField(default=0)
+    # Tasks whose due date was moved later (or taken away) in the 28 days ending on `date`.
+    slipped_tasks = models.PositiveIntegerField(default=0)
     hours = models.DecimalField(max_digits=9, decimal_places=2, default=ZERO)
     warnings = models.PositiveSmallIntegerField(default=0)
 

@@ -54,11 +54,13 @@ from godview.demo.clients import build_clients, plan_clients
 from godview.demo.goals import experiments, objectives, tactics, weekly_goals
 from godview.demo.history import contacts, nps_responses, quarterly_reviews, risk_assessments
 from godview.demo.meetings import build_meetings
+from godview.demo.slips import due_date_changes, slip_tasks
 from godview.demo.tasks import build_projects, build_sync_runs, client_tasks, time_entries
 from godview.demo.training import build_training
 from godview.demo.waiting import waiting_periods
+from godview.models import SignalRun
 from godview.rollup import rollup_range
-from tasks.models import ExternalProject, Source, SyncRun, Task, TimeEntry
+from tasks.models import DueDateChange, ExternalProject, Source, SyncRun, Task, TimeEntry
 from training.models import TrainingModule, TrainingResult
 
 __all__ = [
@@ -84,6 +86,7 @@ WIPE_ORDER: tuple[type[models.Model], ...] = (
     MeetingRecord,
     Action,
     TimeEntry,
+    DueDateChange,
     Task,
     SyncRun,
     ExternalProject,
@@ -91,6 +94,7 @@ WIPE_ORDER: tuple[type[models.Model], ...] = (
     TrainingResult,
     TrainingModule,
     ReviewDecision,
+    SignalRun,
     EarlyWarning,
     DailySnapshot,
     WaitingPeriod,
@@ -231,7 +235,9 @@ def write_history(ctx: Context, plans: list[ClientPlan]) -> None:
     bulk(Postponement, [move() for move in moves])
     bulk(WaitingPeriod, [w for p in plans for w in waiting_periods(ctx, p, goals_of[p.index])])
     tasks = {plan.index: client_tasks(ctx, plan) for plan in plans}
+    moved = [m for p in plans for m in slip_tasks(ctx, p, tasks[p.index][0])]
     bulk(Task, [t for parents, _subtasks in tasks.values() for t in parents])
+    bulk(DueDateChange, due_date_changes(ctx, moved))
     bulk(Task, [t for _parents, subtasks in tasks.values() for t in subtasks])
     bulk(TimeEntry, [e for p in plans for e in time_entries(ctx, p, tasks[p.index][0])])
     for model, make in (

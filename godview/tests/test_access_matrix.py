@@ -88,6 +88,10 @@ MATRIX: dict[str, Case] = {
     # Only a client in the queue can be decided on; the world's client is not, so 404 for all.
     "review_decide": Case(NOBODY, kwargs="client", method="post", data={"verdict": "risk_score", "reason": "Checked"}),
     "growth_review": Case(LEADERSHIP | {"pod_lead": 200}),
+    # The health lab (issue 15): agency-wide figures, for leadership only.
+    "lab": Case(LEADERSHIP),
+    "lab_export": Case(LEADERSHIP),
+    "lab_clients": Case(LEADERSHIP),
     # Actions (issue 14): the queue and its CSV for leadership and pod leads; AMs act on their own
     # clients' actions, pod leads on the pod's, leadership on all (empty posts are 422).
     "action_queue": Case(LEADERSHIP | {"pod_lead": 200}),

@@ -166,6 +166,12 @@ def test_the_demo_shows_waiting_on_client_agreements_and_missing_reviews(demo):
     assert Client.objects.filter(agreed_response_days__gt=1).exists()
     assert Client.objects.filter(expectation_agreement_signed_on__isnull=True).exists()
     assert EarlyWarning.objects.filter(rule="waiting_on_client", resolved_on__isnull=True).exists()
+    from tasks.models import DueDateChange, TimeEntry
+
+    assert DueDateChange.objects.slips().exists()  # due dates moved at the source
+    assert Task.objects.filter(original_due_on__isnull=False).exists()
+    assert TimeEntry.objects.filter(source__kind="asana").exists()  # hours from Asana
+    assert TimeEntry.objects.filter(source__isnull=True).exists()  # hours logged in God-view
     year, quarter = quarter_of(today())
     (previous,) = review_status_counts(Client.objects.all(), (year, quarter - 1) if quarter > 1 else (year - 1, 4))
     assert previous["missing"] > 0 and previous["submitted"] > 0
@@ -438,3 +444,34 @@ def test_the_demo_designers_page_shows_the_ab_tests_they_ran(demo, client):
     tally = win_loss_by_owner(Q(owner=designer), Client.objects.all())[designer.pk]
     assert tally.wins + tally.losses > 0
     assert f"{tally.wins}W · {tally.losses}L" in page
+
+
+# --- the health lab ------------------------------------------------------------------------
+
+
+def test_a_year_of_demo_rollup_gives_the_health_lab_a_believable_picture(client):
+    """The demo's own rollup builds the signal history; with a year of it the lab has churns,
+    caught ones among them, flags and false alarms: figures a leader can read, not zeros."""
+    import csv
+
+    with transaction.atomic():
+        wipe_demo()
+        call_command("seed_demo", "--clients", "40", "--seed", "42", "--rollup-days", "371", stdout=io.StringIO())
+        from godview.models import SignalRun
+
+        assert SignalRun.objects.exists()
+        client.force_login(User.objects.get(username="leader"))
+        assert client.get("/lab/").status_code == 200
+        response = client.get("/lab/export.csv")
+        rows = {
+            (r["signal"], r["horizon_days"]): r
+            for r in csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))
+        }
+        transaction.set_rollback(True)
+    anything = rows[("any", "90")]
+    assert int(anything["churned"]) >= 2
+    assert 0 < int(anything["caught"]) <= int(anything["churned"])
+    assert int(anything["flags"]) > int(anything["true_flags"]) > 0
+    assert float(anything["median_lead_days"]) > 0
+    risk = rows[("risk_le_2", "90")]
+    assert 0 < float(risk["recall"]) <= 1 and 0 < float(risk["precision"]) < 1

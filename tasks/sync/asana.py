@@ -19,14 +19,21 @@ from asana.rest import ApiException
 from pydantic import BaseModel, ConfigDict
 from urllib3.util.retry import Retry
 
+from core.weeks import agency_tz
 from tasks.sync.base import (
+    FeatureUnavailable,
     PermanentError,
     ProjectRecord,
     RetryableError,
     RetryPolicy,
+    SkippedTask,
     TaskRecord,
     TimeEntryRecord,
     error_for_status,
+    is_json_type,
+    json_list,
+    json_object,
+    parse_json_answer,
     seconds_from,
     task_record,
 )
@@ -49,6 +56,9 @@ TASK_FIELDS = [
     "num_subtasks",
 ]
 PROJECT_FIELDS = ["name", "archived"]
+# The per-task listing's opt_fields (the spec's enum): no email for the author, so the workspace's
+# user list maps them, as it does hidden assignee emails; no description either.
+TIME_ENTRY_FIELDS = ["duration_minutes", "entered_on", "created_by", "created_by.name", "attributable_to"]
 MAX_RESTARTS = 2  # an expired offset restarts a listing; more than twice means something else
 USER_FIELDS = ["email", "name"]
 
@@ -119,6 +129,29 @@ class AsanaTask(BaseModel):
         )
 
 
+class AsanaTimeEntry(BaseModel):
+    """A TimeTrackingEntryCompact, plus the task it was listed for."""
+
+    model_config = ConfigDict(extra="ignore")
+    gid: str
+    task: _Ref
+    duration_minutes: int
+    entered_on: dt.date
+    created_by: _Ref | None = None
+    attributable_to: _Ref | None = None
+
+    def to_record(self, email: str) -> TimeEntryRecord:
+        return TimeEntryRecord(
+            external_id=self.gid,
+            user_email=email,
+            task_external_id=self.task["gid"],
+            project_external_id=self.attributable_to["gid"] if self.attributable_to else None,
+            # Asana logs a day, not a moment: the start of that day in the agency time zone.
+            started_at=dt.datetime.combine(self.entered_on, dt.time.min, tzinfo=agency_tz()),
+            hours=round(self.duration_minutes / 60, 2),  # a negative duration is refused by the record
+        )
+
+
 class AsanaProvider:
     label = "Asana"
 
@@ -138,9 +171,11 @@ class AsanaProvider:
         config.access_token = token
         config.retry_strategy = Retry(total=0, raise_on_status=False, respect_retry_after_header=False)
         self.client = asana.ApiClient(config)
+        self._token = token  # only to keep it out of error messages
         self.tasks_api = asana.TasksApi(self.client)
         self.projects_api = asana.ProjectsApi(self.client)
         self.users_api = asana.UsersApi(self.client)
+        self.time_api = asana.TimeTrackingEntriesApi(self.client)
         self.workspace_id = workspace_id
         self.policy = policy
         self.timeout = timeout
@@ -159,15 +194,27 @@ class AsanaProvider:
     def _page(self, call: Callable[..., dict], opts: dict) -> dict:
         def attempt() -> dict:
             try:
-                return call(opts, full_payload=True, _request_timeout=self.timeout)
+                payload = call(opts, full_payload=True, _request_timeout=self.timeout)
             except ApiException as error:
                 raise self._classify(error) from None
             except (urllib3.exceptions.HTTPError, TimeoutError, ConnectionError) as error:
                 raise RetryableError(
                     f"Asana did not answer in time or dropped the connection ({type(error).__name__})"
                 ) from None
+            return self._checked(payload)
 
         return self.policy.call(attempt)
+
+    def _checked(self, payload: object) -> dict:
+        """The client hands back the raw bytes of an answer that is not JSON (and parses JSON
+        whatever its declared type): check both, and say what came instead."""
+        response = self.client.last_response
+        content_type = response.getheader("Content-Type") if response is not None else None
+        if isinstance(payload, dict) and (content_type is None or is_json_type(content_type)):
+            return payload
+        status, body = (response.status, response.data or b"") if response is not None else (200, b"")
+        parsed = parse_json_answer("Asana", status=status, content_type=content_type, body=body, secret=self._token)
+        return json_object("Asana", parsed)
 
     def _classify(self, error: ApiException) -> Exception:
         headers = error.headers or {}
@@ -195,11 +242,12 @@ class AsanaProvider:
                     raise
                 opts, restarts = first, restarts + 1
                 continue
-            yield payload.get("data") or []
-            next_page = payload.get("next_page") or {}
-            if not next_page.get("offset"):
+            yield json_list("Asana", payload, "data")
+            next_page = payload.get("next_page")
+            offset = next_page.get("offset") if isinstance(next_page, dict) else None
+            if not offset:
                 return
-            opts = {**first, "offset": next_page["offset"]}
+            opts = {**first, "offset": offset}
 
     # --- provider interface -----------------------------------------------------------------
 
@@ -252,17 +300,46 @@ class AsanaProvider:
     def has_subtasks(self, raw: dict) -> bool:
         return bool(raw.get("num_subtasks"))
 
-    def time_entry_pages(self, start: dt.datetime, end: dt.datetime) -> Iterator[list[dict]]:
-        return iter(())  # hours come from ClickUp time tracking (DESIGN "Time entry")
+    def time_entry_pages(
+        self, start: dt.datetime, end: dt.datetime, task_ids: list[str]
+    ) -> Iterator[list[dict] | SkippedTask]:
+        """Each task's time tracking entries (`GET /tasks/{gid}/time_tracking_entries`), every
+        entry tagged with its task, which the compact entries leave out.
+
+        A plan without time tracking answers 402 (or 403, as does a token without the scope):
+        FeatureUnavailable on the first task, so the run records it once and carries on. A task
+        gone since it was listed (404) is reported and passed over.
+        """
+        answered = False
+        for task_gid in task_ids:
+
+            def call(opts: dict, _task: str = task_gid, **kwargs) -> dict:
+                return self.time_api.get_time_tracking_entries_for_task(_task, opts, **kwargs)
+
+            try:
+                for page in self._pages(call, {"opt_fields": ",".join(TIME_ENTRY_FIELDS)}):
+                    answered = True
+                    yield [{"task": {"gid": task_gid}, **raw} if isinstance(raw, dict) else raw for raw in page]
+            except PermanentError as error:
+                if error.status == 402 or (error.status == 403 and not answered):
+                    raise FeatureUnavailable(
+                        f"Asana time tracking is not available to this workspace ({error.status}: its plan, or the "
+                        "token's scope, does not include it)"
+                    ) from None
+                if error.status not in (403, 404):
+                    raise
+                yield SkippedTask(task_gid, f"time entries: Asana answered {error.status} for this task")
 
     def parse_time_entry(self, raw: dict) -> TimeEntryRecord:
-        raise NotImplementedError
+        entry = AsanaTimeEntry.model_validate(raw)
+        email = self.user_emails().get(entry.created_by["gid"], "") if entry.created_by else ""
+        return entry.to_record(email)
 
 
 def _modified_after(raw: dict, since: dt.datetime | None) -> bool:
-    if since is None or not raw.get("modified_at"):
+    if since is None or not isinstance(raw, dict) or not raw.get("modified_at"):
         return True
     try:
         return dt.datetime.fromisoformat(raw["modified_at"].replace("Z", "+00:00")) > since
-    except (TypeError, ValueError):
+    except (AttributeError, TypeError, ValueError):
         return True  # let validation count it as a bad record

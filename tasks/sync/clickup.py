@@ -7,7 +7,7 @@ A 429 carries `X-RateLimit-Reset`, an absolute epoch time in seconds.
 from __future__ import annotations
 
 import datetime as dt
-import json
+import http.client
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -24,6 +24,9 @@ from tasks.sync.base import (
     TimeEntryRecord,
     error_for_status,
     from_ms,
+    json_list,
+    json_object,
+    parse_json_answer,
     seconds_until,
     task_record,
     to_ms,
@@ -117,7 +120,7 @@ class ClickUpTimeEntry(BaseModel):
             project_external_id=str(list_id) if list_id is not None else None,
             started_at=self.start,
             hours=round(self.duration / 3_600_000, 2),  # a running timer has a negative duration: rejected
-            description=self.description[:500],
+            description=self.description,
         )
 
 
@@ -148,7 +151,7 @@ class ClickUpProvider:
     def _send(self, request: urllib.request.Request) -> dict:
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                return json.loads(response.read().decode("utf-8"))
+                status, content_type, body = response.status, response.headers.get("Content-Type"), response.read()
         except urllib.error.HTTPError as error:
             reset = seconds_until(error.headers.get("X-RateLimit-Reset"), self.policy.clock)
             raise error_for_status("ClickUp", error.code, retry_after=reset if error.code == 429 else None) from None
@@ -158,20 +161,23 @@ class ClickUpProvider:
             ) from None
         except urllib.error.URLError as error:
             raise RetryableError(f"ClickUp could not be reached ({error.reason})") from None
-        except ValueError:
-            raise RetryableError("ClickUp sent a response that is not JSON") from None
+        except http.client.HTTPException as error:  # e.g. IncompleteRead: the body stopped short
+            raise RetryableError(f"ClickUp dropped the connection mid-answer ({type(error).__name__})") from None
+        payload = parse_json_answer("ClickUp", status=status, content_type=content_type, body=body, secret=self._token)
+        return json_object("ClickUp", payload)
 
     # --- provider interface -----------------------------------------------------------------
 
     def projects(self) -> Iterator[ProjectRecord]:
         """Every list of the team: in folders and folderless, space by space."""
-        for space in self.get(f"/team/{self.team_id}/space", {"archived": "false"}).get("spaces", []):
-            for folder in self.get(f"/space/{space['id']}/folder", {"archived": "false"}).get("folders", []):
+        for space in json_list("ClickUp", self.get(f"/team/{self.team_id}/space", {"archived": "false"}), "spaces"):
+            folders = self.get(f"/space/{space['id']}/folder", {"archived": "false"})
+            for folder in json_list("ClickUp", folders, "folders"):
                 yield from self._lists(f"/folder/{folder['id']}/list")
             yield from self._lists(f"/space/{space['id']}/list")
 
     def _lists(self, path: str) -> Iterator[ProjectRecord]:
-        for raw in self.get(path, {"archived": "false"}).get("lists", []):
+        for raw in json_list("ClickUp", self.get(path, {"archived": "false"}), "lists"):
             yield ProjectRecord(
                 external_id=str(raw["id"]), name=raw.get("name") or "", archived=bool(raw.get("archived"))
             )
@@ -179,7 +185,7 @@ class ClickUpProvider:
     def member_ids(self) -> list[str]:
         """Time entries default to the token's own user: we pass every member explicitly."""
         if self._member_ids is None:
-            teams = self.get("/team").get("teams", [])
+            teams = json_list("ClickUp", self.get("/team"), "teams")
             team = next((t for t in teams if str(t.get("id")) == str(self.team_id)), None)
             if team is None:
                 raise error_for_status("ClickUp", 404, retry_after=None, detail=f" for team {self.team_id}")
@@ -193,7 +199,7 @@ class ClickUpProvider:
             if modified_since is not None:
                 params["date_updated_gt"] = to_ms(modified_since)
             payload = self.get(f"/list/{project_id}/task", params)
-            tasks = payload.get("tasks") or []
+            tasks = json_list("ClickUp", payload, "tasks")
             yield tasks
             if payload.get("last_page", not tasks) or not tasks:
                 return
@@ -208,13 +214,14 @@ class ClickUpProvider:
     def parse_task(self, raw: dict, project_id: str) -> TaskRecord:
         return ClickUpTask.model_validate(raw).to_record()
 
-    def time_entry_pages(self, start: dt.datetime, end: dt.datetime) -> Iterator[list[dict]]:
+    def time_entry_pages(self, start: dt.datetime, end: dt.datetime, task_ids: list[str]) -> Iterator[list[dict]]:
+        """The team's entries, a week at a time (ClickUp lists them by date: `task_ids` unused)."""
         members = ",".join(self.member_ids())
         window_start = start
         while window_start < end:
             window_end = min(end, window_start + TIME_WINDOW)
             params = {"start_date": to_ms(window_start), "end_date": to_ms(window_end), "assignee": members or None}
-            yield self.get(f"/team/{self.team_id}/time_entries", params).get("data") or []
+            yield json_list("ClickUp", self.get(f"/team/{self.team_id}/time_entries", params), "data")
             window_start = window_end
 
     def parse_time_entry(self, raw: dict) -> TimeEntryRecord:

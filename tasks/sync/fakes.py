@@ -2,7 +2,9 @@
 
 Threaded `http.server` on 127.0.0.1. Payloads follow the OpenAPI specs in `../shared/specs/`
 (a test validates them). Faults are scriptable: `server.fail_next(status=429, headers=...)`,
-`server.fail_next(status=None, delay=2)` for a timeout; each fault answers one matching request.
+`server.fail_next(status=None, delay=2)` for a timeout; each fault answers one matching request
+(`times=` more). `server.fail_next(status=200, mode="html")` answers something that is not the
+API's JSON, as proxies, portals and broken connections do: see `ANSWER_MODES`.
 """
 
 from __future__ import annotations
@@ -17,6 +19,31 @@ import urllib.parse
 from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from tasks.sync.fake_payloads import (  # the payload builders, importable from here as before
+    asana_task,
+    asana_time_entry,
+    clickup_task,
+    clickup_time_entry,
+    iso,
+    ms,
+    parse_time,
+)
+
+__all__ = [
+    "ANSWER_MODES",
+    "FakeAsana",
+    "FakeClickUp",
+    "FakeServer",
+    "asana_task",
+    "asana_time_entry",
+    "clickup_task",
+    "clickup_time_entry",
+    "iso",
+    "ms",
+    "parse_time",
+    "populate_demo",
+]
+
 ASANA_PREFIX = "/api/1.0"
 CLICKUP_PREFIX = "/api/v2"
 
@@ -30,161 +57,22 @@ class Fault:
     body: dict | None = None
     times: int = 1  # how many matching requests get this answer
     after: int = 0  # how many matching requests pass untouched first
+    mode: str = ""  # one of ANSWER_MODES: the answer is not the API's JSON (with `status`, often 200)
 
 
-def iso(value: dt.datetime) -> str:
-    return value.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def ms(value: dt.datetime) -> str:
-    return str(int(value.timestamp() * 1000))
-
-
-def parse_time(value: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
-# --- payload builders (the shapes of the specs' TaskResponse / Task9 / Datum1) ---------------
-
-
-def asana_task(
-    gid: str,
-    name: str,
-    projects: list[str],
-    *,
-    modified_at: dt.datetime,
-    created_at: dt.datetime | None = None,
-    assignee: tuple[str, str] | None = None,
-    due_on: str | None = None,
-    due_at: str | None = None,
-    start_on: str | None = None,
-    completed_at: dt.datetime | None = None,
-    section: str = "To do",
-    parent: str | None = None,
-    num_subtasks: int = 0,
-) -> dict:
-    return {
-        "gid": gid,
-        "resource_type": "task",
-        "resource_subtype": "default_task",
-        "name": name,
-        "assignee": {"gid": assignee[0], "resource_type": "user", "email": assignee[1]} if assignee else None,
-        "completed": completed_at is not None,
-        "completed_at": iso(completed_at) if completed_at else None,
-        "created_at": iso(created_at or modified_at - dt.timedelta(days=10)),
-        "modified_at": iso(modified_at),
-        "due_on": due_on,
-        "due_at": due_at,
-        "start_on": start_on,
-        "memberships": [
-            {
-                "project": {"gid": p, "resource_type": "project"},
-                "section": {"gid": f"{p}0{index}", "resource_type": "section", "name": section},
-            }
-            for index, p in enumerate(projects)
-        ],
-        "projects": [{"gid": p, "resource_type": "project"} for p in projects],
-        "parent": {"gid": parent, "resource_type": "task", "resource_subtype": "default_task"} if parent else None,
-        "num_subtasks": num_subtasks,
-    }
-
-
-def clickup_task(
-    task_id: str,
-    name: str,
-    list_id: str,
-    *,
-    updated: dt.datetime,
-    created: dt.datetime | None = None,
-    assignee: tuple[int, str, str] | None = None,
-    due: dt.datetime | None = None,
-    due_has_time: bool = False,
-    start: dt.datetime | None = None,
-    done: dt.datetime | None = None,
-    status: str | None = None,
-    parent: str | None = None,
-) -> dict:
-    closed = done is not None
-    return {
-        "id": task_id,
-        "custom_item_id": None,
-        "name": name,
-        "status": {
-            "status": status or ("complete" if closed else "in progress"),
-            "color": "#6bc950" if closed else "#d3d3d3",
-            "orderindex": 2 if closed else 1,
-            "type": "closed" if closed else "custom",
-        },
-        "orderindex": "1.00000000000000000000000000000000",
-        "date_created": ms(created or updated - dt.timedelta(days=10)),
-        "date_updated": ms(updated),
-        "date_closed": ms(done) if done else None,
-        "date_done": ms(done) if done else None,
-        "creator": {"id": 183, "username": "Fake Admin", "color": "#827718", "profilePicture": ""},
-        # Real ClickUp sends user objects here (the spec's `string` items are an erratum).
-        "assignees": [
-            {"id": assignee[0], "username": assignee[1], "email": assignee[2], "color": "#7b68ee", "initials": "AM"}
-        ]
-        if assignee
-        else [],
-        "watchers": [],
-        "checklists": [],
-        "tags": [],
-        "parent": parent,
-        "priority": None,
-        "due_date": ms(due) if due else None,
-        "due_date_time": due_has_time,
-        "start_date": ms(start) if start else None,
-        "points": 1,
-        "time_estimate": None,
-        "list": {"id": list_id},
-        "folder": {"id": "90100"},
-        "space": {"id": "90010"},
-        "url": f"https://app.clickup.com/t/{task_id}",
-    }
-
-
-def clickup_time_entry(
-    entry_id: str, *, task_id: str, list_id: str, user: tuple[int, str, str], start: dt.datetime, hours: float
-) -> dict:
-    duration = int(hours * 3_600_000)
-    return {
-        "id": entry_id,
-        "task": {
-            "id": task_id,
-            "custom_id": "",
-            "name": "",
-            "status": {"status": "in progress", "color": "#d3d3d3", "type": "custom", "orderindex": 1},
-            "custom_type": None,
-        },
-        "wid": "9001",
-        "user": {
-            "id": user[0],
-            "username": user[1],
-            "email": user[2],
-            "color": "#7b68ee",
-            "initials": "AM",
-            "profilePicture": "",
-        },
-        "billable": True,
-        "start": ms(start),
-        "end": ms(start + dt.timedelta(milliseconds=duration)),
-        "duration": str(duration),
-        "description": "",
-        "tags": [],
-        "source": "clickup",
-        "at": ms(start + dt.timedelta(milliseconds=duration)),
-        "task_location": {
-            "list_id": int(list_id),
-            "folder_id": 90100,
-            "space_id": 90010,
-            "list_name": "",
-            "folder_name": "Clients",
-            "space_name": "Delivery",
-        },
-        "task_tags": [],
-        "task_url": f"https://app.clickup.com/t/{task_id}",
-    }
+# Answers that are not the API's JSON, each as something between us and the API sends it.
+ANSWER_MODES = {
+    "html": "an HTML page (a proxy's or a portal's sign-in page)",
+    "empty": "an empty body labelled JSON",
+    "truncated": "the real JSON cut in half, with a Content-Length that matches the cut",
+    "cut": "a Content-Length for the whole JSON, half of it, then the connection closes",
+    "wrong_content_type": "the real JSON, labelled text/plain",
+    "not_an_object": "JSON, but a list where the API sends an object",
+}
+FAKE_HTML = (
+    "<!DOCTYPE html><html><head><title>Sign in · Corporate proxy</title></head>"
+    "<body><h1>Please sign in to continue</h1></body></html>"
+)
 
 
 # --- the HTTP machinery ----------------------------------------------------------------------
@@ -256,6 +144,9 @@ class FakeServer:
             fault = self._take_fault(handler.path)  # path and query: a fault can target `offset=`
             if fault is not None:
                 time.sleep(fault.delay)
+                if fault.mode:
+                    _status, body = self.route(parsed.path.removeprefix(self.prefix), query)
+                    return self._send_mangled(handler, fault.status or 200, body, fault.mode)
                 if fault.status is not None:
                     return self._send(handler, fault.status, fault.body or self.error_body(fault.status), fault.headers)
             if not self.authorised(handler.headers.get("Authorization", "")):
@@ -266,8 +157,36 @@ class FakeServer:
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client timed out and hung up, as the test intended
 
+    def _send_mangled(self, handler: BaseHTTPRequestHandler, status: int, body: dict, mode: str) -> None:
+        data = json.dumps(body).encode("utf-8")
+        content_type, length = "application/json; charset=UTF-8", None
+        if mode == "html":
+            data, content_type = FAKE_HTML.encode(), "text/html; charset=utf-8"
+        elif mode == "empty":
+            data = b""
+        elif mode == "truncated":
+            data = data[: len(data) // 2]
+        elif mode == "cut":
+            data, length = data[: len(data) // 2], len(data)
+        elif mode == "wrong_content_type":
+            content_type = "text/plain; charset=utf-8"
+        elif mode == "not_an_object":
+            data = json.dumps([body]).encode()
+        else:
+            raise ValueError(f"unknown answer mode {mode!r}: one of {', '.join(ANSWER_MODES)}")
+        handler.send_response(status)
+        handler.send_header("Content-Type", content_type)
+        handler.send_header("Content-Length", str(length or len(data)))
+        handler.end_headers()
+        handler.wfile.write(data)
+        if length:
+            handler.close_connection = True
+
     def _send(self, handler: BaseHTTPRequestHandler, status: int, body: dict, headers: dict | None = None) -> None:
-        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        try:
+            data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate (a malformed record): JSON escapes it, as the APIs do
+            data = json.dumps(body).encode("utf-8")
         handler.send_response(status)
         handler.send_header("Content-Type", "application/json; charset=UTF-8")
         handler.send_header("Content-Length", str(len(data)))
@@ -289,12 +208,18 @@ class FakeServer:
 class FakeAsana(FakeServer):
     prefix = ASANA_PREFIX
 
-    def __init__(self, *, workspace: str = "1200000000000001", **kwargs) -> None:
+    def __init__(self, *, workspace: str = "1200000000000001", time_tracking: int | None = None, **kwargs) -> None:
+        """`time_tracking=402` (or 403) answers the time tracking endpoint as a plan without it does."""
         super().__init__(**kwargs)
         self.workspace = workspace
+        self.time_tracking = time_tracking
+        self.time_entries: dict[str, list[dict]] = {}  # task gid -> TimeTrackingEntryCompact dicts
         self.projects: list[dict] = []
         self.users: list[dict] = []
         self.tasks: dict[str, dict] = {}  # gid -> TaskResponse dict (subtasks included, via `parent`)
+        # Where each task is listed, kept apart from its payload so a malformed one is still served.
+        self.listed_in: dict[str, list[str]] = {}
+        self.parent_of: dict[str, str | None] = {}
 
     def add_project(self, gid: str, name: str, *, archived: bool = False) -> None:
         self.projects.append({"gid": gid, "resource_type": "project", "name": name, "archived": archived})
@@ -304,12 +229,24 @@ class FakeAsana(FakeServer):
 
     def put(self, task: dict) -> None:
         self.tasks[task["gid"]] = task
+        self.listed_in[task["gid"]] = [p["gid"] for p in task.get("projects") or []]
+        self.parent_of[task["gid"]] = (task.get("parent") or {}).get("gid")
+
+    def put_raw(self, gid: str, payload: object) -> None:
+        """Serve `payload` (malformed, perhaps) where task `gid` was listed."""
+        self.tasks[gid] = payload
 
     def authorised(self, header: str) -> bool:
         return header == f"Bearer {self.token}"
 
     def error_body(self, status: int) -> dict:
-        messages = {401: "Not Authorized", 403: "Forbidden", 404: "Not Found", 429: "Rate limit exceeded"}
+        messages = {
+            401: "Not Authorized",
+            402: "Payment Required: time tracking is not available on this workspace's plan",
+            403: "Forbidden",
+            404: "Not Found",
+            429: "Rate limit exceeded",
+        }
         return {"errors": [{"message": messages.get(status, "Server Error"), "help": "fake"}]}
 
     def route(self, path: str, query: dict) -> tuple[int, dict]:
@@ -322,16 +259,21 @@ class FakeAsana(FakeServer):
             since = parse_time(query["modified_since"]) if query.get("modified_since") else None
             rows = [
                 t
-                for t in self.tasks.values()
-                if any(p["gid"] == query["project"] for p in t.get("projects", []))
-                and (since is None or parse_time(t["modified_at"]) > since)
+                for gid, t in sorted(self.tasks.items())
+                if query["project"] in self.listed_in.get(gid, []) and (since is None or _modified_after(t, since))
             ]
-            return 200, self._page(sorted(rows, key=lambda t: t["gid"]), query, path)
+            return 200, self._page(rows, query, path)
         if len(parts) == 3 and parts[0] == "tasks" and parts[2] == "subtasks":
             if parts[1] not in self.tasks:
                 return 404, self.error_body(404)
-            rows = [t for t in self.tasks.values() if (t.get("parent") or {}).get("gid") == parts[1]]
-            return 200, self._page(sorted(rows, key=lambda t: t["gid"]), query, path)
+            rows = [t for gid, t in sorted(self.tasks.items()) if self.parent_of.get(gid) == parts[1]]
+            return 200, self._page(rows, query, path)
+        if len(parts) == 3 and parts[0] == "tasks" and parts[2] == "time_tracking_entries":
+            if self.time_tracking is not None:
+                return self.time_tracking, self.error_body(self.time_tracking)
+            if parts[1] not in self.tasks:
+                return 404, self.error_body(404)
+            return 200, self._page(self.time_entries.get(parts[1], []), query, path)
         return 404, self.error_body(404)
 
     def _page(self, rows: list[dict], query: dict, path: str) -> dict:
@@ -358,6 +300,7 @@ class FakeClickUp(FakeServer):
         self.members: list[dict] = []
         self.lists: dict[str, dict] = {}  # id -> list payload
         self.tasks: dict[str, dict] = {}
+        self.list_of: dict[str, str] = {}  # task id -> list id, apart from the payload (see put_raw)
         self.time_entries: list[dict] = []
 
     def add_member(self, user_id: int, username: str, email: str) -> None:
@@ -396,6 +339,11 @@ class FakeClickUp(FakeServer):
 
     def put(self, task: dict) -> None:
         self.tasks[task["id"]] = task
+        self.list_of[task["id"]] = task["list"]["id"]
+
+    def put_raw(self, task_id: str, payload: object) -> None:
+        """Serve `payload` (malformed, perhaps) where task `task_id` was listed."""
+        self.tasks[task_id] = payload
 
     def authorised(self, header: str) -> bool:
         return header == self.token
@@ -473,13 +421,12 @@ class FakeClickUp(FakeServer):
         since = int(query["date_updated_gt"]) if query.get("date_updated_gt") else None
         rows = [
             t
-            for t in self.tasks.values()
-            if t["list"]["id"] == list_id
-            and (since is None or int(t["date_updated"]) > since)
-            and (query.get("subtasks") == "true" or not t.get("parent"))
-            and (query.get("include_closed") == "true" or t["status"]["type"] != "closed")
+            for task_id, t in sorted(self.tasks.items())
+            if self.list_of.get(task_id) == list_id
+            and (since is None or _updated_after(t, since))
+            and (query.get("subtasks") == "true" or not _field(t, "parent"))
+            and (query.get("include_closed") == "true" or _field(_field(t, "status"), "type") != "closed")
         ]
-        rows.sort(key=lambda t: t["id"])
         page = int(query.get("page") or 0)
         chunk = rows[page * self.page_size : (page + 1) * self.page_size]
         return {"tasks": chunk, "last_page": (page + 1) * self.page_size >= len(rows)}
@@ -492,6 +439,25 @@ class FakeClickUp(FakeServer):
             for e in self.time_entries
             if start <= int(e["start"]) <= end and (wanted is None or str(e["user"]["id"]) in wanted)
         ]
+
+
+def _field(payload: object, key: str) -> object:
+    return payload.get(key) if isinstance(payload, dict) else None
+
+
+def _modified_after(task: object, since: dt.datetime) -> bool:
+    """Filters on a payload's own dates, which may be malformed: such a record is served."""
+    try:
+        return parse_time(_field(task, "modified_at")) > since
+    except (AttributeError, TypeError, ValueError):
+        return True
+
+
+def _updated_after(task: object, since_ms: int) -> bool:
+    try:
+        return int(_field(task, "date_updated")) > since_ms
+    except (TypeError, ValueError):
+        return True
 
 
 # --- a deterministic demo agency, for `manage.py fake_sources` and the benchmarks ---------------
@@ -520,7 +486,7 @@ CONTRACTOR = ("freelance.writer@example.net", "Freelance writer")
 
 def populate_demo(asana: FakeAsana, clickup: FakeClickUp, emails: list[str], *, seed: int = 7, tasks: int = 40) -> None:
     """The same workspaces every time for the same inputs: Unicode names, due days and times,
-    subtasks, a task in two projects, closed tasks, an assignee nobody knows, time entries."""
+    subtasks, a task in two projects, closed tasks, an assignee nobody knows, time entries in both."""
     import random
 
     rng = random.Random(seed)
@@ -554,6 +520,16 @@ def populate_demo(asana: FakeAsana, clickup: FakeClickUp, emails: list[str], *, 
                 asana.put(
                     asana_task(f"{gid}{n:04}1", f"↳ Sub-step of #{n + 1}", [], modified_at=now, parent=f"{gid}{n:04}")
                 )
+            if n % 4 == 0:  # hours tracked in Asana too (no draw from `rng`: the rest stays as it was)
+                asana.time_entries[f"{gid}{n:04}"] = [
+                    asana_time_entry(
+                        f"{gid}{n:04}7",
+                        minutes=30 * (1 + n % 5),
+                        entered_on=(now - dt.timedelta(days=n % 12)).date().isoformat(),
+                        user=(f"{130000 + people.index(who)}", who[1]),
+                        project=(gid, name),
+                    )
+                ]
     for list_id, name in DEMO_CLICKUP_LISTS:
         clickup.add_list(list_id, name)
         for n in range(tasks):

@@ -28,9 +28,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop as _
 from pydantic import ValidationError
 
+from core.weeks import agency_tz
 from tasks import services
 from tasks.models import ExternalProject, Source, SyncRun, Task
-from tasks.sync.base import PermanentError, Provider, RetryPolicy, SyncError, TaskRecord, TimeEntryRecord
+from tasks.sync.base import (
+    FeatureUnavailable,
+    PermanentError,
+    Provider,
+    RetryPolicy,
+    SkippedTask,
+    SyncError,
+    TaskRecord,
+    TimeEntryRecord,
+    record_id,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +51,7 @@ TIME_ENTRY_DAYS_INCREMENTAL = 14  # hours are often logged late against earlier 
 TIME_ENTRY_DAYS_FULL = 90
 MAX_REPORTED_ERRORS = 50
 FLUSH_EVERY = 5000  # records per upsert transaction: about 50 API pages
+MAX_DEPTH = 6  # subtask levels followed, as many as `task_link_parents` links
 
 
 def provider_for(source: Source, *, policy: RetryPolicy, **options) -> Provider:
@@ -72,11 +84,13 @@ class Tally:
     skipped: int = 0
     deleted: int = 0
     time_entries: int = 0
+    due_date_changes: int = 0
 
     def add(self, counts: services.UpsertCounts) -> None:
         self.created += counts.created
         self.updated += counts.updated
         self.unchanged += counts.unchanged
+        self.due_date_changes += counts.due_date_changes
 
 
 class Runner:
@@ -88,6 +102,11 @@ class Runner:
         self.tally = Tally()
         self.errors: list[dict] = list(run.errors or [])
         self.seen: set[str] = set()
+        self.unproven: dict[int, int] = {}  # project pk -> records without a readable id
+        # Tasks whose time entries are read (Asana reads them per task): the ones this run listed
+        # that are open or changed within the full run's time-entry window (`active_since`).
+        self.time_entry_tasks: list[str] = []
+        self.active_since: dt.datetime | None = None
         self.buffer: list[TaskRecord] = []
         self.ctx: services.SyncContext | None = None
         self.writer: BackgroundWriter | None = None
@@ -97,6 +116,7 @@ class Runner:
     def execute(self) -> SyncRun:
         started = self.now()
         full = self._is_full(started)
+        self.active_since = started - dt.timedelta(days=TIME_ENTRY_DAYS_FULL)
         since = None if full or self.source.cursor is None else self.source.cursor - OVERLAP
         self._progress(str(_("Listing projects")))
         services.external_project_bulk_upsert(source=self.source, records=self.provider.projects())
@@ -104,7 +124,9 @@ class Runner:
         projects = list(
             ExternalProject.objects.filter(source=self.source, client__isnull=False, archived=False).order_by("name")
         )
-        parents: list[str] = []
+        # Parents with subtasks, by their project and the window it was listed with: a project
+        # mapped since the last run is listed whole, and so must its subtasks be.
+        parents: dict[tuple[int, dt.datetime | None], list[str]] = {}
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
             self.writer = BackgroundWriter(self._write)
         try:
@@ -115,10 +137,9 @@ class Runner:
                 )
                 project_since = since if project.first_synced_at else None
                 for page in self.provider.task_pages(project.external_id, project_since):
-                    parents += self._ingest(page)
+                    parents.setdefault((project.pk, project_since), []).extend(self._ingest(page, project.pk))
             self._progress(str(_("Subtasks")))
-            for page in self.provider.subtask_pages(parents, since):
-                self._ingest(page)
+            self._ingest_subtasks(parents)
         finally:
             # Whatever was fetched and valid is kept, even when the API gives up on us mid-way.
             try:
@@ -131,23 +152,48 @@ class Runner:
         self._finish(started, full, projects)
         return self.run
 
+    def _ingest_subtasks(self, parents: dict[tuple[int, dt.datetime | None], list[str]]) -> None:
+        """Subtasks level by level (a subtask's own subtasks next), each in its parent's window."""
+        for _level in range(MAX_DEPTH):
+            found: dict[tuple[int, dt.datetime | None], list[str]] = {}
+            for (project_pk, window), parent_ids in parents.items():
+                for page in self.provider.subtask_pages(parent_ids, window):
+                    found.setdefault((project_pk, window), []).extend(self._ingest(page, project_pk))
+            parents = {key: ids for key, ids in found.items() if ids}
+            if not parents:
+                return
+
     def _is_full(self, now: dt.datetime) -> bool:
         if self.run.mode == SyncRun.Mode.FULL or self.source.cursor is None:
             return True
         return self.source.last_full_sync_at is None or now - self.source.last_full_sync_at >= FULL_EVERY
 
-    def _ingest(self, page: list[dict]) -> list[str]:
-        """Validate one page into the buffer; returns the ids of parents with subtasks."""
+    def _ingest(self, page: list[dict], project_pk: int) -> list[str]:
+        """Validate one page of a project's listing into the buffer; returns the ids of parents
+        with subtasks.
+
+        A record that fails validation still proves its task exists: its id counts as seen, so
+        a full run never takes it for a deletion. A record without a readable id proves nothing,
+        so its project's deletions wait for a listing that can be read whole.
+        """
         parents = []
         for raw in page:
-            raw_id = str(raw.get("gid") or raw.get("id") or "") if isinstance(raw, dict) else ""
-            if raw_id and raw_id in self.seen:
+            raw_id = record_id(raw)
+            if raw_id is not None and raw_id in self.seen:
                 continue  # a task listed in two projects is fetched twice, counted and stored once
             record = self._parse(raw)
-            if record is None or record.external_id in self.seen:
+            if record is None:
+                if raw_id is None:
+                    self.unproven[project_pk] = self.unproven.get(project_pk, 0) + 1
+                else:
+                    self.seen.add(raw_id)
+                continue
+            if record.external_id in self.seen:
                 continue
             self.seen.add(record.external_id)
             self.buffer.append(record)
+            if record.completed_at is None or record.modified_at >= self.active_since:
+                self.time_entry_tasks.append(record.external_id)
             if self.provider.has_subtasks(raw):
                 parents.append(record.external_id)
         if len(self.buffer) >= FLUSH_EVERY:
@@ -185,24 +231,59 @@ class Runner:
             return None
 
     def _skip(self, raw: object, error: Exception) -> None:
+        self._report_skip(record_id(raw) or "?", _short(error))
+
+    def _report_skip(self, external_id: str, message: str) -> None:
         self.tally.skipped += 1
         if len(self.errors) < MAX_REPORTED_ERRORS:
-            external_id = str(raw.get("gid") or raw.get("id") or "?") if isinstance(raw, dict) else "?"
-            self.errors.append({"kind": "skipped", "external_id": external_id[:64], "message": _short(error)})
+            self.errors.append({"kind": "skipped", "external_id": external_id[:64], "message": message})
 
     def _sync_time_entries(self, ctx: services.SyncContext, now: dt.datetime, full: bool) -> None:
+        """ClickUp lists the window's entries; Asana each listed task's (the tasks this run found
+        changed, every open or recently changed one on a full run: a request per task, so tasks
+        done and untouched for 90 days are left out). A record that cannot be read is skipped
+        and counted; a plan without time tracking is recorded on the source, not a failure."""
         days = TIME_ENTRY_DAYS_FULL if full else TIME_ENTRY_DAYS_INCREMENTAL
         self._progress(str(_("Time entries")))
-        for page in self.provider.time_entry_pages(now - dt.timedelta(days=days), now):
-            records: list[TimeEntryRecord] = []
-            for raw in page:
-                try:
-                    records.append(self.provider.parse_time_entry(raw))
-                except (ValidationError, ValueError, TypeError, KeyError) as error:
-                    self._skip(raw, error)
-            with transaction.atomic():
-                counts = services.time_entry_bulk_upsert(ctx=ctx, records=records)
-            self.tally.time_entries += counts.created + counts.updated
+        pages = self.provider.time_entry_pages(now - dt.timedelta(days=days), now, self.time_entry_tasks)
+        answered = False
+        try:
+            for page in pages:
+                if isinstance(page, SkippedTask):
+                    self._report_skip(page.external_id, page.message)
+                    continue
+                answered = True
+                self._store_time_entries(ctx, page)
+        except FeatureUnavailable as error:
+            self._time_tracking_unavailable(str(error))
+            return
+        if answered and self.source.time_tracking_unavailable_since is not None:
+            Source.objects.filter(pk=self.source.pk).update(time_tracking_unavailable_since=None)
+            self.source.time_tracking_unavailable_since = None
+
+    def _store_time_entries(self, ctx: services.SyncContext, page: list[dict]) -> None:
+        records: list[TimeEntryRecord] = []
+        for raw in page:
+            try:
+                records.append(self.provider.parse_time_entry(raw))
+            except (ValidationError, ValueError, TypeError, KeyError, AttributeError) as error:
+                self._skip(raw, error)
+        with transaction.atomic():
+            counts = services.time_entry_bulk_upsert(ctx=ctx, records=records)
+        self.tally.time_entries += counts.created + counts.updated
+
+    def _time_tracking_unavailable(self, message: str) -> None:
+        """Recorded once on the source (the first day it was seen), told in every run's notes."""
+        since = self.source.time_tracking_unavailable_since
+        if since is None:
+            since = self.now().astimezone(agency_tz()).date()
+            Source.objects.filter(pk=self.source.pk).update(time_tracking_unavailable_since=since)
+            self.source.time_tracking_unavailable_since = since
+        logger.info("sync %s: %s", self.source, message)
+        self.note(
+            _("%(message)s, since %(since)s: the run carried on without its hours.")
+            % {"message": message, "since": since.isoformat()}
+        )
 
     @transaction.atomic
     def _finish(self, started: dt.datetime, full: bool, projects: list[ExternalProject]) -> None:
@@ -210,8 +291,9 @@ class Runner:
         source = Source.objects.select_for_update().get(pk=self.source.pk)
         if full:
             self.tally.deleted = services.task_mark_deleted(
-                source=source, project_ids=[p.pk for p in projects], seen=self.seen
+                source=source, project_ids=[p.pk for p in projects if p.pk not in self.unproven], seen=self.seen
             )
+            self._note_unproven(projects)
             source.last_full_sync_at = started
         ExternalProject.objects.filter(pk__in=[p.pk for p in projects if p.first_synced_at is None]).update(
             first_synced_at=started
@@ -222,6 +304,12 @@ class Runner:
         status = SyncRun.Status.PARTIAL if self.tally.skipped else SyncRun.Status.SUCCEEDED
         self.run.mode = SyncRun.Mode.FULL if full else SyncRun.Mode.INCREMENTAL
         self._close(status, cursor_after=started, progress=str(_("Done")))
+
+    def _note_unproven(self, projects: list[ExternalProject]) -> None:
+        for project in projects:
+            if count := self.unproven.get(project.pk):
+                message = _("Deleted tasks of %(project)s not looked for: %(n)d records of its listing had no id.")
+                self.note(message % {"project": project.name, "n": count})
 
     # --- bookkeeping ----------------------------------------------------------------------------
 
@@ -244,6 +332,11 @@ class Runner:
     def fail(self, message: str) -> None:
         self.errors.append({"kind": "failure", "message": message[:500]})
         self._close(SyncRun.Status.FAILED, error_message=message[:2000], progress=str(_("Failed")))
+
+    def note(self, message: str) -> None:
+        """Something the run's reader should know that is neither a skip nor a failure."""
+        if len(self.errors) < MAX_REPORTED_ERRORS:
+            self.errors.append({"kind": "note", "message": message[:500]})
 
     def note_retry(self, message: str, wait: float) -> None:
         if len(self.errors) < MAX_REPORTED_ERRORS:

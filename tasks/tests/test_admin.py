@@ -1,10 +1,12 @@
 """Admin for the sync: mapping with suggestions moves tasks; synced rows are read-only."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
 from clients.tests.factories import ClientFactory
-from tasks.models import ExternalProject, Task
+from tasks.models import DueDateChange, ExternalProject, Task
 from tasks.tests.factories import ExternalProjectFactory, SourceFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,3 +47,16 @@ def test_sources_show_the_token_variable_and_synced_rows_cannot_be_edited(client
     assert client.get(reverse("admin:tasks_task_changelist") + "?q=Task").status_code == 200
     assert client.post(reverse("admin:tasks_task_change", args=[task.pk]), {"name": "hacked"}).status_code == 403
     assert Task.objects.get(pk=task.pk).name != "hacked"
+
+
+def test_due_date_changes_are_listed_and_read_only(client, admin_user):
+    task = TaskFactory(name="Launch page")
+    change = DueDateChange.objects.create(task=task, old_due_on=dt.date(2026, 12, 1), new_due_on=dt.date(2026, 12, 8))
+    client.force_login(admin_user)
+
+    listing = client.get(reverse("admin:tasks_duedatechange_changelist")).content.decode()
+
+    assert "Launch page" in listing
+    response = client.post(reverse("admin:tasks_duedatechange_change", args=[change.pk]), {"new_due_on": "2026-12-02"})
+    assert response.status_code == 403
+    assert DueDateChange.objects.get(pk=change.pk).new_due_on == dt.date(2026, 12, 8)

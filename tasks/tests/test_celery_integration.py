@@ -126,7 +126,7 @@ def test_a_worker_killed_mid_sync_is_redelivered_and_the_rerun_leaves_no_duplica
     for i in range(1, total + 1):
         fake_asana.put(asana_task(str(i), f"Task {i}", ["101"], modified_at=timezone.now()))
     # Each page of tasks takes 0.3 s, so the run lasts seconds: long enough to kill it.
-    fake_asana.fail_next(status=None, delay=0.3, path_contains="/tasks", times=10_000)
+    fake_asana.fail_next(status=None, delay=0.3, path_contains="/tasks?", times=10_000)
 
     first = start_worker(CELERY_VISIBILITY_TIMEOUT_SECONDS="3")
     try:

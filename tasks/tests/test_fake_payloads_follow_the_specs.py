@@ -111,6 +111,7 @@ def assert_valid(spec_validator, payload) -> None:
         ("/users?workspace=1200000000000001&limit=50", "/users", 200),
         ("/tasks?project=101&limit=5", "/tasks", 200),
         ("/tasks/5/subtasks?limit=50", "/tasks/{task_gid}/subtasks", 200),
+        ("/tasks/1/time_tracking_entries?limit=50", "/tasks/{task_gid}/time_tracking_entries", 200),
     ],
 )
 def test_fake_asana_pages_follow_the_asana_spec(asana_world, fake_asana: FakeAsana, path, spec_path, status):  # noqa: F811
@@ -134,8 +135,25 @@ def test_the_asana_spec_check_rejects_a_wrong_payload(asana_world, fake_asana): 
     assert {e.path[-1] for e in errors} >= {"completed", "num_subtasks"}
 
 
-def test_the_asana_error_body_follows_the_spec(fake_asana: FakeAsana):
-    assert_valid(validator("asana", "urn:asana", "/components/schemas/ErrorResponse"), fake_asana.error_body(401))
+@pytest.mark.parametrize("status", [401, 402, 403, 404, 429, 500])
+def test_the_asana_error_body_follows_the_spec(fake_asana: FakeAsana, status):
+    assert_valid(validator("asana", "urn:asana", "/components/schemas/ErrorResponse"), fake_asana.error_body(status))
+
+
+def test_every_fake_asana_time_entry_follows_the_time_tracking_entry_schema(asana_world, fake_asana):  # noqa: F811
+    entry_schema = validator("asana", "urn:asana", "/components/schemas/TimeTrackingEntryCompact")
+    entries = [entry for listed in fake_asana.time_entries.values() for entry in listed]
+    assert entries
+    for entry in entries:
+        assert_valid(entry_schema, entry)
+
+
+def test_the_time_entry_spec_check_rejects_a_wrong_payload(asana_world, fake_asana):  # noqa: F811
+    entry = dict(fake_asana.time_entries["1"][0], duration_minutes="ninety", entered_on=20260101)
+
+    errors = list(validator("asana", "urn:asana", "/components/schemas/TimeTrackingEntryCompact").iter_errors(entry))
+
+    assert {e.path[-1] for e in errors} >= {"duration_minutes"}
 
 
 @pytest.mark.parametrize(
@@ -172,8 +190,13 @@ def test_the_offline_demo_workspaces_follow_the_specs_too():
         tasks_page = fetch(asana, "/tasks?project=120100&limit=100", f"Bearer {TOKEN}")
         list_page = fetch(clickup, "/list/901001/task?include_closed=true&subtasks=true&page=0", TOKEN)
         entries = fetch(clickup, "/team/9001/time_entries?start_date=0&end_date=99999999999999", TOKEN)
+        asana_entries = fetch(asana, "/tasks/1201000000/time_tracking_entries?limit=100", f"Bearer {TOKEN}")
 
     assert_valid(validator("asana", "urn:asana", response_pointer("/tasks", 200)), tasks_page)
+    assert asana_entries["data"]
+    assert_valid(
+        validator("asana", "urn:asana", response_pointer("/tasks/{task_gid}/time_tracking_entries", 200)), asana_entries
+    )
     task_schema = validator("asana", "urn:asana", "/components/schemas/TaskResponse")
     for task in tasks_page["data"]:
         assert_valid(task_schema, task)

@@ -139,3 +139,70 @@ def test_the_command_names_the_sources_when_given_an_unknown_one():
 
     with pytest.raises(CommandError, match="Real one"):
         call_command("sync_tasks", "--source", "Typo")
+
+
+def queued_minutes_ago(minutes: float, **fields) -> SyncRun:
+    """A queued run whose Celery message never arrived (e.g. Redis restarted right after)."""
+    return SyncRun.objects.create(
+        status=SyncRun.Status.QUEUED, queued_at=timezone.now() - dt.timedelta(minutes=minutes), **fields
+    )
+
+
+def test_a_queued_run_whose_job_was_lost_is_failed_when_the_next_run_is_requested():
+    source = SourceFactory()
+    lost = queued_minutes_ago(6, source=source)
+
+    run, created = sync_run_create(source=source)
+
+    lost.refresh_from_db()
+    assert created
+    assert run != lost
+    assert lost.status == SyncRun.Status.FAILED
+    assert lost.finished_at is not None
+    assert "no worker picked it up within 5 minutes" in lost.error_message
+    assert "Redis restarted" in lost.error_message
+
+
+def test_a_queued_run_is_given_a_few_minutes_before_it_counts_as_lost():
+    source = SourceFactory()
+    waiting = queued_minutes_ago(2, source=source)
+
+    run, created = sync_run_create(source=source)
+
+    assert (run, created) == (waiting, False)
+
+
+def test_a_queued_run_waiting_its_turn_behind_a_busy_worker_is_not_lost():
+    source = SourceFactory()
+    waiting = queued_minutes_ago(30, source=source)
+    SyncRun.objects.create(  # another source's long run keeps the only worker busy
+        source=SourceFactory(),
+        status=SyncRun.Status.RUNNING,
+        queued_at=timezone.now() - dt.timedelta(minutes=31),
+        started_at=timezone.now() - dt.timedelta(minutes=31),
+    )
+
+    run, created = sync_run_create(source=source)
+
+    assert (run, created) == (waiting, False)
+
+
+def test_the_periodic_job_fails_every_sources_lost_runs_and_a_late_job_then_does_nothing():
+    lost = [queued_minutes_ago(8, source=SourceFactory()), queued_minutes_ago(20, source=SourceFactory())]
+    fresh = queued_minutes_ago(1, source=SourceFactory())
+
+    assert jobs.fail_lost_sync_runs.apply().get() == 2
+
+    assert {r.status for r in SyncRun.objects.filter(pk__in=[r.pk for r in lost])} == {SyncRun.Status.FAILED}
+    fresh.refresh_from_db()
+    assert fresh.status == SyncRun.Status.QUEUED
+    assert runner.execute_run(lost[0].pk) is None  # the message turned up after all: nothing happens
+
+
+def test_the_lost_run_sweep_is_on_the_beat_schedule_every_few_minutes():
+    from django.conf import settings
+
+    entry = next(e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "tasks.jobs.fail_lost_sync_runs")
+
+    assert entry["schedule"].minute == set(range(0, 60, 5))
+    assert jobs.fail_lost_sync_runs.name == entry["task"]

@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.tests.factories import UserFactory
 from clients.tests.factories import ClientFactory
 from tasks.models import ExternalProject, SyncRun, Task
-from tasks.sync.fakes import asana_task
+from tasks.sync.fakes import asana_task, asana_time_entry
 from tasks.tests.conftest import TOKEN
 from tasks.tests.factories import ExternalProjectFactory
 
@@ -50,6 +50,12 @@ def world(fake_asana, asana_source):
         asana_task("7", "Freelancer work", ["102"], modified_at=recent(), assignee=("9002", "x@freelance.test"))
     )
     fake_asana.put(asana_task("8", "Unmapped project task", ["103"], modified_at=recent()))
+    # Hours tracked in Asana: 90 minutes by Amira on task 1, 45 by a freelancer on the subtask.
+    entered = (timezone.now() - dt.timedelta(days=2)).date().isoformat()
+    fake_asana.time_entries["1"] = [
+        asana_time_entry("t1", minutes=90, entered_on=entered, user=("9001", "Amira"), project=("101", ARABIC))
+    ]
+    fake_asana.time_entries["6"] = [asana_time_entry("t6", minutes=45, entered_on=entered, user=("9002", "Freelancer"))]
     return {"am": am, "client_a": client_a, "client_b": client_b}
 
 
@@ -277,6 +283,28 @@ def test_a_project_mapped_later_gets_its_whole_history_on_the_next_incremental_r
     assert Task.objects.get(source=asana_source, external_id="8").client == world["client_a"]
 
 
+def test_a_project_mapped_later_brings_its_old_subtasks_and_theirs_too(world, fake_asana, asana_source, sync):
+    """Its subtasks were last modified long before the cursor: only a full listing finds them."""
+    long_ago = timezone.now() - dt.timedelta(days=40)
+    fake_asana.put(asana_task("8", "Unmapped project task", ["103"], modified_at=long_ago, num_subtasks=1))
+    fake_asana.put(asana_task("81", "Old subtask", [], modified_at=long_ago, parent="8", num_subtasks=1))
+    fake_asana.put(asana_task("811", "Old sub-subtask", [], modified_at=long_ago, parent="81"))
+    sync(asana_source)
+    assert not Task.objects.filter(source=asana_source, external_id__in=["8", "81", "811"]).exists()
+    project = ExternalProject.objects.get(source=asana_source, external_id="103")
+    project.client = world["client_a"]
+    project.save()
+
+    run = sync(asana_source)
+
+    assert run.mode == SyncRun.Mode.INCREMENTAL
+    assert run.created == 3, run.errors
+    tasks = {t.external_id: t for t in Task.objects.filter(source=asana_source, external_id__in=["8", "81", "811"])}
+    assert tasks["81"].parent == tasks["8"]
+    assert tasks["811"].parent == tasks["81"]
+    assert {t.client for t in tasks.values()} == {world["client_a"]}
+
+
 def test_an_expired_offset_restarts_the_listing_without_duplicates(fake_asana, asana_source, sync):
     ExternalProjectFactory(source=asana_source, external_id="101", name="Big")
     fake_asana.add_project("101", "Big")
@@ -302,3 +330,17 @@ def test_an_assignee_without_a_visible_email_is_matched_through_the_workspace_us
     sync(asana_source)
 
     assert Task.objects.get(source=asana_source, external_id="50").assignee == world["am"]
+
+
+def test_names_longer_than_any_old_column_are_kept_whole(world, fake_asana, asana_source, sync):
+    long_name = "Квартальный отчёт 📈 " * 120  # about 2,400 characters
+    fake_asana.put(asana_task("60", long_name, ["101"], modified_at=recent(), section="Этап " * 80))
+    fake_asana.projects[0]["name"] = "حملة " * 100
+
+    run = sync(asana_source)
+
+    assert run.status == SyncRun.Status.SUCCEEDED, run.error_message
+    task = Task.objects.get(source=asana_source, external_id="60")
+    assert task.name == long_name
+    assert task.section == "Этап " * 80
+    assert ExternalProject.objects.get(source=asana_source, external_id="101").name == "حملة " * 100

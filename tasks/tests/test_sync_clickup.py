@@ -179,3 +179,15 @@ def test_a_record_postgres_would_refuse_is_skipped_alone(world, fake_clickup, cl
     assert run.skipped == 1
     assert run.created == 5
     assert Task.objects.get(source=clickup_source, external_id="nul1").name == "Name with a NUL  inside"
+
+
+def test_a_long_status_name_and_time_entry_description_are_kept_whole(world, fake_clickup, clickup_source, sync):
+    fake_clickup.put(clickup_task("long1", "Статья " * 200, "501", updated=ago(1), status="ждёт клиента " * 30))
+    fake_clickup.time_entries[0]["description"] = "Созвон с клиентом, " * 60
+
+    run = sync(clickup_source)
+
+    assert run.status == SyncRun.Status.SUCCEEDED, run.error_message
+    task = Task.objects.get(source=clickup_source, external_id="long1")
+    assert (task.name, task.section) == ("Статья " * 200, "ждёт клиента " * 30)
+    assert TimeEntry.objects.get(source=clickup_source, external_id="te1").description == "Созвон с клиентом, " * 60

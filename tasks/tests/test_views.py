@@ -178,6 +178,29 @@ def test_sync_now_twice_does_not_queue_a_second_run(client, leader, monkeypatch)
     assert "already syncing" in response.content.decode()
 
 
+def test_sync_now_is_not_blocked_by_a_run_whose_job_redis_lost(
+    client, leader, monkeypatch, django_capture_on_commit_callbacks
+):
+    source = SourceFactory()
+    dispatched = []
+    monkeypatch.setattr("tasks.jobs.sync_source.apply_async", lambda args, **options: dispatched.append(args[0]))
+    client.force_login(leader)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("sync_now", args=[source.pk]))
+    lost = SyncRun.objects.get(source=source)
+    dispatched.clear()  # Redis restarted: that message is gone, the run stays queued
+    SyncRun.objects.filter(pk=lost.pk).update(queued_at=timezone.now() - dt.timedelta(minutes=6))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("sync_now", args=[source.pk]), follow=True)
+
+    lost.refresh_from_db()
+    assert lost.status == SyncRun.Status.FAILED
+    assert "queued" in response.content.decode()
+    assert "already syncing" not in response.content.decode()
+    assert dispatched == [SyncRun.objects.get(source=source, status=SyncRun.Status.QUEUED).pk]
+
+
 def test_sync_now_only_answers_post(client, leader):
     client.force_login(leader)
 

@@ -100,11 +100,11 @@ def test_a_database_error_on_the_writer_fails_the_run_keeps_earlier_batches_and_
 ):
     copy_upsert, calls = services._copy_upsert, []
 
-    def second_batch_fails(data, compared):
+    def second_batch_fails(*args):
         calls.append(1)
         if len(calls) == 2:
             raise DatabaseError("disk full (simulated)")
-        return copy_upsert(data, compared)
+        return copy_upsert(*args)
 
     monkeypatch.setattr(services, "_copy_upsert", second_batch_fails)
 

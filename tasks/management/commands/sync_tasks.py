@@ -47,8 +47,9 @@ class Command(BaseCommand):
             f"  {run.get_status_display()} ({run.get_mode_display().lower()}) in {seconds:.1f} s · "
             f"fetched {run.fetched} · created {run.created} · updated {run.updated} · "
             f"unchanged {run.unchanged} · skipped {run.skipped} · deleted {run.deleted} · "
-            f"time entries {run.time_entries}"
+            f"time entries {run.time_entries} · due dates moved {run.due_date_changes}"
         )
+        line += "".join(f"\n  note: {e['message']}" for e in run.errors or [] if e.get("kind") == "note")
         if run.status == SyncRun.Status.FAILED:
             return self.style.ERROR(f"{line}\n  {run.error_message}")
         style = self.style.WARNING if run.status == SyncRun.Status.PARTIAL else self.style.SUCCESS

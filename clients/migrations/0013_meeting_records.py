@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_pod_specialised_work'),
-        ('clients', '0010_default_plays_and_actions_kept'),
+        ('clients', '0012_task_slips_rule'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

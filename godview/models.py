@@ -1,0 +1,44 @@
+"""Rows derived by the top floor from several apps. `SignalRun`: the daily signal history of the
+health lab, kept compactly as runs of consecutive firing days rather than a row per client, day
+and rule (a year of 10,000 clients × 12 signals would be 44 million rows; runs are thousands)."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from clients.models import WarningRule
+
+HEALTH_LE_2 = "health_le_2"
+RISK_LE_2 = "risk_le_2"
+SIGNAL_CHOICES = [
+    *WarningRule.Code.choices,
+    (HEALTH_LE_2, _("Health signal ≤ 2")),
+    (RISK_LE_2, _("AM risk score ≤ 2")),
+]
+
+
+class SignalRun(models.Model):
+    """A signal fired for the client on every day from `first_day` to `last_day`, both included,
+    as the nightly figures of each of those days had it (never recomputed from later data)."""
+
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="signal_runs")
+    signal = models.CharField(_("signal"), max_length=30, choices=SIGNAL_CHOICES)
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"))
+
+    class Meta:
+        ordering = ["client", "signal", "first_day"]
+        verbose_name = _("signal run")
+        verbose_name_plural = _("signal runs")
+        indexes = [
+            # The rollup reads the runs touching one day; the lab reads the runs of a period.
+            models.Index(fields=["last_day", "first_day"], name="signal_run_days"),
+            models.Index(fields=["client", "signal", "first_day"], name="signal_run_client_signal"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(last_day__gte=F("first_day")), name="signal_run_ordered"),
+            models.UniqueConstraint(fields=["client", "signal", "first_day"], name="signal_run_one_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} {self.signal} {self.first_day}–{self.last_day}"
