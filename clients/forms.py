@@ -25,8 +25,8 @@ from clients.models import (
     RiskReason,
     WeeklyGoal,
 )
-from clients.services import not_monday
-from core.text import MIN_REASON_CHARS, is_real_text, tidy
+from clients.services import not_monday, require_reason
+from core.text import is_real_text, tidy
 from core.weeks import today, week_start
 
 PLAN_AHEAD_WEEKS = 12
@@ -67,11 +67,7 @@ class WorkspaceForm(TokenMixin, forms.Form):
 
 def real_reason(text: str, message: str) -> str:
     """A reason with a few visible characters (a zero-width space is none), tidied."""
-    reason = tidy(text)
-    if not is_real_text(reason):
-        hint = _("Write at least %(n)s letters or digits.") % {"n": MIN_REASON_CHARS}
-        raise forms.ValidationError(f"{message} {hint}")
-    return reason
+    return require_reason(text, None, message)
 
 
 def _not_future(day: dt.date, what: str) -> dt.date:

@@ -52,13 +52,13 @@ def _require_monday(day: dt.date, field: str) -> None:
 RECREATE_WINDOW = dt.timedelta(weeks=2)
 
 
-def require_reason(reason: str | None, field: str, message: str) -> str:
-    """The reason as stored: tidied, and with a few visible characters, or a ValidationError."""
+def require_reason(reason: str | None, field: str | None, message: str) -> str:
+    """The reason as stored: tidied, and with a few visible characters, or a ValidationError
+    (on `field`, or on its own for a form field's clean method)."""
     text = tidy(reason)
     if not is_real_text(text):
-        raise ValidationError(
-            {field: message + " " + _("Write at least %(n)s letters or digits.") % {"n": MIN_REASON_CHARS}}
-        )
+        problem = message + " " + _("Write at least %(n)s letters or digits.") % {"n": MIN_REASON_CHARS}
+        raise ValidationError({field: problem} if field else problem)
     return text
 
 
