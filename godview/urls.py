@@ -4,7 +4,17 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from godview import auth, health, lab_views, meeting_views, views, workspace
+from godview import (
+    auth,
+    health,
+    lab_views,
+    meeting_views,
+    next_week_views,
+    objective_views,
+    target_views,
+    views,
+    workspace,
+)
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -34,6 +44,10 @@ urlpatterns = [
     path("pods/<int:pk>/meetings/start/", meeting_views.meeting_begin, name="meeting_start"),
     path("meetings/<int:pk>/", meeting_views.meeting_detail, name="meeting_detail"),
     path("meetings/<int:pk>/notes/<int:client_pk>/", meeting_views.meeting_note, name="meeting_note"),
+    # The rest of the agency's playbook (issue 20, items 1, 2 and 9).
+    path("objectives/", objective_views.objective_list, name="objective_list"),
+    path("next-week/", next_week_views.next_week, name="next_week"),
+    path("targets/", target_views.target_edit, name="target_edit"),
     path("lab/", lab_views.lab, name="lab"),
     path("lab/export.csv", lab_views.lab_export, name="lab_export"),
     path("lab/clients/", lab_views.lab_clients, name="lab_clients"),
