@@ -7,7 +7,7 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -20,8 +20,8 @@ from core.htmx import template_for
 from core.numbers import half_up
 from godview import next_week as ahead
 from godview import selectors
-from godview.forms import parse_filters
-from godview.views import visible_pods
+from godview.objective_views import scoped_filters
+from godview.views import bad_filter, visible_pods
 
 TABLES = {
     "goals": _("Goals planned"),
@@ -33,12 +33,9 @@ PAGE_SIZE = 50
 
 
 @require_GET
+@bad_filter
 def next_week(request: HttpRequest) -> HttpResponse:
-    form, filters = parse_filters(request.GET, request.user)
-    if filters is None:
-        if {"pod", "am"} & set(form.errors):
-            raise Http404
-        raise params.BadParameter(_("Those filters are not valid: choose a listed tier and period."))
+    form, filters = scoped_filters(request)
     form.fields.pop("period", None)  # next week is one week: the period filter has nothing to do here
     show = params.choice(request.GET, "show", TABLES, default="goals")
     clients = selectors.scoped_clients(request.user, filters)
@@ -52,8 +49,10 @@ def next_week(request: HttpRequest) -> HttpResponse:
     rows = moving if show == "objectives" else tables[show]
     if request.GET.get("format") == "csv":
         return _csv(show, rows, monday)
-    counts = {key: q.count() for key, q in tables.items()} | {"objectives": len(moving)}
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The shown table's count is the paginator's; the others cost one COUNT each.
+    counts = {key: page.paginator.count if key == show else q.count() for key, q in tables.items()}
+    counts["objectives"] = len(moving)
     base = filters.params(period=None)
     context = {
         "form": form,

@@ -4,7 +4,7 @@ objective with its state, filtered like the God-view, paginated, CSV."""
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -15,15 +15,26 @@ from core.htmx import template_for
 from core.numbers import half_up
 from godview import objectives as figures
 from godview import selectors
+from godview.forms import parse_filters
 from godview.views import bad_filter, filters_or_400, wants_csv
 
 PAGE_SIZE = 50
 
 
+def scoped_filters(request: HttpRequest):
+    """The God-view filters; a pod or person outside the user's scope (or unknown) is 404."""
+    form, filters = parse_filters(request.GET, request.user)
+    if filters is None and {"pod", "am"} & set(form.errors):
+        raise Http404
+    if filters is None:
+        return filters_or_400(request)
+    return form, filters
+
+
 @require_GET
 @bad_filter
 def objective_list(request: HttpRequest) -> HttpResponse:
-    form, filters = filters_or_400(request)
+    form, filters = scoped_filters(request)
     state = params.choice(request.GET, "state", OBJECTIVE_STATES)
     clients = selectors.scoped_clients(request.user, filters)
     rows = (

@@ -55,5 +55,6 @@ def target_edit(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Targets saved."))
                 return redirect("target_edit")
         status = 422
-    rows = [(line, form[f"target_{line.key}"]) for line in targets.target_lines()]
+    now = {kpi.key: kpi for kpi in targets.current_kpis(request.user)}
+    rows = [(line, form[f"target_{line.key}"], now.get(line.key)) for line in targets.target_lines()]
     return render(request, "godview/targets.html", {"form": form, "rows": rows}, status=status)

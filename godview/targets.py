@@ -113,3 +113,31 @@ def north_star_tile() -> Kpi | None:
     if star is None or leader is None:
         return None
     return next((k for k in current_kpis(leader) if k.key == star.kpi), None)
+
+
+def north_star_line(kpi: Kpi) -> str:
+    """ "Goal hit rate 77% (target 85%, −8 pts)": the north star in words, for the digest."""
+    from core.numbers import money_text, percent_text, points_text
+
+    def shown(value) -> str:
+        if value is None:
+            return "—"
+        if kpi.kind == "percent":
+            return percent_text(value)
+        return money_text(value) if kpi.kind == "money" else f"{value:,.0f}"
+
+    line = f"{_(kpi.label)} {shown(kpi.value)}"
+    if kpi.target is None:
+        return line
+    gap = points_text(kpi.gap) if kpi.kind == "percent" else (f"{kpi.gap:+,.0f}" if kpi.gap is not None else "—")
+    verdict = _("on target") if kpi.on_target else _("off target")
+    return (
+        line
+        + " "
+        + _("(target %(target)s, %(gap)s: %(verdict)s)")
+        % {
+            "target": shown(kpi.target),
+            "gap": gap,
+            "verdict": verdict,
+        }
+    )
