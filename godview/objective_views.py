@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from clients.scoring import OBJECTIVE_STATES
@@ -16,6 +17,7 @@ from core.numbers import half_up
 from godview import objectives as figures
 from godview import selectors
 from godview.forms import parse_filters
+from godview.targets import with_targets
 from godview.views import bad_filter, filters_or_400, wants_csv
 
 PAGE_SIZE = 50
@@ -79,3 +81,13 @@ def _csv(rows, filters) -> HttpResponse:
             for r in items
         ),
     )  # fmt: skip
+
+
+@require_GET
+@bad_filter
+def objective_tile(request: HttpRequest) -> HttpResponse:
+    """The God-view's "Objectives on pace" tile, loaded by the page (its target and gap too)."""
+    _form, filters = scoped_filters(request)
+    clients = selectors.scoped_clients(request.user, filters)
+    kpi = figures.objective_kpi(clients, filters, reverse("objective_list") + filters.querystring())
+    return render(request, "godview/_kpi_objectives.html", {"kpi": with_targets([kpi])[0]})

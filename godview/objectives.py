@@ -41,6 +41,7 @@ class ObjectiveCounts:
     achieved: int = 0
     missed: int = 0
     ids: dict = field(default_factory=dict, repr=False)  # state → objective ids, for the rows
+    person: User | None = None  # per AM: who
 
     @property
     def open(self) -> int:
@@ -88,25 +89,43 @@ def objective_counts(
 ) -> dict[object, ObjectiveCounts]:
     """State counts, all together (key None) or per `by`: "pod" or "am" (one query)."""
     path = {"pod": "client__account_manager__pod_id", "am": "client__account_manager_id"}.get(by or "")
+    names = PERSON_COLUMNS if by == "am" else ()
     rows = (
         counted(clients, start, on)
         .annotate(points=points_subquery())
-        .values(*COLUMNS, "points", *([path] if path else []))
+        .values(*COLUMNS, "points", *([path] if path else []), *names)
     )
     result: dict[object, ObjectiveCounts] = {}
     for row in rows:
-        result.setdefault(row[path] if path else None, ObjectiveCounts()).add(state_of(row, on), row["id"])
+        key = row[path] if path else None
+        if key not in result:
+            result[key] = ObjectiveCounts(person=person_of(row) if names and key else None)
+        result[key].add(state_of(row, on), row["id"])
     return result
+
+
+PERSON_COLUMNS = ("client__account_manager__first_name", "client__account_manager__last_name",
+                  "client__account_manager__username")  # fmt: skip
+
+
+def person_of(row: dict) -> User:
+    """The AM, named from the row (no query): enough for their name and their page's link."""
+    first, last, username = (row[c] for c in PERSON_COLUMNS)
+    return User(pk=row["client__account_manager_id"], first_name=first, last_name=last, username=username)
 
 
 def counts_for(clients: QuerySet[Client], start: dt.date, on: dt.date) -> ObjectiveCounts:
     return objective_counts(clients, start, on).get(None, ObjectiveCounts())
 
 
-def with_objective_kpi(kpis: list[Kpi], user: User, filters: Filters) -> list[Kpi]:
-    """The strip with the objectives tile beside the goal figures (after the goals-tied tile)."""
-    clients = scoped_clients(user, filters)
-    tile = objective_kpi(clients, filters, reverse("objective_list") + filters.querystring())
+def with_objective_kpi(kpis: list[Kpi], user: User, filters: Filters, lazy: bool = False) -> list[Kpi]:
+    """The strip with the objectives tile beside the goal figures (after the goals-tied tile).
+    `lazy`: a placeholder the page loads with htmx (`objective_tile`), keeping the page's queries
+    within its budget."""
+    if lazy:
+        tile = Kpi("objectives", "Objectives on pace", None, "percent", lazy=True)
+    else:
+        tile = objective_kpi(scoped_clients(user, filters), filters, reverse("objective_list") + filters.querystring())
     keys = [k.key for k in kpis]
     at = keys.index("goals_tied") + 1 if "goals_tied" in keys else len(kpis)
     return [*kpis[:at], tile, *kpis[at:]]
@@ -125,10 +144,9 @@ def total(counts: dict[object, ObjectiveCounts]) -> ObjectiveCounts:
 def page_context(clients: QuerySet[Client], filters: Filters, by: str | None, query: str, goals: dict) -> dict:
     """The pod page's (by AM) or person page's objectives figures, for _objective_kpis.html (one query)."""
     counts = objective_counts(clients, filters.start, filters.today, by)
-    people = []
-    if by == "am":
-        names = {u.pk: u for u in User.objects.filter(pk__in=[k for k in counts if k])} if counts else {}
-        people = sorted(((names.get(pk), part) for pk, part in counts.items()), key=lambda item: str(item[0] or "~"))
+    people = (
+        sorted(((c.person, c) for c in counts.values()), key=lambda item: str(item[0] or "~")) if by == "am" else []
+    )
     return {
         "objective_counts": total(counts),
         "objective_people": people,

@@ -36,6 +36,7 @@ from core.numbers import percent_text, whole
 from core.weeks import previous_quarter, quarter_label, quarter_of, week_bounds
 from godview import metrics
 from godview.forms import Filters
+from godview.training_figures import compliance_now_and_before
 from tasks.models import Task
 from training.models import TrainingModule, TrainingResult
 
@@ -126,6 +127,7 @@ class Kpi:
     on_target: bool | None = None
     north_star: bool = False
     parts: str = ""  # a breakdown shown under the figure (the objectives' states)
+    lazy: bool = False  # a placeholder that loads itself (the objectives tile)
 
 
 def _active_on(day: dt.date, prefix: str = "") -> Q:
@@ -289,8 +291,7 @@ def kpi_strip(user: User, filters: Filters, clients_url: str) -> list[Kpi]:
     )
     people = scoped_people(user, filters, leadership=True)
     modules = active_modules()
-    training = training_compliance(people, modules=modules)
-    training_before = training_compliance(people, filters.start, modules)
+    training, training_before = compliance_now_and_before(people, filters.start, modules)
 
     year, quarter = quarter_of(filters.today)
     reviews, reviews_before = review_status_counts(clients, (year, quarter), previous_quarter(year, quarter))

@@ -6,19 +6,23 @@ The gap is value − target in the KPI's own unit (points for a percentage); a K
 better (churn, at-risk MRR, overdue, stale, reviews missing) is on target at or below it.
 """
 
+import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from core.cache import CACHE_ERRORS, TTL
 from godview.forms import Filters
 from godview.models import KPI_CHOICES, KpiTarget
 from godview.objectives import with_objective_kpi
 from godview.selectors import Kpi, kpi_strip
 
+log = logging.getLogger(__name__)
 LOWER_IS_BETTER = frozenset({"at_risk_mrr", "churn", "overdue", "stale", "reviews_missing"})
 PERCENT = frozenset({"churn", "nrr", "goal_hit_rate", "goals_tied", "objectives", "on_time", "training"})
 HUNDRED = Decimal(100)
@@ -33,16 +37,41 @@ def on_target(key: str, value: float, target: float) -> bool:
     return value <= target if key in LOWER_IS_BETTER else value >= target
 
 
+TARGETS_KEY = "godview:kpi-targets"
+
+
+def target_rows() -> dict[str, tuple[Decimal | None, bool]]:
+    """KPI → (target, north star), cached until the targets are saved (the God-view page's query
+    budget); a cache outage reads the table."""
+    try:
+        rows = cache.get(TARGETS_KEY)
+    except CACHE_ERRORS:
+        rows = None
+    if rows is None:
+        rows = {row.kpi: (row.target, row.north_star) for row in KpiTarget.objects.all()}
+        try:
+            cache.set(TARGETS_KEY, rows, TTL)
+        except CACHE_ERRORS as exc:
+            log.warning("could not cache the KPI targets: %s", exc)
+    return rows
+
+
+def forget_targets() -> None:
+    try:
+        cache.delete(TARGETS_KEY)
+    except CACHE_ERRORS as exc:  # the TTL bounds how long the old targets show
+        log.warning("could not forget the cached KPI targets: %s", exc)
+
+
 def with_targets(kpis: list[Kpi]) -> list[Kpi]:
-    """Each tile with its target, gap and whether it meets it; the north star first (one query)."""
-    rows = {row.kpi: row for row in KpiTarget.objects.all()}
+    """Each tile with its target, gap and whether it meets it; the north star first (cached)."""
+    rows = target_rows()
     for kpi in kpis:
-        row = rows.get(kpi.key)
-        if row is None:
+        if kpi.key not in rows:
             continue
-        kpi.north_star = row.north_star
-        if row.target is not None:
-            kpi.target = in_kpi_unit(kpi.key, row.target)
+        target, kpi.north_star = rows[kpi.key]
+        if target is not None:
+            kpi.target = in_kpi_unit(kpi.key, target)
             if kpi.value is not None:
                 kpi.gap = float(kpi.value) - kpi.target
                 kpi.on_target = on_target(kpi.key, float(kpi.value), kpi.target)
@@ -99,6 +128,7 @@ def targets_save(*, targets: dict[str, Decimal | None], north_star: str, by: Use
             KpiTarget.objects.filter(kpi=key).delete()
         else:
             KpiTarget.objects.update_or_create(kpi=key, defaults={"target": value, "north_star": star, "set_by": by})
+    transaction.on_commit(forget_targets)
 
 
 def current_kpis(user: User) -> list[Kpi]:
@@ -108,7 +138,7 @@ def current_kpis(user: User) -> list[Kpi]:
 
 def north_star_tile() -> Kpi | None:
     """The north star, agency-wide over the default period, as leadership sees it (for the digest)."""
-    star = KpiTarget.objects.filter(north_star=True).first()
+    star = KpiTarget.objects.filter(north_star=True).first()  # fresh: the digest goes out once a week
     leader = User.objects.filter(is_active=True, role=Role.LEADERSHIP).order_by("pk").first()
     if star is None or leader is None:
         return None

@@ -46,6 +46,7 @@ urlpatterns = [
     path("meetings/<int:pk>/notes/<int:client_pk>/", meeting_views.meeting_note, name="meeting_note"),
     # The rest of the agency's playbook (issue 20, items 1, 2 and 9).
     path("objectives/", objective_views.objective_list, name="objective_list"),
+    path("objectives/tile/", objective_views.objective_tile, name="objective_tile"),
     path("next-week/", next_week_views.next_week, name="next_week"),
     path("targets/", target_views.target_edit, name="target_edit"),
     path("lab/", lab_views.lab, name="lab"),

@@ -112,7 +112,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "qs": filters.querystring(),
         "kpis": targets.with_targets(
             objective_figures.with_objective_kpi(
-                selectors.kpi_strip(request.user, filters, clients_url), request.user, filters
+                selectors.kpi_strip(request.user, filters, clients_url), request.user, filters, lazy=True
             )
         ),
         "widgets": WIDGETS,

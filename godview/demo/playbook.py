@@ -11,6 +11,7 @@ from core.weeks import week_deadline
 from godview.demo.base import ClientPlan, Context, at
 from godview.demo.goals import goal_title
 from godview.models import KpiTarget
+from godview.targets import forget_targets
 from tasks.models import GoalTask, Task
 
 PLANNED_AHEAD = 0.6  # the share of active clients whose AM has planned next week already
@@ -83,3 +84,4 @@ def link_goals_to_tasks(ctx: Context) -> int:
 def set_targets() -> None:
     for kpi, target, star in TARGETS:
         KpiTarget.objects.update_or_create(kpi=kpi, defaults={"target": target, "north_star": star})
+    forget_targets()
