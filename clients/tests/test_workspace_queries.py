@@ -41,8 +41,9 @@ def test_my_clients_costs_the_same_queries_at_any_size(client, am, size, django_
     book(am, size)
     client.force_login(am)
     # session, user, clients with signals, goal hits, overdue tasks, slipped tasks, waits, the
-    # client's voice (contact sentiment and complaints), objectives, this week's goal counts, tactics by person, experiments by person; Today: open
-    # warnings, the actions, the clients with their risk; the top bar's open-action count
+    # clients' voice (contact sentiment and complaints), objectives, this week's goal counts,
+    # tactics by person, experiments by person; Today: open warnings, the actions, the clients
+    # with their risk; the top bar's open-action count
     with django_assert_num_queries(16):
         response = client.get(reverse("my_clients"))
     assert response.status_code == 200
