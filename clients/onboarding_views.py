@@ -34,13 +34,15 @@ def visible_pods(user: User):
 def _region(request: HttpRequest, client: Client, form=None, status: int = 200, saved: str = "") -> HttpResponse:
     handoff = Handoff.objects.filter(client=client).select_related("template", "created_by").first()
     can_write = can_act_on(request.user, client)
+    # The start form is offered while the client is onboarding; an older client's page stays quiet.
+    starts = can_write and client.lifecycle_stage == LifecycleStage.ONBOARDING
     context = {
         "client": client,
         "handoff": handoff,
         "items": list(handoff.items.select_related("done_by")) if handoff else [],
         "progress": onboarding.onboarding_progress([client])[client.pk] if handoff else None,
         "can_write": can_write,
-        "form": form if form is not None else (OnboardingForm(client=client) if can_write and not handoff else None),
+        "form": form if form is not None else (OnboardingForm(client=client) if starts and not handoff else None),
         "action": reverse("client_onboarding", kwargs={"pk": client.pk}),
         "saved": saved,
     }
