@@ -27,7 +27,15 @@ def voice_widget(request: HttpRequest) -> HttpResponse:
     _form, filters = filters_or_400(request)
     on = today()
     clients = selectors.scoped_clients(request.user, filters)
-    context = {"problems": top_problems(clients, on), "window": window(on), "qs": filters.querystring()}
+    problems = top_problems(clients, on)
+    if request.GET.get("format") == "csv":
+        header = ["problem", "mentions", "risk reasons", "negative contacts", "detractor comments", "clients"]
+        rows = (
+            [p.label, p.count, p.mentions["risk"], p.mentions["contact"], p.mentions["nps"], len(p.clients)]
+            for p in problems
+        )
+        return csv_response("voice-of-the-client.csv", header, rows)
+    context = {"problems": problems, "window": window(on), "qs": filters.querystring()}
     return render(request, f"{PAGE}#voice", context)
 
 

@@ -88,6 +88,8 @@ def test_each_count_links_to_its_rows_and_the_csv_has_them(client, am, other_am)
         ["risk", "budget_cut", "Acme"],
     ]
     assert client.get(reverse("voice_rows") + "?problem=competitor").content.decode().count("Theirs") == 0
+    top = b"".join(client.get(reverse("voice_widget") + "?format=csv").streaming_content).decode().splitlines()
+    assert top[1:3] == ["Missed deliverables,3,0,2,1,2", "Budget cut,2,2,0,0,2"]
 
 
 def test_the_rows_refuse_a_problem_or_source_they_cannot_use(client, am):
