@@ -22,6 +22,7 @@ WARNING_RULES: tuple[tuple[str, Decimal, str], ...] = (
         Decimal("2"),
         "Weekday (1 = Monday) from which this week's goals are judged; the week before until then.",
     ),
+    ("off_cadence", Decimal("0"), "Days of grace beyond the tier's contact cadence before the rule fires."),
 )
 
 

@@ -71,6 +71,12 @@ class WarningInputs:
     tied_goals: int = 0
     open_objectives: int = 0
     objective_points: float = 25.0
+    # The tier's service format: a call or meeting every `cadence_days` (None: no cadence), with a
+    # senior person present when the tier asks; the latest contact that qualifies, and the client's start.
+    cadence_days: int | None = None
+    cadence_needs_senior: bool = False
+    last_cadence_contact_on: dt.date | None = None
+    client_since: dt.date | None = None
     extra: dict = field(default_factory=dict)
 
 
@@ -225,6 +231,22 @@ def _task_slips(i: WarningInputs, rule: Rule) -> Firing | None:
     return Firing(rule.code, reason, "slips")
 
 
+def _off_cadence(i: WarningInputs, rule: Rule) -> Firing | None:
+    """A tier with a cadence whose client had no qualifying call or meeting within it (plus grace)."""
+    if i.cadence_days is None:
+        return None
+    since = i.last_cadence_contact_on or i.client_since
+    if since is None or (i.on - since).days <= i.cadence_days + int(rule.threshold):
+        return None
+    kind = _("call or meeting with a senior person") if i.cadence_needs_senior else _("call or meeting")
+    if i.last_cadence_contact_on is None:
+        reason = _("No %(kind)s yet in %(days)s days as a client (%(tier)s cadence: every %(n)s days)")
+    else:
+        reason = _("%(days)s days since the last %(kind)s (%(tier)s cadence: every %(n)s days)")
+    reason %= {"kind": kind, "days": (i.on - since).days, "tier": i.tier_name, "n": i.cadence_days}
+    return Firing(rule.code, reason, "service")
+
+
 def judged_week(on: dt.date, from_weekday: Decimal | int) -> dt.date:
     """The week whose goals the no-objective-goal rule looks at on `on`: this week from its
     `from_weekday` (1 = Monday … 7 = Sunday; the AMs plan on Monday), the week before until then."""
@@ -262,6 +284,7 @@ CHECKS = {
     "hours_over_budget": _hours_over_budget,
     "task_slips": _task_slips,
     "no_objective_goal": _no_objective_goal,
+    "off_cadence": _off_cadence,
 }
 
 
@@ -288,6 +311,7 @@ ANCHORS = {
     "hours_over_budget": "hours",
     "task_slips": "slips",
     "no_objective_goal": "goals",
+    "off_cadence": "service",
 }
 
 

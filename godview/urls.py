@@ -13,6 +13,7 @@ from godview import (
     objective_views,
     target_views,
     views,
+    voice_views,
     workspace,
 )
 
@@ -49,6 +50,10 @@ urlpatterns = [
     path("objectives/tile/", objective_views.objective_tile, name="objective_tile"),
     path("next-week/", next_week_views.next_week, name="next_week"),
     path("targets/", target_views.target_edit, name="target_edit"),
+    # The voice of the client (issue 20): the God-view's region and the rows behind each count.
+    path("voice/widget/", voice_views.voice_widget, name="voice_widget"),
+    path("voice/", voice_views.voice_rows, name="voice_rows"),
+    path("voice/export.csv", voice_views.voice_export, name="voice_export"),
     path("lab/", lab_views.lab, name="lab"),
     path("lab/export.csv", lab_views.lab_export, name="lab_export"),
     path("lab/clients/", lab_views.lab_clients, name="lab_clients"),

@@ -13,8 +13,11 @@ from clients.models import (
     Client,
     Contact,
     DailySnapshot,
+    DeliverableCheck,
     EarlyWarning,
     Experiment,
+    Handoff,
+    HandoffItem,
     KickoffItem,
     MeetingDecision,
     MeetingNote,
@@ -52,9 +55,17 @@ from godview.demo.base import (
 )
 from godview.demo.clients import build_clients, plan_clients
 from godview.demo.goals import experiments, objectives, tactics, weekly_goals
+from godview.demo.goals_ahead import link_goals_to_tasks, next_week_goals, set_targets
 from godview.demo.history import contacts, nps_responses, quarterly_reviews, risk_assessments
 from godview.demo.meetings import build_meetings
-from godview.demo.playbook import link_goals_to_tasks, next_week_goals, set_targets
+from godview.demo.playbook import (
+    agency_people,
+    build_failures,
+    build_onboarding,
+    set_up_service_format,
+    tick_deliverables,
+    voice_problems,
+)
 from godview.demo.slips import due_date_changes, slip_tasks
 from godview.demo.tasks import build_projects, build_sync_runs, client_tasks, time_entries
 from godview.demo.training import build_training
@@ -62,7 +73,7 @@ from godview.demo.waiting import waiting_periods
 from godview.models import KpiTarget, SignalRun
 from godview.rollup import rollup_range
 from tasks.models import DueDateChange, ExternalProject, GoalTask, Source, SyncRun, Task, TimeEntry
-from training.models import TrainingModule, TrainingResult
+from training.models import ExecutionFailure, TrainingAssignment, TrainingModule, TrainingResult
 
 __all__ = [
     "DEFAULT_CLIENTS",
@@ -94,6 +105,8 @@ WIPE_ORDER: tuple[type[models.Model], ...] = (
     SyncRun,
     ExternalProject,
     Source,
+    TrainingAssignment,
+    ExecutionFailure,
     TrainingResult,
     TrainingModule,
     ReviewDecision,
@@ -105,7 +118,11 @@ WIPE_ORDER: tuple[type[models.Model], ...] = (
     WeeklyGoal,
     Objective,
     KickoffItem,
+    HandoffItem,
+    Handoff,
+    DeliverableCheck,
     RiskAssessment,
+    Contact.agency_people.through,
     Contact,
     QuarterlyReview,
     Tactic,
@@ -141,6 +158,10 @@ SUMMARY_MODELS: tuple[type[models.Model], ...] = (
     MeetingNote,
     MeetingDecision,
     GoalTask,
+    Handoff,
+    DeliverableCheck,
+    ExecutionFailure,
+    TrainingAssignment,
 )
 
 
@@ -205,6 +226,7 @@ def build_demo(
     say(stdout, f"  people: {len(team.people)} in {len(team.pods)} pods")
     build_training(ctx, team)
     say(stdout, "  training modules and results")
+    set_up_service_format()
     plans = plan_clients(ctx, team, clients)
     build_clients(ctx, plans)
     sources = build_projects(ctx, plans)
@@ -216,6 +238,10 @@ def build_demo(
     say(stdout, "  sync runs")
     set_targets()
     say(stdout, f"  playbook: targets and a north star; {link_goals_to_tasks(ctx)} goals linked to their tasks")
+    handoffs = build_onboarding(ctx, plans)
+    tick_deliverables(ctx, plans)
+    failures = build_failures(ctx, team)
+    say(stdout, f"  playbook: {handoffs} handoffs, premium deliverables, {failures} execution failures")
 
     began = time.monotonic()
     rollup_range(end=ctx.today, days=rollup_days)
@@ -247,10 +273,13 @@ def write_history(ctx: Context, plans: list[ClientPlan]) -> None:
     bulk(DueDateChange, due_date_changes(ctx, moved))
     bulk(Task, [t for _parents, subtasks in tasks.values() for t in subtasks])
     bulk(TimeEntry, [e for p in plans for e in time_entries(ctx, p, tasks[p.index][0])])
+    chunk_contacts = [row for p in plans for row in contacts(ctx, p)]
+    chunk_responses = [row for p in plans for row in nps_responses(ctx, p)]
+    voice_problems(chunk_contacts, chunk_responses)
+    agency_people(ctx, plans, bulk(Contact, chunk_contacts))
+    bulk(NPSResponse, chunk_responses)
     for model, make in (
-        (Contact, contacts),
         (RiskAssessment, risk_assessments),
-        (NPSResponse, nps_responses),
         (Tactic, tactics),
         (Experiment, experiments),
         (QuarterlyReview, quarterly_reviews),

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clients', '0014_no_objective_goal_rule'),
+        ('clients', '0015_no_objective_goal_rule'),
         ('tasks', '0009_time_entry_recorded_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('godview', '0004_task_slips_rule'),
+        ('godview', '0005_signal_off_cadence'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='signalrun',
             name='signal',
-            field=models.CharField(choices=[('risk_score', 'Risk score 1–2'), ('stale_contact', 'Stale contact'), ('goal_hit_rate', 'Weekly goal hit rate low two weeks running'), ('objective_behind', 'Objective behind pace'), ('overdue_tasks', 'Overdue tasks'), ('risk_not_reassessed', 'Risk not reassessed'), ('health_mismatch', 'Health signal and risk score disagree'), ('nps_detractor', 'NPS detractor'), ('waiting_on_client', 'Waiting on client beyond the agreement'), ('hours_over_budget', 'Hours over budget or rate below floor'), ('task_slips', 'Tasks slipping (due dates moved later)'), ('no_objective_goal', 'No goal tied to an open objective this week'), ('health_le_2', 'Health signal ≤ 2'), ('risk_le_2', 'AM risk score ≤ 2')], max_length=30, verbose_name='signal'),
+            field=models.CharField(choices=[('risk_score', 'Risk score 1–2'), ('stale_contact', 'Stale contact'), ('goal_hit_rate', 'Weekly goal hit rate low two weeks running'), ('objective_behind', 'Objective behind pace'), ('overdue_tasks', 'Overdue tasks'), ('risk_not_reassessed', 'Risk not reassessed'), ('health_mismatch', 'Health signal and risk score disagree'), ('nps_detractor', 'NPS detractor'), ('waiting_on_client', 'Waiting on client beyond the agreement'), ('hours_over_budget', 'Hours over budget or rate below floor'), ('task_slips', 'Tasks slipping (due dates moved later)'), ('no_objective_goal', 'No goal tied to an open objective this week'), ('off_cadence', "Off the tier's contact cadence"), ('health_le_2', 'Health signal ≤ 2'), ('risk_le_2', 'AM risk score ≤ 2')], max_length=30, verbose_name='signal'),
         ),
         migrations.CreateModel(
             name='KpiTarget',
