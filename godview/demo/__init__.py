@@ -50,6 +50,7 @@ from godview.demo.base import (
     make_context,
     say,
 )
+from godview.demo.capacity import build_capacities, build_earlier_churns, build_signed_clients
 from godview.demo.clients import build_clients, plan_clients
 from godview.demo.goals import experiments, objectives, tactics, weekly_goals
 from godview.demo.history import contacts, nps_responses, quarterly_reviews, risk_assessments
@@ -210,6 +211,10 @@ def build_demo(
         say(stdout, f"  history: {min(start + CHUNK, len(plans))}/{len(plans)} clients")
     build_sync_runs(ctx, sources)
     say(stdout, "  sync runs")
+    build_capacities(ctx, team)
+    signed = build_signed_clients(ctx, team)
+    earlier = build_earlier_churns(ctx, team, clients)
+    say(stdout, f"  capacity: weekly hours per person, {signed} clients signed to start, {earlier} earlier churns")
 
     began = time.monotonic()
     rollup_range(end=ctx.today, days=rollup_days)
