@@ -62,8 +62,9 @@ def scoped(request: HttpRequest, pods: list[Pod]) -> tuple[QuerySet[Client], dic
     pod = chosen_pod(request, pods)
     if pod is not None:
         clients, query["pod"] = clients.filter(account_manager__pod_id=pod), pod
-    tier = params.choice(request.GET, "tier", list(Tier.objects.values_list("code", flat=True)))
-    if tier:
+    tier = params.text(request.GET, "tier")
+    if tier:  # the tiers are read only when one is asked for
+        params.choice(request.GET, "tier", list(Tier.objects.values_list("code", flat=True)))
         clients, query["tier"] = clients.filter(tier__code=tier), tier
     am = params.text(request.GET, "am").strip()
     if am:
