@@ -8,7 +8,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
 DEFAULT_WEEKLY_CAPACITY = Decimal("32")  # DESIGN "Capacity": weekly hours available, default 32
 
 

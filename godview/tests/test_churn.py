@@ -158,9 +158,7 @@ def test_a_pod_lead_sees_their_pod_and_another_pod_is_404(client, pod_lead, worl
     assert client.get("/revolving-door/", {"pod": other_pod.pk}).status_code == 404
 
 
-@pytest.mark.parametrize(
-    "url", ["/churn/", "/churn/export.csv", "/revolving-door/", "/revolving-door/rows/?kind=new"]
-)
+@pytest.mark.parametrize("url", ["/churn/", "/churn/export.csv", "/revolving-door/", "/revolving-door/rows/?kind=new"])
 @pytest.mark.parametrize("persona", ["am", "designer", "other_am"])
 def test_account_managers_and_designers_get_404(client, personas, url, persona):
     client.force_login(personas[persona])
@@ -168,7 +166,7 @@ def test_account_managers_and_designers_get_404(client, personas, url, persona):
 
 
 @pytest.mark.parametrize(
-    "query, says",
+    ("query", "says"),
     [
         ({"start": "2025-13-01"}, "start must be a date"),
         ({"start": "2025-06-01", "end": "2025-01-01"}, "start must be on or before end"),
