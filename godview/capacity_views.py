@@ -63,13 +63,18 @@ def _inputs(request: HttpRequest):
     return pods, chosen, on, clients, signed, hiring, overrides
 
 
+def plain(value: Decimal) -> str:
+    """40 → "40", 17.50 → "17.5": no exponent (Decimal's normalize writes 40 as 4E+1)."""
+    return format(value.normalize(), "f")
+
+
 def _query(chosen: int | None, limit: Decimal, new_capacity: Decimal, overrides: dict[int, Decimal]) -> dict:
     query: dict = {"pod": chosen} if chosen else {}
     if limit != settings.OVER_CAPACITY_UTILISATION:
-        query["limit"] = half_up(limit * 100, 1).normalize()
+        query["limit"] = plain(half_up(limit * 100, 1))
     if new_capacity != DEFAULT_WEEKLY_CAPACITY:
-        query["new_capacity"] = new_capacity.normalize()
-    return query | {f"{HPC_PREFIX}{pk}": v.normalize() for pk, v in overrides.items()}
+        query["new_capacity"] = plain(new_capacity)
+    return query | {f"{HPC_PREFIX}{pk}": plain(v) for pk, v in overrides.items()}
 
 
 def _people(request: HttpRequest, chosen: int | None, pods: list[Pod]):
@@ -100,7 +105,9 @@ def capacity_view(request: HttpRequest) -> HttpResponse:
         "weeks": weeks,
         "chart": figure,
         "chart_table": table,
-        "limit_pct": half_up(hiring.limit * 100, 1).normalize(),
+        "limit_pct": plain(half_up(hiring.limit * 100, 1)),
+        "new_capacity": plain(hiring.new_capacity),
+        "overrides": {pk: plain(v) for pk, v in overrides.items()},
         "signed": [s for s in signed if chosen is None or s.pod_id == chosen],
         "unassigned": [s for s in signed if s.pod_id not in pod_ids] if chosen is None else [],
         "horizon": capacity.HORIZON_DAYS,

@@ -309,3 +309,15 @@ def test_the_door_region_costs_the_same_queries_at_two_sizes(client, leader, am,
     more_churns(am, 30, 0)
     with django_assert_num_queries(6):
         client.get("/revolving-door/", query)
+
+
+@pytest.mark.parametrize("kind", revolving_door.KINDS)
+def test_the_door_rows_cost_the_same_queries_at_two_sizes(client, leader, am, door, kind, django_assert_num_queries):
+    # Session and user; the pods; the count and the page of rows; the top bar's open actions.
+    client.force_login(leader)
+    query = {"kind": kind, "start": "2025-01-01", "end": "2025-12-31"}
+    with django_assert_num_queries(6):
+        assert client.get("/revolving-door/rows/", query).status_code == 200
+    more_churns(am, 12, 100)
+    with django_assert_num_queries(6):
+        assert client.get("/revolving-door/rows/", query).status_code == 200
