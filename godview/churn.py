@@ -23,7 +23,7 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, F, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
-from clients.models import ChurnReason, Client, RevenueEvent, RiskAssessment
+from clients.models import ChurnReason, Client, DailySnapshot, RevenueEvent, RiskAssessment
 from godview.models import SIGNAL_CHOICES, SignalRun
 
 LOOKBACK_DAYS = 90
@@ -199,3 +199,9 @@ def signals_before(clients: list) -> dict[int, list[Fired]]:
     earliest = min(dates.values()) - dt.timedelta(days=LOOKBACK_DAYS)
     runs = SignalRun.objects.filter(client_id__in=dates, last_day__gte=earliest, first_day__lt=max(dates.values()))
     return fired_before(runs.values_list("client_id", "signal", "first_day", "last_day"), dates)
+
+
+def history_starts() -> dt.date | None:
+    """The first day of the nightly figures (the signal history reaches no further back): one
+    index lookup. A churn on or before it has no history to show, which is not "nothing fired"."""
+    return DailySnapshot.objects.order_by("date").values_list("date", flat=True).first()

@@ -99,8 +99,10 @@ def churn_analysis(request: HttpRequest) -> HttpResponse:
     totals = churn.totals(rows, period)
     page = Paginator(churn.churn_list(rows), CHURN_PAGE).get_page(request.GET.get("page"))
     fired = churn.signals_before(page.object_list)
+    history = churn.history_starts() if page.object_list else None
     for client in page.object_list:
         client.fired = fired.get(client.pk, [])
+        client.no_history = history is None or client.churned_on <= history
         client.tenure = churn.tenure_months(client.started_on, client.churned_on)
     for row in totals.by_reason:
         row["link"] = _churn_query(period, pod, row["churn_reason"])
@@ -125,6 +127,7 @@ def churn_analysis(request: HttpRequest) -> HttpResponse:
         "chart_table": table,
         "door_query": urlencode({"start": period.start, "end": period.end, **({"pod": pod} if pod else {})}),
         "lookback": churn.LOOKBACK_DAYS,
+        "history": history,
     }
     return render(request, "godview/churn.html", context)
 

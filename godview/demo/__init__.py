@@ -50,7 +50,13 @@ from godview.demo.base import (
     make_context,
     say,
 )
-from godview.demo.capacity import build_capacities, build_earlier_churns, build_signed_clients
+from godview.demo.capacity import (
+    build_capacities,
+    build_earlier_churns,
+    build_signed_clients,
+    earlier_count,
+    plan_signed,
+)
 from godview.demo.clients import build_clients, plan_clients
 from godview.demo.goals import experiments, objectives, tactics, weekly_goals
 from godview.demo.history import contacts, nps_responses, quarterly_reviews, risk_assessments
@@ -202,19 +208,21 @@ def build_demo(
     say(stdout, f"  people: {len(team.people)} in {len(team.pods)} pods")
     build_training(ctx, team)
     say(stdout, "  training modules and results")
-    plans = plan_clients(ctx, team, clients)
+    # The clients signed to start and the earlier churns are among the N clients asked for.
+    signed_plan, earlier = plan_signed(ctx, team), earlier_count(clients)
+    plans = plan_clients(ctx, team, clients - len(signed_plan) - earlier)
     build_clients(ctx, plans)
     sources = build_projects(ctx, plans)
     say(stdout, f"  clients: {len(plans)} with revenue, projects and kickoff plans")
     for start in range(0, len(plans), CHUNK):
         write_history(ctx, plans[start : start + CHUNK])
         say(stdout, f"  history: {min(start + CHUNK, len(plans))}/{len(plans)} clients")
+    build_capacities(ctx, team)
+    build_signed_clients(ctx, signed_plan)
+    build_earlier_churns(ctx, team, earlier)
+    say(stdout, f"  capacity: hours per person, {len(signed_plan)} clients signed to start, {earlier} earlier churns")
     build_sync_runs(ctx, sources)
     say(stdout, "  sync runs")
-    build_capacities(ctx, team)
-    signed = build_signed_clients(ctx, team)
-    earlier = build_earlier_churns(ctx, team, clients)
-    say(stdout, f"  capacity: weekly hours per person, {signed} clients signed to start, {earlier} earlier churns")
 
     began = time.monotonic()
     rollup_range(end=ctx.today, days=rollup_days)

@@ -20,7 +20,7 @@ from django.db.models import Sum
 from accounts.models import User
 from clients.models import ChurnReason, Client, Contact, LifecycleStage, NPSResponse, RevenueEvent, RiskAssessment, Tier
 from core.weeks import week_bounds
-from godview.demo.base import Context, Team, at, bulk, money
+from godview.demo.base import Context, PodTeam, Team, at, bulk, money
 from godview.demo.clients import CHURN_WEIGHTS, CLIENT_PREFIXES
 from tasks.models import ExternalProject, Source, Task, TimeEntry
 
@@ -63,16 +63,28 @@ def build_capacities(ctx: Context, team: Team) -> None:
     User.objects.bulk_update(changed, ["weekly_capacity"])
 
 
-def build_signed_clients(ctx: Context, team: Team) -> int:
-    """Clients signed to start in the next 90 days, with what a signed client already has."""
+SignedPlan = tuple[PodTeam, str, dt.date, Decimal]
+
+
+def plan_signed(ctx: Context, team: Team) -> list[SignedPlan]:
+    """Three clients signed to start in podlead's pod within 90 days, one or none in each other."""
     rng = ctx.rng("signed")
-    tier = Tier.objects.get(code="standard")
     plans = []
     for p, pod_team in enumerate(team.pods):
         starts = (18, 41, 67) if p == 0 else ((rng.randint(20, 85),) if rng.random() < 0.5 else ())
         for n, days in enumerate(starts):
             name = f"{rng.choice(CLIENT_PREFIXES)} {SIGNED_SUFFIXES[(p + n) % len(SIGNED_SUFFIXES)]} {p + 1}"
             plans.append((pod_team, name, ctx.today + dt.timedelta(days=days), money(rng.randrange(2500, 9000), 250)))
+    return plans
+
+
+def earlier_count(n_clients: int) -> int:
+    return max(1, n_clients // 40)
+
+
+def build_signed_clients(ctx: Context, plans: list[SignedPlan]) -> None:
+    """The signed clients with what a signed client already has."""
+    tier = Tier.objects.get(code="standard")
     clients = bulk(
         Client,
         [
@@ -114,7 +126,6 @@ def build_signed_clients(ctx: Context, team: Team) -> int:
         ],
     )
     _kickoff_tasks(ctx, clients)
-    return len(clients)
 
 
 def _kickoff_tasks(ctx: Context, clients: list[Client]) -> None:
@@ -150,12 +161,11 @@ def _kickoff_tasks(ctx: Context, clients: list[Client]) -> None:
     )
 
 
-def build_earlier_churns(ctx: Context, team: Team, n_clients: int) -> int:
+def build_earlier_churns(ctx: Context, team: Team, count: int) -> None:
     """A few churns 19-24 months ago, each with its reason, revenue, falling risk and a detractor."""
     rng = ctx.rng("earlier-churns")
     tier = Tier.objects.get(code="standard")
     ams = [am for t in team.pods for am in t.ams]
-    count = max(1, n_clients // 40)
     rows = []
     for i in range(count):
         churned_on = ctx.today - dt.timedelta(days=rng.randint(19 * 30, 24 * 30))
@@ -203,7 +213,6 @@ def build_earlier_churns(ctx: Context, team: Team, n_clients: int) -> int:
     bulk(RiskAssessment, risks)
     bulk(NPSResponse, nps)
     _past_tasks(ctx, clients)
-    return len(clients)
 
 
 def _past_tasks(ctx: Context, clients: list[Client]) -> None:

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from clients.models import Client
+from clients.models import Client, DailySnapshot
 from clients.tests.factories import ClientFactory, RevenueEventFactory, RiskAssessmentFactory
 from core.weeks import agency_tz
 from godview import churn, revolving_door
@@ -129,6 +129,7 @@ def listed_names(response) -> list[str]:
 
 
 def test_each_total_links_to_exactly_its_rows(client, leader, world):
+    DailySnapshot.objects.create(client=world["echo"], date=D(2024, 6, 1))  # the nightly history's first day
     client.force_login(leader)
     page = client.get("/churn/", PERIOD)
     assert page.status_code == 200
@@ -146,6 +147,12 @@ def test_each_total_links_to_exactly_its_rows(client, leader, world):
         assert name in html
     assert "Delta" not in html and "Echo" not in html
     assert "37 days" in html  # what fired before Alpha's churn
+    assert "no signal history then" not in html
+    DailySnapshot.objects.filter(date=D(2024, 6, 1)).update(date=D(2025, 3, 28))  # history from Bravo's churn on
+    html = client.get("/churn/", PERIOD).content.decode()
+    # Bravo churned on the history's first day: nothing to show. Alpha's runs still show; Charly
+    # churned with history behind it and nothing fired.
+    assert html.count("no signal history then") == 1
 
 
 def test_a_pod_lead_sees_their_pod_and_another_pod_is_404(client, pod_lead, world, other_pod):
@@ -220,12 +227,13 @@ def more_churns(am, n: int, start: int) -> None:
 
 def test_the_churn_page_costs_the_same_queries_at_two_sizes(client, leader, am, world, django_assert_num_queries):
     # Session and user; the pods for the filter; totals by reason, by pod and by month; the
-    # list's count and page; the page's signal runs; the top bar's open actions.
+    # list's count and page; the page's signal runs; where the nightly history starts; the top
+    # bar's open actions.
     client.force_login(leader)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         assert client.get("/churn/", PERIOD).status_code == 200
     more_churns(am, 40, 0)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get("/churn/", PERIOD)
     assert response.context["page"].paginator.count == 43
 
