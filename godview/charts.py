@@ -181,6 +181,10 @@ def lead_time_distribution(leads_by_horizon: dict[int, list[int]]) -> tuple[dict
     return figure, table
 
 
+# Above the plot, right: long month axes tilt their labels into a legend placed below.
+TOP = {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.18}
+
+
 def revolving_door(months: list[tuple[dt.date, int, int, Decimal, Decimal]]) -> tuple[dict, dict]:
     """Clients in and out, and MRR added and lost, per month: (month, new, lost, added, lost MRR)."""
     labels = [m[0].strftime("%b %y") for m in months]
@@ -201,7 +205,7 @@ def revolving_door(months: list[tuple[dt.date, int, int, Decimal, Decimal]]) -> 
             bars(_("lost clients"), [-m[2] for m in months], "#b42318", _("clients")),
         ],
         "layout": _layout(
-            _("Clients in and out per month"), barmode="relative", yaxis={"title": {"text": _("clients")}}
+            _("Clients in and out per month"), barmode="relative", yaxis={"title": {"text": _("clients")}}, legend=TOP
         ),
     }
     mrr = {
@@ -218,7 +222,9 @@ def revolving_door(months: list[tuple[dt.date, int, int, Decimal, Decimal]]) -> 
                 "hovertemplate": "%{x}: %{y:,.0f}<extra>net</extra>",
             },
         ],
-        "layout": _layout(_("MRR added and lost per month"), barmode="relative", yaxis={"title": {"text": _("MRR")}}),
+        "layout": _layout(
+            _("MRR added and lost per month"), barmode="relative", yaxis={"title": {"text": _("MRR")}}, legend=TOP
+        ),
     }
     return clients, mrr
 
