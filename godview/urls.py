@@ -6,6 +6,8 @@ from django.urls import include, path
 
 from godview import (
     auth,
+    capacity_views,
+    churn_views,
     health,
     lab_views,
     meeting_views,
@@ -57,6 +59,14 @@ urlpatterns = [
     path("lab/", lab_views.lab, name="lab"),
     path("lab/export.csv", lab_views.lab_export, name="lab_export"),
     path("lab/clients/", lab_views.lab_clients, name="lab_clients"),
+    # Churn, the revolving door and capacity (issue 16 parts 4-5, issue 20 item 8): leadership and pod leads.
+    path("churn/", churn_views.churn_analysis, name="churn"),
+    path("churn/export.csv", churn_views.churn_export, name="churn_export"),
+    path("revolving-door/", churn_views.revolving_door_region, name="revolving_door"),
+    path("revolving-door/rows/", churn_views.revolving_door_rows, name="revolving_door_rows"),
+    path("capacity/", capacity_views.capacity_view, name="capacity"),
+    path("capacity/export.csv", capacity_views.capacity_export, name="capacity_export"),
+    path("capacity/rows/", capacity_views.capacity_rows, name="capacity_rows"),
 ]
 
 handler400 = "godview.views.bad_request"
