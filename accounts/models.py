@@ -3,6 +3,7 @@
 from decimal import Decimal
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -106,6 +107,16 @@ class User(AbstractUser):
         help_text=_("Blank uses the blended cost rate setting."),
     )
     hired_on = models.DateField(_("hired on"), null=True, blank=True)
+    # Blank follows the browser (Accept-Language, or the menu's cookie); a choice here wins on
+    # every request and in the person's emails (accounts.middleware, godview.alerts).
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        db_default="",
+        help_text=_("The language of the pages and emails. Blank follows the browser."),
+    )
 
     class Meta:
         ordering = ["first_name", "last_name", "username"]
