@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.utils import formats
-from django.utils.translation import get_language, pgettext
+from django.utils.translation import get_language, get_language_bidi, pgettext
 from django.utils.translation import gettext as _
 
 ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
@@ -25,10 +25,18 @@ def digits(text: str) -> str:
     return text
 
 
+def signed_safe(text: str) -> str:
+    """A leading sign stays before its number on a right-to-left page ("-12" not "12-"): the bidi
+    algorithm moves a lone sign to the far side unless a left-to-right mark anchors it."""
+    if text[:1] in "+-−" and get_language_bidi():
+        return "\u200e" + text
+    return text
+
+
 def grouped(value: Decimal | float | int, places: int = 0) -> str:
     """Halves up to `places`, with the language's separators: 1234.5 → "1,234.5" / "1 234,5"."""
     exact = half_up(value, places)
-    return digits(formats.number_format(exact, places, use_l10n=True, force_grouping=True))
+    return signed_safe(digits(formats.number_format(exact, places, use_l10n=True, force_grouping=True)))
 
 
 def whole(value: Decimal | float | int | None) -> str:
@@ -55,7 +63,8 @@ def points_text(value: Decimal | float | None) -> str:
     shown = percent(value)
     if shown is None:
         return "—"
-    return _("%(sign)s%(points)s pts") % {"sign": "+" if shown > 0 else "", "points": grouped(shown)}
+    text = _("%(sign)s%(points)s pts") % {"sign": "+" if shown > 0 else "", "points": grouped(shown).lstrip("\u200e")}
+    return signed_safe(text)
 
 
 def money_text(value: Decimal | float | int | None, currency: str = "") -> str:

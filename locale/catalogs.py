@@ -5,8 +5,9 @@
     python locale/catalogs.py check                     # what core/tests/test_catalogs.py enforces
     python locale/catalogs.py compile                   # .po -> .mo in pure Python (no gettext)
 
-FILE holds one entry per line: `<key>\t<translation>`, the key being the entry's number in
-`untranslated` output (stable while the catalog is unchanged) or its exact msgid; plural forms
+FILE holds one entry per line: `<key>\t<translation>`, the key being the entry's number as
+`untranslated` prints it (`fr:django:598`, valid until the next `make messages`) or its exact
+msgid; so a copy of `make messages`' .untranslated.txt with each English text replaced works. Plural forms
 are separated by ` || ` in the order of the language's Plural-Forms. Applying clears `fuzzy`.
 """
 
@@ -183,7 +184,9 @@ def apply(language: str, source: Path, domain: str = "django") -> int:
             continue
         key, text = line.split("\t", 1)
         key = key.strip()
-        if key.startswith(f"{domain}:"):
+        if key.startswith(f"{language}:{domain}:"):  # a line of `untranslated`, its text replaced
+            key = key.split(":", 2)[2]
+        elif key.startswith(f"{domain}:"):
             key = key.split(":", 1)[1]
         entry = numbered[int(key)] if key.isdigit() else by_key.get(ast.literal_eval(key) if key[:1] in "'\"" else key)
         if entry is None:
@@ -194,9 +197,11 @@ def apply(language: str, source: Path, domain: str = "django") -> int:
             print(f"{language} {key}: {len(forms)} plural forms, need {NPLURALS[language]}", file=sys.stderr)
             continue
         entry.msgstr = forms
-        flags = [c for c in entry.comments if c.startswith("#,") and c != "#, fuzzy"]
-        entry.comments = [c for c in entry.comments if not c.startswith("#,")] + [
-            c.replace("fuzzy, ", "").replace(", fuzzy", "") for c in flags
+        # Not fuzzy any more: no fuzzy flag and no "#|" previous msgid (gettext keeps those for
+        # fuzzy entries only), the flags line after the references as gettext orders them.
+        flags = [c.replace("fuzzy, ", "").replace(", fuzzy", "") for c in entry.comments if c.startswith("#,")]
+        entry.comments = [c for c in entry.comments if not c.startswith(("#,", "#|"))] + [
+            c for c in flags if c != "#, fuzzy"
         ]
         written += 1
     path.write_text(render(entries), encoding="utf-8")

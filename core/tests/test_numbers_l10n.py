@@ -48,3 +48,11 @@ def test_charts_get_the_languages_month_names_separators_and_direction():
     assert ar["rtl"] is True and ar["separators"] == ".," and ar["months"][0] != "January"
     with translation.override("ru"):
         assert chart_locale()["shortDays"][0] != "Sun"
+
+
+def test_a_sign_stays_before_its_number_right_to_left():
+    with translation.override("ar"):
+        assert whole(-12) == "\u200e-12"
+        assert points_text(0.05).startswith("\u200e+5")
+    with translation.override("fr"):
+        assert whole(-12) == "-12"

@@ -11,7 +11,7 @@ from clients.models import RISK_SCORE_LABELS
 from clients.warnings import ANCHORS
 from core.numbers import money_text as money
 from core.numbers import percent_text as pct
-from core.numbers import points_text, whole
+from core.numbers import points_text, signed_safe, whole
 
 register = template.Library()
 
@@ -37,9 +37,9 @@ def kpi_delta(kpi) -> str:
     if kpi.kind == "percent":
         text = points_text(change.delta)
     elif kpi.kind == "money":
-        text = ("+" if change.delta >= 0 else "−") + money(abs(Decimal(str(change.delta))))
+        text = signed_safe(("+" if change.delta >= 0 else "−") + money(abs(Decimal(str(change.delta)))))
     else:
-        text = ("+" if change.delta >= 0 else "-") + whole(abs(change.delta))
+        text = signed_safe(("+" if change.delta >= 0 else "-") + whole(abs(change.delta)))
     return format_html(
         '<span class="{}">{} {}</span> <span class="muted">{}</span>', css, arrow, text, _("vs previous period")
     )
