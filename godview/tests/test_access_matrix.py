@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tasks.tests.factories import TaskFactory
+
 pytestmark = pytest.mark.django_db
 
 ROLES = ("leader", "pod_lead", "am", "other_am", "designer", "admin", "anonymous")
@@ -109,6 +111,15 @@ MATRIX: dict[str, Case] = {
     "lab": Case(LEADERSHIP),
     "lab_export": Case(LEADERSHIP),
     "lab_clients": Case(LEADERSHIP),
+    # Churn, the revolving door and capacity (issue 16 parts 4-5, issue 20 item 8): leadership
+    # for every pod, pod leads for their own; AMs and designers 404.
+    "churn": Case(LEADERSHIP | {"pod_lead": 200}),
+    "churn_export": Case(LEADERSHIP | {"pod_lead": 200}),
+    "revolving_door": Case(LEADERSHIP | {"pod_lead": 200}),
+    "revolving_door_rows": Case(LEADERSHIP | {"pod_lead": 200}),
+    "capacity": Case(LEADERSHIP | {"pod_lead": 200}),
+    "capacity_export": Case(LEADERSHIP | {"pod_lead": 200}),
+    "capacity_rows": Case(LEADERSHIP | {"pod_lead": 200}),
     # Actions (issue 14): the queue and its CSV for leadership and pod leads; AMs act on their own
     # clients' actions, pod leads on the pod's, leadership on all (empty posts are 422).
     "action_queue": Case(LEADERSHIP | {"pod_lead": 200}),
@@ -124,6 +135,21 @@ MATRIX: dict[str, Case] = {
     "meeting_note": Case(
         NOBODY | {"leader": 422, "admin": 422, "pod_lead": 422},
         kwargs=lambda w: {"pk": w["meeting"].pk, "client_pk": w["client"].pk},
+        method="post",
+    ),
+    # The rest of the playbook (issue 20): objectives and next week in scope (a pod or person
+    # outside it is 404, tested beside them); targets for leadership and admins; goals' tasks
+    # read in scope, written by the client's writers (an empty link unlinks; a task made a goal
+    # twice redirects with the reason).
+    "objective_list": Case(EVERYONE),
+    "objective_tile": Case(EVERYONE),
+    "next_week": Case(EVERYONE),
+    "target_edit": Case(LEADERSHIP),
+    "goal_tasks": Case(POD_A, kwargs="client"),
+    "goal_link": Case(WRITE_422 | {"pod_lead": 302, "am": 302}, kwargs="goal", method="post"),
+    "goal_from_task": Case(
+        WRITE_422 | {"pod_lead": 302, "am": 302},
+        kwargs=lambda w: {"pk": TaskFactory(client=w["client"]).pk},
         method="post",
     ),
     # The agency's playbook (issue 20): onboarding, the service format, execution failures, the
