@@ -71,6 +71,9 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 TESTING = "pytest" in sys.modules
 DEBUG = env_bool("DEBUG", False)
+# Django's technical 404/500 pages (URL list, traceback) only when asked for: with DEBUG alone the
+# product's own error pages show, as a user would see them (godview/error_pages.py).
+DEBUG_PAGES = env_bool("DEBUG_PAGES", False)
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if not (DEBUG or TESTING):
@@ -103,6 +106,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "godview.error_pages.ProductErrorPagesMiddleware",
     "godview.health.HealthCheckMiddleware",  # before the session and the user: see godview/health.py
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "core.params.RejectNulBytesMiddleware",

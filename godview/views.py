@@ -690,7 +690,9 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 @login_not_required
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/404.html", status=404)
+    response = render(request, "errors/404.html", status=404)
+    response.product_page = True  # godview.error_pages: not to be replaced in development
+    return response
 
 
 @login_not_required
