@@ -309,6 +309,9 @@ SYNC_FULL_EVERY_DAYS = env_int("SYNC_FULL_EVERY_DAYS", 7, low=1, high=90)  # ful
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL  # embedded default: jobs run in-process
 CELERY_TASK_EAGER_PROPAGATES = True
+# Without a worker, "Sync now" runs its job in a thread of the web process, so the sync page
+# shows the run's progress live (tasks.services._publish). Tests run jobs inline.
+SYNC_JOBS_IN_BACKGROUND_THREAD = not REDIS_URL and not TESTING
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
