@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db.models import Avg, Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
 
 from accounts.models import Pod, Role, User
-from accounts.permissions import people_scope
+from accounts.permissions import can_see_person, can_see_pod, people_scope
 from clients.models import (
     RISK_SCORE_LABELS,
     Client,
@@ -315,7 +315,7 @@ def kpi_strip(user: User, filters: Filters, clients_url: str) -> list[Kpi]:
         Kpi("overdue", "Overdue tasks", overdue["overdue"], "count",
             metrics.change(overdue["overdue"], prev_or_none("overdue"), higher_is_better=False),
             clients_url + q + amp + "overdue=1",
-            note=f"as of {overdue['as_of']:%d %b}" if overdue["as_of"] else "no rollup yet"),
+            note=f"as of {overdue['as_of'].day} {overdue['as_of']:%b}" if overdue["as_of"] else "no rollup yet"),
         Kpi("stale", "Stale contacts", now["stale"], "count",
             metrics.change(now["stale"], prev_or_none("stale"), higher_is_better=False),
             clients_url + q + amp + "stale=1"),
@@ -550,14 +550,15 @@ def leaderboard(clients: QuerySet[Client], filters: Filters, by: str, user: User
         for key, b in boards.items():
             b.name, lead = names.get(key, ("No pod", ""))
             b.extra["lead"] = lead
-            b.link = f"/pods/{key}/" if key else ""
+            b.link = f"/pods/{key}/" if key and (user is None or can_see_pod(user, key)) else ""
     else:
         names = {u.pk: u for u in User.objects.filter(pk__in=keys).select_related("pod")}
         for key, b in boards.items():
             person = names.get(key)
             b.name = str(person) if person else "Unassigned"
             b.extra["pod"] = person.pod.name if person and person.pod else ""
-            b.link = f"/people/{key}/" if person else ""
+            visible = person and (user is None or can_see_person(user, key, person.pod_id))
+            b.link = f"/people/{key}/" if visible else ""
     return [b for b in boards.values() if b.clients or b.goals_due]
 
 
@@ -690,7 +691,15 @@ def hours_by_person_and_client(entries: Q, start: dt.datetime, end: dt.datetime,
 
     return list(
         TimeEntry.objects.filter(entries, started_at__gte=start, started_at__lt=end)
-        .values("user_id", "user__first_name", "user__last_name", "user__username", "client_id", "client__name")
+        .values(
+            "user_id",
+            "user__first_name",
+            "user__last_name",
+            "user__username",
+            "user__pod_id",
+            "client_id",
+            "client__name",
+        )
         .annotate(total=Sum("hours"), logged_here=Sum("hours", filter=Q(source__isnull=True), default=ZERO))
         .order_by("-total", "client__name")[:limit]
     )

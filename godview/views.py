@@ -110,6 +110,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "qs": filters.querystring(),
         "kpis": selectors.kpi_strip(request.user, filters, clients_url),
         "widgets": WIDGETS,
+        "solo": request.user.role == Role.ACCOUNT_MANAGER,
         # A body swap also refreshes the period line in the header, out of band.
         "oob": wants_partial(request),
     }
