@@ -38,13 +38,20 @@ def points_text(value: Decimal | float | None) -> str:
     return _("%(sign)s%(points)s pts") % {"sign": "+" if shown > 0 else "", "points": shown}
 
 
-def money_text(value: Decimal | float | int | None) -> str:
-    """Money without its currency, shortened past ten thousand: 12,345 → "12.3k"."""
+# One compact rule for every money figure, so a column never mixes "10.4k" with "9,900".
+COMPACT_FROM = 1_000
+
+
+def money_text(value: Decimal | float | int | None, currency: str = "") -> str:
+    """Money shortened from a thousand, with its currency when given: 12,345 → "12.3k USD",
+    9,900 → "9.9k", 950 → "950", 1,234,567 → "1.23M"."""
     if value is None:
         return "—"
     value = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
     if abs(value) >= 1_000_000:
-        return f"{half_up(value / 1_000_000, 2):,}M"
-    if abs(value) >= 10_000:
-        return f"{half_up(value / 1000, 1):,}k"
-    return f"{half_up(value):,}"
+        amount = f"{half_up(value / 1_000_000, 2):,}M"
+    elif abs(value) >= COMPACT_FROM:
+        amount = f"{half_up(value / 1000, 1):,}k"
+    else:
+        amount = f"{half_up(value):,}"
+    return f"{amount} {currency}" if currency else amount

@@ -85,7 +85,7 @@ def risk_trend(points: list[dict]) -> tuple[dict, dict]:
 
 
 def goal_heatmap(heatmap: dict, title: str | None = None) -> tuple[dict, dict]:
-    weeks = [m.strftime("%d %b") for m in heatmap["weeks"]]
+    weeks = [f"{m.day} {m:%b}" for m in heatmap["weeks"]]  # the short date style: "7 Sep"
     names = [str(row["pod"]) if row["pod"] else _("No pod") for row in heatmap["rows"]]
     z, text = [], []
     for row in heatmap["rows"]:

@@ -3,13 +3,22 @@
 import datetime as dt
 
 from django import template
+from django.conf import settings
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 
 from core.numbers import money_text, percent_text, points_text
+from core.weeks import today as agency_today
 
 register = template.Library()
 
-register.filter("money", money_text)
+
+@register.filter
+def money(value, currency: str | None = None) -> str:
+    """`{{ amount|money }}` → "12.3k USD"; `{{ client.mrr|money:client.currency }}` for a client's own."""
+    return money_text(value, currency or settings.CURRENCY)
+
+
 register.filter("pct", percent_text)
 register.filter("pts", points_text)
 
@@ -38,3 +47,19 @@ def minutes(value: dt.timedelta | None) -> int:
     if not isinstance(value, dt.timedelta):
         return 0
     return -(-int(value.total_seconds()) // 60)
+
+
+@register.filter(expects_localtime=True)
+def short_date(value) -> str:
+    """The one short date style: "3 Nov", with the year when it is not this year ("3 Nov 2025").
+    Month names follow the language (Django's `date`)."""
+    if not value:
+        return "—"
+    this_year = agency_today().year
+    return date_format(value, "j M" if value.year == this_year else "j M Y")
+
+
+@register.filter(expects_localtime=True)
+def long_date(value) -> str:
+    """The one long date style: "3 November 2026"."""
+    return date_format(value, "j F Y") if value else "—"
