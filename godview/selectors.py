@@ -32,10 +32,11 @@ from clients.models import (
 )
 from clients.workspace_selectors import review_status_counts
 from core.cache import snapshot_cached
-from core.numbers import percent_text, whole
+from core.numbers import percent_text
 from core.weeks import previous_quarter, quarter_label, quarter_of, week_bounds
 from godview import metrics
 from godview.forms import Filters
+from godview.training_figures import compliance_now_and_at
 from tasks.models import Task
 from training.models import TrainingModule, TrainingResult
 
@@ -276,10 +277,7 @@ def kpi_strip(user: User, filters: Filters, clients_url: str) -> list[Kpi]:
     nrr_before, _grr = snapshot_cached(
         "nrr-before", user, key, lambda: mrr_retention(clients, filters.start - dt.timedelta(days=1))
     )
-    people = scoped_people(user, filters, leadership=True)
-    modules = active_modules()
-    training = training_compliance(people, modules=modules)
-    training_before = training_compliance(people, filters.start, modules)
+    training, training_before = compliance_now_and_at(user, filters, filters.start)
 
     year, quarter = quarter_of(filters.today)
     reviews, reviews_before = review_status_counts(clients, (year, quarter), previous_quarter(year, quarter))
@@ -319,9 +317,10 @@ def kpi_strip(user: User, filters: Filters, clients_url: str) -> list[Kpi]:
         Kpi("stale", "Stale contacts", now["stale"], "count",
             metrics.change(now["stale"], prev_or_none("stale"), higher_is_better=False),
             clients_url + q + amp + "stale=1"),
-        Kpi("training", "Training compliance", training.rate, "percent",
-            metrics.change(training.rate, training_before.rate), "/training/",
-            note=f"avg {whole(training.average_score)}" if training.average_score is not None else ""),
+        Kpi("training", "Training compliance", training.compliance, "percent",
+            metrics.change(training.compliance, training_before.compliance),
+            "/training/" + (f"?pod={filters.pod}" if filters.pod else ""),
+            note=f"avg {training.average_score}" if training.average_score is not None else ""),
         Kpi("reviews_missing", "Reviews missing", reviews["missing"], "count",
             metrics.change(reviews["missing"], reviews_before["missing"], higher_is_better=False),
             f"/reviews/?year={year}&quarter={quarter}&status=missing",

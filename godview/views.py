@@ -41,6 +41,7 @@ from godview.review import ReviewDecisionForm, review_decision_record, review_qu
 from godview.win_loss import OwnerWinLoss, win_loss_by_owner
 from tasks.models import DueDateChange
 from tasks.selectors import SLIP_DAYS, data_freshness, slips_by_client
+from training import selectors as training_selectors
 
 DASHBOARD = "godview/dashboard.html"
 WIDGETS = ("warnings", "risk", "heatmap", "pods", "people", "performers", "freshness")
@@ -532,7 +533,6 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     clients = selectors.scoped_clients(request.user, filters)
     client_rows = list(selectors.client_list(request.user, filters, {}).filter(account_manager=person)[:100])
     goals = selectors.goal_hits(clients, filters.start, filters.end, filters.previous_start)
-    people = selectors.User.objects.filter(pk=person.pk)
     reports = person.led_pods.first()
     span = User.objects.filter(pod=reports).exclude(pk=person.pk).count() if reports else None
     context = {
@@ -551,7 +551,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "client_win_loss": selectors.win_loss(clients) if client_rows else None,
         "cycle_time": selectors.cycle_time(clients, filters),
-        "training": selectors.training_compliance(people),
+        "training": training_selectors.person_training(request.user, person),  # the Training page's row
         "coaching": performance.coaching_list(person, filters.today),
         "span": span,
         "span_flag": (

@@ -31,11 +31,14 @@ def num(value, digits: int = 1) -> str:
 
 
 @register.filter
-def days_ago(day, today) -> str:
-    """“today”, “1 day ago”, “12 days ago” for a date."""
+def days_ago(day, today=None) -> str:
+    """“today”, “1 day ago”, “12 days ago” for a date: the one wording of relative days on every
+    screen (never “0 days ago”). `today` defaults to the agency's."""
     if not day:
         return "—"
-    days = (today - day).days
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    days = ((today or agency_today()) - day).days
     if days <= 0:
         return _("today")
     return _("1 day ago") if days == 1 else _("%(n)s days ago") % {"n": days}

@@ -103,3 +103,33 @@ def test_a_filter_change_swaps_the_filter_bar_too(client, leader, pod, am):
     html = client.get(f"/?pod={pod.pk}", headers={"HX-Request": "true", "HX-Target": "dashboard-body"}).content.decode()
     assert "<html" not in html
     assert 'id="filters-dashboard-body"' in html and 'hx-swap-oob="true"' in html
+
+
+# --- 3. Figures that agree --------------------------------------------------------------------
+
+
+def test_training_compliance_reads_the_same_on_the_tile_the_panel_and_the_training_page(client, leader, am, other_am):
+    from accounts.models import Role
+    from training.tests.factories import TrainingModuleFactory
+
+    a = TrainingModuleFactory(title="A", required_roles=[Role.ACCOUNT_MANAGER], version=2)
+    b = TrainingModuleFactory(title="B", required_roles=[Role.ACCOUNT_MANAGER], version=2)
+    from training.models import TrainingResult
+
+    def result(user, module, version, passed):
+        TrainingResult.objects.create(
+            user=user, module=module, version=version, score=90 if passed else 40, passed=passed,
+            completed_on="2026-01-05",
+        )  # fmt: skip
+
+    # am: A passed (current version), B passed on the old version only: 1 of 2.
+    # other_am: A failed, B passed: 1 of 2. By hand: 2 passed of 4 required = 50%.
+    result(am, a, 2, True)
+    result(am, b, 1, True)
+    result(other_am, a, 2, False)
+    result(other_am, b, 2, True)
+    client.force_login(leader)
+    tile = re.search(r'kpi-training".*?kpi-value">([^<]*)<', client.get("/").content.decode(), re.S).group(1)
+    panel = client.get("/training/panel/", headers={"HX-Request": "true"}).content.decode()
+    assert tile.strip() == "50%"
+    assert ">50%<" in panel

@@ -205,10 +205,10 @@ def test_query_counts_are_flat_from_20_to_200_clients(client, leader, pod, other
     # The page (20): session, user, tiers, the clients aggregate (active, MRR, at-risk MRR, stale,
     # churn), previous-period snapshot stocks, task flows from snapshots, the latest overdue stock,
     # goal hits, revenue events twice (NRR now and a period ago), quarterly reviews by status (this
-    # quarter and the last, one query), training modules, then roles and results twice (now and at
-    # the period start), the filter form's pods, tiers and people, and the top bar's open-action
+    # quarter and the last, one query), the training matrix (its modules; people and their results,
+    # once for both periods, only when a module is required: none here), the filter form's pods, tiers and people, and the top bar's open-action
     # count (one on every full page: clients, review queue and pod pages too; partials skip it).
-    assert small["page"] == 20
+    assert small["page"] == 16
     # Widgets: session and user (2), then warnings: the open firings with their client and its
     # current risk, and those clients' open or snoozed actions (grouped per client in Python);
     # risk: distribution + trend; heatmap: goals by pod and week + pod names; boards: clients, goals,
@@ -218,18 +218,18 @@ def test_query_counts_are_flat_from_20_to_200_clients(client, leader, pod, other
     # cached apart), the clients in scope, contacts, goals, training, hours, the managers' own
     # tactics and experiments (2), then the designers' tactics and experiments (2; their names are
     # one more when a designer has any); freshness: sources with their last success.
-    # The body swap (19): the page's figures without the top bar, plus the filter bar's pods, tiers
+    # The body swap (15): the page's figures without the top bar, plus the filter bar's pods, tiers
     # and people (3), swapped out of band so the AM list follows the chosen pod.
     # The pod page (26): its 23, the top bar's count, and its members' own tactics and experiments
     # (2, by owner); its meetings load lazily (their own partial).
     cold = {name: n for name, n in small.items() if not name.endswith("warm")}
     assert cold == {
-        "page": 20, "body": 19, "clients": 9, "review-queue": 4, "pod": 26,
+        "page": 16, "body": 15, "clients": 9, "review-queue": 4, "pod": 26,
         "warnings": 4, "risk": 4, "heatmap": 4, "pods": 6, "people": 6, "performers": 15, "freshness": 3,
     }  # fmt: skip
     # Warm: the snapshot stocks, flows and overdue stock (3), each board's snapshot sums (1) and the
     # whole top-performer comparison (12, the designers' table included) come from the cache.
-    assert (small["page warm"], small["pods warm"], small["performers warm"]) == (16, 5, 2)
+    assert (small["page warm"], small["pods warm"], small["performers warm"]) == (12, 5, 2)
 
 
 def test_after_the_nightly_warm_up_the_first_page_load_is_a_warm_one(client, leader, pod, am, other_am):
@@ -243,7 +243,7 @@ def test_after_the_nightly_warm_up_the_first_page_load_is_a_warm_one(client, lea
     client.get("/goals/")  # the session write of the first request is not what is measured
     cache.clear()
     assert warm_leadership_caches() is True
-    assert count(client, "/") == 16  # 20 cold, less the 4 snapshot figures now cached
+    assert count(client, "/") == 12  # 16 cold, less the 4 snapshot figures now cached
     # Other filters sum the per-client figures the warm-up cached: no scan of the snapshots.
     with CaptureQueriesContext(connection) as queries:
         for name, query in (
