@@ -309,10 +309,10 @@ def kpi_strip(user: User, filters: Filters, clients_url: str) -> list[Kpi]:
         Kpi("goal_hit_rate", "Goal hit rate", hit, "percent", metrics.change(hit, hit_before),
             "/goals/" + q, note=f"{goals['hit']}/{goals['due']}"),
         Kpi("on_time", "On-time tasks", on_time, "percent", metrics.change(on_time, on_time_before),
-            clients_url + q + amp + "sort=overdue", note=f"{flows['on_time_now']}/{flows['due_now']}"),
+            "/tasks/" + q + amp + "kind=on_time", note=f"{flows['on_time_now']}/{flows['due_now']}"),
         Kpi("overdue", "Overdue tasks", overdue["overdue"], "count",
             metrics.change(overdue["overdue"], prev_or_none("overdue"), higher_is_better=False),
-            clients_url + q + amp + "overdue=1",
+            "/tasks/" + q + amp + "kind=overdue",
             note=f"as of {overdue['as_of'].day} {overdue['as_of']:%b}" if overdue["as_of"] else "no rollup yet"),
         Kpi("stale", "Stale contacts", now["stale"], "count",
             metrics.change(now["stale"], prev_or_none("stale"), higher_is_better=False),
@@ -401,8 +401,8 @@ def goal_heatmap(clients: QuerySet[Client], filters: Filters, weeks: int = 12, b
     names = {o.pk: str(o) if by != "pod" else o.name for o in model.objects.filter(pk__in=[k for k in cells if k])}
     rows = []
     for key in sorted(cells, key=lambda k: names.get(k, "~")):
-        rows.append({"pod": names.get(key), "cells": [(m, *cells[key].get(m, (0, 0))) for m in mondays]})
-    return {"weeks": mondays, "rows": rows}
+        rows.append({"pod": names.get(key), "key": key, "cells": [(m, *cells[key].get(m, (0, 0))) for m in mondays]})
+    return {"weeks": mondays, "rows": rows, "by": by}
 
 
 # --- leaderboards --------------------------------------------------------------------------

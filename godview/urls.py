@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from godview import auth, health, lab_views, meeting_views, views, workspace
+from godview import auth, health, lab_views, meeting_views, rows, views, workspace
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -24,6 +24,8 @@ urlpatterns = [
     path("clients/<int:pk>/", views.client_detail, name="client_detail"),
     path("clients/<int:pk>/history/", views.client_history, name="client_history"),
     path("goals/", views.goal_list, name="goal_list"),
+    path("tasks/", rows.task_list, name="task_list"),
+    path("glossary/", rows.glossary, name="glossary"),
     path("pods/<int:pk>/", views.pod_detail, name="pod_detail"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("review-queue/", views.review_queue_view, name="review_queue"),

@@ -35,6 +35,7 @@ from core.params import BadParameter
 from core.weeks import days_bounds, today, week_start
 from godview import charts, performance, selectors, warning_groups
 from godview.client_health import health_for
+from godview.definitions import BY_KEY
 from godview.forms import Filters, parse_filters
 from godview.meetings import review_meeting
 from godview.review import ReviewDecisionForm, review_decision_record, review_queue
@@ -112,6 +113,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "kpis": selectors.kpi_strip(request.user, filters, clients_url),
         "widgets": WIDGETS,
         "solo": request.user.role == Role.ACCOUNT_MANAGER,
+        "definitions": BY_KEY,  # each tile's "how is this computed" (its title; /glossary/ in full)
         # A body swap also refreshes the period line in the header, out of band.
         "oob": wants_partial(request),
     }
@@ -294,9 +296,12 @@ def goal_list(request: HttpRequest) -> HttpResponse:
     """The goals behind the goal hit rate: deadlines in the period, cancelled excluded."""
     form, filters = filters_or_400(request)
     clients = selectors.scoped_clients(request.user, filters)
+    week = params.day(request.GET, "week")  # a heatmap cell: that week's goals, whatever the period
+    span = {"week_start": week - dt.timedelta(days=week.weekday())} if week else {
+        "week_start__gte": filters.start, "week_start__lt": filters.end}  # fmt: skip
     goals = (
         WeeklyGoal.objects.counted()
-        .filter(client__in=clients, week_start__gte=filters.start, week_start__lt=filters.end)
+        .filter(client__in=clients, **span)
         .select_related("client", "owner")
         .order_by("-week_start", "client__name", "pk")
     )
@@ -323,7 +328,8 @@ def goal_list(request: HttpRequest) -> HttpResponse:
         "missed": request.GET.get("missed") == "1",
         "disguised": request.GET.get("disguised") == "1",
     }
-    kept = {key: "1" for key in ("missed", "disguised") if context[key]}
+    kept = {key: "1" for key in ("missed", "disguised") if context[key]} | ({"week": week.isoformat()} if week else {})
+    context["week"] = week
     context["query"] = urlencode({**filters.params(), **kept})
     return render(request, "godview/goal_list.html", context)
 

@@ -133,3 +133,85 @@ def test_training_compliance_reads_the_same_on_the_tile_the_panel_and_the_traini
     panel = client.get("/training/panel/", headers={"HX-Request": "true"}).content.decode()
     assert tile.strip() == "50%"
     assert ">50%<" in panel
+
+
+# --- 4. Every figure opens the rows behind it; every tile says how it is computed --------------
+
+
+def csv_rows(response) -> list[list[str]]:
+    import csv
+    import io
+
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))[1:]
+
+
+def kpi_note(html: str, key: str) -> str:
+    return re.search(rf'kpi-{key}".*?kpi-note muted">([^<]*)<', html, re.S).group(1).strip()
+
+
+def test_on_time_and_overdue_tiles_open_the_tasks_they_count(client, leader, am):
+    import datetime as dt
+
+    from core.weeks import agency_tz, today
+    from godview.forms import parse_filters
+    from godview.rollup import rollup_day
+    from tasks.tests.factories import SourceFactory, TaskFactory
+
+    _form, filters = parse_filters({}, leader)
+    day = filters.start + dt.timedelta(days=3)
+    at = lambda d, h: dt.datetime.combine(d, dt.time(h), tzinfo=agency_tz())  # noqa: E731
+    mine = ClientFactory(account_manager=am)
+    source = SourceFactory()
+    made = dict(source=source, client=mine, created_at_source=at(day - dt.timedelta(days=9), 9))
+    TaskFactory(**made, due_on=day, completed_at=at(day, 10))  # on time
+    TaskFactory(**made, due_on=day, completed_at=at(day + dt.timedelta(days=2), 10))  # late
+    TaskFactory(**made, due_on=day)  # open: counted due, and overdue today
+    # Moved later at the source: it still counts on its original date, and it was late for it.
+    TaskFactory(**made, original_due_on=day, due_on=day + dt.timedelta(days=5), completed_at=at(day, 23) +
+                dt.timedelta(days=1))  # fmt: skip
+    rollup_day(day)
+    rollup_day(today())
+    client.force_login(leader)
+    html = client.get("/").content.decode()
+    assert 'href="/tasks/?kind=on_time"' in html and 'href="/tasks/?kind=overdue"' in html
+
+    rows = csv_rows(client.get("/tasks/?kind=on_time&format=csv"))
+    on_time = sum(1 for r in rows if r[-1] == "yes")
+    assert (on_time, len(rows)) == (1, 4)  # by hand, from the four tasks
+    assert kpi_note(html, "on_time") == f"{on_time}/{len(rows)}"
+
+    overdue = csv_rows(client.get("/tasks/?kind=overdue&format=csv"))
+    assert len(overdue) == 1  # by hand: the one still open
+    shown = re.search(r'kpi-overdue".*?kpi-value">([^<]*)<', html, re.S).group(1).strip()
+    assert shown == str(len(overdue))
+
+
+def test_a_heatmap_cell_opens_the_goals_of_its_pod_and_week(client, leader, am, other_am, pod):
+    from godview import charts, selectors
+    from godview.forms import parse_filters
+    from godview.tests.conftest import build_clients
+
+    build_clients(6, [am, other_am])
+    _form, filters = parse_filters({}, leader)
+    heat = selectors.goal_heatmap(selectors.scoped_clients(leader, filters), filters)
+    figure, _table = charts.goal_heatmap(heat)
+    trace = figure["data"][0]
+    row = next(i for i, r in enumerate(heat["rows"]) if r["key"] == pod.pk)
+    col = next(j for j, cell in enumerate(heat["rows"][row]["cells"]) if cell[2])
+    link, (_monday, _hit, due) = trace["customdata"][row][col], heat["rows"][row]["cells"][col]
+    assert link.startswith(f"/goals/?pod={pod.pk}&week=")
+    client.force_login(leader)
+    html = client.get(link).content.decode()
+    assert f"{due} goals of the week of" in html
+
+
+def test_every_tile_says_how_it_is_computed_and_the_glossary_defines_it(client, leader):
+    client.force_login(leader)
+    html = client.get("/").content.decode()
+    glossary = client.get("/glossary/").content.decode()
+    keys = re.findall(r'class="kpi kpi-([a-z_]+)"[^>]*title="([^"]+)"', html)
+    assert len(keys) >= 11
+    for key, title in keys:
+        assert f'id="{key}"' in glossary, key
+        assert title.strip(), key
+    assert 'href="/glossary/"' in html

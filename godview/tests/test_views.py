@@ -202,12 +202,13 @@ def test_query_counts_are_flat_from_20_to_200_clients(client, leader, pod, other
     rollup_day(today() - dt.timedelta(days=1))
     large = counts(client, leader, pod)
     assert large == small
-    # The page (20): session, user, tiers, the clients aggregate (active, MRR, at-risk MRR, stale,
+    # The page (16): session, user, tiers, the clients aggregate (active, MRR, at-risk MRR, stale,
     # churn), previous-period snapshot stocks, task flows from snapshots, the latest overdue stock,
     # goal hits, revenue events twice (NRR now and a period ago), quarterly reviews by status (this
     # quarter and the last, one query), the training matrix (its modules; people and their results,
-    # once for both periods, only when a module is required: none here), the filter form's pods, tiers and people, and the top bar's open-action
-    # count (one on every full page: clients, review queue and pod pages too; partials skip it).
+    # once for both periods, only when a module is required: none here), the filter form's pods,
+    # tiers and people, and the top bar's open-action count (one on every full page: clients,
+    # review queue and pod pages too; partials skip it).
     assert small["page"] == 16
     # Widgets: session and user (2), then warnings: the open firings with their client and its
     # current risk, and those clients' open or snoozed actions (grouped per client in Python);
