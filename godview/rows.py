@@ -6,6 +6,7 @@ tasks due before today. Both filtered like the God-view (period, pod, tier, AM),
 """
 
 import datetime as dt
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -15,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from clients.models import Client
 from core import params
 from core.csv_export import csv_response
 from core.weeks import agency_tz
@@ -67,6 +69,31 @@ def task_list(request: HttpRequest) -> HttpResponse:
     query = urlencode(filters.params() | {"kind": kind})
     context = {"form": form, "filters": filters, "page": page, "kind": kind, "query": query, "keep": {"kind": kind}}
     return render(request, "godview/task_list.html", context)
+
+
+@require_GET
+@bad_filter
+def retention(request: HttpRequest) -> HttpResponse:
+    """The rows behind NRR and GRR: each client active 12 months ago, its MRR then and now."""
+    form, filters = filters_or_400(request)
+    clients = selectors.scoped_clients(request.user, filters)
+    figures = selectors.retention_rows(clients, filters.today)
+    names = {c.pk: c for c in Client.objects.filter(pk__in=[r[0] for r in figures]).only("name", "currency")}
+    rows = sorted(
+        ({"client": names[pk], "then": then, "now": now, "lost": lost, "change": now - then}
+         for pk, then, now, lost in figures),
+        key=lambda r: (r["change"], r["client"].name),
+    )  # fmt: skip
+    if wants_csv(request):
+        header = ["client", "mrr 12 months ago", "mrr now", "mrr lost (GRR)", "change"]
+        return csv_response(
+            "retention.csv", header, ([r["client"].name, r["then"], r["now"], r["lost"], r["change"]] for r in rows)
+        )
+    then, now = sum((r["then"] for r in rows), Decimal(0)), sum((r["now"] for r in rows), Decimal(0))
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    context = {"form": form, "filters": filters, "page": page, "then": then, "now": now,
+               "nrr": now / then if then else None, "query": urlencode(filters.params())}  # fmt: skip
+    return render(request, "godview/retention.html", context)
 
 
 @require_GET

@@ -207,6 +207,16 @@ def goal_hits(clients: QuerySet[Client], start: dt.date, end: dt.date, previous_
 
 def mrr_retention(clients: QuerySet[Client], on: dt.date) -> tuple[float | None, float | None]:
     """NRR and GRR over the 12 months to `on`, from revenue events (the MRR history)."""
+    mrr_then = mrr_now = lost = ZERO
+    for _client_id, start, now, client_lost in retention_rows(clients, on):
+        mrr_then += start
+        mrr_now += now
+        lost += client_lost
+    return metrics.nrr(mrr_then, mrr_now), metrics.grr(mrr_then, lost, ZERO)
+
+
+def retention_rows(clients: QuerySet[Client], on: dt.date) -> list[tuple[int, Decimal, Decimal, Decimal]]:
+    """Per client active 12 months before `on`: (id, MRR then, MRR on `on`, MRR lost): NRR's rows."""
     then = on - dt.timedelta(days=365)
     plus = Q(kind__in=["new", "expansion"])
     minus = Q(kind__in=["contraction", "churn"])
@@ -220,17 +230,14 @@ def mrr_retention(clients: QuerySet[Client], on: dt.date) -> tuple[float | None,
             since_minus=Sum("amount", filter=minus & Q(occurred_on__gt=then), default=ZERO),
         )
     )
-    mrr_then = mrr_now = lost = ZERO
-    for then_plus, then_minus, since_plus, since_minus in rows.values_list(
-        "then_plus", "then_minus", "since_plus", "since_minus"
+    result = []
+    for client_id, then_plus, then_minus, since_plus, since_minus in rows.values_list(
+        "client_id", "then_plus", "then_minus", "since_plus", "since_minus"
     ):
         start = then_plus - then_minus
-        if start <= 0:
-            continue
-        mrr_then += start
-        mrr_now += max(ZERO, start + since_plus - since_minus)
-        lost += min(start, since_minus)
-    return metrics.nrr(mrr_then, mrr_now), metrics.grr(mrr_then, lost, ZERO)
+        if start > 0:
+            result.append((client_id, start, max(ZERO, start + since_plus - since_minus), min(start, since_minus)))
+    return result
 
 
 def training_compliance(
@@ -304,7 +311,7 @@ def kpi_strip(user: User, filters: Filters, clients_url: str) -> list[Kpi]:
             clients_url + q + amp + "risk=at_risk", note=f"{now['at_risk']}"),
         Kpi("churn", "Logo churn", churn, "percent", metrics.change(churn, churn_before, higher_is_better=False),
             clients_url + q + amp + "churned=period", note=f"{now['churned']}"),
-        Kpi("nrr", "NRR (12 mo)", nrr, "percent", metrics.change(nrr, nrr_before), clients_url + q,
+        Kpi("nrr", "NRR (12 mo)", nrr, "percent", metrics.change(nrr, nrr_before), "/retention/" + q,
             note=f"GRR {percent_text(grr)}" if grr is not None else ""),
         Kpi("goal_hit_rate", "Goal hit rate", hit, "percent", metrics.change(hit, hit_before),
             "/goals/" + q, note=f"{goals['hit']}/{goals['due']}"),

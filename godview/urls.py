@@ -26,6 +26,7 @@ urlpatterns = [
     path("goals/", views.goal_list, name="goal_list"),
     path("tasks/", rows.task_list, name="task_list"),
     path("glossary/", rows.glossary, name="glossary"),
+    path("retention/", rows.retention, name="retention"),
     path("pods/<int:pk>/", views.pod_detail, name="pod_detail"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("review-queue/", views.review_queue_view, name="review_queue"),

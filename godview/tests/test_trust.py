@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from clients.models import ChurnReason
 from clients.tests.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db
@@ -215,3 +216,36 @@ def test_every_tile_says_how_it_is_computed_and_the_glossary_defines_it(client, 
         assert f'id="{key}"' in glossary, key
         assert title.strip(), key
     assert 'href="/glossary/"' in html
+
+
+def test_the_nrr_tile_opens_the_clients_and_mrr_it_divides(client, leader, am):
+    import datetime as dt
+    from decimal import Decimal
+
+    from clients.models import RevenueEvent
+    from core.weeks import today
+
+    year_ago, last_month = today() - dt.timedelta(days=400), today() - dt.timedelta(days=30)
+    grew = ClientFactory(name="Grew", account_manager=am, started_on=year_ago)
+    left = ClientFactory(
+        name="Left",
+        account_manager=am,
+        started_on=year_ago,
+        churned_on=last_month,
+        lifecycle_stage="churned",
+        churn_reason=ChurnReason.values[0],
+    )
+    fresh = ClientFactory(name="Fresh", account_manager=am, started_on=last_month)
+    for who, kind, amount, on in [
+        (grew, "new", 1000, year_ago), (grew, "expansion", 200, last_month),
+        (left, "new", 500, year_ago), (left, "churn", 500, last_month), (fresh, "new", 300, last_month),
+    ]:  # fmt: skip
+        RevenueEvent.objects.create(client=who, kind=kind, amount=Decimal(amount), occurred_on=on)
+    client.force_login(leader)
+    html = client.get("/").content.decode()
+    assert 'href="/retention/"' in html
+    assert re.search(r'kpi-nrr".*?kpi-value">([^<]*)<', html, re.S).group(1).strip() == "80%"  # 1,200 ÷ 1,500
+    rows = csv_rows(client.get("/retention/?format=csv"))
+    assert sorted((r[0], Decimal(r[1]), Decimal(r[2])) for r in rows) == [("Grew", 1000, 1200), ("Left", 500, 0)]
+    page = client.get("/retention/").content.decode()
+    assert "NRR 80%" in page and "Fresh" not in page
