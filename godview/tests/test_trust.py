@@ -249,3 +249,17 @@ def test_the_nrr_tile_opens_the_clients_and_mrr_it_divides(client, leader, am):
     assert sorted((r[0], Decimal(r[1]), Decimal(r[2])) for r in rows) == [("Grew", 1000, 1200), ("Left", 500, 0)]
     page = client.get("/retention/").content.decode()
     assert "NRR 80%" in page and "Fresh" not in page
+
+
+def test_the_row_lists_show_only_the_viewers_clients(client, am, other_am):
+    from core.weeks import today
+    from tasks.tests.factories import TaskFactory
+
+    theirs = ClientFactory(name="Theirs Ltd", account_manager=other_am)
+    mine = ClientFactory(name="Mine Ltd", account_manager=am)
+    for c in (theirs, mine):
+        TaskFactory(client=c, due_on=today().replace(day=1) if today().day > 1 else today(), name=f"{c.name} task")
+    client.force_login(am)
+    for url in ("/tasks/?kind=overdue", "/tasks/?kind=on_time", "/retention/"):
+        html = client.get(url).content.decode()
+        assert "Theirs Ltd" not in html, url
