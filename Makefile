@@ -18,15 +18,25 @@ venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt
 	@if [ -z "$(PYTHON)" ]; then echo "God-view needs Python 3.12 or newer; none was found. Install one, or pass PYTHON=/path/to/python3.12." >&2; exit 1; fi
 	@[ -x $(PY) ] || { echo "Creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	@echo "Installing requirements.txt (the first time takes a few minutes; pip shows each package)"
+	@start=$$(date +%s); $(PY) -m pip install --progress-bar on --upgrade pip && \
+		$(PY) -m pip install --progress-bar on -r requirements.txt && \
+		echo "  installed in $$(( $$(date +%s) - start )) s"
 	@touch $@
 
 migrate: venv
-	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --no-input
+	@echo "Migrating the database"
+	@start=$$(date +%s); DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --no-input && \
+		echo "  migrated in $$(( $$(date +%s) - start )) s"
 
 seed: migrate
-	DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo --if-empty
+	@echo "Demo data (made once, when the database is empty: about a minute)"
+	@start=$$(date +%s); DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo --if-empty && \
+		echo "  demo data ready in $$(( $$(date +%s) - start )) s"
+
+# Beside the server, the offline fake Asana and ClickUp workspaces (stopped with it): the demo's
+# "(offline demo)" sources point at them, so Sync now runs a real sync to the end.
+FAKE_TOKEN := offline-demo-token
 
 # The catalogs (locale/): `make messages` extracts every marked string (needs gettext's xgettext
 # and msgmerge: apt-get install -y gettext), merges it into fr/ru/ar, compiles, and lists what
@@ -46,11 +56,17 @@ compilemessages: venv
 	$(PY) locale/catalogs.py compile
 
 run: seed compilemessages
+	@mkdir -p var
 	@echo ""
 	@echo "  God-view is starting on http://127.0.0.1:$(PORT)"
 	@echo "  Demo logins (password: godview): leader, podlead, am, designer, admin"
+	@echo "  Fake Asana and ClickUp workspaces on ports 8190 and 8191 (log: var/fake_sources.log):"
+	@echo "  on /sync/, Sync now on 'Asana (offline demo)' or 'ClickUp (offline demo)' runs a real sync"
 	@echo ""
-	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@DEBUG=$${DEBUG:-true} $(PY) manage.py fake_sources --configure > var/fake_sources.log 2>&1 & fakes=$$!; \
+		trap 'kill $$fakes 2>/dev/null' EXIT INT TERM; \
+		FAKE_ASANA_TOKEN=$(FAKE_TOKEN) FAKE_CLICKUP_TOKEN=$(FAKE_TOKEN) DEBUG=$${DEBUG:-true} \
+		$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: venv
 	@DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m godview.preflight

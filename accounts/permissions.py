@@ -35,6 +35,22 @@ def people_scope(user: User) -> Q:
     return Q(pk=user.pk)
 
 
+def can_see_person(user: User, person_id: int | None, pod_id: int | None) -> bool:
+    """Whether `user` may open the person page of `person_id` (in `pod_id`): `people_scope`, in Python."""
+    if person_id is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.sees_everything or person_id == user.pk:
+        return True
+    return user.role == Role.POD_LEAD and user.pod_id is not None and pod_id == user.pod_id
+
+
+def can_see_pod(user: User, pod_id: int | None) -> bool:
+    """Whether `user` may open the pod page: leadership every pod, a pod lead their own."""
+    if pod_id is None or not user.is_authenticated or not user.is_active:
+        return False
+    return user.sees_everything or (user.role == Role.POD_LEAD and user.pod_id == pod_id)
+
+
 def can_write_client_work(user: User, client) -> bool:
     """AMs write for their own clients, pod leads for their pod's; leadership only reads."""
     if not user.is_authenticated or not user.is_active:

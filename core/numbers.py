@@ -67,15 +67,19 @@ def points_text(value: Decimal | float | None) -> str:
     return signed_safe(text)
 
 
+# One compact rule for every money figure, so a column never mixes "10.4k" with "9,900".
+COMPACT_FROM = 1_000
+
+
 def money_text(value: Decimal | float | int | None, currency: str = "") -> str:
-    """Money, shortened past ten thousand: 12,345 → "12.3k"; with its currency when given
-    ("12.3k USD", "12,3 k USD")."""
+    """Money shortened from a thousand, with its currency when given: 12,345 → "12.3k USD",
+    9,900 → "9.9k", 950 → "950", 1,234,567 → "1.23M"."""
     if value is None:
         return "—"
     value = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
     if abs(value) >= 1_000_000:
         amount = pgettext("millions, short", "%(amount)sM") % {"amount": grouped(value / 1_000_000, 2)}
-    elif abs(value) >= 10_000:
+    elif abs(value) >= COMPACT_FROM:
         amount = pgettext("thousands, short", "%(amount)sk") % {"amount": grouped(value / 1000, 1)}
     else:
         amount = grouped(value)

@@ -85,12 +85,16 @@ def risk_trend(points: list[dict]) -> tuple[dict, dict]:
 
 
 def goal_heatmap(heatmap: dict, title: str | None = None) -> tuple[dict, dict]:
-    weeks = [m.strftime("%d %b") for m in heatmap["weeks"]]
+    weeks = [f"{m.day} {m:%b}" for m in heatmap["weeks"]]  # the short date style: "7 Sep"
     names = [str(row["pod"]) if row["pod"] else _("No pod") for row in heatmap["rows"]]
-    z, text = [], []
+    z, text, links = [], [], []
+    name = "am" if heatmap.get("by") == "am" else "pod"
     for row in heatmap["rows"]:
         z.append([percent(hit / due) if due else None for _m, hit, due in row["cells"]])
         text.append([f"{hit}/{due}" if due else _("no goals") for _m, hit, due in row["cells"]])
+        # Each cell opens its goals (charts.js follows a point's customdata link on click).
+        key = f"{name}={row['key']}&" if row.get("key") else ""
+        links.append([f"/goals/?{key}week={m.isoformat()}" for m, _hit, _due in row["cells"]])
     figure = {
         "data": [
             {
@@ -99,6 +103,7 @@ def goal_heatmap(heatmap: dict, title: str | None = None) -> tuple[dict, dict]:
                 "y": names,
                 "z": z,
                 "text": text,
+                "customdata": links,
                 "zmin": 0,
                 "zmax": 100,
                 "colorscale": [[0, "#b42318"], [0.6, "#f2c94c"], [0.85, "#8fd19e"], [1, "#1f7a4d"]],

@@ -84,6 +84,19 @@ class FilterForm(forms.Form):
             del self.fields["pod"]
             del self.fields["am"]
 
+    def clean(self) -> dict:
+        data = super().clean()
+        pod, am = data.get("pod"), data.get("am")
+        if pod is not None and "am" in self.fields:
+            # The AM list shows the chosen pod's people only; an AM of another pod is dropped
+            # (Everyone), not refused: changing the pod must not answer a 400.
+            self.fields["am"].queryset = self.fields["am"].queryset.filter(pod=pod)
+            if am is not None and am.pod_id != pod.pk:
+                data["am"] = None
+                self.data = self.data.copy()
+                self.data["am"] = ""
+        return data
+
     def filters(self) -> Filters:
         data = self.cleaned_data
         return Filters(

@@ -48,6 +48,7 @@ class PersonStats:
     training_score: float | None = None
     hours_per_client_week: float | None = None
     win_rate: float | None = None
+    pod_id: int | None = None  # for the viewer's link to the person page
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,7 @@ def gather(clients=None, on: dt.date | None = None) -> list[PersonStats]:
         for u in User.objects.filter(role__in=[Role.ACCOUNT_MANAGER, Role.POD_LEAD], clients__in=clients).distinct()
     }
     for pk, user in managers.items():
-        stats[pk] = PersonStats(pk, str(user))
+        stats[pk] = PersonStats(pk, str(user), pod_id=user.pod_id)
     kept = Q(churned_on__isnull=True) | Q(churned_on__gt=on)
     for row in (
         clients.filter(account_manager_id__in=managers, started_on__lte=on)
@@ -261,6 +262,7 @@ class DesignerRow:
     user_id: int
     name: str
     tally: OwnerWinLoss
+    pod_id: int | None = None
 
 
 def designers(clients=None) -> list[DesignerRow]:
@@ -268,8 +270,8 @@ def designers(clients=None) -> list[DesignerRow]:
     win rate first (three queries: the tallies, then the designers' names)."""
     clients = clients if clients is not None else Client.objects.all()
     tallies = win_loss_by_owner(Q(owner__role=Role.DESIGNER), clients)
-    names = {u.pk: str(u) for u in User.objects.filter(pk__in=tallies)} if tallies else {}
-    rows = [DesignerRow(pk, names[pk], tally) for pk, tally in tallies.items() if pk in names]
+    names = {u.pk: u for u in User.objects.filter(pk__in=tallies)} if tallies else {}
+    rows = [DesignerRow(pk, str(names[pk]), tally, names[pk].pod_id) for pk, tally in tallies.items() if pk in names]
     return sorted(rows, key=lambda r: (-(r.tally.rate or -1), r.name))
 
 

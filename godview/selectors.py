@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_noop
 
 from accounts.models import Pod, Role, User
-from accounts.permissions import people_scope
+from accounts.permissions import can_see_person, can_see_pod, people_scope
 from clients.models import (
     RISK_SCORE_LABELS,
     Client,
@@ -38,7 +38,7 @@ from core.numbers import percent_text, whole
 from core.weeks import previous_quarter, quarter_label, quarter_of, week_bounds
 from godview import metrics
 from godview.forms import Filters
-from godview.training_figures import compliance_now_and_before
+from godview.training_figures import compliance_now_and_at
 from tasks.models import Task
 from training.models import TrainingModule, TrainingResult
 
@@ -218,6 +218,16 @@ def goal_hits(clients: QuerySet[Client], start: dt.date, end: dt.date, previous_
 
 def mrr_retention(clients: QuerySet[Client], on: dt.date) -> tuple[float | None, float | None]:
     """NRR and GRR over the 12 months to `on`, from revenue events (the MRR history)."""
+    mrr_then = mrr_now = lost = ZERO
+    for _client_id, start, now, client_lost in retention_rows(clients, on):
+        mrr_then += start
+        mrr_now += now
+        lost += client_lost
+    return metrics.nrr(mrr_then, mrr_now), metrics.grr(mrr_then, lost, ZERO)
+
+
+def retention_rows(clients: QuerySet[Client], on: dt.date) -> list[tuple[int, Decimal, Decimal, Decimal]]:
+    """Per client active 12 months before `on`: (id, MRR then, MRR on `on`, MRR lost): NRR's rows."""
     then = on - dt.timedelta(days=365)
     plus = Q(kind__in=["new", "expansion"])
     minus = Q(kind__in=["contraction", "churn"])
@@ -231,17 +241,14 @@ def mrr_retention(clients: QuerySet[Client], on: dt.date) -> tuple[float | None,
             since_minus=Sum("amount", filter=minus & Q(occurred_on__gt=then), default=ZERO),
         )
     )
-    mrr_then = mrr_now = lost = ZERO
-    for then_plus, then_minus, since_plus, since_minus in rows.values_list(
-        "then_plus", "then_minus", "since_plus", "since_minus"
+    result = []
+    for client_id, then_plus, then_minus, since_plus, since_minus in rows.values_list(
+        "client_id", "then_plus", "then_minus", "since_plus", "since_minus"
     ):
         start = then_plus - then_minus
-        if start <= 0:
-            continue
-        mrr_then += start
-        mrr_now += max(ZERO, start + since_plus - since_minus)
-        lost += min(start, since_minus)
-    return metrics.nrr(mrr_then, mrr_now), metrics.grr(mrr_then, lost, ZERO)
+        if start > 0:
+            result.append((client_id, start, max(ZERO, start + since_plus - since_minus), min(start, since_minus)))
+    return result
 
 
 def training_compliance(
@@ -291,9 +298,7 @@ def kpi_strip(user: User, filters: Filters, clients_url: str) -> list[Kpi]:
     nrr_before, _grr = snapshot_cached(
         "nrr-before", user, key, lambda: mrr_retention(clients, filters.start - dt.timedelta(days=1))
     )
-    people = scoped_people(user, filters, leadership=True)
-    modules = active_modules()
-    training, training_before = compliance_now_and_before(people, filters.start, modules)
+    training, training_before = compliance_now_and_at(user, filters, filters.start)
 
     year, quarter = quarter_of(filters.today)
     reviews, reviews_before = review_status_counts(clients, (year, quarter), previous_quarter(year, quarter))
@@ -324,7 +329,7 @@ def kpi_strip(user: User, filters: Filters, clients_url: str) -> list[Kpi]:
         Kpi("churn", gettext_noop("Logo churn"), churn, "percent",
             metrics.change(churn, churn_before, higher_is_better=False),
             clients_url + q + amp + "churned=period", note=f"{now['churned']}"),
-        Kpi("nrr", gettext_noop("NRR (12 mo)"), nrr, "percent", metrics.change(nrr, nrr_before), clients_url + q,
+        Kpi("nrr", gettext_noop("NRR (12 mo)"), nrr, "percent", metrics.change(nrr, nrr_before), "/retention/" + q,
             note=gettext("GRR %(rate)s") % {"rate": percent_text(grr)} if grr is not None else ""),
         Kpi("goal_hit_rate", gettext_noop("Goal hit rate"), hit, "percent", metrics.change(hit, hit_before),
             "/goals/" + q, note=f"{goals['hit']}/{goals['due']}"),
@@ -332,17 +337,18 @@ def kpi_strip(user: User, filters: Filters, clients_url: str) -> list[Kpi]:
             "/goals/" + q + amp + "tied=1", note=f"{goals['tied']}/{goals['due']}",
             definition=TIED_DEFINITION),
         Kpi("on_time", gettext_noop("On-time tasks"), on_time, "percent", metrics.change(on_time, on_time_before),
-            clients_url + q + amp + "sort=overdue", note=f"{flows['on_time_now']}/{flows['due_now']}"),
+            "/tasks/" + q + amp + "kind=on_time", note=f"{flows['on_time_now']}/{flows['due_now']}"),
         Kpi("overdue", gettext_noop("Overdue tasks"), overdue["overdue"], "count",
             metrics.change(overdue["overdue"], prev_or_none("overdue"), higher_is_better=False),
-            clients_url + q + amp + "overdue=1",
+            "/tasks/" + q + amp + "kind=overdue",
             note=(gettext("as of %(day)s") % {"day": date_format(overdue["as_of"], "j M")}
                   if overdue["as_of"] else gettext("no rollup yet"))),
         Kpi("stale", gettext_noop("Stale contacts"), now["stale"], "count",
             metrics.change(now["stale"], prev_or_none("stale"), higher_is_better=False),
             clients_url + q + amp + "stale=1"),
-        Kpi("training", gettext_noop("Training compliance"), training.rate, "percent",
-            metrics.change(training.rate, training_before.rate), "/training/",
+        Kpi("training", gettext_noop("Training compliance"), training.compliance, "percent",
+            metrics.change(training.compliance, training_before.compliance),
+            "/training/" + (f"?pod={filters.pod}" if filters.pod else ""),
             note=gettext("avg %(score)s") % {"score": whole(training.average_score)}
             if training.average_score is not None else ""),
         Kpi("reviews_missing", gettext_noop("Reviews missing"), reviews["missing"], "count",
@@ -425,8 +431,8 @@ def goal_heatmap(clients: QuerySet[Client], filters: Filters, weeks: int = 12, b
     names = {o.pk: str(o) if by != "pod" else o.name for o in model.objects.filter(pk__in=[k for k in cells if k])}
     rows = []
     for key in sorted(cells, key=lambda k: names.get(k, "~")):
-        rows.append({"pod": names.get(key), "cells": [(m, *cells[key].get(m, (0, 0))) for m in mondays]})
-    return {"weeks": mondays, "rows": rows}
+        rows.append({"pod": names.get(key), "key": key, "cells": [(m, *cells[key].get(m, (0, 0))) for m in mondays]})
+    return {"weeks": mondays, "rows": rows, "by": by}
 
 
 # --- leaderboards --------------------------------------------------------------------------
@@ -573,14 +579,15 @@ def leaderboard(clients: QuerySet[Client], filters: Filters, by: str, user: User
         for key, b in boards.items():
             b.name, lead = names.get(key, ("No pod", ""))
             b.extra["lead"] = lead
-            b.link = f"/pods/{key}/" if key else ""
+            b.link = f"/pods/{key}/" if key and (user is None or can_see_pod(user, key)) else ""
     else:
         names = {u.pk: u for u in User.objects.filter(pk__in=keys).select_related("pod")}
         for key, b in boards.items():
             person = names.get(key)
             b.name = str(person) if person else "Unassigned"
             b.extra["pod"] = person.pod.name if person and person.pod else ""
-            b.link = f"/people/{key}/" if person else ""
+            visible = person and (user is None or can_see_person(user, key, person.pod_id))
+            b.link = f"/people/{key}/" if visible else ""
     return [b for b in boards.values() if b.clients or b.goals_due]
 
 
@@ -713,7 +720,15 @@ def hours_by_person_and_client(entries: Q, start: dt.datetime, end: dt.datetime,
 
     return list(
         TimeEntry.objects.filter(entries, started_at__gte=start, started_at__lt=end)
-        .values("user_id", "user__first_name", "user__last_name", "user__username", "client_id", "client__name")
+        .values(
+            "user_id",
+            "user__first_name",
+            "user__last_name",
+            "user__username",
+            "user__pod_id",
+            "client_id",
+            "client__name",
+        )
         .annotate(total=Sum("hours"), logged_here=Sum("hours", filter=Q(source__isnull=True), default=ZERO))
         .order_by("-total", "client__name")[:limit]
     )

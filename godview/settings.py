@@ -71,6 +71,9 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 TESTING = "pytest" in sys.modules
 DEBUG = env_bool("DEBUG", False)
+# Django's technical 404/500 pages (URL list, traceback) only when asked for: with DEBUG alone the
+# product's own error pages show, as a user would see them (godview/error_pages.py).
+DEBUG_PAGES = env_bool("DEBUG_PAGES", False)
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if not (DEBUG or TESTING):
@@ -103,6 +106,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "godview.error_pages.ProductErrorPagesMiddleware",
     "godview.health.HealthCheckMiddleware",  # before the session and the user: see godview/health.py
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "core.params.RejectNulBytesMiddleware",
@@ -316,6 +320,9 @@ SYNC_FULL_EVERY_DAYS = env_int("SYNC_FULL_EVERY_DAYS", 7, low=1, high=90)  # ful
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL  # embedded default: jobs run in-process
 CELERY_TASK_EAGER_PROPAGATES = True
+# Without a worker, "Sync now" runs its job in a thread of the web process, so the sync page
+# shows the run's progress live (tasks.services._publish). Tests run jobs inline.
+SYNC_JOBS_IN_BACKGROUND_THREAD = not REDIS_URL and not TESTING
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -1,37 +1,30 @@
-"""Training compliance now and at the period's start in one pass (the God-view strip's tile and
-its change): the people's roles once and their results once, instead of twice each."""
+"""The God-view's training compliance tile, from the same matrix as the Training page and panel.
+
+One definition (DESIGN "Training compliance": required modules passed ÷ required modules, each
+person's current-version result per module), so the tile, the panel beside it and the page it
+links to read the same figure. Three queries for both periods: modules, people, results.
+"""
 
 import datetime as dt
 
-from django.db.models import Count, F, QuerySet
+from accounts.models import Pod, User
+from godview.forms import Filters
+from training import selectors as training
+from training.compliance import Matrix, build_matrix
 
-from accounts.models import User
-from godview import metrics
-from training.models import TrainingModule, TrainingResult
 
-
-def compliance_now_and_before(
-    people: QuerySet[User], before: dt.date, modules: list[TrainingModule]
-) -> tuple[metrics.Compliance, metrics.Compliance]:
-    """Required modules (per role, current version) passed ÷ required, and the average score:
-    with every result, and with the results completed before `before` (two queries)."""
-    roles = dict(people.values("role").annotate(n=Count("pk")).values_list("role", "n"))
-    required = sum(n for m in modules for role, n in roles.items() if role in m.required_roles)
-    results = TrainingResult.objects.filter(user__in=people, module__active=True, version=F("module__version"))
-    by_module = {m.pk: m for m in modules}
-    passed = passed_before = 0
-    scores, scores_before = [], []
-    for module_id, role, ok, score, completed_on in results.values_list(
-        "module_id", "user__role", "passed", "score", "completed_on"
-    ):
-        module = by_module.get(module_id)
-        if module and role in module.required_roles:
-            passed += ok
-            scores.append(score)
-            if completed_on is not None and completed_on < before:
-                passed_before += ok
-                scores_before.append(score)
-    return (
-        metrics.training_compliance(required, passed, scores),
-        metrics.training_compliance(required, passed_before, scores_before),
+def training_scope(filters: Filters) -> training.TrainingFilters:
+    """The God-view filters the training matrix understands (pod, AM), as the panel reads them."""
+    return training.TrainingFilters(
+        pod=Pod(pk=filters.pod) if filters.pod else None, person=User(pk=filters.am) if filters.am else None
     )
+
+
+def compliance_now_and_at(user: User, filters: Filters, before: dt.date) -> tuple[Matrix, Matrix]:
+    """The matrix today, and as it stood on `before` (only the results completed by then)."""
+    modules = training.required_modules()
+    roles = set().union(*(m.required_roles for m in modules)) if modules else set()
+    people = training.people_facts(user, training_scope(filters), roles) if roles else []
+    results = training.result_facts([p.id for p in people], [m.id for m in modules]) if people else []
+    earlier = [r for r in results if r.completed_on is not None and r.completed_on < before]
+    return build_matrix(people, modules, results, filters.today), build_matrix(people, modules, earlier, before)

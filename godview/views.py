@@ -37,6 +37,7 @@ from core.weeks import days_bounds, today, week_start
 from godview import charts, performance, selectors, targets, warning_groups
 from godview import objectives as objective_figures
 from godview.client_health import health_for
+from godview.definitions import BY_KEY
 from godview.forms import Filters, parse_filters
 from godview.meetings import review_meeting
 from godview.review import ReviewDecisionForm, review_decision_record, review_queue
@@ -44,6 +45,7 @@ from godview.win_loss import OwnerWinLoss, win_loss_by_owner
 from tasks.goal_links import goal_task_states
 from tasks.models import DueDateChange
 from tasks.selectors import SLIP_DAYS, data_freshness, slips_by_client
+from training import selectors as training_selectors
 
 DASHBOARD = "godview/dashboard.html"
 WIDGETS = ("warnings", "risk", "heatmap", "pods", "people", "performers", "freshness")
@@ -117,6 +119,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             )
         ),
         "widgets": WIDGETS,
+        "solo": request.user.role == Role.ACCOUNT_MANAGER,
+        "definitions": BY_KEY,  # each tile's "how is this computed" (its title; /glossary/ in full)
         # A body swap also refreshes the period line in the header, out of band.
         "oob": wants_partial(request),
     }
@@ -299,9 +303,12 @@ def goal_list(request: HttpRequest) -> HttpResponse:
     """The goals behind the goal hit rate: deadlines in the period, cancelled excluded."""
     form, filters = filters_or_400(request)
     clients = selectors.scoped_clients(request.user, filters)
+    week = params.day(request.GET, "week")  # a heatmap cell: that week's goals, whatever the period
+    span = {"week_start": week - dt.timedelta(days=week.weekday())} if week else {
+        "week_start__gte": filters.start, "week_start__lt": filters.end}  # fmt: skip
     goals = (
         WeeklyGoal.objects.counted()
-        .filter(client__in=clients, week_start__gte=filters.start, week_start__lt=filters.end)
+        .filter(client__in=clients, **span)
         .select_related("client", "owner")
         .order_by("-week_start", "client__name", "pk")
     )
@@ -331,7 +338,10 @@ def goal_list(request: HttpRequest) -> HttpResponse:
         "disguised": request.GET.get("disguised") == "1",
         "tied": request.GET.get("tied") == "1",
     }
-    kept = {key: "1" for key in ("missed", "disguised", "tied") if context[key]}
+    kept = {key: "1" for key in ("missed", "disguised", "tied") if context[key]} | (
+        {"week": week.isoformat()} if week else {}
+    )
+    context["week"] = week
     context["query"] = urlencode({**filters.params(), **kept})
     return render(request, "godview/goal_list.html", context)
 
@@ -564,7 +574,6 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     clients = selectors.scoped_clients(request.user, filters)
     client_rows = list(selectors.client_list(request.user, filters, {}).filter(account_manager=person)[:100])
     goals = selectors.goal_hits(clients, filters.start, filters.end, filters.previous_start)
-    people = selectors.User.objects.filter(pk=person.pk)
     reports = person.led_pods.first()
     span = User.objects.filter(pod=reports).exclude(pk=person.pk).count() if reports else None
     context = {
@@ -583,7 +592,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "client_win_loss": selectors.win_loss(clients) if client_rows else None,
         "cycle_time": selectors.cycle_time(clients, filters),
-        "training": selectors.training_compliance(people),
+        "training": training_selectors.person_training(request.user, person),  # the Training page's row
         "coaching": performance.coaching_list(person, filters.today),
         "span": span,
         "span_flag": (
@@ -724,7 +733,9 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 @login_not_required
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/404.html", status=404)
+    response = render(request, "errors/404.html", status=404)
+    response.product_page = True  # godview.error_pages: not to be replaced in development
+    return response
 
 
 @login_not_required

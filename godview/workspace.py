@@ -76,6 +76,7 @@ def client_workspace(request: HttpRequest, pk: int) -> HttpResponse:
     """The client action panel: a fragment for the drill-down page, a page on its own otherwise."""
     client = client_views.visible_client(request.user, pk)
     context = client_views.panel_context(request, client, signals(client))
+    context["embedded"] = request.GET.get("embedded") == "1"  # inside the client page: no second header
     if wants_partial(request):
         target = request.htmx.target
         return render(request, f"{client_views.PANEL}#{target if target in PANEL_REGIONS else 'panel'}", context)
@@ -101,8 +102,8 @@ def my_clients(request: HttpRequest) -> HttpResponse:
         "this_week": week_start(today()),
         "people": ws.win_loss_by_person(ws.my_clients(request.user)),
     }
-    if wants_partial(request) and request.htmx.target == "client-list":
-        return render(request, "clients/my_clients.html#client-list", context)
+    if wants_partial(request) and request.htmx.target in ("client-list", "my-kpis"):
+        return render(request, f"clients/my_clients.html#{request.htmx.target}", context)
     context["today_rows"] = _today(request.user)  # the page only: the list partial does without
     return render(request, "clients/my_clients.html", context)
 

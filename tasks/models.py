@@ -1,5 +1,6 @@
 """Work pulled from the agency's project tools (Asana, ClickUp) and the runs that pull it."""
 
+import os
 from decimal import Decimal
 
 from django.core.validators import MinValueValidator
@@ -60,6 +61,11 @@ class Source(models.Model):
     @property
     def api_base_url(self) -> str:
         return (self.base_url or self.DEFAULT_BASE_URLS[self.kind]).rstrip("/")
+
+    @property
+    def token_is_set(self) -> bool:
+        """Whether this process sees the token (the worker needs it too: README)."""
+        return bool(os.environ.get(self.token_env_var, "").strip())
 
 
 class ExternalProject(models.Model):

@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import io
 import logging
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 
@@ -187,6 +188,11 @@ def _publish(run_id: int) -> None:
     from kombu.exceptions import OperationalError
     from redis.exceptions import RedisError
 
+    if getattr(settings, "SYNC_JOBS_IN_BACKGROUND_THREAD", False):
+        # No Redis (the `make run` demo): the web process is the worker. A thread lets "Sync now"
+        # answer at once and the page poll the run's progress live, as it does with a worker.
+        threading.Thread(target=_run_in_thread, args=(run_id,), name=f"sync-run-{run_id}", daemon=True).start()
+        return
     try:
         current_app.tasks[SYNC_JOB].apply_async((run_id,), retry_policy=QUICK_RETRY)
     except (OperationalError, RedisError, ConnectionError) as error:
@@ -194,6 +200,13 @@ def _publish(run_id: int) -> None:
         SyncRun.objects.filter(pk=run_id, status=SyncRun.Status.QUEUED).update(
             status=SyncRun.Status.FAILED, finished_at=timezone.now(), error_message=QUEUE_UNAVAILABLE
         )
+
+
+def _run_in_thread(run_id: int) -> None:
+    try:
+        current_app.tasks[SYNC_JOB].apply((run_id,))
+    finally:
+        connection.close()  # this thread's own connection
 
 
 # --- hours logged in God-view --------------------------------------------------------------

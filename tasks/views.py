@@ -1,5 +1,6 @@
 """The sync page: sources, runs, what needs mapping, and "Sync now" for leadership and admins."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -38,6 +39,7 @@ def sync_page(request: HttpRequest) -> HttpResponse:
         context["assignees"] = selectors.unknown_assignees()
     context["polling"] = any(s.latest_run and s.latest_run.is_active for s in context["sources"])
     context["is_partial"] = template != TEMPLATE
+    context["runs_here"] = runs_here()
     response = render(request, template, context)
     if template.endswith("#sync-sources"):
         response["HX-Trigger"] = "sync-changed"  # the history refreshes itself while a run is polled
@@ -50,25 +52,42 @@ def sync_now(request: HttpRequest, source_id: int) -> HttpResponse:
     source = get_object_or_404(Source, pk=source_id)
     if not source.enabled:
         messages.error(request, _("%(source)s is disabled: enable it in admin first.") % {"source": source})
+    elif runs_here() and not source.token_is_set:
+        # This process is the worker (no Redis): a run would only fail at once on the missing token.
+        messages.error(request, missing_token_message(source))
     else:
         run, created = sync_run_enqueue(source=source, mode=SyncRun.Mode.INCREMENTAL, requested_by=request.user)
         run.refresh_from_db(fields=["status", "error_message"])
         if run.error_message == QUEUE_UNAVAILABLE:
             messages.error(request, _("The job queue is unavailable, so the sync could not start. Try again shortly."))
-        elif created:
-            messages.success(request, _("Sync of %(source)s queued.") % {"source": source})
-        else:
+        elif not created:
             messages.info(
                 request, _("%(source)s is already syncing (run %(run)s).") % {"source": source, "run": run.pk}
             )
+        # A run that was queued needs no banner of its own: its card shows its state live
+        # (queued, running with progress, finished or failed).
     if wants_partial(request):
         sources = selectors.sync_sources()
         polling = any(s.latest_run and s.latest_run.is_active for s in sources)
         context = {"sources": sources, "polling": polling, "now": timezone.now(), "is_partial": True}
+        context["runs_here"] = runs_here()
         response = render(request, f"{TEMPLATE}#sync-sources", context)
         response["HX-Trigger"] = "sync-changed"
         return response
     return redirect("sync")
+
+
+def runs_here() -> bool:
+    """True when jobs run in this web process (no Redis): it must see the tokens itself."""
+    return bool(settings.CELERY_TASK_ALWAYS_EAGER)
+
+
+def missing_token_message(source: Source) -> str:
+    return _(
+        "%(var)s is not set in this server's environment, so %(source)s cannot sync. Export the API token "
+        "under that name and restart the server (README: Connecting Asana and ClickUp), or press Sync now "
+        "on an offline demo source."
+    ) % {"var": source.token_env_var, "source": source}
 
 
 EXPORTS = {

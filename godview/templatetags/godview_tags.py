@@ -4,9 +4,11 @@ Number formats are `core`'s (`{% load numbers %}`)."""
 from decimal import Decimal
 
 from django import template
+from django.conf import settings
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from accounts.permissions import can_see_person, can_see_pod
 from clients.models import RISK_SCORE_LABELS
 from clients.warnings import ANCHORS
 from core.numbers import money_text as money
@@ -21,7 +23,7 @@ def kpi_value(kpi) -> str:
     if kpi.value is None:
         return "—"
     if kpi.kind == "money":
-        return money(kpi.value)
+        return money(kpi.value, settings.CURRENCY)
     if kpi.kind == "percent":
         return pct(kpi.value)
     return whole(kpi.value) if isinstance(kpi.value, int) else f"{kpi.value:,}"
@@ -37,7 +39,9 @@ def kpi_delta(kpi) -> str:
     if kpi.kind == "percent":
         text = points_text(change.delta)
     elif kpi.kind == "money":
-        text = signed_safe(("+" if change.delta >= 0 else "−") + money(abs(Decimal(str(change.delta)))))
+        text = signed_safe(
+            ("+" if change.delta >= 0 else "−") + money(abs(Decimal(str(change.delta))), settings.CURRENCY)
+        )
     else:
         text = signed_safe(("+" if change.delta >= 0 else "-") + whole(abs(change.delta)))
     return format_html(
@@ -73,6 +77,17 @@ def sort_link(context, key: str, label: str) -> str:
         label,
         arrow,
     )
+
+
+@register.simple_tag
+def sees_person(user, person_id, pod_id) -> bool:
+    """`{% sees_person user id pod_id as ok %}`: link a person page only when it opens for the viewer."""
+    return can_see_person(user, person_id, pod_id)
+
+
+@register.filter
+def sees_pod(user, pod_id) -> bool:
+    return can_see_pod(user, pod_id)
 
 
 @register.filter

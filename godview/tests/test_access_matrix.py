@@ -101,6 +101,10 @@ MATRIX: dict[str, Case] = {
     "client_detail": Case(POD_A, kwargs="client"),
     "client_history": Case(LEADERSHIP, kwargs="client"),
     "goal_list": Case(EVERYONE),
+    # The rows behind the task and NRR tiles, and the glossary (issue 18): scoped lists, open to all.
+    "task_list": Case(EVERYONE),
+    "retention": Case(EVERYONE),
+    "glossary": Case(EVERYONE),
     "pod_detail": Case(LEADERSHIP | {"pod_lead": 200}, kwargs="pod"),
     "person_detail": Case(POD_A | {"designer": 404}, kwargs="person"),
     "review_queue": Case(LEADERSHIP | {"pod_lead": 200}),

@@ -95,3 +95,115 @@ document.addEventListener("htmx:afterSwap", function (event) {
   const field = target.querySelector("input:not([type=hidden]), select, textarea");
   if (field) field.focus({ preventScroll: true });
 });
+
+// Nothing fails silently (issue 18): a lazy region whose request fails shows why and a Retry
+// button instead of a skeleton forever; a form whose save fails says so and keeps what was typed;
+// a filter change that fails puts the filter bar back to the filters the figures are for.
+(function () {
+  "use strict";
+  // Words come translated from base.html's #ui-text (data attributes); English if it is missing.
+  const words = (document.getElementById("ui-text") || { dataset: {} }).dataset;
+  const text = {
+    region: words.region || "This section could not load",
+    form: words.form || "Not saved",
+    filters: words.filters || "The filters were not applied",
+    server: function (status) { return (words.server || "the server answered %s.").replace("%s", status); },
+    network: words.network || "the server could not be reached.",
+    kept: words.kept || "What you typed is still here; try again.",
+    shown: words.shown || "The figures below are still for the filters shown.",
+    retry: words.retry || "Retry",
+  };
+
+  function reason(event) {
+    const xhr = event.detail.xhr;
+    return xhr && xhr.status ? text.server(xhr.status) : text.network;
+  }
+
+  function isLazyRegion(element) {
+    return /(^|[\s,])load([\s,]|$)/.test(element.getAttribute("hx-trigger") || "");
+  }
+
+  function regionFailed(element, event) {
+    const status = event.detail.xhr ? event.detail.xhr.status : 0;
+    // A region the viewer may not see (404/403) stays quietly empty when the page says so.
+    if (element.hasAttribute("data-quiet-fail") && (status === 404 || status === 403)) {
+      element.removeAttribute("hx-trigger");
+      element.replaceChildren();
+      const quiet = element.getAttribute("data-quiet-fail");
+      if (quiet) {
+        const note = document.createElement("p");
+        note.className = "empty-state quiet-fail";
+        note.textContent = quiet;
+        element.appendChild(note);
+      }
+      return;
+    }
+    const url = element.getAttribute("hx-get");
+    const box = document.createElement("div");
+    box.className = "region-error";
+    box.setAttribute("role", "alert");
+    const message = document.createElement("p");
+    message.textContent = text.region + ": " + reason(event);
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "button button-small region-retry";
+    button.textContent = text.retry;
+    button.addEventListener("click", function () {
+      button.disabled = true;
+      element.setAttribute("aria-busy", "true");
+      htmx.ajax("GET", url, { source: element, target: element, swap: element.getAttribute("hx-swap") || "innerHTML" });
+    });
+    box.append(message, button);
+    const header = element.querySelector(":scope > .card-header");
+    element.replaceChildren(...(header ? [header, box] : [box]));
+    element.setAttribute("aria-busy", "false");
+  }
+
+  function filtersFailed(form, event) {
+    form.querySelectorAll("select[data-applied]").forEach(function (select) { select.value = select.dataset.applied; });
+    showFormError(form, text.filters + ": " + reason(event) + " " + text.shown);
+  }
+
+  function showFormError(form, message) {
+    let note = form.querySelector(":scope > .form-error.save-failed");
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "form-error save-failed";
+      note.setAttribute("role", "alert");
+      form.prepend(note);
+    }
+    note.textContent = message;
+  }
+
+  function failed(event) {
+    const element = event.detail.elt;
+    if (!element || !element.closest) return;
+    const form = element.closest("form");
+    if (form && form.classList.contains("filterbar")) filtersFailed(form, event);
+    else if (form) showFormError(form, text.form + ": " + reason(event) + " " + text.kept);
+    else if (isLazyRegion(element)) regionFailed(element, event);
+  }
+
+  document.addEventListener("htmx:responseError", failed);
+  document.addEventListener("htmx:sendError", failed);
+  document.addEventListener("htmx:timeout", failed);
+
+  // A request that goes through clears its form's failure note; the filter bar remembers the
+  // filters the figures on screen are for.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (!event.detail.successful) return;
+    const form = event.detail.elt && event.detail.elt.closest && event.detail.elt.closest("form");
+    if (!form) return;
+    const note = form.querySelector(":scope > .form-error.save-failed");
+    if (note) note.remove();
+    if (form.classList.contains("filterbar")) remember(form);
+  });
+
+  function remember(root) {
+    root.querySelectorAll("form.filterbar select").forEach(function (select) { select.dataset.applied = select.value; });
+    if (root.matches && root.matches("form.filterbar")) {
+      root.querySelectorAll("select").forEach(function (select) { select.dataset.applied = select.value; });
+    }
+  }
+  if (typeof htmx !== "undefined") htmx.onLoad(remember);
+})();

@@ -59,7 +59,14 @@
       if (!source) return;
       const figure = JSON.parse(source.textContent);
       element.dataset.drawn = "1";
-      Plotly.newPlot(element, figure.data, localise(figure.layout || {}), config);
+      Plotly.newPlot(element, figure.data, localise(figure.layout || {}), config).then(function () {
+        // A point with a link in its customdata (a heatmap cell) opens the rows behind it.
+        element.on("plotly_click", function (event) {
+          const point = event.points && event.points[0];
+          const url = point && point.customdata;
+          if (typeof url === "string" && url.charAt(0) === "/") window.location.assign(url);
+        });
+      });
     });
   }
 

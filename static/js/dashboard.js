@@ -1,27 +1,7 @@
-// God-view screens: quiet fallbacks for lazy regions owned by other areas, and keyboard steps
-// in the growth review. No inline scripts (CSP); wired by data attributes.
+// God-view screens: keyboard steps in the growth review (failed regions: app.js).
+// No inline scripts (CSP); wired by data attributes.
 (function () {
   "use strict";
-
-  // A lazy region with data-quiet-fail shows neutral text instead of a skeleton forever when its
-  // endpoint fails (e.g. another area's partial that is not deployed yet).
-  document.addEventListener("htmx:responseError", function (event) {
-    const element = event.detail.elt;
-    if (!element || !element.hasAttribute("data-quiet-fail")) return;
-    const text = element.getAttribute("data-quiet-fail");
-    element.removeAttribute("hx-trigger");
-    element.innerHTML = "";
-    if (text) {
-      const note = document.createElement("p");
-      note.className = "empty-state quiet-fail";
-      note.textContent = text;
-      element.appendChild(note);
-    }
-  });
-  document.addEventListener("htmx:sendError", function (event) {
-    const element = event.detail.elt;
-    if (element && element.hasAttribute("data-quiet-fail")) element.innerHTML = "";
-  });
 
   // Growth review: j / → next client, k / ← previous (links carry data-step).
   document.addEventListener("keydown", function (event) {

@@ -163,7 +163,7 @@ def test_sync_now_queues_a_run_and_hands_it_to_celery_after_commit(
     html = response.content.decode()
     assert "<html" not in html
     assert 'hx-trigger="every 2s"' in html
-    assert "queued" in html
+    assert "Queued" in html  # the card shows the run's state, queued
 
 
 def test_sync_now_twice_does_not_queue_a_second_run(client, leader, monkeypatch):

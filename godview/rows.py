@@ -1,0 +1,102 @@
+"""The rows behind the God-view's task figures, and the glossary of every KPI.
+
+`/tasks/?kind=on_time` lists the tasks the on-time rate counts (original due date in the period,
+on time when completed by the end of that day: the nightly rollup's rule), `kind=overdue` the open
+tasks due before today. Both filtered like the God-view (period, pod, tier, AM), paginated, CSV.
+"""
+
+import datetime as dt
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.db.models import DateField, QuerySet
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from clients.models import Client
+from core import params
+from core.csv_export import csv_response
+from core.weeks import agency_tz
+from godview import selectors
+from godview.definitions import DEFINITIONS
+from godview.forms import Filters
+from godview.views import bad_filter, filters_or_400, wants_csv
+from tasks.models import Task
+
+KINDS = ("on_time", "overdue")
+
+
+def task_rows(clients, filters: Filters, kind: str) -> QuerySet[Task]:
+    live = Task.objects.filter(client__in=clients, deleted_at__isnull=True).annotate(
+        first_due=Coalesce("original_due_on", "due_on", output_field=DateField())
+    )
+    if kind == "overdue":
+        rows = live.filter(completed_at__isnull=True, due_on__lt=filters.today, client__churned_on__isnull=True)
+        return rows.select_related("client", "assignee").order_by("due_on", "client__name", "pk")
+    rows = live.filter(first_due__gte=filters.start, first_due__lt=filters.end)
+    return rows.select_related("client", "assignee").order_by("first_due", "client__name", "pk")
+
+
+def on_time(task: Task) -> bool:
+    """Completed by the end of its original due day, agency time (godview.rollup's rule)."""
+    if task.completed_at is None or task.first_due is None:
+        return False
+    end = dt.datetime.combine(task.first_due + dt.timedelta(days=1), dt.time.min, tzinfo=agency_tz())
+    return task.completed_at < end
+
+
+@require_GET
+@bad_filter
+def task_list(request: HttpRequest) -> HttpResponse:
+    form, filters = filters_or_400(request)
+    kind = params.choice(request.GET, "kind", KINDS, default="on_time")
+    rows = task_rows(selectors.scoped_clients(request.user, filters), filters, kind)
+    if wants_csv(request):
+        header = ["task", "client", "assignee", "original due date", "due date", "completed at", "on time"]
+        return csv_response(
+            f"tasks-{kind}.csv",
+            header,
+            ([t.name, t.client.name, str(t.assignee or t.assignee_email), t.first_due, t.due_on,
+              t.completed_at.isoformat() if t.completed_at else "", "yes" if on_time(t) else "no"]
+             for t in rows.iterator(chunk_size=500)),
+        )  # fmt: skip
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    for task in page.object_list:
+        task.on_time = on_time(task)
+    query = urlencode(filters.params() | {"kind": kind})
+    context = {"form": form, "filters": filters, "page": page, "kind": kind, "query": query, "keep": {"kind": kind}}
+    return render(request, "godview/task_list.html", context)
+
+
+@require_GET
+@bad_filter
+def retention(request: HttpRequest) -> HttpResponse:
+    """The rows behind NRR and GRR: each client active 12 months ago, its MRR then and now."""
+    form, filters = filters_or_400(request)
+    clients = selectors.scoped_clients(request.user, filters)
+    figures = selectors.retention_rows(clients, filters.today)
+    names = {c.pk: c for c in Client.objects.filter(pk__in=[r[0] for r in figures]).only("name", "currency")}
+    rows = sorted(
+        ({"client": names[pk], "then": then, "now": now, "lost": lost, "change": now - then}
+         for pk, then, now, lost in figures),
+        key=lambda r: (r["change"], r["client"].name),
+    )  # fmt: skip
+    if wants_csv(request):
+        header = ["client", "mrr 12 months ago", "mrr now", "mrr lost (GRR)", "change"]
+        return csv_response(
+            "retention.csv", header, ([r["client"].name, r["then"], r["now"], r["lost"], r["change"]] for r in rows)
+        )
+    then, now = sum((r["then"] for r in rows), Decimal(0)), sum((r["now"] for r in rows), Decimal(0))
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    context = {"form": form, "filters": filters, "page": page, "then": then, "now": now,
+               "nrr": now / then if then else None, "query": urlencode(filters.params())}  # fmt: skip
+    return render(request, "godview/retention.html", context)
+
+
+@require_GET
+def glossary(request: HttpRequest) -> HttpResponse:
+    """DESIGN's metric definitions in the product's words, one anchor per KPI tile."""
+    return render(request, "godview/glossary.html", {"terms": DEFINITIONS})
