@@ -199,9 +199,10 @@ def apply(language: str, source: Path, domain: str = "django") -> int:
         entry.msgstr = forms
         # Not fuzzy any more: no fuzzy flag and no "#|" previous msgid (gettext keeps those for
         # fuzzy entries only), the flags line after the references as gettext orders them.
+        # A bare "#, fuzzy" becomes nothing (not a lone "#", which msgmerge keeps as an empty comment).
         flags = [c.replace("fuzzy, ", "").replace(", fuzzy", "") for c in entry.comments if c.startswith("#,")]
         entry.comments = [c for c in entry.comments if not c.startswith(("#,", "#|"))] + [
-            c for c in flags if c != "#, fuzzy"
+            c for c in flags if c.strip() not in ("#", "#,", "#, fuzzy")
         ]
         written += 1
     path.write_text(render(entries), encoding="utf-8")

@@ -38,6 +38,24 @@ def test_the_checker_catches_what_it_is_for(tmp_path, monkeypatch):
     assert "placeholders" in found and "fuzzy" in found and "untranslated" in found
 
 
+def test_applying_a_translation_clears_fuzzy_and_its_previous_msgid(tmp_path, monkeypatch):
+    po = tmp_path / "fr" / "LC_MESSAGES" / "django.po"
+    po.parent.mkdir(parents=True)
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Plural-Forms: nplurals=2; plural=(n > 1);\\n"\n"Language: fr\\n"\n\n'
+        '#: a.py\n#, fuzzy\n#| msgid "Hours"\nmsgid "Hours x"\nmsgstr "Heures"\n\n'
+        '#: b.py\n#, fuzzy, python-format\n#| msgid "%(n)s a"\nmsgid "%(n)s b"\nmsgstr "%(n)s a"\n',
+        encoding="utf-8",
+    )
+    source = tmp_path / "fr.tsv"
+    source.write_text("'Hours x'\tHeures x\n'%(n)s b'\t%(n)s b fr\n", encoding="utf-8")
+    monkeypatch.setattr(catalogs, "LOCALE", tmp_path)
+    assert catalogs.apply("fr", source) == 2
+    text = po.read_text(encoding="utf-8")
+    assert "fuzzy" not in text and "#|" not in text and "\n#\n" not in text
+    assert "#: b.py\n#, python-format\nmsgid" in text and catalogs.problems("fr", "django") == []
+
+
 @pytest.mark.skipif(shutil.which("xgettext") is None, reason="needs gettext")
 def test_nothing_marked_in_the_source_is_missing_from_the_catalogs(tmp_path):
     copy = tmp_path / "project"
