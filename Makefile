@@ -31,7 +31,7 @@ seed: migrate
 run: seed
 	@echo ""
 	@echo "  God-view is starting on http://127.0.0.1:$(PORT)"
-	@echo "  Demo logins (password: godview): leader, podlead, am, designer, admin"
+	@echo "  Demo logins (password: godview): leader, podlead, am, designer, admin, finance, advisor"
 	@echo ""
 	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 

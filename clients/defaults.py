@@ -17,6 +17,11 @@ WARNING_RULES: tuple[tuple[str, Decimal, str], ...] = (
     ("waiting_on_client", Decimal("0"), "Business days of grace beyond the expectation agreement's response time."),
     ("hours_over_budget", Decimal("1.5"), "Multiple of the monthly hours budget."),
     ("task_slips", Decimal("3"), "Tasks whose due date moved later (or was taken away) in four weeks."),
+    (
+        "renewal_due",
+        Decimal("30"),
+        "Days beyond the contract's notice period: fires when the renewal is that close and the risk score is 1–2.",
+    ),
 )
 
 

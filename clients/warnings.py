@@ -64,6 +64,7 @@ class WarningInputs:
     mrr: Decimal
     effective_rate_floor: Decimal
     slipped_tasks: int = 0  # tasks whose due date moved later in the last 28 days
+    renewal: tuple[dt.date, int] | None = None  # the next open contract's renewal date and notice days
     objective_points: float = 25.0
     extra: dict = field(default_factory=dict)
 
@@ -219,6 +220,34 @@ def _task_slips(i: WarningInputs, rule: Rule) -> Firing | None:
     return Firing(rule.code, reason, "slips")
 
 
+def _renewal_due(i: WarningInputs, rule: Rule) -> Firing | None:
+    """Renewal within the notice period plus the rule's days, and a risk score of 1–2."""
+    if i.renewal is None or i.risk_score is None or i.risk_score > 2:
+        return None
+    renews_on, notice_days = i.renewal
+    days = (renews_on - i.on).days
+    if days > notice_days + int(rule.threshold):
+        return None
+    if days < 0:
+        reason = _("Renewal date %(date)s passed %(days)s days ago with no outcome recorded; risk score %(score)s") % {
+            "date": renews_on,
+            "days": -days,
+            "score": i.risk_score,
+        }
+    else:
+        reason = _(
+            "Renewal on %(date)s, in %(days)s days (notice period %(notice)s days), "
+            "with risk score %(score)s (%(word)s)"
+        ) % {
+            "date": renews_on,
+            "days": days,
+            "notice": notice_days,
+            "score": i.risk_score,
+            "word": _(RISK_WORDS[i.risk_score]),
+        }
+    return Firing(rule.code, reason, "contract-panel")
+
+
 CHECKS = {
     "risk_score": _risk_score,
     "stale_contact": _stale_contact,
@@ -231,6 +260,7 @@ CHECKS = {
     "waiting_on_client": _waiting_on_client,
     "hours_over_budget": _hours_over_budget,
     "task_slips": _task_slips,
+    "renewal_due": _renewal_due,
 }
 
 
@@ -256,6 +286,7 @@ ANCHORS = {
     "waiting_on_client": "waiting",
     "hours_over_budget": "hours",
     "task_slips": "slips",
+    "renewal_due": "contract-panel",
 }
 
 

@@ -13,6 +13,7 @@ NAVIGATION = (
     ("my_clients", _("My clients"), {Role.ACCOUNT_MANAGER, Role.POD_LEAD}),
     ("action_queue", _("Actions"), {Role.LEADERSHIP, Role.POD_LEAD}),
     ("growth_review", _("Growth review"), {Role.LEADERSHIP, Role.POD_LEAD}),
+    ("revenue", _("Revenue"), {Role.LEADERSHIP, Role.POD_LEAD, Role.FINANCE, Role.VIEWER}),
     ("training", _("Training"), None),
     ("sync", _("Sync"), {Role.LEADERSHIP}),
     ("lab", _("Health lab"), {Role.LEADERSHIP}),

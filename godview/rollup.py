@@ -31,6 +31,7 @@ from clients.action_services import actions_wake, plays_start
 from clients.models import (
     Client,
     Contact,
+    Contract,
     DailySnapshot,
     EarlyWarning,
     NPSResponse,
@@ -176,6 +177,15 @@ class DayInputs:
             .annotate(today=Sum("hours", filter=Q(started_at__gte=start), default=ZERO), month=Sum("hours"))
             .values("client_id", "today", "month")
         )
+        # The next renewal of each client's open contracts as of the day (one query).
+        self.renewals: dict[int, tuple[dt.date, int]] = {}
+        for client_id, renews_on, notice in (
+            Contract.objects.open_on(day)
+            .filter(client_id__in=ids)
+            .order_by("client_id", "renews_on")
+            .values_list("client_id", "renews_on", "notice_days")
+        ):
+            self.renewals.setdefault(client_id, (renews_on, notice))
         self.objectives: dict[int, list[tuple[str, object]]] = {}
         for objective in Objective.objects.filter(
             client_id__in=ids, status__in=["on_track", "behind"], start_date__lte=day
@@ -247,6 +257,7 @@ def build_day(day: dt.date, clients: list[Client], rules) -> tuple[list[DailySna
                     mrr=mrr or ZERO,
                     effective_rate_floor=settings.EFFECTIVE_RATE_FLOOR,
                     slipped_tasks=inputs.slipped.get(client.pk, 0),
+                    renewal=inputs.renewals.get(client.pk),
                 ),
                 rules,
             )

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from godview import auth, health, lab_views, meeting_views, views, workspace
+from godview import auth, health, lab_views, meeting_views, revenue_views, views, workspace
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -34,6 +34,12 @@ urlpatterns = [
     path("pods/<int:pk>/meetings/start/", meeting_views.meeting_begin, name="meeting_start"),
     path("meetings/<int:pk>/", meeting_views.meeting_detail, name="meeting_detail"),
     path("meetings/<int:pk>/notes/<int:client_pk>/", meeting_views.meeting_note, name="meeting_note"),
+    path("revenue/", revenue_views.revenue, name="revenue"),
+    path("revenue/export.csv", revenue_views.revenue_export, name="revenue_export"),
+    path("revenue/rows/", revenue_views.revenue_figure_rows, name="revenue_rows"),
+    path("revenue/rows/export.csv", revenue_views.revenue_rows_export, name="revenue_rows_export"),
+    path("pods/<int:pk>/pipeline/", revenue_views.pod_pipeline, name="pod_pipeline"),
+    path("people/<int:pk>/pipeline/", revenue_views.person_pipeline, name="person_pipeline"),
     path("lab/", lab_views.lab, name="lab"),
     path("lab/export.csv", lab_views.lab_export, name="lab_export"),
     path("lab/clients/", lab_views.lab_clients, name="lab_clients"),

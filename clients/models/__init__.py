@@ -18,6 +18,7 @@ from clients.models.base import (
     score_field,
 )
 from clients.models.client import Client, ClientQuerySet, KickoffItem
+from clients.models.contracts import DUE_WINDOW_DAYS, Contract, Opportunity, RenewalLikelihood
 from clients.models.goals import DeadlineLocked, Objective, Postponement, WeeklyGoal, WeeklyGoalQuerySet
 from clients.models.meetings import MeetingDecision, MeetingNote, MeetingRecord
 from clients.models.outcomes import DailySnapshot, Experiment, NPSResponse, Outcome, RevenueEvent, Tactic
@@ -34,6 +35,7 @@ from clients.models.risk import (
 from clients.models.waiting import WaitingPeriod, business_days_between
 
 __all__ = [
+    "DUE_WINDOW_DAYS",
     "RISK_SCORE_LABELS",
     "SNOOZE_MAX_DAYS",
     "ZERO",
@@ -44,6 +46,7 @@ __all__ = [
     "Client",
     "ClientQuerySet",
     "Contact",
+    "Contract",
     "DailySnapshot",
     "DeadlineLocked",
     "EarlyWarning",
@@ -55,11 +58,13 @@ __all__ = [
     "MeetingRecord",
     "NPSResponse",
     "Objective",
+    "Opportunity",
     "Outcome",
     "Play",
     "PlayStep",
     "Postponement",
     "QuarterlyReview",
+    "RenewalLikelihood",
     "RevenueEvent",
     "ReviewDecision",
     "RiskAssessment",

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.permissions import client_scope
+from accounts.permissions import client_scope, revenue_scope
 
 if TYPE_CHECKING:
     pass
@@ -53,6 +53,10 @@ class ScopedQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> "ScopedQuerySet":
         return self.filter(client_scope(user, self.client_path))
 
+    def for_revenue(self, user: User) -> "ScopedQuerySet":
+        """As `visible_to`, with finance seeing every client's revenue (and no client workspace)."""
+        return self.filter(revenue_scope(user, self.client_path))
+
 
 # --- reference data ------------------------------------------------------------------------
 
@@ -90,6 +94,7 @@ class WarningRule(models.Model):
         WAITING_ON_CLIENT = "waiting_on_client", _("Waiting on client beyond the agreement")
         HOURS_OVER_BUDGET = "hours_over_budget", _("Hours over budget or rate below floor")
         TASK_SLIPS = "task_slips", _("Tasks slipping (due dates moved later)")
+        RENEWAL_DUE = "renewal_due", _("Renewal due with risk 1–2")
 
     code = models.CharField(_("rule"), max_length=30, choices=Code.choices, unique=True)
     enabled = models.BooleanField(_("enabled"), default=True)

@@ -12,6 +12,7 @@ from clients.models import (
     Action,
     Client,
     Contact,
+    Contract,
     DailySnapshot,
     EarlyWarning,
     Experiment,
@@ -21,6 +22,7 @@ from clients.models import (
     MeetingRecord,
     NPSResponse,
     Objective,
+    Opportunity,
     Postponement,
     QuarterlyReview,
     RevenueEvent,
@@ -54,6 +56,7 @@ from godview.demo.clients import build_clients, plan_clients
 from godview.demo.goals import experiments, objectives, tactics, weekly_goals
 from godview.demo.history import contacts, nps_responses, quarterly_reviews, risk_assessments
 from godview.demo.meetings import build_meetings
+from godview.demo.revenue import build_revenue
 from godview.demo.slips import due_date_changes, slip_tasks
 from godview.demo.tasks import build_projects, build_sync_runs, client_tasks, time_entries
 from godview.demo.training import build_training
@@ -108,6 +111,8 @@ WIPE_ORDER: tuple[type[models.Model], ...] = (
     Tactic,
     Experiment,
     NPSResponse,
+    Contract,
+    Opportunity,
     RevenueEvent,
     Client,
 )
@@ -137,6 +142,8 @@ SUMMARY_MODELS: tuple[type[models.Model], ...] = (
     MeetingRecord,
     MeetingNote,
     MeetingDecision,
+    Contract,
+    Opportunity,
 )
 
 
@@ -205,6 +212,7 @@ def build_demo(
     build_clients(ctx, plans)
     sources = build_projects(ctx, plans)
     say(stdout, f"  clients: {len(plans)} with revenue, projects and kickoff plans")
+    say(stdout, f"  contracts: {build_revenue(ctx, plans)}, with renewals won and lost, and upsells in every stage")
     for start in range(0, len(plans), CHUNK):
         write_history(ctx, plans[start : start + CHUNK])
         say(stdout, f"  history: {min(start + CHUNK, len(plans))}/{len(plans)} clients")

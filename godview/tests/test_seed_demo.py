@@ -465,7 +465,7 @@ def test_a_year_of_demo_rollup_gives_the_health_lab_a_believable_picture(client)
         response = client.get("/lab/export.csv")
         rows = {
             (r["signal"], r["horizon_days"]): r
-            for r in csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))
+            for r in csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
         }
         transaction.set_rollback(True)
     anything = rows[("any", "90")]
