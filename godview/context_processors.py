@@ -28,6 +28,8 @@ def navigation(request: HttpRequest) -> dict:
     for name, label, roles in NAVIGATION:
         if roles is not None and user.role not in roles and not user.is_superuser:
             continue
+        if name == "dashboard" and user.role == Role.FINANCE:
+            continue  # finance's home is the revenue screen (no client workspace)
         try:
             url = reverse(name)
         except NoReverseMatch:

@@ -72,10 +72,12 @@ def bucket(renewals: list[Renewal]) -> Bucket:
     )
 
 
-def renewals_due(clients: QuerySet[Client], on: dt.date, days: int = max(WINDOWS)) -> list[Renewal]:
+def renewals_due(
+    clients: QuerySet[Client], on: dt.date, days: int = max(WINDOWS), likelihood: dict | None = None
+) -> list[Renewal]:
     """Open contracts of active clients renewing by `on` + `days`, past due ones included, soonest
-    first (two queries: the likelihoods and the contracts with each client's current risk)."""
-    likelihood = RenewalLikelihood.table()
+    first (two queries: the likelihoods, unless given, and the contracts with each client's current risk)."""
+    likelihood = likelihood if likelihood is not None else RenewalLikelihood.table()
     risk = RiskAssessment.objects.filter(client=OuterRef("client")).order_by("-assessed_at", "-pk").values("score")[:1]
     rows = (
         Contract.objects.open()

@@ -62,12 +62,12 @@ def _months(request: HttpRequest) -> int:
 
 
 def revenue_context(clients: QuerySet[Client], on: dt.date, months: int) -> dict:
-    """Everything the screen shows (about twelve queries, whatever the agency's size)."""
+    """Everything the screen shows (eleven queries, whatever the agency's size)."""
     monthly = rv.monthly(clients, on, months)
-    due = rn.renewals_due(clients, on)
+    likelihood = RenewalLikelihood.table()
+    due = rn.renewals_due(clients, on, likelihood=likelihood)
     upcoming, past_due = rn.split_due(due, on)
     next_90 = rn.in_window(upcoming, on, max(rn.WINDOWS))
-    likelihood = RenewalLikelihood.table()
     stages = rn.pipeline(Opportunity.objects.filter(client__in=clients), on - rv.YEAR)
     renewed, fell_due = rn.renewal_rate(clients, on - rv.YEAR, on)
     ttv, reached = rn.time_to_value(clients)
