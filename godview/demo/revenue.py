@@ -27,6 +27,7 @@ UPSELLS = (
     "Email lifecycle flows",
 )
 ZERO = Decimal("0")
+OPEN_AND_LOST = ("identified", "proposed", "identified", "proposed", "lost")
 
 
 def anniversary(start: dt.date, years: int) -> dt.date:
@@ -91,9 +92,9 @@ def opportunities(ctx: Context, plan: ClientPlan, expansions: list[tuple[int, dt
         rows.append(Opportunity(client=plan.client, title=rng.choice(UPSELLS), expected_mrr=amount, stage="won",
                                 owner=plan.am, identified_on=identified, closed_on=on, revenue_event_id=event_id,
                                 created_by=plan.am))  # fmt: skip
-    if plan.churned_on or rng.random() > 0.45:
+    if plan.churned_on or plan.index % 2:
         return rows
-    stage = rng.choice(("identified", "identified", "proposed", "proposed", "lost"))
+    stage = OPEN_AND_LOST[(plan.index // 2) % len(OPEN_AND_LOST)]  # every stage, whatever the size
     identified = max(plan.started_on, ctx.today - dt.timedelta(days=rng.randint(5, 120)))
     expected = Decimal(rng.choice((250, 400, 500, 750, 1000, 1500, 2000)))
     closed = min(ctx.today, identified + dt.timedelta(days=rng.randint(10, 60))) if stage == "lost" else None
