@@ -22,6 +22,7 @@ WARNING_RULES: tuple[tuple[str, Decimal, str], ...] = (
         Decimal("30"),
         "Days beyond the contract's notice period: fires when the renewal is that close and the risk score is 1–2.",
     ),
+    ("off_cadence", Decimal("0"), "Days of grace beyond the tier's contact cadence before the rule fires."),
 )
 
 

@@ -21,6 +21,7 @@ from clients.models.client import Client, ClientQuerySet, KickoffItem
 from clients.models.contracts import DUE_WINDOW_DAYS, Contract, Opportunity, RenewalLikelihood
 from clients.models.goals import DeadlineLocked, Objective, Postponement, WeeklyGoal, WeeklyGoalQuerySet
 from clients.models.meetings import MeetingDecision, MeetingNote, MeetingRecord
+from clients.models.onboarding import Handoff, HandoffItem, OnboardingTemplate, OnboardingTemplateItem
 from clients.models.outcomes import DailySnapshot, Experiment, NPSResponse, Outcome, RevenueEvent, Tactic
 from clients.models.review import QuarterlyReview
 from clients.models.risk import (
@@ -32,6 +33,7 @@ from clients.models.risk import (
     RiskAssessment,
     RiskReason,
 )
+from clients.models.service import DeliverableCheck, TierDeliverable
 from clients.models.waiting import WaitingPeriod, business_days_between
 
 __all__ = [
@@ -49,8 +51,11 @@ __all__ = [
     "Contract",
     "DailySnapshot",
     "DeadlineLocked",
+    "DeliverableCheck",
     "EarlyWarning",
     "Experiment",
+    "Handoff",
+    "HandoffItem",
     "KickoffItem",
     "LifecycleStage",
     "MeetingDecision",
@@ -58,6 +63,8 @@ __all__ = [
     "MeetingRecord",
     "NPSResponse",
     "Objective",
+    "OnboardingTemplate",
+    "OnboardingTemplateItem",
     "Opportunity",
     "Outcome",
     "Play",
@@ -72,6 +79,7 @@ __all__ = [
     "ScopedQuerySet",
     "Tactic",
     "Tier",
+    "TierDeliverable",
     "WaitingPeriod",
     "WarningRule",
     "WeeklyGoal",

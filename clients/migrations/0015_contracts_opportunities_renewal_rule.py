@@ -4,8 +4,8 @@ import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
 from decimal import Decimal
+
 from django.conf import settings
-from decimal import Decimal
 
 from django.db import migrations, models
 
@@ -37,7 +37,7 @@ def create_rule_play_and_likelihoods(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clients', '0013_meeting_records'),
+        ('clients', '0014_playbook_onboarding_service_voice'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -50,22 +50,22 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='action',
             name='rule',
-            field=models.CharField(blank=True, choices=[('risk_score', 'Risk score 1–2'), ('stale_contact', 'Stale contact'), ('goal_hit_rate', 'Weekly goal hit rate low two weeks running'), ('objective_behind', 'Objective behind pace'), ('overdue_tasks', 'Overdue tasks'), ('risk_not_reassessed', 'Risk not reassessed'), ('health_mismatch', 'Health signal and risk score disagree'), ('nps_detractor', 'NPS detractor'), ('waiting_on_client', 'Waiting on client beyond the agreement'), ('hours_over_budget', 'Hours over budget or rate below floor'), ('task_slips', 'Tasks slipping (due dates moved later)'), ('renewal_due', 'Renewal due with risk 1–2')], max_length=30, verbose_name='rule'),
+            field=models.CharField(blank=True, choices=[('risk_score', 'Risk score 1–2'), ('stale_contact', 'Stale contact'), ('goal_hit_rate', 'Weekly goal hit rate low two weeks running'), ('objective_behind', 'Objective behind pace'), ('overdue_tasks', 'Overdue tasks'), ('risk_not_reassessed', 'Risk not reassessed'), ('health_mismatch', 'Health signal and risk score disagree'), ('nps_detractor', 'NPS detractor'), ('waiting_on_client', 'Waiting on client beyond the agreement'), ('hours_over_budget', 'Hours over budget or rate below floor'), ('task_slips', 'Tasks slipping (due dates moved later)'), ('renewal_due', 'Renewal due with risk 1–2'), ('off_cadence', "Off the tier's contact cadence")], max_length=30, verbose_name='rule'),
         ),
         migrations.AlterField(
             model_name='earlywarning',
             name='rule',
-            field=models.CharField(choices=[('risk_score', 'Risk score 1–2'), ('stale_contact', 'Stale contact'), ('goal_hit_rate', 'Weekly goal hit rate low two weeks running'), ('objective_behind', 'Objective behind pace'), ('overdue_tasks', 'Overdue tasks'), ('risk_not_reassessed', 'Risk not reassessed'), ('health_mismatch', 'Health signal and risk score disagree'), ('nps_detractor', 'NPS detractor'), ('waiting_on_client', 'Waiting on client beyond the agreement'), ('hours_over_budget', 'Hours over budget or rate below floor'), ('task_slips', 'Tasks slipping (due dates moved later)'), ('renewal_due', 'Renewal due with risk 1–2')], max_length=30, verbose_name='rule'),
+            field=models.CharField(choices=[('risk_score', 'Risk score 1–2'), ('stale_contact', 'Stale contact'), ('goal_hit_rate', 'Weekly goal hit rate low two weeks running'), ('objective_behind', 'Objective behind pace'), ('overdue_tasks', 'Overdue tasks'), ('risk_not_reassessed', 'Risk not reassessed'), ('health_mismatch', 'Health signal and risk score disagree'), ('nps_detractor', 'NPS detractor'), ('waiting_on_client', 'Waiting on client beyond the agreement'), ('hours_over_budget', 'Hours over budget or rate below floor'), ('task_slips', 'Tasks slipping (due dates moved later)'), ('renewal_due', 'Renewal due with risk 1–2'), ('off_cadence', "Off the tier's contact cadence")], max_length=30, verbose_name='rule'),
         ),
         migrations.AlterField(
             model_name='play',
             name='rule',
-            field=models.CharField(choices=[('risk_score', 'Risk score 1–2'), ('stale_contact', 'Stale contact'), ('goal_hit_rate', 'Weekly goal hit rate low two weeks running'), ('objective_behind', 'Objective behind pace'), ('overdue_tasks', 'Overdue tasks'), ('risk_not_reassessed', 'Risk not reassessed'), ('health_mismatch', 'Health signal and risk score disagree'), ('nps_detractor', 'NPS detractor'), ('waiting_on_client', 'Waiting on client beyond the agreement'), ('hours_over_budget', 'Hours over budget or rate below floor'), ('task_slips', 'Tasks slipping (due dates moved later)'), ('renewal_due', 'Renewal due with risk 1–2')], max_length=30, unique=True, verbose_name='rule'),
+            field=models.CharField(choices=[('risk_score', 'Risk score 1–2'), ('stale_contact', 'Stale contact'), ('goal_hit_rate', 'Weekly goal hit rate low two weeks running'), ('objective_behind', 'Objective behind pace'), ('overdue_tasks', 'Overdue tasks'), ('risk_not_reassessed', 'Risk not reassessed'), ('health_mismatch', 'Health signal and risk score disagree'), ('nps_detractor', 'NPS detractor'), ('waiting_on_client', 'Waiting on client beyond the agreement'), ('hours_over_budget', 'Hours over budget or rate below floor'), ('task_slips', 'Tasks slipping (due dates moved later)'), ('renewal_due', 'Renewal due with risk 1–2'), ('off_cadence', "Off the tier's contact cadence")], max_length=30, unique=True, verbose_name='rule'),
         ),
         migrations.AlterField(
             model_name='warningrule',
             name='code',
-            field=models.CharField(choices=[('risk_score', 'Risk score 1–2'), ('stale_contact', 'Stale contact'), ('goal_hit_rate', 'Weekly goal hit rate low two weeks running'), ('objective_behind', 'Objective behind pace'), ('overdue_tasks', 'Overdue tasks'), ('risk_not_reassessed', 'Risk not reassessed'), ('health_mismatch', 'Health signal and risk score disagree'), ('nps_detractor', 'NPS detractor'), ('waiting_on_client', 'Waiting on client beyond the agreement'), ('hours_over_budget', 'Hours over budget or rate below floor'), ('task_slips', 'Tasks slipping (due dates moved later)'), ('renewal_due', 'Renewal due with risk 1–2')], max_length=30, unique=True, verbose_name='rule'),
+            field=models.CharField(choices=[('risk_score', 'Risk score 1–2'), ('stale_contact', 'Stale contact'), ('goal_hit_rate', 'Weekly goal hit rate low two weeks running'), ('objective_behind', 'Objective behind pace'), ('overdue_tasks', 'Overdue tasks'), ('risk_not_reassessed', 'Risk not reassessed'), ('health_mismatch', 'Health signal and risk score disagree'), ('nps_detractor', 'NPS detractor'), ('waiting_on_client', 'Waiting on client beyond the agreement'), ('hours_over_budget', 'Hours over budget or rate below floor'), ('task_slips', 'Tasks slipping (due dates moved later)'), ('renewal_due', 'Renewal due with risk 1–2'), ('off_cadence', "Off the tier's contact cadence")], max_length=30, unique=True, verbose_name='rule'),
         ),
         migrations.CreateModel(
             name='RenewalLikelihood',
