@@ -88,7 +88,9 @@ def test_each_count_links_to_its_rows_and_the_csv_has_them(client, am, other_am)
         ["risk", "budget_cut", "Acme"],
     ]
     assert client.get(reverse("voice_rows") + "?problem=competitor").content.decode().count("Theirs") == 0
-    top = b"".join(client.get(reverse("voice_widget") + "?format=csv").streaming_content).decode("utf-8-sig").splitlines()
+    top = (
+        b"".join(client.get(reverse("voice_widget") + "?format=csv").streaming_content).decode("utf-8-sig").splitlines()
+    )
     assert top[1:3] == ["Missed deliverables,3,0,2,1,2", "Budget cut,2,2,0,0,2"]
 
 
