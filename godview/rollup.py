@@ -31,6 +31,7 @@ from clients.action_services import actions_wake, plays_start
 from clients.models import (
     Client,
     Contact,
+    Contract,
     DailySnapshot,
     EarlyWarning,
     NPSResponse,
@@ -179,6 +180,15 @@ class DayInputs:
             .annotate(today=Sum("hours", filter=Q(started_at__gte=start), default=ZERO), month=Sum("hours"))
             .values("client_id", "today", "month")
         )
+        # The next renewal of each client's open contracts as of the day (one query).
+        self.renewals: dict[int, tuple[dt.date, int]] = {}
+        for client_id, renews_on, notice in (
+            Contract.objects.open_on(day)
+            .filter(client_id__in=ids)
+            .order_by("client_id", "renews_on")
+            .values_list("client_id", "renews_on", "notice_days")
+        ):
+            self.renewals.setdefault(client_id, (renews_on, notice))
         # Contact sentiment, complaints and the cadence's latest call (issue 20), one query.
         self.voice = voice_by_client(ids, day)
         self.objectives: dict[int, list[tuple[str, object]]] = {}
@@ -274,6 +284,7 @@ def build_day(day: dt.date, clients: list[Client], rules) -> tuple[list[DailySna
                     judged_week=inputs.judged_week,
                     tied_goals=inputs.tied_goals.get(client.pk, 0),
                     open_objectives=inputs.open_objectives.get(client.pk, 0),
+                    renewal=inputs.renewals.get(client.pk),
                     cadence_days=client.tier.cadence_days,
                     cadence_needs_senior=client.tier.cadence_needs_senior,
                     last_cadence_contact_on=voice.last_cadence_contact(client.tier.cadence_needs_senior),

@@ -85,7 +85,7 @@ def bad_filter(view: Callable) -> Callable:
 
 
 def visible_pods(user: User):
-    if user.sees_everything:
+    if user.reads_everything:
         return Pod.objects.all()
     if user.role == Role.POD_LEAD and user.pod_id:
         return Pod.objects.filter(pk=user.pod_id)
@@ -107,6 +107,8 @@ def pct_cell(value) -> str:
 @require_GET
 @bad_filter
 def dashboard(request: HttpRequest) -> HttpResponse:
+    if request.user.is_finance:  # finance has no client workspace: its home is the revenue screen
+        return redirect("revenue")
     form, filters = filters_or_400(request)
     clients_url = reverse("client_list")
     context = {
@@ -208,7 +210,7 @@ def dashboard_widget(request: HttpRequest, name: str) -> HttpResponse:
     """One lazy widget of the God-view (the partial of the same name), or its CSV."""
     if name not in WIDGET_BUILDERS:
         raise Http404
-    if name == "pods" and not (request.user.sees_everything or request.user.is_pod_lead):
+    if name == "pods" and not (request.user.reads_everything or request.user.is_pod_lead):
         raise Http404
     _form, filters = filters_or_400(request)
     clients = selectors.scoped_clients(request.user, filters)

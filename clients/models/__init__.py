@@ -18,6 +18,7 @@ from clients.models.base import (
     score_field,
 )
 from clients.models.client import Client, ClientQuerySet, KickoffItem
+from clients.models.contracts import DUE_WINDOW_DAYS, Contract, Opportunity, RenewalLikelihood
 from clients.models.goals import DeadlineLocked, Objective, Postponement, WeeklyGoal, WeeklyGoalQuerySet
 from clients.models.meetings import MeetingDecision, MeetingNote, MeetingRecord
 from clients.models.onboarding import Handoff, HandoffItem, OnboardingTemplate, OnboardingTemplateItem
@@ -36,6 +37,7 @@ from clients.models.service import DeliverableCheck, TierDeliverable
 from clients.models.waiting import WaitingPeriod, business_days_between
 
 __all__ = [
+    "DUE_WINDOW_DAYS",
     "RISK_SCORE_LABELS",
     "SNOOZE_MAX_DAYS",
     "ZERO",
@@ -46,6 +48,7 @@ __all__ = [
     "Client",
     "ClientQuerySet",
     "Contact",
+    "Contract",
     "DailySnapshot",
     "DeadlineLocked",
     "DeliverableCheck",
@@ -62,11 +65,13 @@ __all__ = [
     "Objective",
     "OnboardingTemplate",
     "OnboardingTemplateItem",
+    "Opportunity",
     "Outcome",
     "Play",
     "PlayStep",
     "Postponement",
     "QuarterlyReview",
+    "RenewalLikelihood",
     "RevenueEvent",
     "ReviewDecision",
     "RiskAssessment",

@@ -21,6 +21,7 @@ from clients.models.base import (
 )
 from clients.models.outcomes import NPSResponse
 from clients.models.risk import Contact, RiskAssessment
+from core.weeks import today
 
 if TYPE_CHECKING:
     pass
@@ -69,6 +70,14 @@ class Client(models.Model):
     )
     started_on = models.DateField(_("client since"))
     churned_on = models.DateField(_("churn date"), null=True, blank=True)
+    value_realised_on = models.DateField(
+        _("value first realised"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The day the client first reached “value realised” (time to value). Set when the stage first changes to it."
+        ),
+    )
     churn_reason = models.CharField(_("churn reason"), max_length=20, choices=ChurnReason.choices, blank=True)
     expectation_agreement_signed_on = models.DateField(_("expectation agreement signed"), null=True, blank=True)
     agreed_response_days = models.PositiveSmallIntegerField(
@@ -112,6 +121,14 @@ class Client(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        # Time to value needs the first day of "value realised"; the stage itself moves on.
+        if self.lifecycle_stage == LifecycleStage.VALUE_REALISED and self.value_realised_on is None:
+            self.value_realised_on = today()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "value_realised_on"}
+        super().save(*args, **kwargs)
 
     @property
     def is_active(self) -> bool:

@@ -23,7 +23,7 @@ DEFAULT_SEED = 42
 # 53 weeks: the longest God-view period (26 weeks) and the one before it, for the deltas.
 DEFAULT_ROLLUP_DAYS = 371
 PASSWORD = "godview"
-DEMO_LOGINS = ("leader", "podlead", "am", "designer", "admin")
+DEMO_LOGINS = ("leader", "podlead", "am", "designer", "admin", "finance", "advisor")
 HISTORY_WEEKS = 78  # 18 months
 CLIENTS_PER_POD = 20
 CHURN_SHARE = 0.12

@@ -48,7 +48,7 @@ def world(am, clients: int, seed: int = 1) -> None:
 def exported(client) -> dict[tuple[str, int], dict]:
     response = client.get("/lab/export.csv", PERIOD)
     assert response.status_code == 200
-    rows = csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))
+    rows = csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
     return {(row["signal"], int(row["horizon_days"])): row for row in rows}
 
 
@@ -157,7 +157,7 @@ def test_the_period_is_a_filter_and_a_backwards_one_is_a_400(client, leader, am)
     assert client.get("/lab/", {"start": "not-a-date"}).status_code == 400
     assert client.get("/lab/clients/", {"kind": "everything"}).status_code == 400
     narrow = client.get("/lab/export.csv", {"start": "2025-12-01", "end": "2025-12-31"})
-    text = b"".join(narrow.streaming_content).decode()
+    text = b"".join(narrow.streaming_content).decode("utf-8-sig")
     assert "health-lab-2025-12-01-2025-12-31.csv" in narrow["Content-Disposition"]
     assert (
         text.splitlines()[0] == "signal,horizon_days,flags,true_flags,precision,churned,caught,recall,median_lead_days"
