@@ -62,6 +62,9 @@ MATRIX: dict[str, Case] = {
     "healthz": Case(PUBLIC),
     "login": Case(dict.fromkeys(ROLES[:-1], 302) | {"anonymous": 200}),
     "logout": Case(dict.fromkeys(ROLES, 302), method="post"),
+    # Languages (issue 17): the menu's choice and the JavaScript catalog, before login too.
+    "choose_language": Case(dict.fromkeys(ROLES, 302), method="post", data={"language": "fr"}),
+    "javascript_catalog": Case(PUBLIC),
     "dashboard": Case(EVERYONE),
     # The AM workspace: everyone reads in scope; AMs and pod leads write for pod A's client
     # (empty posts are 422/400: permitted but invalid); leadership and other pods' people 404.

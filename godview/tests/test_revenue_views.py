@@ -83,7 +83,7 @@ def test_a_pod_lead_sees_only_the_pods_figures_and_not_another_pod(client, pod_l
     book(other_am, 3, "7777")
     client.force_login(pod_lead)
     page = body(client.get(reverse("revenue")))
-    assert "2,000" in page and "7777" not in page and "23.3k" not in page
+    assert "2.0k USD" in page and "7.8k" not in page and "23.3k" not in page
     rows = body(client.get(reverse("revenue_rows") + "?figure=renewals&window=90"))
     assert "am-0" in rows and "otheram-0" not in rows
     assert client.get(reverse("revenue") + f"?pod={other_pod.pk}").status_code == 404
@@ -273,7 +273,7 @@ def test_the_pod_and_person_pages_show_their_pipeline(client, pod_lead, am, othe
     book(other_am, 1)
     client.force_login(pod_lead)
     pod = body(client.get(reverse("pod_pipeline", args=[am.pod_id]), HTTP_HX_REQUEST="true"))
-    assert "open: 200 expected MRR" in pod and "<html" not in pod
+    assert "open: 200 USD expected MRR" in pod and "<html" not in pod
     person = body(client.get(reverse("person_pipeline", args=[am.pk]), HTTP_HX_REQUEST="true"))
     assert person.count("am-") == 2
     assert client.get(reverse("pod_pipeline", args=[other_am.pod_id])).status_code == 404
