@@ -37,6 +37,7 @@ urlpatterns = [
     path("lab/", lab_views.lab, name="lab"),
     path("lab/export.csv", lab_views.lab_export, name="lab_export"),
     path("lab/clients/", lab_views.lab_clients, name="lab_clients"),
+    path("lab/what-if/", lab_views.lab_whatif, name="lab_whatif"),
 ]
 
 handler400 = "godview.views.bad_request"
