@@ -36,6 +36,7 @@ from core.weeks import days_bounds, today, week_start
 from godview import charts, performance, selectors, warning_groups
 from godview.client_health import health_for
 from godview.forms import Filters, parse_filters
+from godview.lab_selectors import before_churn
 from godview.meetings import review_meeting
 from godview.review import ReviewDecisionForm, review_decision_record, review_queue
 from godview.win_loss import OwnerWinLoss, win_loss_by_owner
@@ -477,6 +478,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_write": can_write_client_work(request.user, client),
         "today": on,
         "rules": dict(WarningRule.Code.choices),
+        "before_churn": before_churn(client),  # the health lab's view of this churn (a query if churned)
     }  # fmt: skip
     return render(request, "godview/client_detail.html", context)
 
