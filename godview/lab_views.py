@@ -114,7 +114,6 @@ def _lab_context(request: HttpRequest, period: Period) -> dict:
         "missed_count": len(missed),
         "missed_link": _link(period, ANY, 90, "missed"),
         "export_query": urlencode({"start": period.start, "end": period.end}),
-        "period_query": {"start": period.start, "end": period.end},
         "whatif_rules": [(code, SIGNALS[code]) for code in KNOBS],
     }
 
@@ -199,7 +198,7 @@ def lab_whatif(request: HttpRequest) -> HttpResponse:
     now = current(code)
     partial = template_for(request, "godview/lab.html", frozenset({"lab-whatif"}), default="lab-whatif")
     context = {} if partial != "godview/lab.html" else _lab_context(request, period)
-    context.update({"period": period, "period_query": {"start": period.start, "end": period.end}})
+    context.update({"period": period, "horizons": HORIZONS})
     context["whatif_rules"] = [(c, SIGNALS[c]) for c in KNOBS]
     if "value" not in request.GET and not any(key.startswith("tier_") for key in request.GET):
         context.update(_whatif_form(code, now))
@@ -212,12 +211,18 @@ def lab_whatif(request: HttpRequest) -> HttpResponse:
         return render(request, partial, context, status=422)
     clients = Client.objects.visible_to(request.user)
     context.update(_whatif_form(code, now, tried))
-    context["whatif_rows"] = [
-        _figure_row(_("As it fired (stored history)"), signal_figures(clients, period, code)),
-        _figure_row(_("Current threshold (%(v)s), recomputed") % {"v": now.text()}, whatif(clients, code, now, period)),
-        _figure_row(_("Tried (%(v)s), recomputed") % {"v": tried.text()}, whatif(clients, code, tried, period)),
-    ]
-    context["whatif_changes"] = [c for c in threshold_changes(period) if c.code == code]
+    # The stored history is the current value's figures unless the threshold changed since the
+    # period's start; then the current value is recomputed too (a second pass over the daily rows).
+    changes = [c for c in threshold_changes(period) if c.code == code]
+    rows = [_figure_row(_("Current (%(v)s), as it fired") % {"v": now.text()}, signal_figures(clients, period, code))]
+    if changes:
+        rows[0]["label"] = _("As it fired (mixed thresholds, see below)")
+        rows.append(
+            _figure_row(_("Current (%(v)s), recomputed") % {"v": now.text()}, whatif(clients, code, now, period))
+        )
+    rows.append(_figure_row(_("Tried (%(v)s), recomputed") % {"v": tried.text()}, whatif(clients, code, tried, period)))
+    context["whatif_rows"] = rows
+    context["whatif_changes"] = changes
     context["whatif_admin"] = (
         reverse("admin:clients_tier_changelist")
         if code == WarningRule.Code.STALE_CONTACT

@@ -176,8 +176,11 @@ def test_the_what_if_form_and_its_figures_render_as_a_partial(client, leader, am
     tried = client.get("/lab/what-if/", {**QUERY, "rule": "stale_contact", **tiers}, HTTP_HX_REQUEST="true")
     html = tried.content.decode()
     assert tried.status_code == 200
-    assert "As it fired (stored history)" in html and "Tried (Premium 3, Standard 3), recomputed" in html
+    assert (
+        "Current (Premium 7, Standard 14), as it fired" in html and "Tried (Premium 3, Standard 3), recomputed" in html
+    )
     assert "up to 10 seconds" in html  # the indicator says how long it may take
+    assert html.count('scope="colgroup"') == 3  # 30, 60 and 90 days
     page = client.get("/lab/what-if/", {**QUERY, "rule": "overdue_tasks", "value": "2"})
     assert page.status_code == 200 and "<html" in page.content.decode() and "Health lab" in page.content.decode()
 
@@ -230,6 +233,7 @@ def test_a_threshold_saved_in_admin_is_audited_and_marked_in_the_lab(client, lea
         HTTP_HX_REQUEST="true",
     ).content.decode()
     assert "threshold changed during the period" in whatif_html and "3 → 5" in whatif_html
+    assert "As it fired (mixed thresholds, see below)" in whatif_html and "Current (5), recomputed" in whatif_html
 
 
 def count(client, params: dict) -> int:
@@ -240,9 +244,9 @@ def count(client, params: dict) -> int:
 
 @pytest.mark.parametrize(("rule", "value"), [("overdue_tasks", "1"), ("goal_hit_rate", "70")])
 def test_the_what_if_costs_the_same_queries_for_2_or_6_clients(client, leader, am, rule, value):
-    # Session and user; the rule's current threshold; the stored runs and churns of the rule; for
-    # each of the two recomputations the firing runs (goal rate: goal days and active spans) and
-    # the churns; the audit trail's threshold changes.
+    # Session and user; the rule's current threshold; the audit trail's threshold changes; the
+    # stored runs and churns of the rule; the tried value's firing runs (goal rate: goal days and
+    # active spans) and churns.
     world(am, clients=2, seed=1)
     nightly(days=20)
     client.force_login(leader)
