@@ -360,6 +360,32 @@ def rollup_day(day: dt.date | None = None) -> RollupResult:
     return result
 
 
+RULE_INPUTS = [
+    "max_days_overdue",
+    "days_since_risk_assessment",
+    "days_since_detractor",
+    "wait_beyond_agreement",
+    "objective_gap",
+    "hours_30_days",
+]
+
+
+@transaction.atomic
+def refill_rule_inputs(day: dt.date) -> int:
+    """Write only the rules' inputs into the day's existing snapshots (for snapshots stored before
+    they were kept): warnings, signal history and every other figure stay as that night had them."""
+    clients = list(Client.objects.filter(started_on__lte=day).select_related("tier"))
+    built, _firings = build_day(day, clients, load_rules())
+    stored = {row.client_id: row for row in DailySnapshot.objects.filter(date=day)}
+    for snapshot in built:
+        row = stored.get(snapshot.client_id)
+        if row is not None:
+            for name in RULE_INPUTS:
+                setattr(row, name, getattr(snapshot, name))
+    DailySnapshot.objects.bulk_update(list(stored.values()), RULE_INPUTS, batch_size=1000)
+    return len(stored)
+
+
 LATE_DATA_DAYS = 90  # how far back the nightly run recomputes days that late data changed
 
 
