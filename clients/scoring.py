@@ -2,6 +2,12 @@
 
 Health signal: each factor with data scores 1–4 (1 = worst, like the risk score); the signal is
 the mean of those, rounded to the nearest whole score, ties going to the riskier score.
+
+The voice of the client (issue 20) adds two factors, both over the 28 days ending on the day:
+- contact sentiment: the share of logged contacts that were negative (0 → 4, up to a quarter → 3,
+  up to half → 2, more → 1); no data without contacts in those days;
+- complaint frequency: complaints = negative contacts + NPS detractor responses (0–6) in those
+  days (0 → 4, 1 → 3, 2–3 → 2, 4 or more → 1).
 """
 
 import datetime as dt
@@ -70,6 +76,13 @@ class HealthInputs:
     latest_nps: int | None
     waiting_business_days: int  # business days waited on the client in the last four weeks
     slipped_tasks: int = 0  # tasks whose due date moved later in the last four weeks
+    recent_contacts: int = 0  # contacts logged in the 28 days ending on the day
+    negative_contacts: int = 0  # of those, negative ones
+    recent_detractors: int = 0  # NPS detractor responses (0–6) in the same 28 days
+
+    @property
+    def complaints(self) -> int:
+        return self.negative_contacts + self.recent_detractors
 
 
 @dataclass(frozen=True)
@@ -184,6 +197,27 @@ def slips_factor(inputs: HealthInputs) -> Factor:
     )
 
 
+def sentiment_factor(inputs: HealthInputs) -> Factor:
+    contacts, negative = inputs.recent_contacts, inputs.negative_contacts
+    if contacts == 0:
+        return Factor("sentiment", _("Contact sentiment"), None, _("No contacts in 28 days"))
+    return Factor(
+        "sentiment",
+        _("Contact sentiment"),
+        _band(negative / contacts, (0.0, 0.25, 0.5), higher_is_better=False),
+        _("%(negative)s of %(contacts)s contacts negative in 28 days") % {"negative": negative, "contacts": contacts},
+    )
+
+
+def complaints_factor(inputs: HealthInputs) -> Factor:
+    return Factor(
+        "complaints",
+        _("Complaint frequency"),
+        _band(inputs.complaints, (0, 1, 3), higher_is_better=False),
+        _("%(n)s complaints in 28 days (negative contacts and NPS detractors)") % {"n": inputs.complaints},
+    )
+
+
 FACTORS = (
     contact_factor,
     goals_factor,
@@ -192,6 +226,8 @@ FACTORS = (
     nps_factor,
     waiting_factor,
     slips_factor,
+    sentiment_factor,
+    complaints_factor,
 )
 
 

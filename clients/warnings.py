@@ -65,6 +65,12 @@ class WarningInputs:
     effective_rate_floor: Decimal
     slipped_tasks: int = 0  # tasks whose due date moved later in the last 28 days
     objective_points: float = 25.0
+    # The tier's service format: a call or meeting every `cadence_days` (None: no cadence), with a
+    # senior person present when the tier asks; the latest contact that qualifies, and the client's start.
+    cadence_days: int | None = None
+    cadence_needs_senior: bool = False
+    last_cadence_contact_on: dt.date | None = None
+    client_since: dt.date | None = None
     extra: dict = field(default_factory=dict)
 
 
@@ -219,6 +225,22 @@ def _task_slips(i: WarningInputs, rule: Rule) -> Firing | None:
     return Firing(rule.code, reason, "slips")
 
 
+def _off_cadence(i: WarningInputs, rule: Rule) -> Firing | None:
+    """A tier with a cadence whose client had no qualifying call or meeting within it (plus grace)."""
+    if i.cadence_days is None:
+        return None
+    since = i.last_cadence_contact_on or i.client_since
+    if since is None or (i.on - since).days <= i.cadence_days + int(rule.threshold):
+        return None
+    kind = _("call or meeting with a senior person") if i.cadence_needs_senior else _("call or meeting")
+    if i.last_cadence_contact_on is None:
+        reason = _("No %(kind)s yet in %(days)s days as a client (%(tier)s cadence: every %(n)s days)")
+    else:
+        reason = _("%(days)s days since the last %(kind)s (%(tier)s cadence: every %(n)s days)")
+    reason %= {"kind": kind, "days": (i.on - since).days, "tier": i.tier_name, "n": i.cadence_days}
+    return Firing(rule.code, reason, "service")
+
+
 CHECKS = {
     "risk_score": _risk_score,
     "stale_contact": _stale_contact,
@@ -231,6 +253,7 @@ CHECKS = {
     "waiting_on_client": _waiting_on_client,
     "hours_over_budget": _hours_over_budget,
     "task_slips": _task_slips,
+    "off_cadence": _off_cadence,
 }
 
 
@@ -256,6 +279,7 @@ ANCHORS = {
     "waiting_on_client": "waiting",
     "hours_over_budget": "hours",
     "task_slips": "slips",
+    "off_cadence": "service",
 }
 
 

@@ -24,7 +24,9 @@ from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from accounts.models import Role, User
-from clients.models import Action, EarlyWarning
+from clients.models import Action, Client, EarlyWarning
+from clients.voice import top_problems
+from clients.voice import window as voice_window
 from core.weeks import today, week_start
 
 logger = logging.getLogger(__name__)
@@ -165,6 +167,7 @@ def send_weekly_digest() -> int:
         "dashboard_url": _site_url(reverse("dashboard")),
         "actions": action_summary(Q(), timezone.now() - dt.timedelta(days=7), today()),
         "actions_url": _site_url(reverse("action_queue")),
+        "voice": _voice_of_the_client(),
     }
     with translation.override(settings.LANGUAGE_CODE):
         subject = ngettext(
@@ -178,6 +181,15 @@ def send_weekly_digest() -> int:
             cache.delete(f"weekly-digest:{monday.isoformat()}")  # let the retry send it
             raise
     return len(recipients)
+
+
+def _voice_of_the_client() -> dict:
+    """The month's top five client problems for the digest, each with its clients and a link to its rows."""
+    problems = top_problems(Client.objects.all(), today())
+    return {
+        "problems": [{"problem": p, "url": _site_url(reverse("voice_rows") + f"?problem={p.code}")} for p in problems],
+        "window": voice_window(today()),
+    }
 
 
 def _send(subject: str, template: str, context: dict, to: list[str]) -> None:

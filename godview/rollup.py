@@ -41,6 +41,7 @@ from clients.models import (
 )
 from clients.scoring import HealthInputs, health_signal
 from clients.selectors import current_waits, waiting_business_days, waits_by_client
+from clients.voice_inputs import Voice, voice_by_client
 from clients.warnings import Firing, WarningInputs, WeekHits, evaluate, load_rules
 from core.cache import bump_rollup_version
 from core.weeks import agency_tz, today, week_start
@@ -176,6 +177,8 @@ class DayInputs:
             .annotate(today=Sum("hours", filter=Q(started_at__gte=start), default=ZERO), month=Sum("hours"))
             .values("client_id", "today", "month")
         )
+        # Contact sentiment, complaints and the cadence's latest call (issue 20), one query.
+        self.voice = voice_by_client(ids, day)
         self.objectives: dict[int, list[tuple[str, object]]] = {}
         for objective in Objective.objects.filter(
             client_id__in=ids, status__in=["on_track", "behind"], start_date__lte=day
@@ -206,6 +209,7 @@ def build_day(day: dt.date, clients: list[Client], rules) -> tuple[list[DailySna
         oldest_days = (day - tasks["oldest"]).days if tasks["oldest"] else 0
         waits = inputs.waits.get(client.pk, [])
         paces = inputs.objectives.get(client.pk, [])
+        voice = inputs.voice.get(client.pk, Voice())
         health = health_signal(
             HealthInputs(
                 days_since_contact=days_since,
@@ -218,6 +222,9 @@ def build_day(day: dt.date, clients: list[Client], rules) -> tuple[list[DailySna
                 latest_nps=inputs.nps.get(client.pk),
                 waiting_business_days=waiting_business_days(waits, *inputs.health_days),
                 slipped_tasks=inputs.slipped.get(client.pk, 0),
+                recent_contacts=voice.recent_contacts,
+                negative_contacts=voice.negative_contacts,
+                recent_detractors=voice.recent_detractors,
             )
         )
         risk = inputs.risk.get(client.pk)
@@ -250,6 +257,10 @@ def build_day(day: dt.date, clients: list[Client], rules) -> tuple[list[DailySna
                     mrr=mrr or ZERO,
                     effective_rate_floor=settings.EFFECTIVE_RATE_FLOOR,
                     slipped_tasks=inputs.slipped.get(client.pk, 0),
+                    cadence_days=client.tier.cadence_days,
+                    cadence_needs_senior=client.tier.cadence_needs_senior,
+                    last_cadence_contact_on=voice.last_cadence_contact(client.tier.cadence_needs_senior),
+                    client_since=client.started_on,
                 ),
                 rules,
             )

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from godview import auth, health, lab_views, meeting_views, views, workspace
+from godview import auth, health, lab_views, meeting_views, views, voice_views, workspace
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -34,6 +34,10 @@ urlpatterns = [
     path("pods/<int:pk>/meetings/start/", meeting_views.meeting_begin, name="meeting_start"),
     path("meetings/<int:pk>/", meeting_views.meeting_detail, name="meeting_detail"),
     path("meetings/<int:pk>/notes/<int:client_pk>/", meeting_views.meeting_note, name="meeting_note"),
+    # The voice of the client (issue 20): the God-view's region and the rows behind each count.
+    path("voice/widget/", voice_views.voice_widget, name="voice_widget"),
+    path("voice/", voice_views.voice_rows, name="voice_rows"),
+    path("voice/export.csv", voice_views.voice_export, name="voice_export"),
     path("lab/", lab_views.lab, name="lab"),
     path("lab/export.csv", lab_views.lab_export, name="lab_export"),
     path("lab/clients/", lab_views.lab_clients, name="lab_clients"),

@@ -20,6 +20,7 @@ from clients.models.base import (
 from clients.models.client import Client, ClientQuerySet, KickoffItem
 from clients.models.goals import DeadlineLocked, Objective, Postponement, WeeklyGoal, WeeklyGoalQuerySet
 from clients.models.meetings import MeetingDecision, MeetingNote, MeetingRecord
+from clients.models.onboarding import Handoff, HandoffItem, OnboardingTemplate, OnboardingTemplateItem
 from clients.models.outcomes import DailySnapshot, Experiment, NPSResponse, Outcome, RevenueEvent, Tactic
 from clients.models.review import QuarterlyReview
 from clients.models.risk import (
@@ -31,6 +32,7 @@ from clients.models.risk import (
     RiskAssessment,
     RiskReason,
 )
+from clients.models.service import DeliverableCheck, TierDeliverable
 from clients.models.waiting import WaitingPeriod, business_days_between
 
 __all__ = [
@@ -46,8 +48,11 @@ __all__ = [
     "Contact",
     "DailySnapshot",
     "DeadlineLocked",
+    "DeliverableCheck",
     "EarlyWarning",
     "Experiment",
+    "Handoff",
+    "HandoffItem",
     "KickoffItem",
     "LifecycleStage",
     "MeetingDecision",
@@ -55,6 +60,8 @@ __all__ = [
     "MeetingRecord",
     "NPSResponse",
     "Objective",
+    "OnboardingTemplate",
+    "OnboardingTemplateItem",
     "Outcome",
     "Play",
     "PlayStep",
@@ -67,6 +74,7 @@ __all__ = [
     "ScopedQuerySet",
     "Tactic",
     "Tier",
+    "TierDeliverable",
     "WaitingPeriod",
     "WarningRule",
     "WeeklyGoal",

@@ -13,8 +13,11 @@ from clients.models import (
     Client,
     Contact,
     DailySnapshot,
+    DeliverableCheck,
     EarlyWarning,
     Experiment,
+    Handoff,
+    HandoffItem,
     KickoffItem,
     MeetingDecision,
     MeetingNote,
@@ -54,6 +57,14 @@ from godview.demo.clients import build_clients, plan_clients
 from godview.demo.goals import experiments, objectives, tactics, weekly_goals
 from godview.demo.history import contacts, nps_responses, quarterly_reviews, risk_assessments
 from godview.demo.meetings import build_meetings
+from godview.demo.playbook import (
+    agency_people,
+    build_failures,
+    build_onboarding,
+    set_up_service_format,
+    tick_deliverables,
+    voice_problems,
+)
 from godview.demo.slips import due_date_changes, slip_tasks
 from godview.demo.tasks import build_projects, build_sync_runs, client_tasks, time_entries
 from godview.demo.training import build_training
@@ -61,7 +72,7 @@ from godview.demo.waiting import waiting_periods
 from godview.models import SignalRun
 from godview.rollup import rollup_range
 from tasks.models import DueDateChange, ExternalProject, Source, SyncRun, Task, TimeEntry
-from training.models import TrainingModule, TrainingResult
+from training.models import ExecutionFailure, TrainingAssignment, TrainingModule, TrainingResult
 
 __all__ = [
     "DEFAULT_CLIENTS",
@@ -91,6 +102,8 @@ WIPE_ORDER: tuple[type[models.Model], ...] = (
     SyncRun,
     ExternalProject,
     Source,
+    TrainingAssignment,
+    ExecutionFailure,
     TrainingResult,
     TrainingModule,
     ReviewDecision,
@@ -102,7 +115,11 @@ WIPE_ORDER: tuple[type[models.Model], ...] = (
     WeeklyGoal,
     Objective,
     KickoffItem,
+    HandoffItem,
+    Handoff,
+    DeliverableCheck,
     RiskAssessment,
+    Contact.agency_people.through,
     Contact,
     QuarterlyReview,
     Tactic,
@@ -137,6 +154,10 @@ SUMMARY_MODELS: tuple[type[models.Model], ...] = (
     MeetingRecord,
     MeetingNote,
     MeetingDecision,
+    Handoff,
+    DeliverableCheck,
+    ExecutionFailure,
+    TrainingAssignment,
 )
 
 
@@ -201,6 +222,7 @@ def build_demo(
     say(stdout, f"  people: {len(team.people)} in {len(team.pods)} pods")
     build_training(ctx, team)
     say(stdout, "  training modules and results")
+    set_up_service_format()
     plans = plan_clients(ctx, team, clients)
     build_clients(ctx, plans)
     sources = build_projects(ctx, plans)
@@ -210,6 +232,10 @@ def build_demo(
         say(stdout, f"  history: {min(start + CHUNK, len(plans))}/{len(plans)} clients")
     build_sync_runs(ctx, sources)
     say(stdout, "  sync runs")
+    handoffs = build_onboarding(ctx, plans)
+    tick_deliverables(ctx, plans)
+    failures = build_failures(ctx, team)
+    say(stdout, f"  playbook: {handoffs} handoffs, premium deliverables, {failures} execution failures")
 
     began = time.monotonic()
     rollup_range(end=ctx.today, days=rollup_days)
@@ -240,10 +266,13 @@ def write_history(ctx: Context, plans: list[ClientPlan]) -> None:
     bulk(DueDateChange, due_date_changes(ctx, moved))
     bulk(Task, [t for _parents, subtasks in tasks.values() for t in subtasks])
     bulk(TimeEntry, [e for p in plans for e in time_entries(ctx, p, tasks[p.index][0])])
+    chunk_contacts = [row for p in plans for row in contacts(ctx, p)]
+    chunk_responses = [row for p in plans for row in nps_responses(ctx, p)]
+    voice_problems(chunk_contacts, chunk_responses)
+    agency_people(ctx, plans, bulk(Contact, chunk_contacts))
+    bulk(NPSResponse, chunk_responses)
     for model, make in (
-        (Contact, contacts),
         (RiskAssessment, risk_assessments),
-        (NPSResponse, nps_responses),
         (Tactic, tactics),
         (Experiment, experiments),
         (QuarterlyReview, quarterly_reviews),

@@ -28,6 +28,23 @@ POD_A = {"leader": 200, "admin": 200, "pod_lead": 200, "am": 200, "designer": 20
 PUBLIC = dict.fromkeys(ROLES, 200)
 WRITE_422 = dict.fromkeys(ROLES, 404) | {"pod_lead": 422, "am": 422, "anonymous": 302}
 NOBODY = dict.fromkeys(ROLES, 404) | {"anonymous": 302}
+# Handoff ticks and deliverables (issue 20): whoever acts on the client (its AM, the pod lead, leadership).
+ACTS = POD_A | {"designer": 404}
+
+
+def handoff_item(world: dict):
+    from clients.models import Handoff, HandoffItem
+
+    handoff, _ = Handoff.objects.get_or_create(
+        client=world["client"], defaults={"sold_by": "Nadia", "promised": "Leads"}
+    )
+    return HandoffItem.objects.get_or_create(handoff=handoff, position=1, defaults={"text": "Read the scope"})[0]
+
+
+def deliverable(world: dict):
+    from clients.models import TierDeliverable
+
+    return TierDeliverable.objects.get_or_create(tier=world["client"].tier, title="Executive report")[0]
 
 
 @dataclass(frozen=True)
@@ -109,6 +126,26 @@ MATRIX: dict[str, Case] = {
         kwargs=lambda w: {"pk": w["meeting"].pk, "client_pk": w["client"].pk},
         method="post",
     ),
+    # The agency's playbook (issue 20): onboarding, the service format, execution failures, the
+    # voice of the client. Everyone reads in scope; writes follow who acts on the client.
+    "client_onboarding": Case(POD_A, kwargs="client"),
+    "handoff_toggle": Case(ACTS, kwargs=lambda w: {"pk": handoff_item(w).pk}, method="post"),
+    "onboarding_list": Case(EVERYONE),
+    "onboarding_export": Case(EVERYONE),
+    "pod_onboarding": Case(LEADERSHIP | {"pod_lead": 200}, kwargs="pod"),
+    "client_service": Case(POD_A, kwargs="client"),
+    "deliverable_toggle": Case(
+        ACTS, kwargs=lambda w: {"pk": w["client"].pk, "deliverable": deliverable(w).pk}, method="post"
+    ),
+    "service_list": Case(EVERYONE),
+    "service_export": Case(EVERYONE),
+    "failure_list": Case(EVERYONE),
+    "failure_export": Case(EVERYONE),
+    "failure_modules": Case(EVERYONE),
+    "person_assignments": Case(POD_A | {"designer": 404}, kwargs="person"),
+    "voice_widget": Case(EVERYONE),
+    "voice_rows": Case(EVERYONE, data={"problem": "other"}),
+    "voice_export": Case(EVERYONE, data={"problem": "other"}),
 }
 
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clients', '0013_meeting_records'),
+        ('clients', '0014_playbook_onboarding_service_voice'),
     ]
 
     operations = [
