@@ -62,6 +62,50 @@ def objective_pace(
     return Pace(progress=progress, elapsed=elapsed, behind=elapsed - progress > points)
 
 
+# --- objective states (issue 20): the words of the KPI "Objectives on pace" -------------------
+
+ON_PACE, BEHIND, ACHIEVED, MISSED = "on_pace", "behind", "achieved", "missed"
+OBJECTIVE_STATES = (ON_PACE, BEHIND, ACHIEVED, MISSED)
+
+
+def target_reached(baseline: Decimal, target: Decimal, current: Decimal) -> bool:
+    """At or past the target, in the objective's own direction (a target below its baseline falls)."""
+    return current >= target if target > baseline else current <= target
+
+
+def objective_state(
+    *,
+    status: str,
+    baseline: Decimal,
+    target: Decimal,
+    current: Decimal,
+    start: dt.date,
+    due: dt.date,
+    on: dt.date,
+    points: float = BEHIND_PACE_POINTS,
+) -> str:
+    """An objective's state on `on`: achieved (target reached, or closed as achieved), missed (its
+    due date passed without it, or closed as missed), else behind when its progress trails the share
+    of its time elapsed by more than `points`, else on pace (DESIGN "Objective pace")."""
+    if status == ACHIEVED or target_reached(baseline, target, current):
+        return ACHIEVED
+    if status == MISSED or on > due:
+        return MISSED
+    pace = objective_pace(baseline=baseline, target=target, current=current, start=start, due=due, on=on, points=points)
+    return BEHIND if pace.behind else ON_PACE
+
+
+def value_needed(
+    *, baseline: Decimal, target: Decimal, start: dt.date, due: dt.date, on: dt.date, points: float = BEHIND_PACE_POINTS
+) -> Decimal:
+    """The least current value that is still on pace on `on`: progress may trail the time elapsed
+    by `points`, no more, so it needs (elapsed − points)% of the way from baseline to target."""
+    days = (due - start).days
+    elapsed = min(100.0, max(0.0, (on - start).days / days * 100)) if days > 0 else 100.0
+    share = Decimal(str(max(0.0, elapsed - points))) / 100
+    return baseline + (target - baseline) * share
+
+
 @dataclass(frozen=True)
 class HealthInputs:
     """What the data says about one client; None means no data for that factor."""

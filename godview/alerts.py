@@ -28,6 +28,7 @@ from clients.models import Action, Client, EarlyWarning
 from clients.voice import top_problems
 from clients.voice import window as voice_window
 from core.weeks import today, week_start
+from godview.targets import north_star_line, north_star_tile
 
 logger = logging.getLogger(__name__)
 
@@ -167,14 +168,21 @@ def send_weekly_digest() -> int:
         "dashboard_url": _site_url(reverse("dashboard")),
         "actions": action_summary(Q(), timezone.now() - dt.timedelta(days=7), today()),
         "actions_url": _site_url(reverse("action_queue")),
+        "targets_url": _site_url(reverse("target_edit")),
         "voice": _voice_of_the_client(),
     }
     with translation.override(settings.LANGUAGE_CODE):
+        # The digest leads with the north star (issue 20), when leadership picked one.
+        star = context["north_star"] = north_star_tile()
+        context["north_star_text"] = north_star_line(star) if star else ""
+        context["north_star_url"] = _site_url(star.link) if star else ""
         subject = ngettext(
             "God-view weekly digest: %(n)d open early warning",
             "God-view weekly digest: %(n)d open early warnings",
             len(open_warnings),
         ) % {"n": len(open_warnings)}
+        if context["north_star"] is not None:
+            subject = f"{subject} · {context['north_star_text']}"
         try:
             _send(subject, "godview/email/weekly_digest", context, recipients)
         except Exception:

@@ -42,7 +42,7 @@ from clients.models import (
 from clients.scoring import HealthInputs, health_signal
 from clients.selectors import current_waits, waiting_business_days, waits_by_client
 from clients.voice_inputs import Voice, voice_by_client
-from clients.warnings import Firing, WarningInputs, WeekHits, evaluate, load_rules
+from clients.warnings import Firing, WarningInputs, WeekHits, evaluate, judged_week, load_rules
 from core.cache import bump_rollup_version
 from core.weeks import agency_tz, today, week_start
 from godview.signal_history import day_signals, record_day
@@ -79,7 +79,9 @@ def _by_client(queryset, *fields: str) -> dict:
 class DayInputs:
     """All inputs of one day, each a dict keyed by client id, one query each."""
 
-    def __init__(self, day: dt.date, client_ids: list[int], objective_points: float | None = None):
+    def __init__(
+        self, day: dt.date, client_ids: list[int], objective_points: float | None = None, tied_from: Decimal = 2
+    ):
         self.day = day
         start, end = day_bounds(day)
         monday = week_start(day)
@@ -180,11 +182,25 @@ class DayInputs:
         # Contact sentiment, complaints and the cadence's latest call (issue 20), one query.
         self.voice = voice_by_client(ids, day)
         self.objectives: dict[int, list[tuple[str, object]]] = {}
+        self.open_objectives: dict[int, int] = {}
         for objective in Objective.objects.filter(
             client_id__in=ids, status__in=["on_track", "behind"], start_date__lte=day
         ).only("client_id", "title", "baseline", "target", "current_value", "start_date", "due_date"):
             pace = objective.pace(day, objective_points)
             self.objectives.setdefault(objective.client_id, []).append((objective.title, pace))
+            if objective.due_date >= day:
+                self.open_objectives[objective.client_id] = self.open_objectives.get(objective.client_id, 0) + 1
+        # The no-objective-goal rule (issue 20): the judged week's goals tied to an objective open today.
+        self.judged_week = judged_week(day, tied_from)
+        self.tied_goals = _by_client(
+            WeeklyGoal.objects.filter(client_id__in=ids, week_start=self.judged_week, status__in=["open", "done"])
+            .filter(objective__status__in=["on_track", "behind"], objective__start_date__lte=day)
+            .filter(objective__due_date__gte=day)
+            .values("client_id")
+            .annotate(n=Count("pk"))
+            .values("client_id", "n"),
+            "n",
+        )
 
 
 def _week_hits(weeks: dict[dt.date, tuple[int, int]], mondays: list[dt.date]) -> tuple[WeekHits, ...]:
@@ -194,7 +210,8 @@ def _week_hits(weeks: dict[dt.date, tuple[int, int]], mondays: list[dt.date]) ->
 def build_day(day: dt.date, clients: list[Client], rules) -> tuple[list[DailySnapshot], dict[int, list[Firing]]]:
     """The day's snapshots and firings (no writes)."""
     points = next((rule.threshold for rule in rules if rule.code == "objective_behind"), None)
-    inputs = DayInputs(day, [c.pk for c in clients], points)
+    tied_from = next((rule.threshold for rule in rules if rule.code == "no_objective_goal"), Decimal(2))
+    inputs = DayInputs(day, [c.pk for c in clients], points, tied_from)
     monday = week_start(day)
     last_two = [monday - dt.timedelta(weeks=1), monday - dt.timedelta(weeks=2)]
     snapshots, firings = [], {}
@@ -257,6 +274,9 @@ def build_day(day: dt.date, clients: list[Client], rules) -> tuple[list[DailySna
                     mrr=mrr or ZERO,
                     effective_rate_floor=settings.EFFECTIVE_RATE_FLOOR,
                     slipped_tasks=inputs.slipped.get(client.pk, 0),
+                    judged_week=inputs.judged_week,
+                    tied_goals=inputs.tied_goals.get(client.pk, 0),
+                    open_objectives=inputs.open_objectives.get(client.pk, 0),
                     cadence_days=client.tier.cadence_days,
                     cadence_needs_senior=client.tier.cadence_needs_senior,
                     last_cadence_contact_on=voice.last_cadence_contact(client.tier.cadence_needs_senior),

@@ -4,7 +4,18 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from godview import auth, health, lab_views, meeting_views, views, voice_views, workspace
+from godview import (
+    auth,
+    health,
+    lab_views,
+    meeting_views,
+    next_week_views,
+    objective_views,
+    target_views,
+    views,
+    voice_views,
+    workspace,
+)
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -34,6 +45,11 @@ urlpatterns = [
     path("pods/<int:pk>/meetings/start/", meeting_views.meeting_begin, name="meeting_start"),
     path("meetings/<int:pk>/", meeting_views.meeting_detail, name="meeting_detail"),
     path("meetings/<int:pk>/notes/<int:client_pk>/", meeting_views.meeting_note, name="meeting_note"),
+    # The rest of the agency's playbook (issue 20, items 1, 2 and 9).
+    path("objectives/", objective_views.objective_list, name="objective_list"),
+    path("objectives/tile/", objective_views.objective_tile, name="objective_tile"),
+    path("next-week/", next_week_views.next_week, name="next_week"),
+    path("targets/", target_views.target_edit, name="target_edit"),
     # The voice of the client (issue 20): the God-view's region and the rows behind each count.
     path("voice/widget/", voice_views.voice_widget, name="voice_widget"),
     path("voice/", voice_views.voice_rows, name="voice_rows"),

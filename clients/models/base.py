@@ -104,6 +104,7 @@ class WarningRule(models.Model):
         WAITING_ON_CLIENT = "waiting_on_client", _("Waiting on client beyond the agreement")
         HOURS_OVER_BUDGET = "hours_over_budget", _("Hours over budget or rate below floor")
         TASK_SLIPS = "task_slips", _("Tasks slipping (due dates moved later)")
+        NO_OBJECTIVE_GOAL = "no_objective_goal", _("No goal tied to an open objective this week")
         OFF_CADENCE = "off_cadence", _("Off the tier's contact cadence")
 
     code = models.CharField(_("rule"), max_length=30, choices=Code.choices, unique=True)

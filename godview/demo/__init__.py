@@ -55,6 +55,7 @@ from godview.demo.base import (
 )
 from godview.demo.clients import build_clients, plan_clients
 from godview.demo.goals import experiments, objectives, tactics, weekly_goals
+from godview.demo.goals_ahead import link_goals_to_tasks, next_week_goals, set_targets
 from godview.demo.history import contacts, nps_responses, quarterly_reviews, risk_assessments
 from godview.demo.meetings import build_meetings
 from godview.demo.playbook import (
@@ -69,9 +70,9 @@ from godview.demo.slips import due_date_changes, slip_tasks
 from godview.demo.tasks import build_projects, build_sync_runs, client_tasks, time_entries
 from godview.demo.training import build_training
 from godview.demo.waiting import waiting_periods
-from godview.models import SignalRun
+from godview.models import KpiTarget, SignalRun
 from godview.rollup import rollup_range
-from tasks.models import DueDateChange, ExternalProject, Source, SyncRun, Task, TimeEntry
+from tasks.models import DueDateChange, ExternalProject, GoalTask, Source, SyncRun, Task, TimeEntry
 from training.models import ExecutionFailure, TrainingAssignment, TrainingModule, TrainingResult
 
 __all__ = [
@@ -91,6 +92,8 @@ __all__ = [
 # The models build_demo writes, in the order a reset must empty them (children first).
 WIPE_ORDER: tuple[type[models.Model], ...] = (
     AuditEntry,
+    GoalTask,
+    KpiTarget,
     MeetingDecision,
     MeetingNote,
     MeetingRecord.attendees.through,
@@ -154,6 +157,7 @@ SUMMARY_MODELS: tuple[type[models.Model], ...] = (
     MeetingRecord,
     MeetingNote,
     MeetingDecision,
+    GoalTask,
     Handoff,
     DeliverableCheck,
     ExecutionFailure,
@@ -232,6 +236,8 @@ def build_demo(
         say(stdout, f"  history: {min(start + CHUNK, len(plans))}/{len(plans)} clients")
     build_sync_runs(ctx, sources)
     say(stdout, "  sync runs")
+    set_targets()
+    say(stdout, f"  playbook: targets and a north star; {link_goals_to_tasks(ctx)} goals linked to their tasks")
     handoffs = build_onboarding(ctx, plans)
     tick_deliverables(ctx, plans)
     failures = build_failures(ctx, team)
@@ -257,6 +263,7 @@ def write_history(ctx: Context, plans: list[ClientPlan]) -> None:
         goals += plan_goals
         moves += plan_moves
         goals_of[plan.index] = plan_goals
+        goals += next_week_goals(ctx, plan)  # planned ahead: /next-week/ (issue 20)
     bulk(WeeklyGoal, goals)
     bulk(Postponement, [move() for move in moves])
     bulk(WaitingPeriod, [w for p in plans for w in waiting_periods(ctx, p, goals_of[p.index])])

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tasks.tests.factories import TaskFactory
+
 pytestmark = pytest.mark.django_db
 
 ROLES = ("leader", "pod_lead", "am", "other_am", "designer", "admin", "anonymous")
@@ -124,6 +126,21 @@ MATRIX: dict[str, Case] = {
     "meeting_note": Case(
         NOBODY | {"leader": 422, "admin": 422, "pod_lead": 422},
         kwargs=lambda w: {"pk": w["meeting"].pk, "client_pk": w["client"].pk},
+        method="post",
+    ),
+    # The rest of the playbook (issue 20): objectives and next week in scope (a pod or person
+    # outside it is 404, tested beside them); targets for leadership and admins; goals' tasks
+    # read in scope, written by the client's writers (an empty link unlinks; a task made a goal
+    # twice redirects with the reason).
+    "objective_list": Case(EVERYONE),
+    "objective_tile": Case(EVERYONE),
+    "next_week": Case(EVERYONE),
+    "target_edit": Case(LEADERSHIP),
+    "goal_tasks": Case(POD_A, kwargs="client"),
+    "goal_link": Case(WRITE_422 | {"pod_lead": 302, "am": 302}, kwargs="goal", method="post"),
+    "goal_from_task": Case(
+        WRITE_422 | {"pod_lead": 302, "am": 302},
+        kwargs=lambda w: {"pk": TaskFactory(client=w["client"]).pk},
         method="post",
     ),
     # The agency's playbook (issue 20): onboarding, the service format, execution failures, the

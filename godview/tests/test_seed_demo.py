@@ -480,3 +480,25 @@ def test_a_year_of_demo_rollup_gives_the_health_lab_a_believable_picture(client)
     assert float(anything["median_lead_days"]) > 0
     risk = rows[("risk_le_2", "90")]
     assert 0 < float(risk["recall"]) <= 1 and 0 < float(risk["precision"]) < 1
+
+
+def test_the_demo_shows_the_playbook_of_issue_20(demo, client):
+    """Objectives in several states, next week planned for most clients but not all, goals linked to
+    their tasks, targets with a north star: every new screen has something to show."""
+    from godview.models import KpiTarget
+    from tasks.models import GoalTask
+
+    monday = week_start(today()) + dt.timedelta(weeks=1)
+    active = Client.objects.filter(churned_on__isnull=True)
+    planned = active.filter(weekly_goals__week_start=monday).distinct().count()
+    assert 0 < planned < active.count()
+    assert GoalTask.objects.filter(goal__week_start__gte=week_start(today())).count() > 5
+    assert all(link.task.client_id == link.goal.client_id for link in GoalTask.objects.select_related("task", "goal"))
+    assert KpiTarget.objects.filter(north_star=True).count() == 1
+    client.force_login(User.objects.get(username="leader"))
+    tabs = {key: n for key, _label, n in client.get("/next-week/").context["tabs"]}
+    assert all(tabs.values()), tabs
+    states = client.get("/objectives/").context["counts"]
+    assert states.on_pace and states.behind
+    closed = client.get("/objectives/", {"period": "26w"}).context["counts"]  # last quarter's have closed
+    assert closed.achieved and closed.missed

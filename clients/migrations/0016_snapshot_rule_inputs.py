@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clients', '0014_playbook_onboarding_service_voice'),
+        ('clients', '0015_no_objective_goal_rule'),
     ]
 
     operations = [
