@@ -111,6 +111,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.language.UserLanguageMiddleware",  # a signed-in person's own language wins
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -141,6 +142,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "godview.context_processors.navigation",
                 "godview.context_processors.open_actions",
+                "godview.context_processors.charts",
             ],
         },
     },
@@ -226,6 +228,15 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français"), ("ru", "Русский"), ("ar", "العربية")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# Our formats beside Django's: Arabic with a decimal point and a thousands comma, a 24-hour clock
+# (Django's "A" would print the Arabic for a.m./p.m.), see core/formats/.
+FORMAT_MODULE_PATH = ["core.formats"]
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365  # the menu's choice before login survives the browser
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Arabic pages show Western digits (0-9) by default; "arabic-indic" writes ٠-٩ in figures.
+ARABIC_DIGITS = env_str("ARABIC_DIGITS", "western")
+if ARABIC_DIGITS not in {"western", "arabic-indic"}:
+    raise ImproperlyConfigured(f"ARABIC_DIGITS={ARABIC_DIGITS!r}: use western or arabic-indic.")
 USE_TZ = True
 TIME_ZONE = env_str("TIME_ZONE", "UTC")  # the agency time zone: weeks run Monday–Sunday in it
 try:
@@ -367,6 +378,8 @@ GROSS_MARGIN = env_decimal("GROSS_MARGIN", "0.55", high="1")
 CHURN_RATE_FLOOR = env_decimal("CHURN_RATE_FLOOR", "0.005", high="1")  # monthly, keeps CLV finite
 BLENDED_COST_RATE = env_decimal("BLENDED_COST_RATE", "45")  # per hour, when a person has none
 EFFECTIVE_RATE_FLOOR = env_decimal("EFFECTIVE_RATE_FLOOR", "60")  # MRR per hour worked
+# A pod is over capacity above this share of its people's weekly hours (DESIGN "Capacity").
+OVER_CAPACITY_UTILISATION = env_decimal("OVER_CAPACITY_UTILISATION", "0.85", low="0.05", high="2")
 SPAN_OF_CONTROL_LIMIT = env_int("SPAN_OF_CONTROL_LIMIT", 8, low=1)
 SPAN_OF_CONTROL_LIMIT_GENERAL = env_int("SPAN_OF_CONTROL_LIMIT_GENERAL", 15, low=1)
 

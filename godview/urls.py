@@ -2,10 +2,15 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 
+from accounts.language import choose_language
 from godview import (
     auth,
+    capacity_views,
+    churn_views,
     health,
     lab_views,
     meeting_views,
@@ -21,6 +26,9 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("language/", choose_language, name="choose_language"),
+    # Strings of static/js/*.js in the page's language (djangojs catalogs), for the login page too.
+    path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript_catalog"),
     path("admin/", admin.site.urls),
     # The workspace screens that show the health signal (they read tasks), before clients' own.
     path("my/", workspace.my_clients, name="my_clients"),
@@ -58,6 +66,14 @@ urlpatterns = [
     path("lab/export.csv", lab_views.lab_export, name="lab_export"),
     path("lab/clients/", lab_views.lab_clients, name="lab_clients"),
     path("lab/what-if/", lab_views.lab_whatif, name="lab_whatif"),
+    # Churn, the revolving door and capacity (issue 16 parts 4-5, issue 20 item 8): leadership and pod leads.
+    path("churn/", churn_views.churn_analysis, name="churn"),
+    path("churn/export.csv", churn_views.churn_export, name="churn_export"),
+    path("revolving-door/", churn_views.revolving_door_region, name="revolving_door"),
+    path("revolving-door/rows/", churn_views.revolving_door_rows, name="revolving_door_rows"),
+    path("capacity/", capacity_views.capacity_view, name="capacity"),
+    path("capacity/export.csv", capacity_views.capacity_export, name="capacity_export"),
+    path("capacity/rows/", capacity_views.capacity_rows, name="capacity_rows"),
 ]
 
 handler400 = "godview.views.bad_request"

@@ -53,6 +53,13 @@ from godview.demo.base import (
     make_context,
     say,
 )
+from godview.demo.capacity import (
+    build_capacities,
+    build_earlier_churns,
+    build_signed_clients,
+    earlier_count,
+    plan_signed,
+)
 from godview.demo.clients import build_clients, plan_clients
 from godview.demo.goals import experiments, objectives, tactics, weekly_goals
 from godview.demo.goals_ahead import link_goals_to_tasks, next_week_goals, set_targets
@@ -227,13 +234,19 @@ def build_demo(
     build_training(ctx, team)
     say(stdout, "  training modules and results")
     set_up_service_format()
-    plans = plan_clients(ctx, team, clients)
+    # The clients signed to start and the earlier churns are among the N clients asked for.
+    signed_plan, earlier = plan_signed(ctx, team), earlier_count(clients)
+    plans = plan_clients(ctx, team, clients - len(signed_plan) - earlier)
     build_clients(ctx, plans)
     sources = build_projects(ctx, plans)
     say(stdout, f"  clients: {len(plans)} with revenue, projects and kickoff plans")
     for start in range(0, len(plans), CHUNK):
         write_history(ctx, plans[start : start + CHUNK])
         say(stdout, f"  history: {min(start + CHUNK, len(plans))}/{len(plans)} clients")
+    build_capacities(ctx, team)
+    build_signed_clients(ctx, signed_plan)
+    build_earlier_churns(ctx, team, earlier)
+    say(stdout, f"  capacity: hours per person, {len(signed_plan)} clients signed to start, {earlier} earlier churns")
     build_sync_runs(ctx, sources)
     say(stdout, "  sync runs")
     set_targets()

@@ -210,7 +210,8 @@ def build_failures(ctx: Context, team: Team) -> int:
     modules = list(TrainingModule.objects.filter(active=True).order_by("pk"))
     if not modules:
         return 0
-    passed = set(TrainingResult.objects.filter(passed=True).values_list("user_id", "module_id", "version"))
+    # One result per person, module and version (passed or not): a version already taken gets no second one.
+    passed = set(TrainingResult.objects.values_list("user_id", "module_id", "version"))
     failures, assignments = [], []
     for p, pod in enumerate(team.pods):
         rng = ctx.rng("failures", p)

@@ -111,6 +111,15 @@ MATRIX: dict[str, Case] = {
     "lab": Case(LEADERSHIP),
     "lab_export": Case(LEADERSHIP),
     "lab_clients": Case(LEADERSHIP),
+    # Churn, the revolving door and capacity (issue 16 parts 4-5, issue 20 item 8): leadership
+    # for every pod, pod leads for their own; AMs and designers 404.
+    "churn": Case(LEADERSHIP | {"pod_lead": 200}),
+    "churn_export": Case(LEADERSHIP | {"pod_lead": 200}),
+    "revolving_door": Case(LEADERSHIP | {"pod_lead": 200}),
+    "revolving_door_rows": Case(LEADERSHIP | {"pod_lead": 200}),
+    "capacity": Case(LEADERSHIP | {"pod_lead": 200}),
+    "capacity_export": Case(LEADERSHIP | {"pod_lead": 200}),
+    "capacity_rows": Case(LEADERSHIP | {"pod_lead": 200}),
     # Actions (issue 14): the queue and its CSV for leadership and pod leads; AMs act on their own
     # clients' actions, pod leads on the pod's, leadership on all (empty posts are 422).
     "action_queue": Case(LEADERSHIP | {"pod_lead": 200}),
