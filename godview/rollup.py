@@ -255,8 +255,11 @@ def build_day(day: dt.date, clients: list[Client], rules) -> tuple[list[DailySna
             )
         )
         risk = inputs.risk.get(client.pk)
+        assessed_on = risk["assessed_at"].astimezone(agency_tz()).date() if risk else None
         mrr = inputs.mrr.get(client.pk, client.mrr) if active else ZERO
         hours = inputs.hours.get(client.pk, {"today": ZERO, "month": ZERO})
+        waits_now = current_waits(waits, day)
+        detractors = tuple(inputs.detractors.get(client.pk, ()))
         fired = []
         if active:
             fired = evaluate(
@@ -265,15 +268,15 @@ def build_day(day: dt.date, clients: list[Client], rules) -> tuple[list[DailySna
                     tier_name=client.tier.name,
                     stale_after_days=client.tier.stale_contact_days,
                     risk_score=risk["score"] if risk else None,
-                    risk_assessed_on=risk["assessed_at"].astimezone(agency_tz()).date() if risk else None,
+                    risk_assessed_on=assessed_on,
                     days_since_contact=days_since,
                     last_two_weeks=_week_hits(weeks, last_two),
                     objectives=tuple(paces),
                     overdue_tasks=tasks["overdue"],
                     max_days_overdue=oldest_days,
                     health_score=health.score,
-                    detractors=tuple(inputs.detractors.get(client.pk, ())),
-                    waits=current_waits(waits, day),
+                    detractors=detractors,
+                    waits=waits_now,
                     agreed_response_days=client.agreed_response_days,
                     agreement_signed_on=client.expectation_agreement_signed_on,
                     hours_last_30_days=hours["month"] or ZERO,
@@ -313,6 +316,14 @@ def build_day(day: dt.date, clients: list[Client], rules) -> tuple[list[DailySna
                 slipped_tasks=inputs.slipped.get(client.pk, 0),
                 hours=hours["today"] or ZERO,
                 warnings=len(fired),
+                max_days_overdue=oldest_days,
+                days_since_risk_assessment=(day - assessed_on).days if assessed_on else None,
+                days_since_detractor=min((day - on).days for _score, on in detractors) if detractors else None,
+                wait_beyond_agreement=(
+                    max(w.business_days for w in waits_now) - client.agreed_response_days if waits_now else None
+                ),
+                objective_gap=max(p.elapsed - p.progress for _t, p in paces) if paces else None,
+                hours_30_days=hours["month"] or ZERO,
             )
         )
     return snapshots, firings
@@ -333,6 +344,12 @@ SNAPSHOT_FIELDS = [
     "slipped_tasks",
     "hours",
     "warnings",
+    "max_days_overdue",
+    "days_since_risk_assessment",
+    "days_since_detractor",
+    "wait_beyond_agreement",
+    "objective_gap",
+    "hours_30_days",
 ]
 
 
@@ -383,6 +400,32 @@ def rollup_day(day: dt.date | None = None) -> RollupResult:
     result = RollupResult(day, len(snapshots), fired, resolved, round(time.monotonic() - began, 2))
     log.debug("rollup %s: %s snapshots, %s warnings fired, %s resolved in %ss", *result.__dict__.values())
     return result
+
+
+RULE_INPUTS = [
+    "max_days_overdue",
+    "days_since_risk_assessment",
+    "days_since_detractor",
+    "wait_beyond_agreement",
+    "objective_gap",
+    "hours_30_days",
+]
+
+
+@transaction.atomic
+def refill_rule_inputs(day: dt.date) -> int:
+    """Write only the rules' inputs into the day's existing snapshots (for snapshots stored before
+    they were kept): warnings, signal history and every other figure stay as that night had them."""
+    clients = list(Client.objects.filter(started_on__lte=day).select_related("tier"))
+    built, _firings = build_day(day, clients, load_rules())
+    stored = {row.client_id: row for row in DailySnapshot.objects.filter(date=day)}
+    for snapshot in built:
+        row = stored.get(snapshot.client_id)
+        if row is not None:
+            for name in RULE_INPUTS:
+                setattr(row, name, getattr(snapshot, name))
+    DailySnapshot.objects.bulk_update(list(stored.values()), RULE_INPUTS, batch_size=1000)
+    return len(stored)
 
 
 LATE_DATA_DAYS = 90  # how far back the nightly run recomputes days that late data changed

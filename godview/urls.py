@@ -76,6 +76,7 @@ urlpatterns = [
     path("lab/", lab_views.lab, name="lab"),
     path("lab/export.csv", lab_views.lab_export, name="lab_export"),
     path("lab/clients/", lab_views.lab_clients, name="lab_clients"),
+    path("lab/what-if/", lab_views.lab_whatif, name="lab_whatif"),
     # Churn, the revolving door and capacity (issue 16 parts 4-5, issue 20 item 8): leadership and pod leads.
     path("churn/", churn_views.churn_analysis, name="churn"),
     path("churn/export.csv", churn_views.churn_export, name="churn_export"),

@@ -39,6 +39,7 @@ from godview import objectives as objective_figures
 from godview.client_health import health_for
 from godview.definitions import BY_KEY
 from godview.forms import Filters, parse_filters
+from godview.lab_selectors import before_churn
 from godview.meetings import review_meeting
 from godview.review import ReviewDecisionForm, review_decision_record, review_queue
 from godview.win_loss import OwnerWinLoss, win_loss_by_owner
@@ -521,6 +522,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_write": can_write_client_work(request.user, client),
         "today": on,
         "rules": dict(WarningRule.Code.choices),
+        "before_churn": before_churn(client),  # the health lab's view of this churn (a query if churned)
     }  # fmt: skip
     return render(request, "godview/client_detail.html", context)
 
