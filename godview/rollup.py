@@ -27,7 +27,7 @@ from django.db import transaction
 from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncDate
 
-from clients.action_services import actions_wake, plays_start
+from clients.action_services import PLAY_WINDOW_DAYS, actions_wake, plays_start
 from clients.models import (
     Client,
     Contact,
@@ -39,18 +39,19 @@ from clients.models import (
     RiskAssessment,
     WeeklyGoal,
 )
-from clients.scoring import HealthInputs, health_signal
+from clients.scoring import HealthInputs, health_score
 from clients.selectors import current_waits, waiting_business_days, waits_by_client
 from clients.warnings import Firing, WarningInputs, WeekHits, evaluate, load_rules
 from core.cache import bump_rollup_version
 from core.weeks import agency_tz, today, week_start
-from godview.signal_history import day_signals, record_day
+from godview.rollup_span import HEALTH_WEEKS, RangeInputs, day_bounds
+from godview.signal_history import day_signals, record_day, record_days
 from tasks.models import DueDateChange, Task, TimeEntry
 from tasks.selectors import SLIP_DAYS
 
 log = logging.getLogger(__name__)
 ZERO = Decimal("0")
-HEALTH_WEEKS = 4
+CLIENT_CHUNK = 400  # clients whose range inputs (rollup_span) are held in memory together
 
 
 @dataclass(frozen=True)
@@ -60,11 +61,6 @@ class RollupResult:
     fired: int
     resolved: int
     seconds: float
-
-
-def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    start = dt.datetime.combine(day, dt.time.min, tzinfo=agency_tz())
-    return start, start + dt.timedelta(days=1)
 
 
 def _by_client(queryset, *fields: str) -> dict:
@@ -188,10 +184,14 @@ def _week_hits(weeks: dict[dt.date, tuple[int, int]], mondays: list[dt.date]) ->
     return tuple(WeekHits(m, *weeks.get(m, (0, 0))) for m in mondays)
 
 
-def build_day(day: dt.date, clients: list[Client], rules) -> tuple[list[DailySnapshot], dict[int, list[Firing]]]:
-    """The day's snapshots and firings (no writes)."""
-    points = next((rule.threshold for rule in rules if rule.code == "objective_behind"), None)
-    inputs = DayInputs(day, [c.pk for c in clients], points)
+def build_day(
+    day: dt.date, clients: list[Client], rules, inputs=None
+) -> tuple[list[DailySnapshot], dict[int, list[Firing]]]:
+    """The day's snapshots and firings (no writes), from `inputs` (a `DayInputs`, or one day of a
+    range's inputs) or the day's own queries."""
+    if inputs is None:
+        points = next((rule.threshold for rule in rules if rule.code == "objective_behind"), None)
+        inputs = DayInputs(day, [c.pk for c in clients], points)
     monday = week_start(day)
     last_two = [monday - dt.timedelta(weeks=1), monday - dt.timedelta(weeks=2)]
     snapshots, firings = [], {}
@@ -206,7 +206,7 @@ def build_day(day: dt.date, clients: list[Client], rules) -> tuple[list[DailySna
         oldest_days = (day - tasks["oldest"]).days if tasks["oldest"] else 0
         waits = inputs.waits.get(client.pk, [])
         paces = inputs.objectives.get(client.pk, [])
-        health = health_signal(
+        health = health_score(
             HealthInputs(
                 days_since_contact=days_since,
                 stale_after_days=client.tier.stale_contact_days,
@@ -237,7 +237,7 @@ def build_day(day: dt.date, clients: list[Client], rules) -> tuple[list[DailySna
                     objectives=tuple(paces),
                     overdue_tasks=tasks["overdue"],
                     max_days_overdue=oldest_days,
-                    health_score=health.score,
+                    health_score=health,
                     detractors=tuple(inputs.detractors.get(client.pk, ())),
                     waits=current_waits(waits, day),
                     agreed_response_days=client.agreed_response_days,
@@ -260,7 +260,7 @@ def build_day(day: dt.date, clients: list[Client], rules) -> tuple[list[DailySna
                 is_active=active,
                 mrr=max(mrr or ZERO, ZERO),
                 risk_score=risk["score"] if risk else None,
-                health_score=health.score,
+                health_score=health,
                 days_since_contact=days_since,
                 goals_due=goals_today["due"],
                 goals_hit=goals_today["hit"],
@@ -294,9 +294,11 @@ SNAPSHOT_FIELDS = [
 ]
 
 
-def sync_warnings(day: dt.date, firings: dict[int, list[Firing]]) -> tuple[int, int]:
-    """Open a row for each new firing, refresh the reason of open ones, resolve the rest."""
-    open_rows = {(w.client_id, w.rule): w for w in EarlyWarning.objects.filter(resolved_on__isnull=True)}
+def advance_warnings(
+    day: dt.date, firings: dict[int, list[Firing]], open_rows: dict[tuple[int, str], EarlyWarning]
+) -> tuple[list[EarlyWarning], list[EarlyWarning]]:
+    """One day on the open warnings (`open_rows`, kept current in place): a new row for each new
+    firing, the reason of open ones refreshed, the rest resolved. Returns (new rows, changed rows)."""
     firing_keys = {(pk, f.rule): f for pk, fs in firings.items() for f in fs}
     new = [
         EarlyWarning(client_id=pk, rule=rule, reason=f.reason[:300], fired_on=day)
@@ -304,14 +306,23 @@ def sync_warnings(day: dt.date, firings: dict[int, list[Firing]]) -> tuple[int, 
         if (pk, rule) not in open_rows
     ]
     changed = []
-    for key, row in open_rows.items():
+    for key, row in list(open_rows.items()):
         firing = firing_keys.get(key)
         if firing is None:
             row.resolved_on = day
             changed.append(row)
+            del open_rows[key]
         elif row.reason != firing.reason[:300]:
             row.reason = firing.reason[:300]
             changed.append(row)
+    open_rows.update({(row.client_id, row.rule): row for row in new})
+    return new, changed
+
+
+def sync_warnings(day: dt.date, firings: dict[int, list[Firing]]) -> tuple[int, int]:
+    """Open a row for each new firing, refresh the reason of open ones, resolve the rest."""
+    open_rows = {(w.client_id, w.rule): w for w in EarlyWarning.objects.filter(resolved_on__isnull=True)}
+    new, changed = advance_warnings(day, firings, open_rows)
     EarlyWarning.objects.bulk_create(new, batch_size=1000)
     EarlyWarning.objects.bulk_update(changed, ["reason", "resolved_on"], batch_size=1000)
     return len(new), sum(1 for row in changed if row.resolved_on)
@@ -372,9 +383,17 @@ def nightly_rollup(on: dt.date | None = None) -> list[RollupResult]:
 
 
 def rollup_range(end: dt.date | None = None, days: int = 1) -> list[RollupResult]:
-    """Backfill `days` days ending at `end`, oldest first, so warnings open and resolve in order."""
+    """Backfill `days` days ending at `end`, oldest first, so warnings open and resolve in order:
+    the days before the play window in one pass (`rollup_span`), the play days one by one."""
     end = end or today() - dt.timedelta(days=1)
-    results = [rollup_day(end - dt.timedelta(days=offset)) for offset in range(days - 1, -1, -1)]
+    first = end - dt.timedelta(days=days - 1)
+    span_last = min(end, today() - dt.timedelta(days=PLAY_WINDOW_DAYS + 1))
+    results = []
+    with transaction.atomic():
+        if days > 1 and first <= span_last:
+            results += rollup_span(first, span_last)
+            first = span_last + dt.timedelta(days=1)
+        results += [rollup_day(first + dt.timedelta(days=k)) for k in range((end - first).days + 1)]
     log.info(
         "rollup of %s days to %s: %s snapshots, %s warnings fired, %s resolved in %.1fs",
         days,
@@ -385,3 +404,60 @@ def rollup_range(end: dt.date | None = None, days: int = 1) -> list[RollupResult
         sum(r.seconds for r in results),
     )
     return results
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@transaction.atomic
+def rollup_span(first: dt.date, last: dt.date) -> list[RollupResult]:
+    """Snapshot every client for each day from `first` to `last` and advance its early warnings
+    day by day, as `rollup_day` for each day in order would; no plays start (see the module)."""
+    began = time.monotonic()
+    rules = load_rules()
+    points = next((rule.threshold for rule in rules if rule.code == "objective_behind"), None)
+    clients = list(Client.objects.filter(started_on__lte=last).select_related("tier"))
+    position = {client.pk: i for i, client in enumerate(clients)}
+    days = [first + dt.timedelta(days=k) for k in range(max((last - first).days + 1, 0))]
+    counts = {day: [0, 0, 0] for day in days}  # snapshots, fired, resolved
+    created: list[tuple[tuple[int, int, int], EarlyWarning]] = []
+    changed: dict[int, EarlyWarning] = {}
+    for chunk in _chunks(clients, CLIENT_CHUNK):
+        ids = [c.pk for c in chunk]
+        inputs = RangeInputs(first, last, ids, points)
+        open_rows = {
+            (w.client_id, w.rule): w for w in EarlyWarning.objects.filter(client_id__in=ids, resolved_on__isnull=True)
+        }
+        snapshots, fired_by_day = [], {}
+        for k, day in enumerate(days):
+            started = [c for c in chunk if c.started_on <= day]
+            if not started:
+                continue
+            day_snapshots, firings = build_day(day, started, rules, inputs.day(day, [c.pk for c in started]))
+            new, touched = advance_warnings(day, firings, open_rows)
+            created += [((k, position[row.client_id], seq), row) for seq, row in enumerate(new)]
+            changed.update({row.pk: row for row in touched if row.pk is not None})
+            counts[day][0] += len(day_snapshots)
+            counts[day][1] += len(new)
+            counts[day][2] += sum(1 for row in touched if row.resolved_on == day)
+            snapshots += day_snapshots
+            fired_by_day[day] = day_signals(day_snapshots, {pk: [f.rule for f in fs] for pk, fs in firings.items()})
+        DailySnapshot.objects.bulk_create(
+            snapshots,
+            batch_size=1000,
+            update_conflicts=True,
+            unique_fields=["client", "date"],
+            update_fields=SNAPSHOT_FIELDS,
+        )
+        record_days(first, last, fired_by_day, ids)
+    # Stored rows first (one open row per client and rule: those resolved make room), then the new
+    # ones in the order the daily runs create them.
+    EarlyWarning.objects.bulk_update(list(changed.values()), ["reason", "resolved_on"], batch_size=1000)
+    created.sort(key=lambda item: item[0])
+    EarlyWarning.objects.bulk_create([row for _key, row in created], batch_size=1000)
+    actions_wake(max(last, today()))  # as each day's run would (no plays: these days are before their window)
+    transaction.on_commit(bump_rollup_version)
+    seconds = round(time.monotonic() - began, 2)
+    return [RollupResult(day, *counts[day], seconds if day == last else 0.0) for day in days]
