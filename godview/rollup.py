@@ -38,6 +38,7 @@ from clients.models import (
     RevenueEvent,
     RiskAssessment,
     WeeklyGoal,
+    refresh_current_state,
 )
 from clients.scoring import HealthInputs, health_score
 from clients.selectors import current_waits, waiting_business_days, waits_by_client
@@ -343,6 +344,7 @@ def rollup_day(day: dt.date | None = None) -> RollupResult:
         update_fields=SNAPSHOT_FIELDS,
     )
     fired, resolved = sync_warnings(day, firings)
+    refresh_current_state()  # every client's latest risk, last contact and open warnings, each night
     # The health lab's history: which signals fired today (one read of the runs, then writes).
     record_day(day, day_signals(snapshots, {pk: [f.rule for f in fs] for pk, fs in firings.items()}))
     # The Making-things-happen part of the night: snoozed actions wake, new firings get their play.
@@ -457,6 +459,7 @@ def rollup_span(first: dt.date, last: dt.date) -> list[RollupResult]:
     EarlyWarning.objects.bulk_update(list(changed.values()), ["reason", "resolved_on"], batch_size=1000)
     created.sort(key=lambda item: item[0])
     EarlyWarning.objects.bulk_create([row for _key, row in created], batch_size=1000)
+    refresh_current_state()
     actions_wake(max(last, today()))  # as each day's run would (no plays: these days are before their window)
     transaction.on_commit(bump_rollup_version)
     seconds = round(time.monotonic() - began, 2)

@@ -30,6 +30,7 @@ from clients.models.risk import (
     ReviewDecision,
     RiskAssessment,
     RiskReason,
+    refresh_current_state,
 )
 from clients.models.waiting import WaitingPeriod, business_days_between
 
@@ -77,5 +78,6 @@ __all__ = [
     "is_monday",
     "money_field",
     "not_negative",
+    "refresh_current_state",
     "score_field",
 ]
