@@ -186,8 +186,7 @@ def refresh_current_state(client_ids=None) -> int:
     """Store each client's current state: the latest risk score, the last contact and the open early
     warnings (one UPDATE; every client when `client_ids` is None). Saving an assessment, a contact
     or a warning calls it for its client; bulk writers (the rollup, the demo) call it after."""
-    from clients.models.client import Client
-
+    Client = RiskAssessment._meta.get_field("client").related_model  # client.py imports this module
     clients = Client.objects.all() if client_ids is None else Client.objects.filter(pk__in=list(client_ids))
     risk = RiskAssessment.objects.filter(client=OuterRef("pk")).order_by("-assessed_at", "-pk").values("score")[:1]
     contact = Contact.objects.filter(client=OuterRef("pk")).order_by("-contacted_on").values("contacted_on")[:1]

@@ -113,8 +113,8 @@ def test_the_range_reads_each_input_once_whatever_the_days(agency):
         except Discard:
             pass
     # Clients, rules, 13 input reads, open warnings, snapshot upsert, signal runs (read + insert),
-    # warning insert, snoozed actions; savepoints.
-    assert counts[0] == counts[1] == 20
+    # warning insert, the clients' current state, snoozed actions; savepoints.
+    assert counts[0] == counts[1] == 21
 
 
 def test_the_health_score_alone_is_the_signals_score():
