@@ -9,14 +9,14 @@ from accounts.models import Pod, User
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ("username", "get_full_name", "email", "role", "pod", "is_active", "is_staff")
+    list_display = ("username", "get_full_name", "email", "role", "pod", "weekly_capacity", "is_active", "is_staff")
     list_filter = ("role", "pod", "is_active", "is_staff")
     list_select_related = ("pod",)
     search_fields = ("username", "first_name", "last_name", "email")
     autocomplete_fields = ("pod",)
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        (_("God-view"), {"fields": ("role", "pod", "title", "cost_rate", "hired_on")}),
+        (_("God-view"), {"fields": ("role", "pod", "title", "cost_rate", "weekly_capacity", "hired_on")}),
     )
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,

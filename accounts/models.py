@@ -4,9 +4,11 @@ from decimal import Decimal
 from urllib.parse import urlsplit
 
 from django.contrib.auth.models import AbstractUser
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+DEFAULT_WEEKLY_CAPACITY = Decimal("32")  # DESIGN "Capacity": weekly hours available, default 32
 
 
 class Role(models.TextChoices):
@@ -106,6 +108,16 @@ class User(AbstractUser):
         help_text=_("Blank uses the blended cost rate setting."),
     )
     hired_on = models.DateField(_("hired on"), null=True, blank=True)
+    # DESIGN "Capacity": the weekly hours a person has for client work; utilisation is against it.
+    weekly_capacity = models.DecimalField(
+        _("capacity (hours per week)"),
+        max_digits=4,
+        decimal_places=1,
+        default=DEFAULT_WEEKLY_CAPACITY,
+        db_default=DEFAULT_WEEKLY_CAPACITY,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("80"))],
+        help_text=_("Hours per week available for client work (0 for someone who logs none, e.g. on leave)."),
+    )
 
     class Meta:
         ordering = ["first_name", "last_name", "username"]
@@ -113,7 +125,11 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=models.Q(cost_rate__isnull=True) | models.Q(cost_rate__gte=0),
                 name="user_cost_rate_not_negative",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(weekly_capacity__gte=0, weekly_capacity__lte=80),
+                name="user_weekly_capacity_0_to_80",
+            ),
         ]
 
     def __str__(self) -> str:

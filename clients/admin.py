@@ -11,14 +11,19 @@ from clients.models import (
     Action,
     Client,
     Contact,
+    DeliverableCheck,
     EarlyWarning,
     Experiment,
+    Handoff,
+    HandoffItem,
     KickoffItem,
     MeetingDecision,
     MeetingNote,
     MeetingRecord,
     NPSResponse,
     Objective,
+    OnboardingTemplate,
+    OnboardingTemplateItem,
     Play,
     PlayStep,
     Postponement,
@@ -28,6 +33,7 @@ from clients.models import (
     RiskAssessment,
     Tactic,
     Tier,
+    TierDeliverable,
     WaitingPeriod,
     WarningRule,
     WeeklyGoal,
@@ -35,10 +41,57 @@ from clients.models import (
 from core.admin import BaseAdmin, ReadOnlyAdmin
 
 
+class TierDeliverableInline(admin.TabularInline):
+    model = TierDeliverable
+    fields = ("position", "title", "active")
+    extra = 1
+
+
 @admin.register(Tier)
 class TierAdmin(admin.ModelAdmin):
-    list_display = ("name", "code", "is_premium", "stale_contact_days")
+    list_display = ("name", "code", "is_premium", "stale_contact_days", "cadence_days", "cadence_needs_senior")
     search_fields = ("name", "code")
+    inlines = [TierDeliverableInline]
+
+
+# --- the agency's playbook (issue 20): onboarding templates; handoffs and ticks are history ---
+
+
+class OnboardingTemplateItemInline(admin.TabularInline):
+    model = OnboardingTemplateItem
+    fields = ("kind", "position", "text", "metric", "baseline", "target")
+    extra = 3
+
+
+@admin.register(OnboardingTemplate)
+class OnboardingTemplateAdmin(BaseAdmin):
+    list_display = ("name", "tier", "agreed_response_days", "objective_days", "active")
+    list_filter = ("active", "tier")
+    inlines = [OnboardingTemplateItemInline]
+
+
+class HandoffItemInline(admin.TabularInline):
+    model = HandoffItem
+    fields = ("position", "text", "done_on", "done_by")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Handoff)
+class HandoffAdmin(ReadOnlyAdmin):
+    list_display = ("client", "sold_by", "started_on", "template")
+    search_fields = ("client__name", "sold_by")
+    inlines = [HandoffItemInline]
+
+
+@admin.register(DeliverableCheck)
+class DeliverableCheckAdmin(ReadOnlyAdmin):
+    list_display = ("client", "deliverable", "month", "done_on", "done_by")
+    list_filter = ("month",)
 
 
 @admin.register(WarningRule)

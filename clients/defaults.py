@@ -17,6 +17,12 @@ WARNING_RULES: tuple[tuple[str, Decimal, str], ...] = (
     ("waiting_on_client", Decimal("0"), "Business days of grace beyond the expectation agreement's response time."),
     ("hours_over_budget", Decimal("1.5"), "Multiple of the monthly hours budget."),
     ("task_slips", Decimal("3"), "Tasks whose due date moved later (or was taken away) in four weeks."),
+    (
+        "no_objective_goal",
+        Decimal("2"),
+        "Weekday (1 = Monday) from which this week's goals are judged; the week before until then.",
+    ),
+    ("off_cadence", Decimal("0"), "Days of grace beyond the tier's contact cadence before the rule fires."),
 )
 
 

@@ -11,8 +11,10 @@ from decimal import Decimal
 from django import forms
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Role, User
 from clients.models import (
     RISK_SCORE_LABELS,
     ChurnReason,
@@ -101,9 +103,45 @@ class ContactForm(WorkspaceForm):
     sentiment = forms.ChoiceField(
         label=_("Sentiment"), choices=Contact.Sentiment.choices, initial=Contact.Sentiment.NEUTRAL
     )
+    problem = forms.ChoiceField(
+        label=_("Problem raised"),
+        choices=[("", _("None")), *RiskReason.choices],
+        required=False,
+        help_text=_("For a negative contact: what the client complained about."),
+    )
+    agency_people = forms.ModelMultipleChoiceField(
+        label=_("From the agency"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Who from the agency took part (the tier's cadence may need a senior person)."),
+    )
+
+    def __init__(self, *args, client: Client | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency_people"].queryset = agency_people_for(client)
 
     def clean_contacted_on(self) -> dt.date:
         return _not_future(self.cleaned_data["contacted_on"], _("The contact date"))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("problem") and data.get("sentiment") != Contact.Sentiment.NEGATIVE:
+            self.add_error(
+                "problem",
+                _("A problem is recorded with a negative contact: set the sentiment to negative or pick none."),
+            )
+        return data
+
+
+def agency_people_for(client: Client | None) -> models.QuerySet:
+    """Who may have taken part in a contact: leadership and the people of the client's pod."""
+    people = User.objects.filter(is_active=True)
+    am = client.account_manager if client is not None else None
+    if am is None:
+        return people.filter(role=Role.LEADERSHIP).order_by("first_name", "username")
+    pod = Q(pod=am.pod_id) if am.pod_id else Q(pk=am.pk)
+    return people.filter(pod | Q(role=Role.LEADERSHIP) | Q(pk=am.pk)).order_by("first_name", "username")
 
 
 class RiskForm(WorkspaceForm):
@@ -255,9 +293,22 @@ class NPSForm(WorkspaceForm):
     comment = forms.CharField(
         label=_("Comment"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    problem = forms.ChoiceField(
+        label=_("Problem in the comment"),
+        choices=[("", _("None")), *RiskReason.choices],
+        required=False,
+        help_text=_("For a detractor (0–6) with a comment: what the comment is about."),
+    )
 
     def clean_responded_on(self) -> dt.date:
         return _not_future(self.cleaned_data["responded_on"], _("The response date"))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        score = data.get("score")
+        if data.get("problem") and (score is None or score > 6 or not (data.get("comment") or "").strip()):
+            self.add_error("problem", _("A problem is recorded for a detractor (0–6) with a comment."))
+        return data
 
 
 class TacticForm(WorkspaceForm):

@@ -2,6 +2,12 @@
 
 Health signal: each factor with data scores 1–4 (1 = worst, like the risk score); the signal is
 the mean of those, rounded to the nearest whole score, ties going to the riskier score.
+
+The voice of the client (issue 20) adds two factors, both over the 28 days ending on the day:
+- contact sentiment: the share of logged contacts that were negative (0 → 4, up to a quarter → 3,
+  up to half → 2, more → 1); no data without contacts in those days;
+- complaint frequency: complaints = negative contacts + NPS detractor responses (0–6) in those
+  days (0 → 4, 1 → 3, 2–3 → 2, 4 or more → 1).
 """
 
 import datetime as dt
@@ -56,6 +62,50 @@ def objective_pace(
     return Pace(progress=progress, elapsed=elapsed, behind=elapsed - progress > points)
 
 
+# --- objective states (issue 20): the words of the KPI "Objectives on pace" -------------------
+
+ON_PACE, BEHIND, ACHIEVED, MISSED = "on_pace", "behind", "achieved", "missed"
+OBJECTIVE_STATES = (ON_PACE, BEHIND, ACHIEVED, MISSED)
+
+
+def target_reached(baseline: Decimal, target: Decimal, current: Decimal) -> bool:
+    """At or past the target, in the objective's own direction (a target below its baseline falls)."""
+    return current >= target if target > baseline else current <= target
+
+
+def objective_state(
+    *,
+    status: str,
+    baseline: Decimal,
+    target: Decimal,
+    current: Decimal,
+    start: dt.date,
+    due: dt.date,
+    on: dt.date,
+    points: float = BEHIND_PACE_POINTS,
+) -> str:
+    """An objective's state on `on`: achieved (target reached, or closed as achieved), missed (its
+    due date passed without it, or closed as missed), else behind when its progress trails the share
+    of its time elapsed by more than `points`, else on pace (DESIGN "Objective pace")."""
+    if status == ACHIEVED or target_reached(baseline, target, current):
+        return ACHIEVED
+    if status == MISSED or on > due:
+        return MISSED
+    pace = objective_pace(baseline=baseline, target=target, current=current, start=start, due=due, on=on, points=points)
+    return BEHIND if pace.behind else ON_PACE
+
+
+def value_needed(
+    *, baseline: Decimal, target: Decimal, start: dt.date, due: dt.date, on: dt.date, points: float = BEHIND_PACE_POINTS
+) -> Decimal:
+    """The least current value that is still on pace on `on`: progress may trail the time elapsed
+    by `points`, no more, so it needs (elapsed − points)% of the way from baseline to target."""
+    days = (due - start).days
+    elapsed = min(100.0, max(0.0, (on - start).days / days * 100)) if days > 0 else 100.0
+    share = Decimal(str(max(0.0, elapsed - points))) / 100
+    return baseline + (target - baseline) * share
+
+
 @dataclass(frozen=True)
 class HealthInputs:
     """What the data says about one client; None means no data for that factor."""
@@ -70,6 +120,13 @@ class HealthInputs:
     latest_nps: int | None
     waiting_business_days: int  # business days waited on the client in the last four weeks
     slipped_tasks: int = 0  # tasks whose due date moved later in the last four weeks
+    recent_contacts: int = 0  # contacts logged in the 28 days ending on the day
+    negative_contacts: int = 0  # of those, negative ones
+    recent_detractors: int = 0  # NPS detractor responses (0–6) in the same 28 days
+
+    @property
+    def complaints(self) -> int:
+        return self.negative_contacts + self.recent_detractors
 
 
 @dataclass(frozen=True)
@@ -144,7 +201,27 @@ def slips_score(inputs: HealthInputs) -> int:
     return _band(inputs.slipped_tasks, (0, 2, 5), higher_is_better=False)
 
 
-SCORES = (contact_score, goals_score, overdue_score, objectives_score, nps_score, waiting_score, slips_score)
+def sentiment_score(inputs: HealthInputs) -> int | None:
+    if inputs.recent_contacts == 0:
+        return None
+    return _band(inputs.negative_contacts / inputs.recent_contacts, (0.0, 0.25, 0.5), higher_is_better=False)
+
+
+def complaints_score(inputs: HealthInputs) -> int:
+    return _band(inputs.complaints, (0, 1, 3), higher_is_better=False)
+
+
+SCORES = (
+    contact_score,
+    goals_score,
+    overdue_score,
+    objectives_score,
+    nps_score,
+    waiting_score,
+    slips_score,
+    sentiment_score,
+    complaints_score,
+)
 
 
 def contact_factor(inputs: HealthInputs) -> Factor:
@@ -223,6 +300,27 @@ def slips_factor(inputs: HealthInputs) -> Factor:
     )
 
 
+def sentiment_factor(inputs: HealthInputs) -> Factor:
+    contacts, negative = inputs.recent_contacts, inputs.negative_contacts
+    if contacts == 0:
+        return Factor("sentiment", _("Contact sentiment"), None, _("No contacts in 28 days"))
+    return Factor(
+        "sentiment",
+        _("Contact sentiment"),
+        sentiment_score(inputs),
+        _("%(negative)s of %(contacts)s contacts negative in 28 days") % {"negative": negative, "contacts": contacts},
+    )
+
+
+def complaints_factor(inputs: HealthInputs) -> Factor:
+    return Factor(
+        "complaints",
+        _("Complaint frequency"),
+        complaints_score(inputs),
+        _("%(n)s complaints in 28 days (negative contacts and NPS detractors)") % {"n": inputs.complaints},
+    )
+
+
 FACTORS = (
     contact_factor,
     goals_factor,
@@ -231,6 +329,8 @@ FACTORS = (
     nps_factor,
     waiting_factor,
     slips_factor,
+    sentiment_factor,
+    complaints_factor,
 )
 
 

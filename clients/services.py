@@ -232,10 +232,23 @@ def risk_assessment_record(
 
 @transaction.atomic
 def contact_log(
-    *, client: Client, contacted_on: dt.date, channel: str, who: str, summary: str, sentiment: str, by: User
+    *,
+    client: Client,
+    contacted_on: dt.date,
+    channel: str,
+    who: str,
+    summary: str,
+    sentiment: str,
+    by: User,
+    problem: str = "",
+    agency_people=(),
 ) -> Contact:
+    """A contact; `agency_people` are who from the agency took part, `problem` what a negative
+    contact complained about (the voice of the client counts it)."""
     if contacted_on > today():
         raise ValidationError({"contacted_on": _("A contact cannot be logged in the future.")})
+    if problem and sentiment != Contact.Sentiment.NEGATIVE:
+        raise ValidationError({"problem": _("A problem is recorded with a negative contact.")})
     contact = Contact(
         client=client,
         contacted_on=contacted_on,
@@ -243,10 +256,13 @@ def contact_log(
         who=who.strip(),
         summary=summary.strip(),
         sentiment=sentiment,
+        problem=problem,
         logged_by=by,
     )
     contact.full_clean()
     contact.save()
+    if agency_people:
+        contact.agency_people.set(agency_people)
     return contact
 
 
@@ -379,15 +395,20 @@ def agreement_record(*, client: Client, signed_on: dt.date | None, response_days
 
 
 @transaction.atomic
-def nps_record(*, client: Client, score: int, responded_on: dt.date, respondent: str, comment: str, by: User):
+def nps_record(
+    *, client: Client, score: int, responded_on: dt.date, respondent: str, comment: str, by: User, problem: str = ""
+):
     if responded_on > today():
         raise ValidationError({"responded_on": _("An NPS response cannot be dated in the future.")})
+    if problem and (score > 6 or not comment.strip()):
+        raise ValidationError({"problem": _("A problem is recorded for a detractor (0–6) with a comment.")})
     response = NPSResponse(
         client=client,
         score=score,
         responded_on=responded_on,
         respondent=respondent.strip(),
         comment=comment.strip(),
+        problem=problem,
         recorded_by=by,
     )
     response.full_clean()

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from clients import action_views, views
+from clients import action_views, onboarding_views, service_views, views
 
 urlpatterns = [
     path("my/week/", views.my_week, name="my_week"),
@@ -25,4 +25,18 @@ urlpatterns = [
     path("actions/<int:pk>/done/", action_views.action_done, name="action_done"),
     path("actions/<int:pk>/snooze/", action_views.action_snooze, name="action_snooze"),
     path("actions/<int:pk>/drop/", action_views.action_drop, name="action_drop"),
+    # The agency's playbook (issue 20): handoff and onboarding, the service format.
+    path("clients/<int:pk>/onboarding/", onboarding_views.client_onboarding, name="client_onboarding"),
+    path("handoff/<int:pk>/toggle/", onboarding_views.handoff_toggle, name="handoff_toggle"),
+    path("onboarding/", onboarding_views.onboarding_list, name="onboarding_list"),
+    path("onboarding/export.csv", onboarding_views.onboarding_export, name="onboarding_export"),
+    path("pods/<int:pk>/onboarding/", onboarding_views.pod_onboarding, name="pod_onboarding"),
+    path("clients/<int:pk>/service/", service_views.client_service, name="client_service"),
+    path(
+        "clients/<int:pk>/service/deliverables/<int:deliverable>/",
+        service_views.deliverable_toggle,
+        name="deliverable_toggle",
+    ),
+    path("service/", service_views.service_list, name="service_list"),
+    path("service/export.csv", service_views.service_export, name="service_export"),
 ]

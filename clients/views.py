@@ -278,7 +278,7 @@ def _saver(kind: str, client: Client, user: User) -> Callable[[dict], object]:
     return savers[kind]
 
 
-FORMS_OF_A_CLIENT = {"waiting", "agreement"}  # forms whose choices or initial values come from the client
+FORMS_OF_A_CLIENT = {"waiting", "agreement", "contact"}  # forms whose choices or initial values come from the client
 
 
 def _new_form(kind: str, client: Client, request: HttpRequest, data=None):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from clients.scoring import Pace
 from core.numbers import half_up
@@ -64,7 +65,18 @@ class WarningInputs:
     mrr: Decimal
     effective_rate_floor: Decimal
     slipped_tasks: int = 0  # tasks whose due date moved later in the last 28 days
+    # Issue 20: the week the no-objective-goal rule judges (None: not gathered, the rule stays
+    # quiet), its goals (open or done) tied to an objective open on the day, and the open objectives.
+    judged_week: dt.date | None = None
+    tied_goals: int = 0
+    open_objectives: int = 0
     objective_points: float = 25.0
+    # The tier's service format: a call or meeting every `cadence_days` (None: no cadence), with a
+    # senior person present when the tier asks; the latest contact that qualifies, and the client's start.
+    cadence_days: int | None = None
+    cadence_needs_senior: bool = False
+    last_cadence_contact_on: dt.date | None = None
+    client_since: dt.date | None = None
     extra: dict = field(default_factory=dict)
 
 
@@ -219,6 +231,46 @@ def _task_slips(i: WarningInputs, rule: Rule) -> Firing | None:
     return Firing(rule.code, reason, "slips")
 
 
+def _off_cadence(i: WarningInputs, rule: Rule) -> Firing | None:
+    """A tier with a cadence whose client had no qualifying call or meeting within it (plus grace)."""
+    if i.cadence_days is None:
+        return None
+    since = i.last_cadence_contact_on or i.client_since
+    if since is None or (i.on - since).days <= i.cadence_days + int(rule.threshold):
+        return None
+    kind = _("call or meeting with a senior person") if i.cadence_needs_senior else _("call or meeting")
+    if i.last_cadence_contact_on is None:
+        reason = _("No %(kind)s yet in %(days)s days as a client (%(tier)s cadence: every %(n)s days)")
+    else:
+        reason = _("%(days)s days since the last %(kind)s (%(tier)s cadence: every %(n)s days)")
+    reason %= {"kind": kind, "days": (i.on - since).days, "tier": i.tier_name, "n": i.cadence_days}
+    return Firing(rule.code, reason, "service")
+
+
+def judged_week(on: dt.date, from_weekday: Decimal | int) -> dt.date:
+    """The week whose goals the no-objective-goal rule looks at on `on`: this week from its
+    `from_weekday` (1 = Monday … 7 = Sunday; the AMs plan on Monday), the week before until then."""
+    monday = on - dt.timedelta(days=on.weekday())
+    return monday if on.isoweekday() >= int(from_weekday) else monday - dt.timedelta(weeks=1)
+
+
+def _no_objective_goal(i: WarningInputs, rule: Rule) -> Firing | None:
+    if i.judged_week is None or i.tied_goals > 0:
+        return None
+    week = i.judged_week.strftime("%d %b")
+    if i.open_objectives:
+        reason = ngettext(
+            "No goal of the week of %(week)s serves its open objective",
+            "No goal of the week of %(week)s serves any of its %(n)s open objectives",
+            i.open_objectives,
+        ) % {"week": week, "n": i.open_objectives}
+    else:
+        reason = _("No open objective for the goals of the week of %(week)s to serve: set this quarter's") % {
+            "week": week
+        }
+    return Firing(rule.code, reason, "goals")
+
+
 CHECKS = {
     "risk_score": _risk_score,
     "stale_contact": _stale_contact,
@@ -231,6 +283,8 @@ CHECKS = {
     "waiting_on_client": _waiting_on_client,
     "hours_over_budget": _hours_over_budget,
     "task_slips": _task_slips,
+    "no_objective_goal": _no_objective_goal,
+    "off_cadence": _off_cadence,
 }
 
 
@@ -256,6 +310,8 @@ ANCHORS = {
     "waiting_on_client": "waiting",
     "hours_over_budget": "hours",
     "task_slips": "slips",
+    "no_objective_goal": "goals",
+    "off_cadence": "service",
 }
 
 

@@ -8,6 +8,7 @@ its Sunday, a period its weeks before), far inside what Python's dates can hold.
 
 import datetime as dt
 from collections.abc import Collection, Mapping
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
@@ -49,6 +50,22 @@ def day(params: Mapping, name: str, default: dt.date | None = None) -> dt.date |
         raise BadParameter(
             _("%(name)s must be a date from %(first)s to %(last)s.")
             % {"name": name, "first": EARLIEST.isoformat(), "last": LATEST.isoformat()}
+        )
+    return value
+
+
+def decimal(params: Mapping, name: str, default: Decimal | None, low: Decimal, high: Decimal) -> Decimal | None:
+    """A plain number from `low` to `high` (a what-if value), or `default` when absent or empty."""
+    raw = text(params, name).strip()
+    if not raw:
+        return default
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite() or not low <= value <= high:
+        raise BadParameter(
+            _("%(name)s must be a number from %(low)s to %(high)s.") % {"name": name, "low": low, "high": high}
         )
     return value
 

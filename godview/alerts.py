@@ -24,8 +24,11 @@ from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from accounts.models import Role, User
-from clients.models import Action, EarlyWarning
+from clients.models import Action, Client, EarlyWarning
+from clients.voice import top_problems
+from clients.voice import window as voice_window
 from core.weeks import today, week_start
+from godview.targets import north_star_line, north_star_tile
 
 logger = logging.getLogger(__name__)
 
@@ -165,19 +168,36 @@ def send_weekly_digest() -> int:
         "dashboard_url": _site_url(reverse("dashboard")),
         "actions": action_summary(Q(), timezone.now() - dt.timedelta(days=7), today()),
         "actions_url": _site_url(reverse("action_queue")),
+        "targets_url": _site_url(reverse("target_edit")),
+        "voice": _voice_of_the_client(),
     }
     with translation.override(settings.LANGUAGE_CODE):
+        # The digest leads with the north star (issue 20), when leadership picked one.
+        star = context["north_star"] = north_star_tile()
+        context["north_star_text"] = north_star_line(star) if star else ""
+        context["north_star_url"] = _site_url(star.link) if star else ""
         subject = ngettext(
             "God-view weekly digest: %(n)d open early warning",
             "God-view weekly digest: %(n)d open early warnings",
             len(open_warnings),
         ) % {"n": len(open_warnings)}
+        if context["north_star"] is not None:
+            subject = f"{subject} · {context['north_star_text']}"
         try:
             _send(subject, "godview/email/weekly_digest", context, recipients)
         except Exception:
             cache.delete(f"weekly-digest:{monday.isoformat()}")  # let the retry send it
             raise
     return len(recipients)
+
+
+def _voice_of_the_client() -> dict:
+    """The month's top five client problems for the digest, each with its clients and a link to its rows."""
+    problems = top_problems(Client.objects.all(), today())
+    return {
+        "problems": [{"problem": p, "url": _site_url(reverse("voice_rows") + f"?problem={p.code}")} for p in problems],
+        "window": voice_window(today()),
+    }
 
 
 def _send(subject: str, template: str, context: dict, to: list[str]) -> None:

@@ -179,3 +179,114 @@ def lead_time_distribution(leads_by_horizon: dict[int, list[int]]) -> tuple[dict
         "rows": [[label, *(ys[i] for ys in series.values())] for i, label in enumerate(labels)],
     }
     return figure, table
+
+
+# Above the plot, right: long month axes tilt their labels into a legend placed below.
+TOP = {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.18}
+
+
+def revolving_door(months: list[tuple[dt.date, int, int, Decimal, Decimal]]) -> tuple[dict, dict]:
+    """Clients in and out, and MRR added and lost, per month: (month, new, lost, added, lost MRR)."""
+    labels = [m[0].strftime("%b %y") for m in months]
+
+    def bars(name: str, ys: list, colour: str, unit: str) -> dict:
+        return {
+            "type": "bar",
+            "name": name,
+            "x": labels,
+            "y": ys,
+            "marker": {"color": colour},
+            "hovertemplate": "%{x}: %{y:,.0f} " + unit + "<extra>" + name + "</extra>",
+        }
+
+    clients = {
+        "data": [
+            bars(_("new clients"), [m[1] for m in months], "#1f7a4d", _("clients")),
+            bars(_("lost clients"), [-m[2] for m in months], "#b42318", _("clients")),
+        ],
+        "layout": _layout(
+            _("Clients in and out per month"), barmode="relative", yaxis={"title": {"text": _("clients")}}, legend=TOP
+        ),
+    }
+    mrr = {
+        "data": [
+            bars(_("MRR added"), [float(m[3]) for m in months], "#2f5bd3", _("MRR")),
+            bars(_("MRR lost"), [-float(m[4]) for m in months], "#e07a1f", _("MRR")),
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": _("net MRR"),
+                "x": labels,
+                "y": [float(m[3] - m[4]) for m in months],
+                "line": {"color": "#1b2130", "width": 2},
+                "hovertemplate": "%{x}: %{y:,.0f}<extra>net</extra>",
+            },
+        ],
+        "layout": _layout(
+            _("MRR added and lost per month"), barmode="relative", yaxis={"title": {"text": _("MRR")}}, legend=TOP
+        ),
+    }
+    return clients, mrr
+
+
+def lost_mrr_by_month(months: list[tuple[dt.date, int, Decimal]]) -> tuple[dict, dict]:
+    """Churned clients' lost MRR per month (bars) with the count in the hover; and its table."""
+    labels = [m[0].strftime("%b %Y") for m in months]
+    figure = {
+        "data": [
+            {
+                "type": "bar",
+                "x": labels,
+                "y": [float(m[2]) for m in months],
+                "customdata": [m[1] for m in months],
+                "marker": {"color": "#b42318"},
+                "hovertemplate": "%{x}: %{y:,.0f} MRR lost<br>%{customdata} clients<extra></extra>",
+            }
+        ],
+        "layout": _layout(_("Lost MRR by month"), yaxis={"title": {"text": _("MRR")}}),
+    }
+    table = {
+        "columns": [_("Month"), _("Clients churned"), _("Lost MRR")],
+        "rows": [[label, m[1], whole(m[2])] for label, m in zip(labels, months, strict=True)],
+    }
+    return figure, table
+
+
+def pod_utilisation(weeks: list[dt.date], pods: list[tuple[str, list]], limit: Decimal) -> tuple[dict, dict]:
+    """Each pod's utilisation per week (lines) against the over-capacity limit (dashed)."""
+    xs = [w.strftime("%d %b") for w in weeks]
+    data = [
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": name,
+            "x": xs,
+            "y": [percent(u) for u in values],
+            "hovertemplate": "%{x}: %{y}%<extra>" + name + "</extra>",
+        }
+        for name, values in pods
+    ]
+    data.append(
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": _("limit"),
+            "x": xs,
+            "y": [percent(limit)] * len(xs),
+            "line": {"color": "#b42318", "dash": "dash", "width": 1},
+            "hoverinfo": "skip",
+        }
+    )
+    figure = {
+        "data": data,
+        "layout": _layout(
+            _("Utilisation per week (hours logged ÷ capacity)"),
+            yaxis={"title": {"text": "%"}, "rangemode": "tozero"},
+            xaxis={"title": {"text": _("week starting")}, "type": "category"},
+        ),
+    }
+    table = {
+        "columns": [_("Pod"), *xs],
+        "rows": [[name, *[f"{percent(u)}%" if u is not None else "—" for u in values]] for name, values in pods],
+    }
+    return figure, table

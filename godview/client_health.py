@@ -15,13 +15,14 @@ from clients.selectors import (
     window,
     window_days,
 )
+from clients.voice_inputs import Voice, voice_by_client
 from core.weeks import today
 from tasks.models import Task
 from tasks.selectors import SLIP_DAYS, slips_by_client
 
 
 def health_inputs(clients: list[Client], on: dt.date | None = None) -> dict[int, HealthInputs]:
-    """Health inputs for clients from `clients_with_signals()` (five more queries in all)."""
+    """Health inputs for clients from `clients_with_signals()` (six more queries in all)."""
     on = on or today()
     ids = [c.pk for c in clients]
     start, end = window(on)
@@ -36,6 +37,7 @@ def health_inputs(clients: list[Client], on: dt.date | None = None) -> dict[int,
     slips = slips_by_client(ids, on - dt.timedelta(days=SLIP_DAYS - 1), on + dt.timedelta(days=1))
     window_from, window_to = window_days(on)
     periods = waits_by_client(ids, window_from, window_to)
+    voices = voice_by_client(ids, on)
     behind: dict[int, list[bool]] = {}
     # As the nightly rollup does: objectives started by `on`, behind by the rule's threshold in admin.
     threshold = WarningRule.objects.filter(code=WarningRule.Code.OBJECTIVE_BEHIND).values("threshold")[:1]
@@ -51,6 +53,7 @@ def health_inputs(clients: list[Client], on: dt.date | None = None) -> dict[int,
         hit, due = hits.get(client.pk, (0, 0))
         late = overdue.get(client.pk)
         paces = behind.get(client.pk, [])
+        voice = voices.get(client.pk, Voice())
         result[client.pk] = HealthInputs(
             days_since_contact=(on - client.last_contact_on).days if client.last_contact_on else None,
             stale_after_days=client.tier.stale_contact_days,
@@ -62,6 +65,9 @@ def health_inputs(clients: list[Client], on: dt.date | None = None) -> dict[int,
             latest_nps=client.latest_nps,
             waiting_business_days=waiting_business_days(periods.get(client.pk, []), window_from, window_to),
             slipped_tasks=slips[client.pk].tasks if client.pk in slips else 0,
+            recent_contacts=voice.recent_contacts,
+            negative_contacts=voice.negative_contacts,
+            recent_detractors=voice.recent_detractors,
         )
     return result
 

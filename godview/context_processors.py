@@ -15,6 +15,8 @@ NAVIGATION = (
     ("growth_review", _("Growth review"), {Role.LEADERSHIP, Role.POD_LEAD}),
     ("training", _("Training"), None),
     ("sync", _("Sync"), {Role.LEADERSHIP}),
+    ("churn", _("Churn"), {Role.LEADERSHIP, Role.POD_LEAD}),
+    ("capacity", _("Capacity"), {Role.LEADERSHIP, Role.POD_LEAD}),
     ("lab", _("Health lab"), {Role.LEADERSHIP}),
 )
 

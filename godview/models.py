@@ -42,3 +42,46 @@ class SignalRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_id} {self.signal} {self.first_day}–{self.last_day}"
+
+
+# The KPI tiles a target can be set for (issue 20, item 9): the God-view strip's keys.
+KPI_CHOICES = [
+    ("active", _("Active clients")),
+    ("mrr", _("MRR")),
+    ("at_risk_mrr", _("At-risk MRR")),
+    ("churn", _("Logo churn")),
+    ("nrr", _("NRR (12 mo)")),
+    ("goal_hit_rate", _("Goal hit rate")),
+    ("goals_tied", _("Goals tied to objectives")),
+    ("objectives", _("Objectives on pace")),
+    ("on_time", _("On-time tasks")),
+    ("overdue", _("Overdue tasks")),
+    ("stale", _("Stale contacts")),
+    ("training", _("Training compliance")),
+    ("reviews_missing", _("Reviews missing")),
+]
+
+
+class KpiTarget(models.Model):
+    """Leadership's target for one KPI of the God-view, and whether it is the north star (one at
+    most). Percentages are stored as percent (85 for 85%), money in the agency currency."""
+
+    kpi = models.CharField(_("KPI"), max_length=30, choices=KPI_CHOICES, unique=True)
+    target = models.DecimalField(_("target"), max_digits=14, decimal_places=2, null=True, blank=True)
+    north_star = models.BooleanField(_("north star"), default=False)
+    set_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    set_at = models.DateTimeField(_("set at"), auto_now=True)
+
+    class Meta:
+        ordering = ["kpi"]
+        verbose_name = _("KPI target")
+        verbose_name_plural = _("KPI targets")
+        constraints = [
+            models.UniqueConstraint(fields=["north_star"], condition=Q(north_star=True), name="kpi_one_north_star"),
+            models.CheckConstraint(
+                condition=Q(target__isnull=False) | Q(north_star=True), name="kpi_target_row_says_something"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kpi_display()

@@ -42,10 +42,11 @@ from clients.models import (
 )
 from clients.scoring import HealthInputs, health_score
 from clients.selectors import current_waits, waiting_business_days, waits_by_client
-from clients.warnings import Firing, WarningInputs, WeekHits, evaluate, load_rules
+from clients.voice_inputs import Voice, voice_by_client
+from clients.warnings import Firing, WarningInputs, WeekHits, evaluate, judged_week, load_rules
 from core.cache import bump_rollup_version
 from core.weeks import agency_tz, today, week_start
-from godview.rollup_span import HEALTH_WEEKS, RangeInputs, day_bounds
+from godview.rollup_span import HEALTH_WEEKS, RangeInputs, day_bounds, tied_goals_by_client
 from godview.signal_history import day_signals, record_day, record_days
 from tasks.models import DueDateChange, Task, TimeEntry
 from tasks.selectors import SLIP_DAYS
@@ -75,7 +76,9 @@ def _by_client(queryset, *fields: str) -> dict:
 class DayInputs:
     """All inputs of one day, each a dict keyed by client id, one query each."""
 
-    def __init__(self, day: dt.date, client_ids: list[int], objective_points: float | None = None):
+    def __init__(
+        self, day: dt.date, client_ids: list[int], objective_points: float | None = None, tied_from: Decimal = 2
+    ):
         self.day = day
         start, end = day_bounds(day)
         monday = week_start(day)
@@ -173,12 +176,24 @@ class DayInputs:
             .annotate(today=Sum("hours", filter=Q(started_at__gte=start), default=ZERO), month=Sum("hours"))
             .values("client_id", "today", "month")
         )
+        # Contact sentiment, complaints and the cadence's latest call (issue 20), one query.
+        self.voice = voice_by_client(ids, day)
         self.objectives: dict[int, list[tuple[str, object]]] = {}
+        self.open_objectives: dict[int, int] = {}
         for objective in Objective.objects.filter(
             client_id__in=ids, status__in=["on_track", "behind"], start_date__lte=day
         ).only("client_id", "title", "baseline", "target", "current_value", "start_date", "due_date"):
             pace = objective.pace(day, objective_points)
             self.objectives.setdefault(objective.client_id, []).append((objective.title, pace))
+            if objective.due_date >= day:
+                self.open_objectives[objective.client_id] = self.open_objectives.get(objective.client_id, 0) + 1
+        # The no-objective-goal rule (issue 20): the judged week's goals tied to an objective open today.
+        self.judged_week = judged_week(day, tied_from)
+        self.tied_goals = tied_goals_by_client(ids, day, self.judged_week)
+
+
+def tied_from(rules) -> Decimal:
+    return next((rule.threshold for rule in rules if rule.code == "no_objective_goal"), Decimal(2))
 
 
 def _week_hits(weeks: dict[dt.date, tuple[int, int]], mondays: list[dt.date]) -> tuple[WeekHits, ...]:
@@ -192,7 +207,7 @@ def build_day(
     range's inputs) or the day's own queries."""
     if inputs is None:
         points = next((rule.threshold for rule in rules if rule.code == "objective_behind"), None)
-        inputs = DayInputs(day, [c.pk for c in clients], points)
+        inputs = DayInputs(day, [c.pk for c in clients], points, tied_from(rules))
     monday = week_start(day)
     last_two = [monday - dt.timedelta(weeks=1), monday - dt.timedelta(weeks=2)]
     snapshots, firings = [], {}
@@ -207,6 +222,7 @@ def build_day(
         oldest_days = (day - tasks["oldest"]).days if tasks["oldest"] else 0
         waits = inputs.waits.get(client.pk, [])
         paces = inputs.objectives.get(client.pk, [])
+        voice = inputs.voice.get(client.pk, Voice())
         health = health_score(
             HealthInputs(
                 days_since_contact=days_since,
@@ -219,6 +235,9 @@ def build_day(
                 latest_nps=inputs.nps.get(client.pk),
                 waiting_business_days=waiting_business_days(waits, *inputs.health_days),
                 slipped_tasks=inputs.slipped.get(client.pk, 0),
+                recent_contacts=voice.recent_contacts,
+                negative_contacts=voice.negative_contacts,
+                recent_detractors=voice.recent_detractors,
             )
         )
         risk = inputs.risk.get(client.pk)
@@ -248,6 +267,13 @@ def build_day(
                     mrr=mrr or ZERO,
                     effective_rate_floor=settings.EFFECTIVE_RATE_FLOOR,
                     slipped_tasks=inputs.slipped.get(client.pk, 0),
+                    judged_week=inputs.judged_week,
+                    tied_goals=inputs.tied_goals.get(client.pk, 0),
+                    open_objectives=inputs.open_objectives.get(client.pk, 0),
+                    cadence_days=client.tier.cadence_days,
+                    cadence_needs_senior=client.tier.cadence_needs_senior,
+                    last_cadence_contact_on=voice.last_cadence_contact(client.tier.cadence_needs_senior),
+                    client_since=client.started_on,
                 ),
                 rules,
             )
@@ -454,7 +480,7 @@ def rollup_span(first: dt.date, last: dt.date) -> list[RollupResult]:
     changed: dict[int, EarlyWarning] = {}
     for chunk in _chunks(clients, CLIENT_CHUNK):
         ids = [c.pk for c in chunk]
-        inputs = RangeInputs(first, last, ids, points)
+        inputs = RangeInputs(first, last, ids, points, tied_from(rules))
         open_rows = {
             (w.client_id, w.rule): w for w in EarlyWarning.objects.filter(client_id__in=ids, resolved_on__isnull=True)
         }

@@ -20,7 +20,7 @@ import heapq
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from clients.models import (
     Contact,
@@ -31,6 +31,8 @@ from clients.models import (
     WaitingPeriod,
     WeeklyGoal,
 )
+from clients.voice_inputs import voice_by_client
+from clients.warnings import judged_week
 from core.weeks import agency_tz, week_start
 from tasks.models import DueDateChange, Task, TimeEntry
 from tasks.selectors import SLIP_DAYS
@@ -45,6 +47,19 @@ SUBTRACTS = ("contraction", "churn")
 def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     start = dt.datetime.combine(day, dt.time.min, tzinfo=agency_tz())
     return start, start + dt.timedelta(days=1)
+
+
+def tied_goals_by_client(ids: list[int], day: dt.date, week: dt.date) -> dict[int, int]:
+    """The no-objective-goal rule (issue 20): the judged week's goals tied to an objective open on `day`."""
+    rows = (
+        WeeklyGoal.objects.filter(client_id__in=ids, week_start=week, status__in=["open", "done"])
+        .filter(objective__status__in=["on_track", "behind"], objective__start_date__lte=day)
+        .filter(objective__due_date__gte=day)
+        .values("client_id")
+        .annotate(n=Count("pk"))
+        .values_list("client_id", "n")
+    )
+    return dict(rows)
 
 
 class _Latest:
@@ -104,9 +119,11 @@ def _local(value: dt.datetime | None, tz) -> dt.date | None:
 class RangeInputs:
     """Every input of `DayInputs` for each day from `first` to `last`, read once for the range."""
 
-    def __init__(self, first: dt.date, last: dt.date, client_ids: list[int], objective_points: float | None):
+    def __init__(
+        self, first: dt.date, last: dt.date, client_ids: list[int], objective_points: float | None, tied_from=2
+    ):
         tz = agency_tz()
-        self.first, self.last, self.points = first, last, objective_points
+        self.first, self.last, self.points, self.tied_from = first, last, objective_points, tied_from
         self.n = (last - first).days + 1
         ids = client_ids
         first_end = day_bounds(first)[1]
@@ -306,7 +323,7 @@ class DayView:
         self.day = day
         self.mrr, self.risk, self.last_contact, self.nps, self.detractors = {}, {}, {}, {}, {}
         self.open_tasks, self.slipped, self.hours, self.objectives = {}, {}, {}, {}
-        self.waits = {}
+        self.waits, self.open_objectives = {}, {}
         self.health_days = (monday - dt.timedelta(weeks=HEALTH_WEEKS), monday - ONE_DAY)
         wait_from = min(self.health_days[0], day - dt.timedelta(days=7))
         year_ago = day - dt.timedelta(days=365)
@@ -346,6 +363,13 @@ class DayView:
                 self.hours[pk] = {"today": sums[h], "month": sum(sums[h - 29 : h + 1], ZERO)}
             if objectives := [o for o in inputs.objectives.get(pk, ()) if o.start_date <= day]:
                 self.objectives[pk] = [(o.title, o.pace(day, inputs.points)) for o in objectives]
+                if still_open := sum(1 for o in objectives if o.due_date >= day):
+                    self.open_objectives[pk] = still_open
         self.goals_today = inputs.goals_on.get(day, {})
         self.goal_weeks = inputs.goal_weeks(monday)
         self.tasks_today = inputs.tasks_on.get(day, {})
+        # Issue 20's inputs, still read per day (one query each): the voice of the client and the
+        # goals tied to an objective in the judged week.
+        self.voice = voice_by_client(ids, day)
+        self.judged_week = judged_week(day, inputs.tied_from)
+        self.tied_goals = tied_goals_by_client(ids, day, self.judged_week)

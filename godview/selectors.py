@@ -34,6 +34,7 @@ from core.numbers import percent_text, whole
 from core.weeks import previous_quarter, quarter_label, quarter_of, week_bounds
 from godview import metrics
 from godview.forms import Filters
+from godview.training_figures import compliance_now_and_before
 from tasks.models import Task
 from training.models import TrainingModule, TrainingResult
 
@@ -119,6 +120,13 @@ class Kpi:
     link: str = ""
     note: str = ""
     previous: object = None
+    definition: str = ""  # how the figure is counted, in DESIGN's words (the tile's title)
+    target: object = None  # leadership's target (godview.targets), in the KPI's own unit
+    gap: object = None  # value − target
+    on_target: bool | None = None
+    north_star: bool = False
+    parts: str = ""  # a breakdown shown under the figure (the objectives' states)
+    lazy: bool = False  # a placeholder that loads itself (the objectives tile)
 
 
 def _active_on(day: dt.date, prefix: str = "") -> Q:
@@ -199,6 +207,8 @@ def goal_hits(clients: QuerySet[Client], start: dt.date, end: dt.date, previous_
             hit=Count("pk", filter=now & hit),
             due_before=Count("pk", filter=before),
             hit_before=Count("pk", filter=before & hit),
+            tied=Count("pk", filter=now & Q(objective__isnull=False)),
+            tied_before=Count("pk", filter=before & Q(objective__isnull=False)),
         )
     )
 
@@ -257,6 +267,9 @@ def active_modules() -> list[TrainingModule]:
     return list(TrainingModule.objects.filter(active=True).only("id", "required_roles", "version"))
 
 
+TIED_DEFINITION = "Weekly goals tied to an objective ÷ goals whose deadline falls in the period (cancelled excluded)."
+
+
 def kpi_strip(user: User, filters: Filters, clients_url: str) -> list[Kpi]:
     """The God-view KPI strip (about eight queries)."""
     clients = scoped_clients(user, filters)
@@ -277,8 +290,7 @@ def kpi_strip(user: User, filters: Filters, clients_url: str) -> list[Kpi]:
     )
     people = scoped_people(user, filters, leadership=True)
     modules = active_modules()
-    training = training_compliance(people, modules=modules)
-    training_before = training_compliance(people, filters.start, modules)
+    training, training_before = compliance_now_and_before(people, filters.start, modules)
 
     year, quarter = quarter_of(filters.today)
     reviews, reviews_before = review_status_counts(clients, (year, quarter), previous_quarter(year, quarter))
@@ -287,6 +299,8 @@ def kpi_strip(user: User, filters: Filters, clients_url: str) -> list[Kpi]:
     churn_before = metrics.logo_churn_rate(now["churned_before"], now["active_at_previous_start"])
     hit = metrics.goal_hit_rate(goals["hit"], goals["due"])
     hit_before = metrics.goal_hit_rate(goals["hit_before"], goals["due_before"])
+    tied = metrics.ratio(goals["tied"], goals["due"])
+    tied_before = metrics.ratio(goals["tied_before"], goals["due_before"])
     on_time = metrics.on_time_rate(flows["on_time_now"], flows["due_now"])
     on_time_before = metrics.on_time_rate(flows["on_time_before"], flows["due_before"])
     q = filters.querystring()
@@ -309,6 +323,9 @@ def kpi_strip(user: User, filters: Filters, clients_url: str) -> list[Kpi]:
             note=f"GRR {percent_text(grr)}" if grr is not None else ""),
         Kpi("goal_hit_rate", "Goal hit rate", hit, "percent", metrics.change(hit, hit_before),
             "/goals/" + q, note=f"{goals['hit']}/{goals['due']}"),
+        Kpi("goals_tied", "Goals tied to objectives", tied, "percent", metrics.change(tied, tied_before),
+            "/goals/" + q + amp + "tied=1", note=f"{goals['tied']}/{goals['due']}",
+            definition=TIED_DEFINITION),
         Kpi("on_time", "On-time tasks", on_time, "percent", metrics.change(on_time, on_time_before),
             clients_url + q + amp + "sort=overdue", note=f"{flows['on_time_now']}/{flows['due_now']}"),
         Kpi("overdue", "Overdue tasks", overdue["overdue"], "count",

@@ -367,6 +367,8 @@ GROSS_MARGIN = env_decimal("GROSS_MARGIN", "0.55", high="1")
 CHURN_RATE_FLOOR = env_decimal("CHURN_RATE_FLOOR", "0.005", high="1")  # monthly, keeps CLV finite
 BLENDED_COST_RATE = env_decimal("BLENDED_COST_RATE", "45")  # per hour, when a person has none
 EFFECTIVE_RATE_FLOOR = env_decimal("EFFECTIVE_RATE_FLOOR", "60")  # MRR per hour worked
+# A pod is over capacity above this share of its people's weekly hours (DESIGN "Capacity").
+OVER_CAPACITY_UTILISATION = env_decimal("OVER_CAPACITY_UTILISATION", "0.85", low="0.05", high="2")
 SPAN_OF_CONTROL_LIMIT = env_int("SPAN_OF_CONTROL_LIMIT", 8, low=1)
 SPAN_OF_CONTROL_LIMIT_GENERAL = env_int("SPAN_OF_CONTROL_LIMIT_GENERAL", 15, low=1)
 

@@ -4,7 +4,20 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from godview import auth, health, lab_views, meeting_views, views, workspace
+from godview import (
+    auth,
+    capacity_views,
+    churn_views,
+    health,
+    lab_views,
+    meeting_views,
+    next_week_views,
+    objective_views,
+    target_views,
+    views,
+    voice_views,
+    workspace,
+)
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -34,9 +47,26 @@ urlpatterns = [
     path("pods/<int:pk>/meetings/start/", meeting_views.meeting_begin, name="meeting_start"),
     path("meetings/<int:pk>/", meeting_views.meeting_detail, name="meeting_detail"),
     path("meetings/<int:pk>/notes/<int:client_pk>/", meeting_views.meeting_note, name="meeting_note"),
+    # The rest of the agency's playbook (issue 20, items 1, 2 and 9).
+    path("objectives/", objective_views.objective_list, name="objective_list"),
+    path("objectives/tile/", objective_views.objective_tile, name="objective_tile"),
+    path("next-week/", next_week_views.next_week, name="next_week"),
+    path("targets/", target_views.target_edit, name="target_edit"),
+    # The voice of the client (issue 20): the God-view's region and the rows behind each count.
+    path("voice/widget/", voice_views.voice_widget, name="voice_widget"),
+    path("voice/", voice_views.voice_rows, name="voice_rows"),
+    path("voice/export.csv", voice_views.voice_export, name="voice_export"),
     path("lab/", lab_views.lab, name="lab"),
     path("lab/export.csv", lab_views.lab_export, name="lab_export"),
     path("lab/clients/", lab_views.lab_clients, name="lab_clients"),
+    # Churn, the revolving door and capacity (issue 16 parts 4-5, issue 20 item 8): leadership and pod leads.
+    path("churn/", churn_views.churn_analysis, name="churn"),
+    path("churn/export.csv", churn_views.churn_export, name="churn_export"),
+    path("revolving-door/", churn_views.revolving_door_region, name="revolving_door"),
+    path("revolving-door/rows/", churn_views.revolving_door_rows, name="revolving_door_rows"),
+    path("capacity/", capacity_views.capacity_view, name="capacity"),
+    path("capacity/export.csv", capacity_views.capacity_export, name="capacity_export"),
+    path("capacity/rows/", capacity_views.capacity_rows, name="capacity_rows"),
 ]
 
 handler400 = "godview.views.bad_request"

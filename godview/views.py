@@ -33,12 +33,14 @@ from core.models import AuditEntry
 from core.numbers import half_up, whole
 from core.params import BadParameter
 from core.weeks import days_bounds, today, week_start
-from godview import charts, performance, selectors, warning_groups
+from godview import charts, performance, selectors, targets, warning_groups
+from godview import objectives as objective_figures
 from godview.client_health import health_for
 from godview.forms import Filters, parse_filters
 from godview.meetings import review_meeting
 from godview.review import ReviewDecisionForm, review_decision_record, review_queue
 from godview.win_loss import OwnerWinLoss, win_loss_by_owner
+from tasks.goal_links import goal_task_states
 from tasks.models import DueDateChange
 from tasks.selectors import SLIP_DAYS, data_freshness, slips_by_client
 
@@ -108,7 +110,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "form": form,
         "filters": filters,
         "qs": filters.querystring(),
-        "kpis": selectors.kpi_strip(request.user, filters, clients_url),
+        "kpis": targets.with_targets(
+            objective_figures.with_objective_kpi(
+                selectors.kpi_strip(request.user, filters, clients_url), request.user, filters, lazy=True
+            )
+        ),
         "widgets": WIDGETS,
         # A body swap also refreshes the period line in the header, out of band.
         "oob": wants_partial(request),
@@ -305,6 +311,8 @@ def goal_list(request: HttpRequest) -> HttpResponse:
         )
     if request.GET.get("disguised") == "1":  # cancelled, then created again within two weeks
         goals = goals.filter(recreated_as__isnull=False)
+    if request.GET.get("tied") == "1":  # the goals tied to an objective (issue 20)
+        goals = goals.filter(objective__isnull=False)
     if wants_csv(request):
         return csv_response(
             "weekly-goals.csv",
@@ -320,8 +328,9 @@ def goal_list(request: HttpRequest) -> HttpResponse:
         "now": timezone.now(),
         "missed": request.GET.get("missed") == "1",
         "disguised": request.GET.get("disguised") == "1",
+        "tied": request.GET.get("tied") == "1",
     }
-    kept = {key: "1" for key in ("missed", "disguised") if context[key]}
+    kept = {key: "1" for key in ("missed", "disguised", "tied") if context[key]}
     context["query"] = urlencode({**filters.params(), **kept})
     return render(request, "godview/goal_list.html", context)
 
@@ -433,9 +442,16 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     health = health_for(client)
     goals = list(
         client.weekly_goals.select_related(
-            "owner", "postponement", "carried_over_from", "objective", "recreated_as", "created_by"
+            "owner",
+            "postponement",
+            "carried_over_from",
+            "objective",
+            "recreated_as",
+            "created_by",
+            "task_link__task__source",
         ).order_by("-week_start", "pk")[:40]
     )
+    goal_task_states(goals, today())
     points = WarningRule.objects.filter(code=WarningRule.Code.OBJECTIVE_BEHIND).values("threshold")[:1]
     objectives = list(client.objectives.annotate(points=Subquery(points)).order_by("-due_date")[:20])
     on = today()
@@ -518,6 +534,7 @@ def pod_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "heat_table": heat_table,
         "qs": filters.querystring(pod=None),
         "channel": pod.webhook_url_masked,
+        **objective_figures.page_context(clients, filters, "am", f"pod={pod.pk}", goals),
     }
     return render(request, "godview/pod_detail.html", context)
 
@@ -558,6 +575,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "span_limit": selectors.metrics.span_of_control_limit(specialised=reports.specialised) if reports else None,
         "led_pod": reports,
+        **objective_figures.page_context(clients, filters, None, f"am={person.pk}", goals),
     }
     return render(request, "godview/person_detail.html", context)
 

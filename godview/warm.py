@@ -6,7 +6,7 @@ the web processes find what the job stored."""
 from django.urls import reverse
 
 from accounts.models import Role, User
-from godview import performance, selectors
+from godview import performance, selectors, targets
 from godview.forms import PERIOD_CHOICES, Filters
 
 
@@ -17,6 +17,7 @@ def warm_leadership_caches() -> bool:
     filters = Filters()
     clients = selectors.scoped_clients(leader, filters)
     selectors.kpi_strip(leader, filters, reverse("client_list"))
+    targets.target_rows()  # the tiles' targets (issue 20)
     for path in ("account_manager__pod_id", "account_manager_id"):
         selectors.board_snapshots(clients, filters, path, leader)
     performance.top_performers(clients, filters.today, leader, filters.params())

@@ -366,3 +366,30 @@ class SyncRun(models.Model):
     @property
     def retry_errors(self) -> list[dict]:
         return [e for e in self.errors or [] if e.get("kind") == "retry"]
+
+
+class GoalTaskQuerySet(ScopedQuerySet):
+    client_path = "goal__client__"
+
+
+class GoalTask(models.Model):
+    """A weekly goal linked to the Asana or ClickUp task where its work lives (issue 20, item 3).
+
+    Here, on the tasks floor, because clients must not know tasks; one task per goal, and the task
+    belongs to the goal's client (tasks.goal_links checks it). The goal shows the task's state."""
+
+    goal = models.OneToOneField(
+        "clients.WeeklyGoal", verbose_name=_("weekly goal"), on_delete=models.CASCADE, related_name="task_link"
+    )
+    task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="goal_links")
+    linked_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    linked_at = models.DateTimeField(_("linked at"), default=timezone.now)
+
+    objects = GoalTaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("goal's task")
+        verbose_name_plural = _("goals' tasks")
+
+    def __str__(self) -> str:
+        return f"{self.goal_id} → {self.task_id}"

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
-from core.admin import BaseAdmin
+from core.admin import BaseAdmin, ReadOnlyAdmin
 from training.forms import ResultImportForm
-from training.models import TrainingModule, TrainingResult
+from training.models import ExecutionFailure, TrainingAssignment, TrainingModule, TrainingResult
 from training.services import decode_upload, training_results_import, training_results_preview
 
 
@@ -118,3 +118,20 @@ class TrainingResultAdmin(BaseAdmin):
             context.update(report=report, content=text, imported=True)
             return TemplateResponse(request, "training/admin_import.html", context)
         return HttpResponseRedirect(reverse("admin:training_trainingresult_changelist"))
+
+
+@admin.register(ExecutionFailure)
+class ExecutionFailureAdmin(ReadOnlyAdmin):
+    """History: recorded on /training/failures/ by leadership and pod leads, never edited here."""
+
+    list_display = ("occurred_on", "person", "client", "module", "recorded_by")
+    list_filter = ("module",)
+    list_select_related = ("person", "client", "module", "recorded_by")
+    search_fields = ("person__username", "client__name", "what_went_wrong")
+
+
+@admin.register(TrainingAssignment)
+class TrainingAssignmentAdmin(BaseAdmin):
+    list_display = ("user", "module", "assigned_on", "due_on", "assigned_by")
+    list_select_related = ("user", "module", "assigned_by")
+    readonly_fields = ("failure", "assigned_by", "assigned_on")

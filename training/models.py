@@ -76,3 +76,58 @@ class TrainingResult(models.Model):
     def clean(self) -> None:
         if self.completed_on and self.completed_on > today():
             raise ValidationError({"completed_on": _("A result cannot be completed in the future.")})
+
+
+class ExecutionFailure(models.Model):
+    """Leadership or a pod lead records a person's execution failure on a client and the training
+    module that covers it; the module is assigned to the person (TrainingAssignment)."""
+
+    person = models.ForeignKey(
+        User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="execution_failures"
+    )
+    client = models.ForeignKey(
+        "clients.Client", verbose_name=_("client"), on_delete=models.CASCADE, related_name="execution_failures"
+    )
+    what_went_wrong = models.TextField(_("what went wrong"), max_length=2000)
+    module = models.ForeignKey(
+        TrainingModule, verbose_name=_("training module"), on_delete=models.PROTECT, related_name="failures"
+    )
+    occurred_on = models.DateField(_("when"))
+    recorded_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_on", "-pk"]
+        verbose_name = _("execution failure")
+        verbose_name_plural = _("execution failures")
+        constraints = [models.CheckConstraint(condition=~Q(what_went_wrong=""), name="failure_says_what_went_wrong")]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.client}: {self.module}"
+
+
+class TrainingAssignment(models.Model):
+    """A module someone must take by a date (from an execution failure). Done once the person has a
+    passing result for the module's current version on or after the assignment."""
+
+    user = models.ForeignKey(User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="assignments")
+    module = models.ForeignKey(
+        TrainingModule, verbose_name=_("training module"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    due_on = models.DateField(_("due"))
+    assigned_on = models.DateField(_("assigned on"))
+    failure = models.OneToOneField(
+        ExecutionFailure, on_delete=models.CASCADE, null=True, blank=True, related_name="assignment"
+    )
+    assigned_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("training assignment")
+        verbose_name_plural = _("training assignments")
+        constraints = [
+            models.CheckConstraint(condition=Q(due_on__gte=models.F("assigned_on")), name="assignment_due_after_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.module} by {self.due_on}"

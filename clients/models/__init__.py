@@ -20,6 +20,7 @@ from clients.models.base import (
 from clients.models.client import Client, ClientQuerySet, KickoffItem
 from clients.models.goals import DeadlineLocked, Objective, Postponement, WeeklyGoal, WeeklyGoalQuerySet
 from clients.models.meetings import MeetingDecision, MeetingNote, MeetingRecord
+from clients.models.onboarding import Handoff, HandoffItem, OnboardingTemplate, OnboardingTemplateItem
 from clients.models.outcomes import DailySnapshot, Experiment, NPSResponse, Outcome, RevenueEvent, Tactic
 from clients.models.review import QuarterlyReview
 from clients.models.risk import (
@@ -32,6 +33,7 @@ from clients.models.risk import (
     RiskReason,
     refresh_current_state,
 )
+from clients.models.service import DeliverableCheck, TierDeliverable
 from clients.models.waiting import WaitingPeriod, business_days_between
 
 __all__ = [
@@ -47,8 +49,11 @@ __all__ = [
     "Contact",
     "DailySnapshot",
     "DeadlineLocked",
+    "DeliverableCheck",
     "EarlyWarning",
     "Experiment",
+    "Handoff",
+    "HandoffItem",
     "KickoffItem",
     "LifecycleStage",
     "MeetingDecision",
@@ -56,6 +61,8 @@ __all__ = [
     "MeetingRecord",
     "NPSResponse",
     "Objective",
+    "OnboardingTemplate",
+    "OnboardingTemplateItem",
     "Outcome",
     "Play",
     "PlayStep",
@@ -68,6 +75,7 @@ __all__ = [
     "ScopedQuerySet",
     "Tactic",
     "Tier",
+    "TierDeliverable",
     "WaitingPeriod",
     "WarningRule",
     "WeeklyGoal",

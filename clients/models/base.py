@@ -64,6 +64,20 @@ class Tier(models.Model):
     stale_contact_days = models.PositiveSmallIntegerField(
         _("stale contact after (days)"), validators=[MinValueValidator(1)]
     )
+    # The service format (issue 20): a call or meeting is due every `cadence_days`, with a senior
+    # person (leadership or a pod lead) among the agency's people when `cadence_needs_senior`.
+    cadence_days = models.PositiveSmallIntegerField(
+        _("contact cadence (days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("A call or meeting is due this often; blank: no cadence."),
+    )
+    cadence_needs_senior = models.BooleanField(
+        _("a senior person takes part"),
+        db_default=False,
+        help_text=_("Only calls or meetings with leadership or a pod lead among the agency's people count."),
+    )
 
     class Meta:
         ordering = ["-is_premium", "name"]
@@ -90,6 +104,8 @@ class WarningRule(models.Model):
         WAITING_ON_CLIENT = "waiting_on_client", _("Waiting on client beyond the agreement")
         HOURS_OVER_BUDGET = "hours_over_budget", _("Hours over budget or rate below floor")
         TASK_SLIPS = "task_slips", _("Tasks slipping (due dates moved later)")
+        NO_OBJECTIVE_GOAL = "no_objective_goal", _("No goal tied to an open objective this week")
+        OFF_CADENCE = "off_cadence", _("Off the tier's contact cadence")
 
     code = models.CharField(_("rule"), max_length=30, choices=Code.choices, unique=True)
     enabled = models.BooleanField(_("enabled"), default=True)

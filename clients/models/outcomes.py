@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from clients.models.base import ZERO, ScopedQuerySet, between, money_field, not_negative, score_field
+from clients.models.risk import RiskReason
 
 if TYPE_CHECKING:
     pass
@@ -109,6 +110,14 @@ class NPSResponse(models.Model):
     comment = models.TextField(_("comment"), blank=True, max_length=4000)
     respondent = models.CharField(_("respondent"), max_length=200, blank=True)
     responded_on = models.DateField(_("date"))
+    problem = models.CharField(
+        _("problem in the comment"),
+        max_length=30,
+        choices=RiskReason.choices,
+        blank=True,
+        db_default="",
+        help_text=_("What a detractor's comment is about; the voice of the client counts it."),
+    )
     recorded_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 

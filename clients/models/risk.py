@@ -160,6 +160,21 @@ class Contact(models.Model):
     summary = models.TextField(_("summary"), max_length=4000)
     sentiment = models.CharField(_("sentiment"), max_length=10, choices=Sentiment.choices, default=Sentiment.NEUTRAL)
     logged_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="contacts_logged")
+    agency_people = models.ManyToManyField(
+        User,
+        verbose_name=_("from the agency"),
+        blank=True,
+        related_name="contacts_attended",
+        help_text=_("Who from the agency took part."),
+    )
+    problem = models.CharField(
+        _("problem raised"),
+        max_length=30,
+        choices=RiskReason.choices,
+        blank=True,
+        db_default="",
+        help_text=_("What the client complained about (a negative contact); the voice of the client counts it."),
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = ScopedQuerySet.as_manager()

@@ -40,10 +40,11 @@ def book(am, clients: int) -> list:
 def test_my_clients_costs_the_same_queries_at_any_size(client, am, size, django_assert_num_queries):
     book(am, size)
     client.force_login(am)
-    # session, user, clients with signals, goal hits, overdue tasks, slipped tasks, waits,
-    # objectives, this week's goal counts, tactics by person, experiments by person; Today: open
-    # warnings, the actions, the clients with their risk; the top bar's open-action count
-    with django_assert_num_queries(15):
+    # session, user, clients with signals, goal hits, overdue tasks, slipped tasks, waits, the
+    # clients' voice (contact sentiment and complaints), objectives, this week's goal counts,
+    # tactics by person, experiments by person; Today: open warnings, the actions, the clients
+    # with their risk; the top bar's open-action count
+    with django_assert_num_queries(16):
         response = client.get(reverse("my_clients"))
     assert response.status_code == 200
 
@@ -52,7 +53,7 @@ def test_my_clients_costs_the_same_queries_at_any_size(client, am, size, django_
 def test_the_client_list_partial_costs_the_same_queries_at_any_size(client, am, size, django_assert_num_queries):
     book(am, size)
     client.force_login(am)
-    with django_assert_num_queries(11):  # as above, less Today's three
+    with django_assert_num_queries(12):  # as above, less Today's three
         response = client.get(reverse("my_clients"), HTTP_HX_TARGET="client-list", **HTMX)
     assert "<html" not in response.content.decode()
 
@@ -97,4 +98,6 @@ def test_the_client_panel_costs_the_same_queries_however_much_history(client, am
 # session, user, client; health signal (client with signals + 4 inputs), current risk, risk
 # history, contacts, goals, objectives, kickoff, waits, reviews, tactics, experiments, latest NPS,
 # open objectives for the goal form's choices, recent goals for the waiting form's choices
-PANEL_QUERIES = 22  # the health signal's inputs include the slipped tasks
+# the health signal's inputs include the slipped tasks and the client's voice (sentiment and
+# complaints, one query); the contact form's choices of who from the agency took part
+PANEL_QUERIES = 24

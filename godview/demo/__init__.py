@@ -13,8 +13,11 @@ from clients.models import (
     Client,
     Contact,
     DailySnapshot,
+    DeliverableCheck,
     EarlyWarning,
     Experiment,
+    Handoff,
+    HandoffItem,
     KickoffItem,
     MeetingDecision,
     MeetingNote,
@@ -50,18 +53,34 @@ from godview.demo.base import (
     make_context,
     say,
 )
+from godview.demo.capacity import (
+    build_capacities,
+    build_earlier_churns,
+    build_signed_clients,
+    earlier_count,
+    plan_signed,
+)
 from godview.demo.clients import build_clients, plan_clients
 from godview.demo.goals import experiments, objectives, tactics, weekly_goals
+from godview.demo.goals_ahead import link_goals_to_tasks, next_week_goals, set_targets
 from godview.demo.history import contacts, nps_responses, quarterly_reviews, risk_assessments
 from godview.demo.meetings import build_meetings
+from godview.demo.playbook import (
+    agency_people,
+    build_failures,
+    build_onboarding,
+    set_up_service_format,
+    tick_deliverables,
+    voice_problems,
+)
 from godview.demo.slips import due_date_changes, slip_tasks
 from godview.demo.tasks import build_projects, build_sync_runs, client_tasks, time_entries
 from godview.demo.training import build_training
 from godview.demo.waiting import waiting_periods
-from godview.models import SignalRun
+from godview.models import KpiTarget, SignalRun
 from godview.rollup import rollup_range
-from tasks.models import DueDateChange, ExternalProject, Source, SyncRun, Task, TimeEntry
-from training.models import TrainingModule, TrainingResult
+from tasks.models import DueDateChange, ExternalProject, GoalTask, Source, SyncRun, Task, TimeEntry
+from training.models import ExecutionFailure, TrainingAssignment, TrainingModule, TrainingResult
 
 __all__ = [
     "DEFAULT_CLIENTS",
@@ -80,6 +99,8 @@ __all__ = [
 # The models build_demo writes, in the order a reset must empty them (children first).
 WIPE_ORDER: tuple[type[models.Model], ...] = (
     AuditEntry,
+    GoalTask,
+    KpiTarget,
     MeetingDecision,
     MeetingNote,
     MeetingRecord.attendees.through,
@@ -91,6 +112,8 @@ WIPE_ORDER: tuple[type[models.Model], ...] = (
     SyncRun,
     ExternalProject,
     Source,
+    TrainingAssignment,
+    ExecutionFailure,
     TrainingResult,
     TrainingModule,
     ReviewDecision,
@@ -102,7 +125,11 @@ WIPE_ORDER: tuple[type[models.Model], ...] = (
     WeeklyGoal,
     Objective,
     KickoffItem,
+    HandoffItem,
+    Handoff,
+    DeliverableCheck,
     RiskAssessment,
+    Contact.agency_people.through,
     Contact,
     QuarterlyReview,
     Tactic,
@@ -137,6 +164,11 @@ SUMMARY_MODELS: tuple[type[models.Model], ...] = (
     MeetingRecord,
     MeetingNote,
     MeetingDecision,
+    GoalTask,
+    Handoff,
+    DeliverableCheck,
+    ExecutionFailure,
+    TrainingAssignment,
 )
 
 
@@ -201,15 +233,28 @@ def build_demo(
     say(stdout, f"  people: {len(team.people)} in {len(team.pods)} pods")
     build_training(ctx, team)
     say(stdout, "  training modules and results")
-    plans = plan_clients(ctx, team, clients)
+    set_up_service_format()
+    # The clients signed to start and the earlier churns are among the N clients asked for.
+    signed_plan, earlier = plan_signed(ctx, team), earlier_count(clients)
+    plans = plan_clients(ctx, team, clients - len(signed_plan) - earlier)
     build_clients(ctx, plans)
     sources = build_projects(ctx, plans)
     say(stdout, f"  clients: {len(plans)} with revenue, projects and kickoff plans")
     for start in range(0, len(plans), CHUNK):
         write_history(ctx, plans[start : start + CHUNK])
         say(stdout, f"  history: {min(start + CHUNK, len(plans))}/{len(plans)} clients")
+    build_capacities(ctx, team)
+    build_signed_clients(ctx, signed_plan)
+    build_earlier_churns(ctx, team, earlier)
+    say(stdout, f"  capacity: hours per person, {len(signed_plan)} clients signed to start, {earlier} earlier churns")
     build_sync_runs(ctx, sources)
     say(stdout, "  sync runs")
+    set_targets()
+    say(stdout, f"  playbook: targets and a north star; {link_goals_to_tasks(ctx)} goals linked to their tasks")
+    handoffs = build_onboarding(ctx, plans)
+    tick_deliverables(ctx, plans)
+    failures = build_failures(ctx, team)
+    say(stdout, f"  playbook: {handoffs} handoffs, premium deliverables, {failures} execution failures")
 
     began = time.monotonic()
     rollup_range(end=ctx.today, days=rollup_days)
@@ -231,6 +276,7 @@ def write_history(ctx: Context, plans: list[ClientPlan]) -> None:
         goals += plan_goals
         moves += plan_moves
         goals_of[plan.index] = plan_goals
+        goals += next_week_goals(ctx, plan)  # planned ahead: /next-week/ (issue 20)
     bulk(WeeklyGoal, goals)
     bulk(Postponement, [move() for move in moves])
     bulk(WaitingPeriod, [w for p in plans for w in waiting_periods(ctx, p, goals_of[p.index])])
@@ -240,10 +286,13 @@ def write_history(ctx: Context, plans: list[ClientPlan]) -> None:
     bulk(DueDateChange, due_date_changes(ctx, moved))
     bulk(Task, [t for _parents, subtasks in tasks.values() for t in subtasks])
     bulk(TimeEntry, [e for p in plans for e in time_entries(ctx, p, tasks[p.index][0])])
+    chunk_contacts = [row for p in plans for row in contacts(ctx, p)]
+    chunk_responses = [row for p in plans for row in nps_responses(ctx, p)]
+    voice_problems(chunk_contacts, chunk_responses)
+    agency_people(ctx, plans, bulk(Contact, chunk_contacts))
+    bulk(NPSResponse, chunk_responses)
     for model, make in (
-        (Contact, contacts),
         (RiskAssessment, risk_assessments),
-        (NPSResponse, nps_responses),
         (Tactic, tactics),
         (Experiment, experiments),
         (QuarterlyReview, quarterly_reviews),

@@ -186,7 +186,7 @@ def weekly_goals(ctx: Context, plan: ClientPlan) -> tuple[list[WeeklyGoal], list
         h = max(0.0, min(1.0, plan.health(monday + dt.timedelta(days=3)) + rng.gauss(0, 0.05)))
         count = rng.choices((1, 2, 3), (30, 45, 25) if h > 0.4 else (50, 40, 10))[0]
         for _ in range(count):
-            goal = new_goal(ctx, rng, plan, monday, goal_title(rng, plan), pick_objective(rng, plan, monday), h)
+            goal = new_goal(ctx, rng, plan, monday, goal_title(rng, plan), pick_objective(rng, plan, monday, h), h)
             goals.append(goal)
             target = monday + dt.timedelta(weeks=1 if rng.random() < 0.75 else 2)
             can_move = target <= ctx.this_monday + dt.timedelta(weeks=1) and (
@@ -206,8 +206,9 @@ def weekly_goals(ctx: Context, plan: ClientPlan) -> tuple[list[WeeklyGoal], list
     return goals, moves
 
 
-def pick_objective(rng: random.Random, plan: ClientPlan, monday: dt.date) -> Objective | None:
-    if rng.random() > 0.45:
+def pick_objective(rng: random.Random, plan: ClientPlan, monday: dt.date, h: float) -> Objective | None:
+    """Most goals serve an objective; the struggling accounts' goals less often (issue 20's signal)."""
+    if rng.random() > 0.55 + 0.4 * h:
         return None
     live = [o for o in plan.objectives if o.start_date <= monday <= o.due_date]
     return rng.choice(live) if live else None

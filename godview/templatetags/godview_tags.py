@@ -97,3 +97,28 @@ def as_list(value) -> list:
 def rule_anchor(code: str) -> str:
     """The client page section that holds the rows behind an early-warning rule."""
     return ANCHORS.get(code, "")
+
+
+@register.simple_tag
+def kpi_number(kpi, value) -> str:
+    """A value in the tile's unit (a KPI target)."""
+    if value is None:
+        return "—"
+    if kpi.kind == "money":
+        return money(value)
+    if kpi.kind == "percent":
+        return pct(value)
+    return f"{value:,.0f}"
+
+
+@register.simple_tag
+def kpi_gap(kpi) -> str:
+    """Value − target: points for a percentage, signed money or count otherwise."""
+    gap = kpi.gap
+    if gap is None:
+        return "—"
+    if kpi.kind == "percent":
+        return points_text(gap)
+    if kpi.kind == "money":
+        return ("+" if gap >= 0 else "−") + money(abs(Decimal(str(gap))))
+    return f"{gap:+,.0f}"

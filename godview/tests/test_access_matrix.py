@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tasks.tests.factories import TaskFactory
+
 pytestmark = pytest.mark.django_db
 
 ROLES = ("leader", "pod_lead", "am", "other_am", "designer", "admin", "anonymous")
@@ -28,6 +30,23 @@ POD_A = {"leader": 200, "admin": 200, "pod_lead": 200, "am": 200, "designer": 20
 PUBLIC = dict.fromkeys(ROLES, 200)
 WRITE_422 = dict.fromkeys(ROLES, 404) | {"pod_lead": 422, "am": 422, "anonymous": 302}
 NOBODY = dict.fromkeys(ROLES, 404) | {"anonymous": 302}
+# Handoff ticks and deliverables (issue 20): whoever acts on the client (its AM, the pod lead, leadership).
+ACTS = POD_A | {"designer": 404}
+
+
+def handoff_item(world: dict):
+    from clients.models import Handoff, HandoffItem
+
+    handoff, _ = Handoff.objects.get_or_create(
+        client=world["client"], defaults={"sold_by": "Nadia", "promised": "Leads"}
+    )
+    return HandoffItem.objects.get_or_create(handoff=handoff, position=1, defaults={"text": "Read the scope"})[0]
+
+
+def deliverable(world: dict):
+    from clients.models import TierDeliverable
+
+    return TierDeliverable.objects.get_or_create(tier=world["client"].tier, title="Executive report")[0]
 
 
 @dataclass(frozen=True)
@@ -92,6 +111,15 @@ MATRIX: dict[str, Case] = {
     "lab": Case(LEADERSHIP),
     "lab_export": Case(LEADERSHIP),
     "lab_clients": Case(LEADERSHIP),
+    # Churn, the revolving door and capacity (issue 16 parts 4-5, issue 20 item 8): leadership
+    # for every pod, pod leads for their own; AMs and designers 404.
+    "churn": Case(LEADERSHIP | {"pod_lead": 200}),
+    "churn_export": Case(LEADERSHIP | {"pod_lead": 200}),
+    "revolving_door": Case(LEADERSHIP | {"pod_lead": 200}),
+    "revolving_door_rows": Case(LEADERSHIP | {"pod_lead": 200}),
+    "capacity": Case(LEADERSHIP | {"pod_lead": 200}),
+    "capacity_export": Case(LEADERSHIP | {"pod_lead": 200}),
+    "capacity_rows": Case(LEADERSHIP | {"pod_lead": 200}),
     # Actions (issue 14): the queue and its CSV for leadership and pod leads; AMs act on their own
     # clients' actions, pod leads on the pod's, leadership on all (empty posts are 422).
     "action_queue": Case(LEADERSHIP | {"pod_lead": 200}),
@@ -109,6 +137,41 @@ MATRIX: dict[str, Case] = {
         kwargs=lambda w: {"pk": w["meeting"].pk, "client_pk": w["client"].pk},
         method="post",
     ),
+    # The rest of the playbook (issue 20): objectives and next week in scope (a pod or person
+    # outside it is 404, tested beside them); targets for leadership and admins; goals' tasks
+    # read in scope, written by the client's writers (an empty link unlinks; a task made a goal
+    # twice redirects with the reason).
+    "objective_list": Case(EVERYONE),
+    "objective_tile": Case(EVERYONE),
+    "next_week": Case(EVERYONE),
+    "target_edit": Case(LEADERSHIP),
+    "goal_tasks": Case(POD_A, kwargs="client"),
+    "goal_link": Case(WRITE_422 | {"pod_lead": 302, "am": 302}, kwargs="goal", method="post"),
+    "goal_from_task": Case(
+        WRITE_422 | {"pod_lead": 302, "am": 302},
+        kwargs=lambda w: {"pk": TaskFactory(client=w["client"]).pk},
+        method="post",
+    ),
+    # The agency's playbook (issue 20): onboarding, the service format, execution failures, the
+    # voice of the client. Everyone reads in scope; writes follow who acts on the client.
+    "client_onboarding": Case(POD_A, kwargs="client"),
+    "handoff_toggle": Case(ACTS, kwargs=lambda w: {"pk": handoff_item(w).pk}, method="post"),
+    "onboarding_list": Case(EVERYONE),
+    "onboarding_export": Case(EVERYONE),
+    "pod_onboarding": Case(LEADERSHIP | {"pod_lead": 200}, kwargs="pod"),
+    "client_service": Case(POD_A, kwargs="client"),
+    "deliverable_toggle": Case(
+        ACTS, kwargs=lambda w: {"pk": w["client"].pk, "deliverable": deliverable(w).pk}, method="post"
+    ),
+    "service_list": Case(EVERYONE),
+    "service_export": Case(EVERYONE),
+    "failure_list": Case(EVERYONE),
+    "failure_export": Case(EVERYONE),
+    "failure_modules": Case(EVERYONE),
+    "person_assignments": Case(POD_A | {"designer": 404}, kwargs="person"),
+    "voice_widget": Case(EVERYONE),
+    "voice_rows": Case(EVERYONE, data={"problem": "other"}),
+    "voice_export": Case(EVERYONE, data={"problem": "other"}),
 }
 
 

@@ -113,8 +113,11 @@ def test_the_range_reads_each_input_once_whatever_the_days(agency):
         except Discard:
             pass
     # Clients, rules, 13 input reads, open warnings, snapshot upsert, signal runs (read + insert),
-    # warning insert, the clients' current state, snoozed actions; savepoints.
-    assert counts[0] == counts[1] == 21
+    # warning insert, the clients' current state, snoozed actions; savepoints: 21 for the range;
+    # plus issue 20's two inputs (the voice of the client, goals tied to objectives), still read
+    # once per day.
+    assert counts[0] == 21 + 2 * 10
+    assert counts[1] == 21 + 2 * 30
 
 
 def test_the_health_score_alone_is_the_signals_score():
@@ -126,9 +129,10 @@ def test_the_health_score_alone_is_the_signals_score():
         (None, 4, 8, 10),  # NPS
         (0, 2, 6),  # business days waiting
         (0, 1, 4, 8),  # slipped tasks
+        ((0, 0, 0), (4, 1, 0), (3, 2, 1)),  # recent contacts, negative ones, detractors
     )
     checked = 0
-    for contact, rate, (overdue, oldest), (behind, open_), nps, waiting, slipped in grid:
+    for contact, rate, (overdue, oldest), (behind, open_), nps, waiting, slipped, voice in grid:
         inputs = HealthInputs(
             days_since_contact=contact,
             stale_after_days=7,
@@ -140,7 +144,10 @@ def test_the_health_score_alone_is_the_signals_score():
             latest_nps=nps,
             waiting_business_days=waiting,
             slipped_tasks=slipped,
+            recent_contacts=voice[0],
+            negative_contacts=voice[1],
+            recent_detractors=voice[2],
         )
         assert health_score(inputs) == health_signal(inputs).score, inputs
         checked += 1
-    assert checked == 6 * 5 * 4 * 3 * 4 * 3 * 4
+    assert checked == 6 * 5 * 4 * 3 * 4 * 3 * 4 * 3

@@ -210,7 +210,10 @@ def test_some_active_clients_are_slipping_now_with_high_risk_and_stale_contact(d
     slipping = [
         c
         for c in Client.objects.active().with_signals().select_related("tier")
-        if c.current_risk_score <= 2 and (today() - c.last_contact_on).days > c.tier.stale_contact_days
+        # Clients signed to start have no risk assessment yet.
+        if c.current_risk_score is not None
+        and c.current_risk_score <= 2
+        and (today() - c.last_contact_on).days > c.tier.stale_contact_days
     ]
     assert len(slipping) >= 2
     assert any(c.account_manager.username == "am" for c in slipping)
@@ -262,7 +265,7 @@ def test_the_daily_rollup_leaves_snapshots_and_open_early_warnings(demo):
     days = set(DailySnapshot.objects.values_list("date", flat=True))
     assert len(days) == ROLLUP_DAYS
     assert max(days) == today()
-    active = Client.objects.active().count()
+    active = Client.objects.active().filter(started_on__lte=today()).count()  # not those signed to start
     assert DailySnapshot.objects.filter(date=today(), is_active=True).count() == active
     assert EarlyWarning.objects.filter(resolved_on__isnull=True).exists()
 
@@ -337,7 +340,12 @@ def test_the_sqlite_default_migrates_seeds_and_serves_every_screen(tmp_path: Pat
         "  'leader': ['/', '/clients/', f'/clients/{mine}/', f'/clients/{mine}/history/', f'/pods/{pod}/',\n"
         "             f'/people/{am}/', '/goals/', '/review-queue/', f'/review/?pod={pod}', '/training/',\n"
         "             '/training/?role=account_manager', f'/training/people/{am}/', f'/training/modules/{module}/',\n"
-        "             '/sync/', '/reviews/'],\n"
+        "             '/sync/', '/reviews/', '/onboarding/', '/onboarding/export.csv', f'/pods/{pod}/onboarding/',\n"
+        "             f'/clients/{mine}/onboarding/', f'/clients/{mine}/service/', '/service/',\n"
+        "             '/service/export.csv',\n"
+        "             '/training/failures/', '/training/failures/export.csv', '/training/failures/modules/',\n"
+        "             f'/training/people/{am}/assignments/', '/voice/widget/', '/voice/?problem=negative_tone',\n"
+        "             '/voice/export.csv?problem=negative_tone'],\n"
         "  'am': ['/my/', '/my/week/', f'/clients/{mine}/work/', f'/people/{am}/', '/training/panel/'],\n"
         "  'admin': ['/admin/', '/admin/clients/client/', '/admin/tasks/task/', '/admin/training/trainingmodule/'],\n"
         "}\n"
@@ -475,3 +483,25 @@ def test_a_year_of_demo_rollup_gives_the_health_lab_a_believable_picture(client)
     assert float(anything["median_lead_days"]) > 0
     risk = rows[("risk_le_2", "90")]
     assert 0 < float(risk["recall"]) <= 1 and 0 < float(risk["precision"]) < 1
+
+
+def test_the_demo_shows_the_playbook_of_issue_20(demo, client):
+    """Objectives in several states, next week planned for most clients but not all, goals linked to
+    their tasks, targets with a north star: every new screen has something to show."""
+    from godview.models import KpiTarget
+    from tasks.models import GoalTask
+
+    monday = week_start(today()) + dt.timedelta(weeks=1)
+    active = Client.objects.filter(churned_on__isnull=True)
+    planned = active.filter(weekly_goals__week_start=monday).distinct().count()
+    assert 0 < planned < active.count()
+    assert GoalTask.objects.filter(goal__week_start__gte=week_start(today())).count() > 5
+    assert all(link.task.client_id == link.goal.client_id for link in GoalTask.objects.select_related("task", "goal"))
+    assert KpiTarget.objects.filter(north_star=True).count() == 1
+    client.force_login(User.objects.get(username="leader"))
+    tabs = {key: n for key, _label, n in client.get("/next-week/").context["tabs"]}
+    assert all(tabs.values()), tabs
+    states = client.get("/objectives/").context["counts"]
+    assert states.on_pace and states.behind
+    closed = client.get("/objectives/", {"period": "26w"}).context["counts"]  # last quarter's have closed
+    assert closed.achieved and closed.missed

@@ -205,10 +205,11 @@ def test_query_counts_are_flat_from_20_to_200_clients(client, leader, pod, other
     # The page (20): session, user, tiers, the clients aggregate (active, MRR, at-risk MRR, stale,
     # churn), previous-period snapshot stocks, task flows from snapshots, the latest overdue stock,
     # goal hits, revenue events twice (NRR now and a period ago), quarterly reviews by status (this
-    # quarter and the last, one query), training modules, then roles and results twice (now and at
-    # the period start), the filter form's pods, tiers and people, and the top bar's open-action
-    # count (one on every full page: clients, review queue and pod pages too; partials skip it).
-    assert small["page"] == 20
+    # quarter and the last, one query), training modules, then roles and results once (now and at
+    # the period start together), the KPI targets (cached after), the filter form's pods, tiers and
+    # people, and the top bar's open-action count (one on every full page: clients, review queue
+    # and pod pages too; partials skip it). The objectives tile loads itself (its own request).
+    assert small["page"] == 19
     # Widgets: session and user (2), then warnings: the open firings with their client and its
     # current risk, and those clients' open or snoozed actions (grouped per client in Python);
     # risk: distribution + trend; heatmap: goals by pod and week + pod names; boards: clients, goals,
@@ -218,16 +219,17 @@ def test_query_counts_are_flat_from_20_to_200_clients(client, leader, pod, other
     # cached apart), the clients in scope, contacts, goals, training, hours, the managers' own
     # tactics and experiments (2), then the designers' tactics and experiments (2; their names are
     # one more when a designer has any); freshness: sources with their last success.
-    # The pod page (26): its 23, the top bar's count, and its members' own tactics and experiments
-    # (2, by owner); its meetings load lazily (their own partial).
+    # The pod page (27): its 23, the top bar's count, its members' own tactics and experiments
+    # (2, by owner), and its objectives per AM (1); its meetings load lazily (their own partial).
     cold = {name: n for name, n in small.items() if not name.endswith("warm")}
     assert cold == {
-        "page": 20, "body": 16, "clients": 9, "review-queue": 4, "pod": 26,
+        "page": 19, "body": 14, "clients": 9, "review-queue": 4, "pod": 27,
         "warnings": 4, "risk": 4, "heatmap": 4, "pods": 6, "people": 6, "performers": 15, "freshness": 3,
     }  # fmt: skip
-    # Warm: the snapshot stocks, flows and overdue stock (3), each board's snapshot sums (1) and the
-    # whole top-performer comparison (12, the designers' table included) come from the cache.
-    assert (small["page warm"], small["pods warm"], small["performers warm"]) == (16, 5, 2)
+    # Warm: the KPI targets (1), the snapshot stocks, flows and overdue stock (3), each board's
+    # snapshot sums (1) and the whole top-performer comparison (12, the designers' table included)
+    # come from the cache.
+    assert (small["page warm"], small["pods warm"], small["performers warm"]) == (14, 5, 2)
 
 
 def test_after_the_nightly_warm_up_the_first_page_load_is_a_warm_one(client, leader, pod, am, other_am):
@@ -241,7 +243,7 @@ def test_after_the_nightly_warm_up_the_first_page_load_is_a_warm_one(client, lea
     client.get("/goals/")  # the session write of the first request is not what is measured
     cache.clear()
     assert warm_leadership_caches() is True
-    assert count(client, "/") == 16  # 20 cold, less the 4 snapshot figures now cached
+    assert count(client, "/") == 14  # 19 cold, less the 4 snapshot figures and the targets now cached
     # Other filters sum the per-client figures the warm-up cached: no scan of the snapshots.
     with CaptureQueriesContext(connection) as queries:
         for name, query in (

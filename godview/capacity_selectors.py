@@ -1,0 +1,171 @@
+"""The rows behind `/capacity/`: a fixed number of grouped queries per page, whatever the number
+of pods, people or clients (see godview/capacity.py for the definitions)."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncWeek
+
+from accounts.models import Pod, User
+from clients.models import Client
+from core.weeks import agency_tz, week_bounds, week_start
+from godview.capacity import HORIZON_DAYS, LOAD_DAYS, WEEKS, ZERO, PodCapacity, Signed, utilisation
+from tasks.models import Task, TimeEntry
+
+
+def the_weeks(today: dt.date) -> list[dt.date]:
+    """The Mondays of the last WEEKS complete weeks, oldest first."""
+    this = week_start(today)
+    return [this - dt.timedelta(weeks=n) for n in range(WEEKS, 0, -1)]
+
+
+def _hours_by(key: str, entries: QuerySet, weeks: list[dt.date]) -> dict[int, list[Decimal]]:
+    """key value → hours in each of `weeks` (one grouped query)."""
+    first, _ = week_bounds(weeks[0])
+    last, _ = week_bounds(weeks[-1] + dt.timedelta(weeks=1))
+    rows = (
+        entries.filter(started_at__gte=first, started_at__lt=last)
+        .annotate(week=TruncWeek("started_at", tzinfo=agency_tz()))
+        .values(key, "week")
+        .annotate(h=Sum("hours"))
+        .order_by()
+    )
+    index = {monday: i for i, monday in enumerate(weeks)}
+    result: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO] * len(weeks))
+    for row in rows:
+        monday = row["week"].date() if isinstance(row["week"], dt.datetime) else row["week"]
+        if monday in index:
+            result[row[key]][index[monday]] += row["h"]
+    return result
+
+
+def _served(clients: QuerySet[Client], today: dt.date) -> QuerySet[Client]:
+    """Clients being served today: started, not churned."""
+    return clients.filter(started_on__lte=today, churned_on__isnull=True)
+
+
+def _open_due(today: dt.date) -> Q:
+    return Q(
+        completed_at__isnull=True,
+        deleted_at__isnull=True,
+        due_on__gte=today,
+        due_on__lte=today + dt.timedelta(days=LOAD_DAYS),
+    )
+
+
+def signed_to_start(clients: QuerySet[Client], today: dt.date) -> list[Signed]:
+    """Clients signed to start within the horizon, soonest first."""
+    rows = clients.filter(
+        churned_on__isnull=True, started_on__gt=today, started_on__lte=today + dt.timedelta(days=HORIZON_DAYS)
+    ).order_by("started_on", "name")
+    return [
+        Signed(pk, name, starts_on, pod_id, mrr)
+        for pk, name, starts_on, pod_id, mrr in rows.values_list(
+            "pk", "name", "started_on", "account_manager__pod_id", "mrr"
+        )
+    ]
+
+
+def pod_capacity(pods: list[Pod], clients: QuerySet[Client], today: dt.date, signed: list[Signed]) -> list[PodCapacity]:
+    """Per pod: people and capacity, hours per week, clients served and MRR, load (four queries)."""
+    ids = [p.pk for p in pods]
+    result = {p.pk: PodCapacity(p.pk, p.name) for p in pods}
+    members = User.objects.filter(pod_id__in=ids, is_active=True)
+    for row in members.values("pod_id").annotate(n=Count("pk"), cap=Sum("weekly_capacity")).order_by():
+        result[row["pod_id"]].people, result[row["pod_id"]].capacity = row["n"], row["cap"] or ZERO
+    weeks = the_weeks(today)
+    hours = _hours_by("user__pod_id", TimeEntry.objects.filter(user__pod_id__in=ids, user__is_active=True), weeks)
+    for pod in result.values():
+        pod.weekly_hours = hours.get(pod.pod_id, [ZERO] * len(weeks))
+    served = _served(clients, today).filter(account_manager__pod_id__in=ids)
+    for row in served.values("account_manager__pod_id").annotate(n=Count("pk"), mrr_sum=Sum("mrr")).order_by():
+        pod = result[row["account_manager__pod_id"]]
+        pod.clients, pod.mrr = row["n"], row["mrr_sum"] or ZERO
+    load = Task.objects.filter(_open_due(today), assignee__pod_id__in=ids, assignee__is_active=True)
+    for row in load.values("assignee__pod_id").annotate(n=Count("pk")).order_by():
+        result[row["assignee__pod_id"]].load = row["n"]
+    for s in signed:
+        if s.pod_id in result:
+            result[s.pod_id].signed.append(s)
+    return list(result.values())
+
+
+@dataclass
+class PersonCapacity:
+    person: User
+    weekly_hours: list[Decimal] = field(default_factory=list)
+    clients: int = 0
+    mrr: Decimal = ZERO
+    load: int = 0
+
+    @property
+    def capacity(self) -> Decimal:
+        return self.person.weekly_capacity
+
+    @property
+    def hours(self) -> Decimal:
+        return sum(self.weekly_hours, ZERO) / WEEKS
+
+    @property
+    def utilisation(self) -> Decimal | None:
+        return utilisation(self.hours, self.capacity)
+
+
+def people_capacity(people: list[User], clients: QuerySet[Client], today: dt.date) -> list[PersonCapacity]:
+    """Per person of a page: hours per week, clients managed and their MRR, load (three queries)."""
+    ids = [p.pk for p in people]
+    weeks = the_weeks(today)
+    hours = _hours_by("user_id", TimeEntry.objects.filter(user_id__in=ids), weeks)
+    managed = {
+        row["account_manager_id"]: row
+        for row in _served(clients, today)
+        .filter(account_manager_id__in=ids)
+        .values("account_manager_id")
+        .annotate(n=Count("pk"), mrr_sum=Sum("mrr"))
+        .order_by()
+    }
+    load = dict(
+        Task.objects.filter(_open_due(today), assignee_id__in=ids)
+        .values("assignee_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("assignee_id", "n")
+    )
+    return [
+        PersonCapacity(
+            p,
+            hours.get(p.pk, [ZERO] * len(weeks)),
+            managed.get(p.pk, {}).get("n", 0),
+            managed.get(p.pk, {}).get("mrr_sum") or ZERO,
+            load.get(p.pk, 0),
+        )
+        for p in people
+    ]
+
+
+def rows_behind(kind: str, people: QuerySet[User], clients: QuerySet[Client], pod: int | None, today: dt.date):
+    """The time entries, open tasks or signed clients behind a figure of the page."""
+    if kind == "hours":
+        weeks = the_weeks(today)
+        first, _ = week_bounds(weeks[0])
+        last, _ = week_bounds(weeks[-1] + dt.timedelta(weeks=1))
+        return (
+            TimeEntry.objects.filter(user__in=people, started_at__gte=first, started_at__lt=last)
+            .select_related("user", "client")
+            .order_by("-started_at", "pk")
+        )
+    if kind == "load":
+        return (
+            Task.objects.filter(_open_due(today), assignee__in=people)
+            .select_related("assignee", "client")
+            .order_by("due_on", "pk")
+        )
+    rows = clients.filter(
+        churned_on__isnull=True, started_on__gt=today, started_on__lte=today + dt.timedelta(days=HORIZON_DAYS)
+    )
+    if pod is not None:
+        rows = rows.filter(account_manager__pod_id=pod)
+    return rows.select_related("account_manager", "account_manager__pod").order_by("started_on", "name", "pk")

@@ -1,0 +1,182 @@
+"""`/capacity/` (screen 10) for leadership and pod leads (their pod): utilisation, load, clients and
+MRR per pod and person, the pods over capacity now and within 90 days, and the hiring need, with
+its assumptions editable in the URL (`limit`, `new_capacity`, `hpc_<pod id>`) for a what-if."""
+
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from accounts.models import DEFAULT_WEEKLY_CAPACITY, Pod, User
+from clients.models import Client
+from core import params
+from core.csv_export import csv_response
+from core.numbers import half_up
+from core.weeks import today
+from godview import capacity, capacity_selectors, charts
+from godview.churn_views import chosen_pod, leads_pods
+
+PEOPLE_PAGE = 50
+HPC_PREFIX = "hpc_"
+
+
+def _assumptions(request: HttpRequest, pods: list[Pod]) -> tuple[Decimal, Decimal, dict[int, Decimal]]:
+    """The limit (a percentage in the URL), a new hire's weekly hours, and per-pod hours per
+    client; a pod named that is not the user's is 404, a bad number a 400 that says the range."""
+    limit = params.decimal(
+        request.GET, "limit", settings.OVER_CAPACITY_UTILISATION * 100, Decimal("5"), Decimal("200")
+    ) / Decimal(100)
+    new_capacity = params.decimal(request.GET, "new_capacity", DEFAULT_WEEKLY_CAPACITY, Decimal("1"), Decimal("80"))
+    mine = {p.pk for p in pods}
+    overrides = {}
+    for name in request.GET:
+        if not name.startswith(HPC_PREFIX):
+            continue
+        raw = name.removeprefix(HPC_PREFIX)
+        if not raw.isdigit():
+            raise params.BadParameter(_("%(name)s: the part after hpc_ must be a pod's number.") % {"name": name})
+        if int(raw) not in mine:
+            raise Http404
+        value = params.decimal(request.GET, name, None, Decimal("0"), Decimal("200"))
+        if value is not None:
+            overrides[int(raw)] = value
+    return limit, new_capacity, overrides
+
+
+def _inputs(request: HttpRequest):
+    pods = leads_pods(request)
+    chosen = chosen_pod(request, pods)
+    limit, new_capacity, overrides = _assumptions(request, pods)
+    shown = [p for p in pods if chosen is None or p.pk == chosen]
+    on = today()
+    clients = Client.objects.visible_to(request.user)
+    signed = capacity_selectors.signed_to_start(clients, on)
+    pod_rows = capacity_selectors.pod_capacity(shown, clients, on, signed)
+    for row in pod_rows:
+        row.hours_per_client_override = overrides.get(row.pod_id)
+    hiring = capacity.plan(pod_rows, on, limit, new_capacity)
+    return pods, chosen, on, clients, signed, hiring, overrides
+
+
+def plain(value: Decimal) -> str:
+    """40 → "40", 17.50 → "17.5": no exponent (Decimal's normalize writes 40 as 4E+1)."""
+    return format(value.normalize(), "f")
+
+
+def _query(chosen: int | None, limit: Decimal, new_capacity: Decimal, overrides: dict[int, Decimal]) -> dict:
+    query: dict = {"pod": chosen} if chosen else {}
+    if limit != settings.OVER_CAPACITY_UTILISATION:
+        query["limit"] = plain(half_up(limit * 100, 1))
+    if new_capacity != DEFAULT_WEEKLY_CAPACITY:
+        query["new_capacity"] = plain(new_capacity)
+    return query | {f"{HPC_PREFIX}{pk}": plain(v) for pk, v in overrides.items()}
+
+
+def _people(request: HttpRequest, chosen: int | None, pods: list[Pod]):
+    ids = [chosen] if chosen else [p.pk for p in pods]
+    return (
+        User.objects.filter(pod_id__in=ids, is_active=True)
+        .select_related("pod")
+        .order_by("pod__name", "first_name", "last_name", "pk")
+    )
+
+
+@require_GET
+def capacity_view(request: HttpRequest) -> HttpResponse:
+    pods, chosen, on, clients, signed, hiring, overrides = _inputs(request)
+    page = Paginator(_people(request, chosen, pods), PEOPLE_PAGE).get_page(request.GET.get("page"))
+    people = capacity_selectors.people_capacity(list(page.object_list), clients, on)
+    query = _query(chosen, hiring.limit, hiring.new_capacity, overrides)
+    pod_ids = {p.pod_id for p in hiring.pods}
+    weeks = capacity_selectors.the_weeks(on)
+    figure, table = charts.pod_utilisation(weeks, [(p.name, p.weekly_utilisation) for p in hiring.pods], hiring.limit)
+    context = {
+        "pods": pods,
+        "pod": chosen,
+        "today": on,
+        "hiring": hiring,
+        "people": people,
+        "page": page,
+        "weeks": weeks,
+        "chart": figure,
+        "chart_table": table,
+        "limit_pct": plain(half_up(hiring.limit * 100, 1)),
+        "new_capacity": plain(hiring.new_capacity),
+        "overrides": {pk: plain(v) for pk, v in overrides.items()},
+        "signed": [s for s in signed if chosen is None or s.pod_id == chosen],
+        "unassigned": [s for s in signed if s.pod_id not in pod_ids] if chosen is None else [],
+        "horizon": capacity.HORIZON_DAYS,
+        "load_days": capacity.LOAD_DAYS,
+        "weeks_count": capacity.WEEKS,
+        "query": urlencode(query),
+        "hpc_prefix": HPC_PREFIX,
+    }
+    return render(request, "godview/capacity.html", context)
+
+
+def _ratio(value: Decimal | None) -> str:
+    return "" if value is None else str(half_up(value, 4))
+
+
+@require_GET
+def capacity_export(request: HttpRequest) -> HttpResponse:
+    """`?table=pods|people|signed`, with the page's pod and assumptions."""
+    table = params.choice(request.GET, "table", ("pods", "people", "signed"), "pods")
+    pods, chosen, on, clients, signed, hiring, _overrides = _inputs(request)
+    if table == "pods":
+        header = ["pod", "people", "capacity h/week", "hours/week", "utilisation", "load", "clients", "mrr",
+                  "hours per client (assumed)", "signed to start", "peak hours/week", "peak utilisation",
+                  "over capacity from", "hires needed"]  # fmt: skip
+        lines = (
+            [p.name, p.people, p.capacity, half_up(p.hours, 2), _ratio(p.utilisation), p.load, p.clients, p.mrr,
+             half_up(p.hours_per_client, 2), len(p.signed), half_up(p.peak.hours, 2), _ratio(p.peak.utilisation),
+             p.over_on or "", p.hires]
+            for p in hiring.pods
+        )  # fmt: skip
+        return csv_response(f"capacity-pods-{on}.csv", header, lines)
+    if table == "signed":
+        names = {p.pk: p.name for p in pods}
+        lines = ([s.name, s.starts_on, names.get(s.pod_id, ""), s.mrr] for s in signed)
+        return csv_response(f"capacity-signed-{on}.csv", ["client", "starts on", "pod", "mrr"], lines)
+    people = capacity_selectors.people_capacity(list(_people(request, chosen, pods)), clients, on)
+    weeks = capacity_selectors.the_weeks(on)
+    header = ["person", "role", "pod", "capacity h/week", *[f"hours week of {w}" for w in weeks], "hours/week",
+              "utilisation", "load", "clients", "mrr"]  # fmt: skip
+    lines = (
+        [str(r.person), r.person.get_role_display(), r.person.pod.name if r.person.pod else "", r.capacity,
+         *r.weekly_hours, half_up(r.hours, 2), _ratio(r.utilisation), r.load, r.clients, r.mrr]
+        for r in people
+    )  # fmt: skip
+    return csv_response(f"capacity-people-{on}.csv", header, lines)
+
+
+ROW_KINDS = ("hours", "load", "signed")
+
+
+@require_GET
+def capacity_rows(request: HttpRequest) -> HttpResponse:
+    """The rows behind a figure: `?kind=hours` (the time entries of the weeks shown), `load` (open
+    tasks due in the next 14 days) or `signed` (clients signed to start), for `pod` or `person`."""
+    kind = params.choice(request.GET, "kind", ROW_KINDS, "hours")
+    pods = leads_pods(request)
+    chosen = chosen_pod(request, pods)
+    person = params.text(request.GET, "person").strip()
+    people = User.objects.filter(pod_id__in=[chosen] if chosen else [p.pk for p in pods], is_active=True)
+    if person:
+        if not person.isdigit():
+            raise params.BadParameter(_("person must be a person's number."))
+        people = people.filter(pk=int(person))
+        if not people.exists():
+            raise Http404
+    on = today()
+    rows = capacity_selectors.rows_behind(kind, people, Client.objects.visible_to(request.user), chosen, on)
+    page = Paginator(rows, PEOPLE_PAGE).get_page(request.GET.get("page"))
+    query = {k: v for k, v in (("kind", kind), ("pod", chosen or ""), ("person", person)) if v}
+    context = {"kind": kind, "page": page, "query": urlencode(query), "weeks": capacity_selectors.the_weeks(on)}
+    context["load_days"], context["horizon"] = capacity.LOAD_DAYS, capacity.HORIZON_DAYS
+    return render(request, "godview/capacity_rows.html", context)

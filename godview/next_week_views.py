@@ -1,0 +1,95 @@
+"""`/next-week/`: goals and tasks due next week, clients with no goal planned, objectives that
+must move (issue 20, item 2). Scoped like the God-view (an AM their clients, a pod lead their
+pod, leadership all); a pod or person outside the scope is 404. One table at a time (`show`),
+paginated, each with its CSV."""
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from accounts.models import Pod, User
+from accounts.permissions import people_scope
+from core import params
+from core.csv_export import csv_response
+from core.htmx import template_for
+from core.numbers import half_up
+from godview import next_week as ahead
+from godview import selectors
+from godview.objective_views import scoped_filters
+from godview.views import bad_filter, visible_pods
+
+TABLES = {
+    "goals": _("Goals planned"),
+    "tasks": _("Tasks due"),
+    "clients": _("Clients with no goal planned"),
+    "objectives": _("Objectives that must move"),
+}
+PAGE_SIZE = 50
+
+
+@require_GET
+@bad_filter
+def next_week(request: HttpRequest) -> HttpResponse:
+    form, filters = scoped_filters(request)
+    form.fields.pop("period", None)  # next week is one week: the period filter has nothing to do here
+    show = params.choice(request.GET, "show", TABLES, default="goals")
+    clients = selectors.scoped_clients(request.user, filters)
+    monday = ahead.next_monday(filters.today)
+    tables = {
+        "goals": ahead.planned_goals(clients, monday),
+        "tasks": ahead.tasks_due(clients, monday),
+        "clients": ahead.clients_without_goal(clients, monday),
+    }
+    moving = ahead.objectives_to_move(clients, monday)
+    rows = moving if show == "objectives" else tables[show]
+    if request.GET.get("format") == "csv":
+        return _csv(show, rows, monday)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The shown table's count is the paginator's; the others cost one COUNT each.
+    counts = {key: page.paginator.count if key == show else q.count() for key, q in tables.items()}
+    counts["objectives"] = len(moving)
+    base = filters.params(period=None)
+    context = {
+        "form": form,
+        "filters": filters,
+        "monday": monday,
+        "sunday": monday + dt.timedelta(days=6),
+        "show": show,
+        "tabs": [(key, label, counts[key]) for key, label in TABLES.items()],
+        "page": page,
+        "base": urlencode(base),
+        "query": urlencode(base | {"show": show}),
+        "keep": {"show": show},
+        "pod": Pod.objects.filter(pk=filters.pod).first() if filters.pod else None,
+        "person": User.objects.filter(people_scope(request.user), pk=filters.am).first() if filters.am else None,
+        "pods": visible_pods(request.user),
+    }
+    return render(request, template_for(request, "godview/next_week.html", frozenset({"next-week-table"})), context)
+
+
+def _csv(show: str, rows, monday: dt.date) -> HttpResponse:
+    name = f"next-week-{monday.isoformat()}-{show}.csv"
+    if show == "goals":
+        header = ["week", "client", "owner", "goal", "objective", "status", "deadline"]
+        lines = ([g.week_start, g.client.name, str(g.owner), g.title, g.objective.title if g.objective else "",
+                  g.status, g.deadline] for g in rows.iterator(chunk_size=500))  # fmt: skip
+    elif show == "tasks":
+        header = ["due", "client", "task", "assignee", "source", "section / status"]
+        lines = ([t.due_on, t.client.name, t.name, str(t.assignee or t.assignee_email or ""), t.source.name,
+                  t.section] for t in rows.iterator(chunk_size=500))  # fmt: skip
+    elif show == "clients":
+        header = ["client", "account manager", "tier", "mrr"]
+        lines = ([c.name, str(c.account_manager or ""), c.tier.name, c.mrr] for c in rows.iterator(chunk_size=500))
+    else:
+        header = ["client", "account manager", "objective", "metric", "current value", "needed by Sunday",
+                  "to go", "target", "due date", "progress %", "time elapsed by Sunday %"]  # fmt: skip
+        lines = ([r.objective.client.name, str(r.objective.client.account_manager or ""), r.objective.title,
+                  r.objective.metric, r.objective.current_value, half_up(r.needed, 2), half_up(r.to_go, 2),
+                  r.objective.target, r.objective.due_date, half_up(r.progress, 1), half_up(r.elapsed_then, 1)]
+                 for r in rows)  # fmt: skip
+    return csv_response(name, header, lines)
