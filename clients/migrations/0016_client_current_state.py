@@ -30,7 +30,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clients', '0013_meeting_records'),
+        ('clients', '0015_no_objective_goal_rule'),
     ]
 
     operations = [
