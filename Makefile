@@ -7,7 +7,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/godview
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_ARGS ?=
 
-.PHONY: run test venv migrate seed lint format bench load backup restore clean
+.PHONY: run test venv migrate seed lint format bench load backup restore clean messages compilemessages
 
 # A Python >= 3.12, found without help: PYTHON if given, then the usual names, then pyenv's.
 PYTHON ?= $(shell for p in python3.13 python3.12 python3.14 $$(ls -d $$(pyenv root 2>/dev/null)/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV) python3; do \
@@ -28,7 +28,24 @@ migrate: venv
 seed: migrate
 	DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo --if-empty
 
-run: seed
+# The catalogs (locale/): `make messages` extracts every marked string (needs gettext's xgettext
+# and msgmerge: apt-get install -y gettext), merges it into fr/ru/ar, compiles, and lists what
+# still needs a translator; locale/catalogs.py writes translations in (see locale/GLOSSARY.md).
+MAKEMESSAGES := DEBUG=true $(PY) manage.py makemessages -l fr -l ru -l ar --add-location=file --no-wrap -v0 \
+	--ignore=.venv --ignore=staticfiles --ignore=bench --ignore='*/tests/*'
+messages: venv
+	$(MAKEMESSAGES)
+	$(MAKEMESSAGES) -d djangojs --ignore='static/vendor'
+	$(PY) locale/catalogs.py header
+	$(PY) locale/catalogs.py compile
+	@$(PY) locale/catalogs.py untranslated > .untranslated.txt; \
+		echo "$$(wc -l < .untranslated.txt) entries need a translator (listed in .untranslated.txt)"
+
+# Compiling needs no gettext: a few lines of Python write the .mo files.
+compilemessages: venv
+	$(PY) locale/catalogs.py compile
+
+run: seed compilemessages
 	@echo ""
 	@echo "  God-view is starting on http://127.0.0.1:$(PORT)"
 	@echo "  Demo logins (password: godview): leader, podlead, am, designer, admin"

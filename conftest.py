@@ -3,14 +3,33 @@
 Pod A: `pod_lead` leads it; `am` and `designer` work in it. Pod B: `other_am`.
 """
 
+import importlib.util
 import os
 import shutil
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from accounts.models import Pod, Role, User
 from accounts.tests.factories import PASSWORD, PodFactory, UserFactory
+
+
+def load_catalog_tools():
+    """locale/catalogs.py, by path: a `locale` package would shadow the standard library's."""
+    if "catalogs" in sys.modules:
+        return sys.modules["catalogs"]
+    spec = importlib.util.spec_from_file_location("catalogs", Path(__file__).parent / "locale" / "catalogs.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["catalogs"] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def pytest_configure(config):
+    # The .mo files are build output (not in git): compile what changed, in pure Python.
+    load_catalog_tools().compile_stale()
 
 
 @pytest.fixture

@@ -16,11 +16,11 @@ class UserAdmin(BaseUserAdmin):
     autocomplete_fields = ("pod",)
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        (_("God-view"), {"fields": ("role", "pod", "title", "cost_rate", "weekly_capacity", "hired_on")}),
+        (_("God-view"), {"fields": ("role", "pod", "title", "cost_rate", "weekly_capacity", "hired_on", "language")}),
     )
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,
-        (_("God-view"), {"fields": ("email", "first_name", "last_name", "role", "pod")}),
+        (_("God-view"), {"fields": ("email", "first_name", "last_name", "role", "pod", "language")}),
     )
 
 

@@ -3,6 +3,7 @@
 from decimal import Decimal
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -117,6 +118,16 @@ class User(AbstractUser):
         db_default=DEFAULT_WEEKLY_CAPACITY,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("80"))],
         help_text=_("Hours per week available for client work (0 for someone who logs none, e.g. on leave)."),
+    )
+    # Blank follows the browser (Accept-Language, or the menu's cookie); a choice here wins on
+    # every request and in the person's emails (accounts.middleware, godview.alerts).
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        db_default="",
+        help_text=_("The language of the pages and emails. Blank follows the browser."),
     )
 
     class Meta:

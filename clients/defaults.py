@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 # code, threshold, what the threshold means
 WARNING_RULES: tuple[tuple[str, Decimal, str], ...] = (
@@ -30,13 +31,13 @@ def default_tiers() -> list[dict]:
     return [
         {
             "code": "premium",
-            "name": "Premium",
+            "name": gettext_noop("Premium"),
             "is_premium": True,
             "stale_contact_days": settings.STALE_CONTACT_DAYS_PREMIUM,
         },
         {
             "code": "standard",
-            "name": "Standard",
+            "name": gettext_noop("Standard"),
             "is_premium": False,
             "stale_contact_days": settings.STALE_CONTACT_DAYS_STANDARD,
         },

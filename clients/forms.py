@@ -12,6 +12,7 @@ from django import forms
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
@@ -149,14 +150,14 @@ class RiskForm(WorkspaceForm):
     score = forms.TypedChoiceField(
         label=_("Risk score"),
         coerce=int,
-        choices=[(n, f"{n} · {label}") for n, label in RISK_SCORE_LABELS.items()],
+        choices=[(n, format_lazy("{} · {}", n, label)) for n, label in RISK_SCORE_LABELS.items()],
         widget=forms.RadioSelect,
         help_text=_("1 = highest risk, 4 = lowest."),
     )
     communication_level = forms.TypedChoiceField(
         label=_("Communication level"),
         coerce=int,
-        choices=[(n, f"{n} · {label}") for n, label in COMMUNICATION_LABELS.items()],
+        choices=[(n, format_lazy("{} · {}", n, label)) for n, label in COMMUNICATION_LABELS.items()],
         widget=forms.RadioSelect,
     )
     reasons = forms.MultipleChoiceField(

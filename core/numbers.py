@@ -1,8 +1,15 @@
-"""Numbers as every screen, email and export shows them: one rounding rule, halves up. Pure."""
+"""Numbers as every screen, email and export shows them: one rounding rule, halves up, written
+the way the reader's language writes them (separators from Django's formats, `core/formats/`;
+Arabic digits per the ARABIC_DIGITS setting). Pure apart from the active language."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
+from django.utils import formats
+from django.utils.translation import get_language, get_language_bidi, pgettext
 from django.utils.translation import gettext as _
+
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
 
 def half_up(value: Decimal | float | int, places: int = 0) -> Decimal:
@@ -11,9 +18,30 @@ def half_up(value: Decimal | float | int, places: int = 0) -> Decimal:
     return exact.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
 
 
+def digits(text: str) -> str:
+    """Western digits, or Arabic-Indic ones on an Arabic page when the agency chose them."""
+    if settings.ARABIC_DIGITS == "arabic-indic" and (get_language() or "").startswith("ar"):
+        return text.translate(ARABIC_INDIC)
+    return text
+
+
+def signed_safe(text: str) -> str:
+    """A leading sign stays before its number on a right-to-left page ("-12" not "12-"): the bidi
+    algorithm moves a lone sign to the far side unless a left-to-right mark anchors it."""
+    if text[:1] in "+-−" and get_language_bidi():
+        return "\u200e" + text
+    return text
+
+
+def grouped(value: Decimal | float | int, places: int = 0) -> str:
+    """Halves up to `places`, with the language's separators: 1234.5 → "1,234.5" / "1 234,5"."""
+    exact = half_up(value, places)
+    return signed_safe(digits(formats.number_format(exact, places, use_l10n=True, force_grouping=True)))
+
+
 def whole(value: Decimal | float | int | None) -> str:
     """A whole number with thousands separators, halves up: 1234.5 → "1,235"."""
-    return "—" if value is None else f"{half_up(value):,}"
+    return "—" if value is None else grouped(value)
 
 
 def percent(value: Decimal | float | None) -> int | None:
@@ -25,9 +53,9 @@ def percent(value: Decimal | float | None) -> int | None:
 
 
 def percent_text(value: Decimal | float | None) -> str:
-    """0.125 → "13%"; None → "—"."""
+    """0.125 → "13%" ("13 %" in French); None → "—"."""
     shown = percent(value)
-    return "—" if shown is None else f"{shown}%"
+    return "—" if shown is None else _("%(percent)s%%") % {"percent": grouped(shown)}
 
 
 def points_text(value: Decimal | float | None) -> str:
@@ -35,16 +63,22 @@ def points_text(value: Decimal | float | None) -> str:
     shown = percent(value)
     if shown is None:
         return "—"
-    return _("%(sign)s%(points)s pts") % {"sign": "+" if shown > 0 else "", "points": shown}
+    text = _("%(sign)s%(points)s pts") % {"sign": "+" if shown > 0 else "", "points": grouped(shown).lstrip("\u200e")}
+    return signed_safe(text)
 
 
-def money_text(value: Decimal | float | int | None) -> str:
-    """Money without its currency, shortened past ten thousand: 12,345 → "12.3k"."""
+def money_text(value: Decimal | float | int | None, currency: str = "") -> str:
+    """Money, shortened past ten thousand: 12,345 → "12.3k"; with its currency when given
+    ("12.3k USD", "12,3 k USD")."""
     if value is None:
         return "—"
     value = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
     if abs(value) >= 1_000_000:
-        return f"{half_up(value / 1_000_000, 2):,}M"
-    if abs(value) >= 10_000:
-        return f"{half_up(value / 1000, 1):,}k"
-    return f"{half_up(value):,}"
+        amount = pgettext("millions, short", "%(amount)sM") % {"amount": grouped(value / 1_000_000, 2)}
+    elif abs(value) >= 10_000:
+        amount = pgettext("thousands, short", "%(amount)sk") % {"amount": grouped(value / 1000, 1)}
+    else:
+        amount = grouped(value)
+    if not currency:
+        return amount
+    return pgettext("money", "%(amount)s %(currency)s") % {"amount": amount, "currency": currency}

@@ -24,11 +24,13 @@ from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from accounts.models import Role, User
-from clients.models import Action, Client, EarlyWarning
+from clients.models import Action, Client, EarlyWarning, WarningRule
 from clients.voice import top_problems
 from clients.voice import window as voice_window
 from core.weeks import today, week_start
 from godview.targets import north_star_line, north_star_tile
+
+RULE_NAMES = dict(WarningRule.Code.choices)  # lazy labels: each reader's language
 
 logger = logging.getLogger(__name__)
 
@@ -120,7 +122,7 @@ def _alert_one_am(am: User) -> int:
     by_client: dict = defaultdict(list)
     for warning in warnings:
         by_client[warning.client].append(warning)
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(am.language or settings.LANGUAGE_CODE):
         subject = ngettext(
             "God-view: %(n)d new early warning for your clients",
             "God-view: %(n)d new early warnings for your clients",
@@ -145,9 +147,13 @@ def send_weekly_digest() -> int:
     monday = week_start(today())
     if not cache.add(f"weekly-digest:{monday.isoformat()}", True, timeout=60 * 60 * 24 * 6):
         return 0  # already sent this week (a redelivered job, or a second beat)
-    recipients = list(
-        User.objects.filter(is_active=True, role=Role.LEADERSHIP).exclude(email="").values_list("email", flat=True)
-    )
+    # Each leader reads the digest in their own language: one email per language.
+    by_language: dict[str, list[str]] = defaultdict(list)
+    for email, language in (
+        User.objects.filter(is_active=True, role=Role.LEADERSHIP).exclude(email="").values_list("email", "language")
+    ):
+        by_language[language or settings.LANGUAGE_CODE].append(email)
+    recipients = [email for emails in by_language.values() for email in emails]
     if not recipients:
         return 0
     open_warnings = list(
@@ -156,13 +162,12 @@ def send_weekly_digest() -> int:
         .order_by("-fired_on", "client__name")
     )
     last_week = monday - dt.timedelta(days=7)
-    by_rule = Counter(w.get_rule_display() for w in open_warnings)
+    by_rule = Counter(w.rule for w in open_warnings)  # named in each reader's language below
     context = {
         "week": monday,
         "open_count": len(open_warnings),
         "new_count": sum(1 for w in open_warnings if w.fired_on >= last_week),
         "clients_count": len({w.client_id for w in open_warnings}),
-        "by_rule": by_rule.most_common(),
         "warnings": open_warnings[:30],
         "more": max(0, len(open_warnings) - 30),
         "dashboard_url": _site_url(reverse("dashboard")),
@@ -171,23 +176,31 @@ def send_weekly_digest() -> int:
         "targets_url": _site_url(reverse("target_edit")),
         "voice": _voice_of_the_client(),
     }
-    with translation.override(settings.LANGUAGE_CODE):
-        # The digest leads with the north star (issue 20), when leadership picked one.
-        star = context["north_star"] = north_star_tile()
-        context["north_star_text"] = north_star_line(star) if star else ""
-        context["north_star_url"] = _site_url(star.link) if star else ""
-        subject = ngettext(
-            "God-view weekly digest: %(n)d open early warning",
-            "God-view weekly digest: %(n)d open early warnings",
-            len(open_warnings),
-        ) % {"n": len(open_warnings)}
-        if context["north_star"] is not None:
-            subject = f"{subject} · {context['north_star_text']}"
-        try:
-            _send(subject, "godview/email/weekly_digest", context, recipients)
-        except Exception:
-            cache.delete(f"weekly-digest:{monday.isoformat()}")  # let the retry send it
-            raise
+    try:
+        for language, emails in sorted(by_language.items()):
+            with translation.override(language):
+                subject = ngettext(
+                    "God-view weekly digest: %(n)d open early warning",
+                    "God-view weekly digest: %(n)d open early warnings",
+                    len(open_warnings),
+                ) % {"n": len(open_warnings)}
+                # The digest leads with the north star (issue 20), when leadership picked one.
+                star = north_star_tile()
+                star_text = north_star_line(star) if star else ""
+                if star is not None:
+                    subject = f"{subject} · {star_text}"
+                rules = [(str(RULE_NAMES.get(rule, rule)), n) for rule, n in by_rule.most_common()]
+                digest = {
+                    **context,
+                    "by_rule": rules,
+                    "north_star": star,
+                    "north_star_text": star_text,
+                    "north_star_url": _site_url(star.link) if star else "",
+                }
+                _send(subject, "godview/email/weekly_digest", digest, emails)
+    except Exception:
+        cache.delete(f"weekly-digest:{monday.isoformat()}")  # let the retry send it
+        raise
     return len(recipients)
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from clients.models import Action
+from core.chart_locale import chart_locale
 
 # (url name, label, who sees it); a screen is listed once its URL exists.
 NAVIGATION = (
@@ -58,3 +59,8 @@ def open_actions(request: HttpRequest) -> dict:
 def open_action_count(user: User) -> int:
     """One query on the (owner, status, due) index."""
     return Action.objects.filter(owner=user, status=Action.Status.OPEN).count()
+
+
+def charts(request: HttpRequest) -> dict:
+    """The plotly locale of the page's language, built only when a template shows it."""
+    return {"chart_locale": chart_locale}

@@ -13,6 +13,8 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import Avg, Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_noop
 
 from accounts.models import Pod, Role, User
 from accounts.permissions import people_scope
@@ -310,35 +312,39 @@ def kpi_strip(user: User, filters: Filters, clients_url: str) -> list[Kpi]:
         return prev[key] if has_prev else None
 
     return [
-        Kpi("active", "Active clients", now["active"], "count",
+        Kpi("active", gettext_noop("Active clients"), now["active"], "count",
             metrics.change(now["active"], prev_or_none("active")), clients_url + q),
-        Kpi("mrr", "MRR", now["mrr_total"], "money", metrics.change(now["mrr_total"], prev_or_none("mrr_total")),
+        Kpi("mrr", gettext_noop("MRR"), now["mrr_total"], "money",
+            metrics.change(now["mrr_total"], prev_or_none("mrr_total")),
             clients_url + q + amp + "sort=mrr"),
-        Kpi("at_risk_mrr", "At-risk MRR", now["at_risk_mrr"], "money",
+        Kpi("at_risk_mrr", gettext_noop("At-risk MRR"), now["at_risk_mrr"], "money",
             metrics.change(now["at_risk_mrr"], prev_or_none("at_risk_mrr"), higher_is_better=False),
             clients_url + q + amp + "risk=at_risk", note=f"{now['at_risk']}"),
-        Kpi("churn", "Logo churn", churn, "percent", metrics.change(churn, churn_before, higher_is_better=False),
+        Kpi("churn", gettext_noop("Logo churn"), churn, "percent",
+            metrics.change(churn, churn_before, higher_is_better=False),
             clients_url + q + amp + "churned=period", note=f"{now['churned']}"),
-        Kpi("nrr", "NRR (12 mo)", nrr, "percent", metrics.change(nrr, nrr_before), clients_url + q,
-            note=f"GRR {percent_text(grr)}" if grr is not None else ""),
-        Kpi("goal_hit_rate", "Goal hit rate", hit, "percent", metrics.change(hit, hit_before),
+        Kpi("nrr", gettext_noop("NRR (12 mo)"), nrr, "percent", metrics.change(nrr, nrr_before), clients_url + q,
+            note=gettext("GRR %(rate)s") % {"rate": percent_text(grr)} if grr is not None else ""),
+        Kpi("goal_hit_rate", gettext_noop("Goal hit rate"), hit, "percent", metrics.change(hit, hit_before),
             "/goals/" + q, note=f"{goals['hit']}/{goals['due']}"),
-        Kpi("goals_tied", "Goals tied to objectives", tied, "percent", metrics.change(tied, tied_before),
+        Kpi("goals_tied", gettext_noop("Goals tied to objectives"), tied, "percent", metrics.change(tied, tied_before),
             "/goals/" + q + amp + "tied=1", note=f"{goals['tied']}/{goals['due']}",
             definition=TIED_DEFINITION),
-        Kpi("on_time", "On-time tasks", on_time, "percent", metrics.change(on_time, on_time_before),
+        Kpi("on_time", gettext_noop("On-time tasks"), on_time, "percent", metrics.change(on_time, on_time_before),
             clients_url + q + amp + "sort=overdue", note=f"{flows['on_time_now']}/{flows['due_now']}"),
-        Kpi("overdue", "Overdue tasks", overdue["overdue"], "count",
+        Kpi("overdue", gettext_noop("Overdue tasks"), overdue["overdue"], "count",
             metrics.change(overdue["overdue"], prev_or_none("overdue"), higher_is_better=False),
             clients_url + q + amp + "overdue=1",
-            note=f"as of {overdue['as_of']:%d %b}" if overdue["as_of"] else "no rollup yet"),
-        Kpi("stale", "Stale contacts", now["stale"], "count",
+            note=(gettext("as of %(day)s") % {"day": date_format(overdue["as_of"], "j M")}
+                  if overdue["as_of"] else gettext("no rollup yet"))),
+        Kpi("stale", gettext_noop("Stale contacts"), now["stale"], "count",
             metrics.change(now["stale"], prev_or_none("stale"), higher_is_better=False),
             clients_url + q + amp + "stale=1"),
-        Kpi("training", "Training compliance", training.rate, "percent",
+        Kpi("training", gettext_noop("Training compliance"), training.rate, "percent",
             metrics.change(training.rate, training_before.rate), "/training/",
-            note=f"avg {whole(training.average_score)}" if training.average_score is not None else ""),
-        Kpi("reviews_missing", "Reviews missing", reviews["missing"], "count",
+            note=gettext("avg %(score)s") % {"score": whole(training.average_score)}
+            if training.average_score is not None else ""),
+        Kpi("reviews_missing", gettext_noop("Reviews missing"), reviews["missing"], "count",
             metrics.change(reviews["missing"], reviews_before["missing"], higher_is_better=False),
             f"/reviews/?year={year}&quarter={quarter}&status=missing",
             note=f"{quarter_label(year, quarter)} · {reviews['submitted']}/{reviews['total']}"),

@@ -111,6 +111,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.language.UserLanguageMiddleware",  # a signed-in person's own language wins
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -141,6 +142,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "godview.context_processors.navigation",
                 "godview.context_processors.open_actions",
+                "godview.context_processors.charts",
             ],
         },
     },
@@ -226,6 +228,15 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français"), ("ru", "Русский"), ("ar", "العربية")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# Our formats beside Django's: Arabic with a decimal point and a thousands comma, a 24-hour clock
+# (Django's "A" would print the Arabic for a.m./p.m.), see core/formats/.
+FORMAT_MODULE_PATH = ["core.formats"]
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365  # the menu's choice before login survives the browser
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Arabic pages show Western digits (0-9) by default; "arabic-indic" writes ٠-٩ in figures.
+ARABIC_DIGITS = env_str("ARABIC_DIGITS", "western")
+if ARABIC_DIGITS not in {"western", "arabic-indic"}:
+    raise ImproperlyConfigured(f"ARABIC_DIGITS={ARABIC_DIGITS!r}: use western or arabic-indic.")
 USE_TZ = True
 TIME_ZONE = env_str("TIME_ZONE", "UTC")  # the agency time zone: weeks run Monday–Sunday in it
 try:

@@ -2,8 +2,11 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 
+from accounts.language import choose_language
 from godview import (
     auth,
     capacity_views,
@@ -23,6 +26,9 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("language/", choose_language, name="choose_language"),
+    # Strings of static/js/*.js in the page's language (djangojs catalogs), for the login page too.
+    path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript_catalog"),
     path("admin/", admin.site.urls),
     # The workspace screens that show the health signal (they read tasks), before clients' own.
     path("my/", workspace.my_clients, name="my_clients"),

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Pod, Role, User
@@ -338,6 +339,19 @@ def goal_list(request: HttpRequest) -> HttpResponse:
 # --- drill-downs ---------------------------------------------------------------------------
 
 
+# What each timeline entry is, in the reader's language (the kind itself is a CSS class).
+TIMELINE_KINDS = {
+    "contact": pgettext_lazy("timeline entry", "contact"),
+    "risk": pgettext_lazy("timeline entry", "risk"),
+    "nps": pgettext_lazy("timeline entry", "NPS"),
+    "review": pgettext_lazy("timeline entry", "review"),
+    "tactic": pgettext_lazy("timeline entry", "tactic"),
+    "experiment": pgettext_lazy("timeline entry", "experiment"),
+    "meeting": pgettext_lazy("timeline entry", "meeting"),
+    "revenue": pgettext_lazy("timeline entry", "revenue"),
+}
+
+
 def _timeline(client: Client) -> list[dict]:
     items = []
     for c in client.contacts.select_related("logged_by")[:100]:
@@ -431,6 +445,8 @@ def _timeline(client: Client) -> list[dict]:
             }
         )
     items.sort(key=lambda i: i["on"], reverse=True)
+    for item in items:
+        item["kind_label"] = TIMELINE_KINDS.get(item["kind"], item["kind"])
     return items  # fmt: skip
 
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -86,7 +87,9 @@ class Tier(models.Model):
         constraints = [models.CheckConstraint(condition=Q(stale_contact_days__gte=1), name="tier_stale_days_positive")]
 
     def __str__(self) -> str:
-        return self.name
+        # The default tiers' names are in the catalogs (clients/defaults.py); a name an admin
+        # typed is shown as typed.
+        return gettext(self.name)
 
 
 class WarningRule(models.Model):

@@ -202,3 +202,16 @@ def test_the_client_region_costs_the_same_queries_however_long_the_checklist(
     # session, user, client, handoff (template joined), its items, kickoff, handoff and objective counts
     with django_assert_num_queries(8):
         assert client.get(reverse("client_onboarding", args=[acme.pk]), **HTMX).status_code == 200
+
+
+@pytest.mark.parametrize("size", [1, 5])
+def test_the_pod_region_costs_the_same_queries_at_any_size(client, am, pod, pod_lead, size, django_assert_num_queries):
+    template = make_template()
+    for _ in range(size):
+        start(onboarding_client(am), template, am)
+    client.force_login(pod_lead)
+    # session, user, the pod, its onboarding clients (AM and handoff joined), kickoff, handoff and
+    # objective counts
+    with django_assert_num_queries(7):
+        response = client.get(reverse("pod_onboarding", args=[pod.pk]), **HTMX)
+    assert response.content.decode().count("<meter") == size

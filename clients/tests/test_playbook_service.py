@@ -160,3 +160,19 @@ def test_the_service_screen_costs_the_same_queries_at_any_size(client, am, premi
     # deliverables, this month's ticks, the top bar's open-action count
     with django_assert_num_queries(7):
         assert client.get(reverse("service_list")).status_code == 200
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_the_client_region_costs_the_same_queries_however_many_deliverables(
+    client, am, premium, size, django_assert_num_queries
+):
+    acme = ClientFactory(account_manager=am, tier=premium)
+    for n in range(size):
+        deliverable = TierDeliverable.objects.create(tier=premium, position=n + 1, title=f"Deliverable {n}")
+        DeliverableCheck.objects.create(client=acme, deliverable=deliverable, month=month_of(today()), done_on=today())
+    client.force_login(am)
+    # session, user, client (tier and AM joined), this month's ticks, the tier's deliverables, the
+    # client's voice (its latest calls)
+    with django_assert_num_queries(6):
+        response = client.get(reverse("client_service", args=[acme.pk]), **HTMX)
+    assert f"{size} of {size}" in response.content.decode()

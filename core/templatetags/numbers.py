@@ -1,24 +1,31 @@
-"""The number, money, percent and duration filters of every template: `{% load numbers %}`."""
+"""The number, money, percent and duration filters of every template: `{% load numbers %}`.
+Each writes the active language's separators (core/numbers.py)."""
 
 import datetime as dt
 
 from django import template
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from core.numbers import money_text, percent_text, points_text
+from core.numbers import grouped, money_text, percent_text, points_text
 
 register = template.Library()
 
-register.filter("money", money_text)
 register.filter("pct", percent_text)
 register.filter("pts", points_text)
+
+
+@register.filter
+def money(value, currency: str = "") -> str:
+    """`{{ client.mrr|money }}` → "12.3k"; `{{ client.mrr|money:client.currency }}` → "12.3k USD"."""
+    return money_text(value, currency or "")
 
 
 @register.filter
 def num(value, digits: int = 1) -> str:
     if value is None:
         return "—"
-    return f"{float(value):,.{int(digits)}f}"
+    return grouped(float(value), int(digits))
 
 
 @register.filter
@@ -29,7 +36,7 @@ def days_ago(day, today) -> str:
     days = (today - day).days
     if days <= 0:
         return _("today")
-    return _("1 day ago") if days == 1 else _("%(n)s days ago") % {"n": days}
+    return ngettext("%(n)s day ago", "%(n)s days ago", days) % {"n": days}
 
 
 @register.filter

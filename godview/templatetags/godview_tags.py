@@ -11,7 +11,7 @@ from clients.models import RISK_SCORE_LABELS
 from clients.warnings import ANCHORS
 from core.numbers import money_text as money
 from core.numbers import percent_text as pct
-from core.numbers import points_text
+from core.numbers import points_text, signed_safe, whole
 
 register = template.Library()
 
@@ -24,7 +24,7 @@ def kpi_value(kpi) -> str:
         return money(kpi.value)
     if kpi.kind == "percent":
         return pct(kpi.value)
-    return f"{kpi.value:,}"
+    return whole(kpi.value) if isinstance(kpi.value, int) else f"{kpi.value:,}"
 
 
 @register.simple_tag
@@ -37,9 +37,9 @@ def kpi_delta(kpi) -> str:
     if kpi.kind == "percent":
         text = points_text(change.delta)
     elif kpi.kind == "money":
-        text = ("+" if change.delta >= 0 else "−") + money(abs(Decimal(str(change.delta))))
+        text = signed_safe(("+" if change.delta >= 0 else "−") + money(abs(Decimal(str(change.delta)))))
     else:
-        text = f"{change.delta:+,.0f}"
+        text = signed_safe(("+" if change.delta >= 0 else "-") + whole(abs(change.delta)))
     return format_html(
         '<span class="{}">{} {}</span> <span class="muted">{}</span>', css, arrow, text, _("vs previous period")
     )

@@ -5,6 +5,51 @@
 (function () {
   "use strict";
   const config = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["lasso2d", "select2d"] };
+  // The page's language (base.html: {{ chart_locale|json_script:"chart-locale" }}): month and day
+  // names and separators become a plotly locale; on a right-to-left page the x axis runs from the
+  // right and the value axis sits on the right.
+  let locale = null;
+
+  function readLocale() {
+    if (locale !== null || typeof Plotly === "undefined") return locale;
+    const source = document.getElementById("chart-locale");
+    locale = source ? JSON.parse(source.textContent) : {};
+    if (locale.name && locale.name !== "en") {
+      Plotly.register({
+        moduleType: "locale",
+        name: locale.name,
+        dictionary: {},
+        format: {
+          days: locale.days, shortDays: locale.shortDays, months: locale.months, shortMonths: locale.shortMonths,
+          decimal: locale.separators[0], thousands: locale.separators[1],
+        },
+      });
+      config.locale = locale.name;
+    }
+    return locale;
+  }
+
+  function localise(layout) {
+    const here = readLocale() || {};
+    if (here.separators) layout.separators = here.separators;
+    if (here.rtl) {
+      Object.keys(layout).forEach(function (key) {
+        const axis = layout[key];
+        if (/^xaxis\d*$/.test(key)) {
+          if (Array.isArray(axis.range)) axis.range = [axis.range[1], axis.range[0]];
+          else axis.autorange = "reversed";
+        }
+        if (/^yaxis\d*$/.test(key)) axis.side = "right";
+      });
+      const title = layout.title;
+      if (title && typeof title === "object" && title.xanchor === "left") { title.x = 1 - (title.x || 0); title.xanchor = "right"; }
+      const margin = layout.margin;
+      if (margin && margin.l !== undefined) { const l = margin.l; margin.l = margin.r; margin.r = l; }
+      if (!layout.xaxis) layout.xaxis = { autorange: "reversed" };
+      if (!layout.yaxis) layout.yaxis = { side: "right" };
+    }
+    return layout;
+  }
 
   function draw(root) {
     if (typeof Plotly === "undefined") return;
@@ -14,7 +59,7 @@
       if (!source) return;
       const figure = JSON.parse(source.textContent);
       element.dataset.drawn = "1";
-      Plotly.newPlot(element, figure.data, figure.layout || {}, config);
+      Plotly.newPlot(element, figure.data, localise(figure.layout || {}), config);
     });
   }
 

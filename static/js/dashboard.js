@@ -28,9 +28,11 @@
     if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
     const tag = (event.target.tagName || "").toLowerCase();
     if (tag === "input" || tag === "textarea" || tag === "select" || event.target.isContentEditable) return;
+    // Right to left, the next client is to the left.
+    const rtl = document.documentElement.dir === "rtl";
     let step = null;
-    if (event.key === "ArrowRight" || event.key === "j") step = "next";
-    if (event.key === "ArrowLeft" || event.key === "k") step = "previous";
+    if (event.key === (rtl ? "ArrowLeft" : "ArrowRight") || event.key === "j") step = "next";
+    if (event.key === (rtl ? "ArrowRight" : "ArrowLeft") || event.key === "k") step = "previous";
     if (!step) return;
     const link = document.querySelector('a[data-step="' + step + '"]');
     if (link) { event.preventDefault(); link.click(); }

@@ -7,7 +7,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from core.numbers import half_up
+from core.numbers import half_up, signed_safe
 from training.compliance import Cell, Status
 
 register = template.Library()
@@ -29,7 +29,7 @@ def risk_change_word(value: Decimal | None) -> str:
 def signed(value: Decimal | None) -> str:
     if value is None:
         return "—"
-    return f"{value:+.1f}"
+    return signed_safe(f"{value:+.1f}")
 
 
 CELL_MARKS = {Status.PASSED: "✓", Status.FAILED: "✗"}

@@ -155,3 +155,15 @@ def test_the_failure_list_costs_the_same_queries_at_any_size(client, pod_lead, a
     # people, clients and modules, the top bar's open-action count
     with django_assert_num_queries(11):
         assert client.get(reverse("failure_list")).status_code == 200
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_a_persons_assignments_cost_the_same_queries_at_any_size(client, pod_lead, am, size, django_assert_num_queries):
+    acme = ClientFactory(account_manager=am)
+    for _ in range(size):
+        record(am, acme, TrainingModuleFactory(), pod_lead)
+    client.force_login(am)
+    # session, user, the person, the assignments (module, failure and client joined), their results
+    with django_assert_num_queries(5):
+        response = client.get(reverse("person_assignments", args=[am.pk]), **HTMX)
+    assert response.content.decode().count("to do") == size
