@@ -612,6 +612,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- review queue ---------------------------------------------------------------------------
 
 
+REVIEW_PAGE_SIZE = 50  # entries per page: one form each, so the page stays light at any agency size
+
+
 @require_GET
 def review_queue_view(request: HttpRequest) -> HttpResponse:
     if not (request.user.sees_everything or request.user.is_pod_lead):
@@ -626,10 +629,16 @@ def review_queue_view(request: HttpRequest) -> HttpResponse:
                 for e in entries
             ),
         )
+    page = Paginator(entries, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "godview/review_queue.html",
-        {"entries": entries, "can_decide": request.user.sees_everything, "form": ReviewDecisionForm()},
+        {
+            "entries": page.object_list,
+            "page": page,
+            "can_decide": request.user.sees_everything,
+            "form": ReviewDecisionForm(),
+        },
     )
 
 

@@ -32,6 +32,7 @@ from clients.models.risk import (
     ReviewDecision,
     RiskAssessment,
     RiskReason,
+    refresh_current_state,
 )
 from clients.models.service import DeliverableCheck, TierDeliverable
 from clients.models.waiting import WaitingPeriod, business_days_between
@@ -90,5 +91,6 @@ __all__ = [
     "is_monday",
     "money_field",
     "not_negative",
+    "refresh_current_state",
     "score_field",
 ]

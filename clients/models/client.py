@@ -20,7 +20,7 @@ from clients.models.base import (
     not_negative,
 )
 from clients.models.outcomes import NPSResponse
-from clients.models.risk import Contact, RiskAssessment
+from clients.models.risk import RiskAssessment
 from core.weeks import today
 
 if TYPE_CHECKING:
@@ -34,16 +34,13 @@ class ClientQuerySet(ScopedQuerySet):
         return self.exclude(lifecycle_stage=LifecycleStage.CHURNED)
 
     def with_signals(self) -> "ClientQuerySet":
-        """Annotate the current risk (latest assessment), last contact date and latest NPS."""
+        """Annotate the current risk (latest assessment), last contact date and latest NPS; the
+        score and the contact as stored on the client (`refresh_current_state`)."""
         latest_risk = RiskAssessment.objects.filter(client=models.OuterRef("pk")).order_by("-assessed_at", "-pk")
         return self.annotate(
-            current_risk_score=models.Subquery(latest_risk.values("score")[:1]),
+            current_risk_score=models.F("latest_risk_score"),
             current_risk_at=models.Subquery(latest_risk.values("assessed_at")[:1]),
-            last_contact_on=models.Subquery(
-                Contact.objects.filter(client=models.OuterRef("pk"))
-                .order_by("-contacted_on")
-                .values("contacted_on")[:1]
-            ),
+            last_contact_on=models.F("latest_contact_on"),
             latest_nps=models.Subquery(
                 NPSResponse.objects.filter(client=models.OuterRef("pk"))
                 .order_by("-responded_on", "-pk")
@@ -95,6 +92,11 @@ class Client(models.Model):
         validators=[MinValueValidator(ZERO)],
     )
     website = models.URLField(_("website"), blank=True)
+    # The current state, kept by `refresh_current_state` when its rows are written and by the nightly
+    # rollup, so screens read it instead of probing every client's history (issue 19).
+    latest_risk_score = models.PositiveSmallIntegerField(_("latest risk score"), null=True, editable=False)
+    latest_contact_on = models.DateField(_("last contact"), null=True, editable=False)
+    open_warning_count = models.PositiveIntegerField(_("open early warnings"), db_default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
