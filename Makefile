@@ -59,7 +59,7 @@ run: seed compilemessages
 	@mkdir -p var
 	@echo ""
 	@echo "  God-view is starting on http://127.0.0.1:$(PORT)"
-	@echo "  Demo logins (password: godview): leader, podlead, am, designer, admin"
+	@echo "  Demo logins (password: godview): leader, podlead, am, designer, admin, finance, advisor"
 	@echo "  Fake Asana and ClickUp workspaces on ports 8190 and 8191 (log: var/fake_sources.log):"
 	@echo "  on /sync/, Sync now on 'Asana (offline demo)' or 'ClickUp (offline demo)' runs a real sync"
 	@echo ""

@@ -17,6 +17,8 @@ class Role(models.TextChoices):
     POD_LEAD = "pod_lead", _("Pod lead")
     ACCOUNT_MANAGER = "account_manager", _("Account manager")
     DESIGNER = "designer", _("Designer")
+    FINANCE = "finance", _("Finance")
+    VIEWER = "viewer", _("Read-only (marketing, advisor)")
 
 
 def mask_url(url: str) -> str:
@@ -149,6 +151,15 @@ class User(AbstractUser):
     @property
     def sees_everything(self) -> bool:
         return self.is_superuser or self.role == Role.LEADERSHIP
+
+    @property
+    def reads_everything(self) -> bool:
+        """Leadership, and the read-only role (marketing, an advisor): every dashboard, no writes."""
+        return self.sees_everything or self.role == Role.VIEWER
+
+    @property
+    def is_finance(self) -> bool:
+        return self.role == Role.FINANCE
 
     @property
     def is_pod_lead(self) -> bool:

@@ -2,6 +2,11 @@
 
 Every client-scoped QuerySet's `visible_to(user)` builds on `client_scope(user, prefix)`, so the
 rule lives in one place. Out-of-scope objects are simply absent, which views turn into 404.
+
+Two roles see without working on clients (issue 20, item 10): **finance** records revenue events,
+contracts and imports and sees the revenue screens, but has no client workspace (its client scope
+is empty; `revenue_scope` is everything); the **read-only** role (marketing, an advisor) sees what
+leadership sees and can write nothing (every `can_*` below is False for it).
 """
 
 from django.db.models import Q
@@ -15,8 +20,10 @@ def client_scope(user: User, prefix: str = "") -> Q:
     """The Q that keeps the clients `user` may see; `prefix` reaches Client from another model."""
     if not user.is_authenticated or not user.is_active:
         return NOTHING
-    if user.sees_everything:
+    if user.reads_everything:
         return Q()
+    if user.role == Role.FINANCE:
+        return NOTHING
     if user.role in (Role.POD_LEAD, Role.DESIGNER):
         if user.pod_id is None:
             return Q(**{f"{prefix}account_manager": user})
@@ -28,7 +35,7 @@ def people_scope(user: User) -> Q:
     """The people whose person page and metrics `user` may see."""
     if not user.is_authenticated or not user.is_active:
         return NOTHING
-    if user.sees_everything:
+    if user.reads_everything:
         return Q()
     if user.role == Role.POD_LEAD and user.pod_id is not None:
         return Q(pod=user.pod_id) | Q(pk=user.pk)
@@ -80,7 +87,32 @@ def can_write_experiments(user: User, client) -> bool:
 
 
 def can_record_revenue(user: User) -> bool:
-    return user.is_authenticated and user.is_active and (user.sees_everything or user.is_staff)
+    """Revenue events, contracts and renewal outcomes: leadership, finance and admins."""
+    if not user.is_authenticated or not user.is_active or user.role == Role.VIEWER:
+        return False
+    return user.sees_everything or user.is_staff or user.role == Role.FINANCE
+
+
+def revenue_scope(user: User, prefix: str = "") -> Q:
+    """The clients whose revenue `user` sees: finance sees all of it (and no client workspace);
+    everyone else the clients they see anyway."""
+    if user.is_authenticated and user.is_active and user.role == Role.FINANCE:
+        return Q()
+    return client_scope(user, prefix)
+
+
+def sees_revenue_screen(user: User) -> bool:
+    """/revenue/: leadership, finance, the read-only role and pod leads (their pod's figures)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.reads_everything or user.role in (Role.FINANCE, Role.POD_LEAD)
+
+
+def can_record_opportunity(user: User, client) -> bool:
+    """Upsells: AMs for their own clients, pod leads for the pod's, leadership for any."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.sees_everything or can_write_client_work(user, client)
 
 
 def can_act_on(user: User, client) -> bool:

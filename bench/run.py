@@ -1,4 +1,5 @@
-"""Run every benchmark: the God-view's, then the sync's if that area has written it."""
+"""Run every benchmark: the God-view's, the health lab's backtest at the network profile's size
+(pure Python, no database), then the sync's if that area has written it."""
 
 import importlib
 import sys
@@ -10,9 +11,10 @@ if str(ROOT) not in sys.path:
 
 
 def main() -> None:
-    from bench import dashboard
+    from bench import dashboard, lab
 
     dashboard.main([])
+    lab.main([])
     try:
         sync = importlib.import_module("bench.sync")
     except ModuleNotFoundError:

@@ -7,10 +7,13 @@ are never deleted either: a client that leaves is churned, and its history stays
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from clients import imports
+from clients.admin_imports import CsvImportMixin
 from clients.models import (
     Action,
     Client,
     Contact,
+    Contract,
     DeliverableCheck,
     EarlyWarning,
     Experiment,
@@ -24,10 +27,12 @@ from clients.models import (
     Objective,
     OnboardingTemplate,
     OnboardingTemplateItem,
+    Opportunity,
     Play,
     PlayStep,
     Postponement,
     QuarterlyReview,
+    RenewalLikelihood,
     RevenueEvent,
     ReviewDecision,
     RiskAssessment,
@@ -254,12 +259,87 @@ class NPSResponseAdmin(admin.ModelAdmin):
 
 
 @admin.register(RevenueEvent)
-class RevenueEventAdmin(ReadOnlyAdmin):
+class RevenueEventAdmin(CsvImportMixin, ReadOnlyAdmin):
+    """History, read-only; new events come from the product's forms or the CSV import."""
+
     list_display = ("client", "kind", "amount", "occurred_on", "recorded_by")
     list_filter = ("kind",)
     list_select_related = ("client", "recorded_by")
     search_fields = ("client__name", "note")
     date_hierarchy = "occurred_on"
+    import_title = _("Import revenue events")
+    import_columns = _(
+        "Columns (first line): client (the name) or client_id, kind (new, expansion, contraction, churn), amount "
+        "(the MRR change; a churn takes the client's whole MRR), date, and optionally note and churn_reason "
+        "(required for a churn: price, value, competitor, sponsor_left, delivery, in_house, business_closed, other)."
+    )
+    import_preview = staticmethod(imports.revenue_events_preview)
+    import_apply = staticmethod(imports.revenue_events_import)
+
+
+@admin.register(Contract)
+class ContractAdmin(CsvImportMixin, BaseAdmin):
+    """Reference data: a client's terms. An outcome, once recorded, is changed by a new revenue event."""
+
+    list_display = (
+        "client",
+        "starts_on",
+        "renews_on",
+        "committed_mrr",
+        "notice_days",
+        "auto_renew",
+        "outcome",
+        "outcome_on",
+    )
+    list_filter = ("outcome", "auto_renew", "client__account_manager__pod")
+    list_select_related = ("client",)
+    search_fields = ("client__name",)
+    autocomplete_fields = ("client",)
+    date_hierarchy = "renews_on"
+    readonly_fields = (
+        "outcome",
+        "outcome_on",
+        "outcome_mrr",
+        "outcome_note",
+        "revenue_event",
+        "outcome_by",
+        "created_by",
+    )
+    exclude = ("created_at",)
+    import_title = _("Import contracts")
+    import_columns = _(
+        "Columns (first line): client (the name) or client_id, start, renewal_date, committed_mrr, and optionally "
+        "notice_days (default 30) and auto_renew (yes/no). A client and start already stored updates that "
+        "contract while its renewal is still open."
+    )
+    import_preview = staticmethod(imports.contracts_preview)
+    import_apply = staticmethod(imports.contracts_import)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return obj is None or not obj.outcome
+
+
+@admin.register(Opportunity)
+class OpportunityAdmin(ReadOnlyAdmin):
+    list_display = ("title", "client", "stage", "expected_mrr", "owner", "identified_on", "closed_on")
+    list_filter = ("stage",)
+    list_select_related = ("client", "owner")
+    search_fields = ("title", "client__name")
+
+
+@admin.register(RenewalLikelihood)
+class RenewalLikelihoodAdmin(BaseAdmin):
+    """The renewal forecast's likelihood per current risk score (DESIGN defaults shipped by migration)."""
+
+    list_display = ("risk", "percent")
+    list_editable = ("percent",)
+    list_display_links = None
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class PlayStepInline(admin.TabularInline):

@@ -23,6 +23,11 @@ WARNING_RULES: tuple[tuple[str, Decimal, str], ...] = (
         Decimal("2"),
         "Weekday (1 = Monday) from which this week's goals are judged; the week before until then.",
     ),
+    (
+        "renewal_due",
+        Decimal("30"),
+        "Days beyond the contract's notice period: fires when the renewal is that close and the risk score is 1–2.",
+    ),
     ("off_cadence", Decimal("0"), "Days of grace beyond the tier's contact cadence before the rule fires."),
 )
 

@@ -156,12 +156,79 @@ def _band(value: float, cuts: tuple[float, float, float], higher_is_better: bool
     return 1
 
 
+# --- factor scores (the factors below add their label and detail) ----------------------------
+
+
+def contact_score(inputs: HealthInputs) -> int:
+    days = inputs.days_since_contact
+    if days is None:
+        return 1
+    return _band(days / inputs.stale_after_days, (0.5, 1.0, 2.0), higher_is_better=False)
+
+
+def goals_score(inputs: HealthInputs) -> int | None:
+    rate = inputs.goal_hit_rate
+    return None if rate is None else _band(rate, (0.85, 0.7, 0.5))
+
+
+def overdue_score(inputs: HealthInputs) -> int:
+    count, oldest = inputs.overdue_tasks, inputs.max_days_overdue
+    if count == 0:
+        return 4
+    if count <= 2 and oldest <= 7:
+        return 3
+    if count <= 5 and oldest <= 14:
+        return 2
+    return 1
+
+
+def objectives_score(inputs: HealthInputs) -> int | None:
+    if inputs.objectives_open == 0:
+        return None
+    share = inputs.objectives_behind / inputs.objectives_open
+    return _band(share, (0.0, 1 / 3, 2 / 3), higher_is_better=False)
+
+
+def nps_score(inputs: HealthInputs) -> int | None:
+    return None if inputs.latest_nps is None else _band(inputs.latest_nps, (9, 7, 5))
+
+
+def waiting_score(inputs: HealthInputs) -> int:
+    return _band(inputs.waiting_business_days, (1, 2, 5), higher_is_better=False)
+
+
+def slips_score(inputs: HealthInputs) -> int:
+    return _band(inputs.slipped_tasks, (0, 2, 5), higher_is_better=False)
+
+
+def sentiment_score(inputs: HealthInputs) -> int | None:
+    if inputs.recent_contacts == 0:
+        return None
+    return _band(inputs.negative_contacts / inputs.recent_contacts, (0.0, 0.25, 0.5), higher_is_better=False)
+
+
+def complaints_score(inputs: HealthInputs) -> int:
+    return _band(inputs.complaints, (0, 1, 3), higher_is_better=False)
+
+
+SCORES = (
+    contact_score,
+    goals_score,
+    overdue_score,
+    objectives_score,
+    nps_score,
+    waiting_score,
+    slips_score,
+    sentiment_score,
+    complaints_score,
+)
+
+
 def contact_factor(inputs: HealthInputs) -> Factor:
     days = inputs.days_since_contact
     if days is None:
         return Factor("contact", _("Contact recency"), 1, _("No contact logged"))
-    ratio = days / inputs.stale_after_days
-    score = _band(ratio, (0.5, 1.0, 2.0), higher_is_better=False)
+    score = contact_score(inputs)
     return Factor(
         "contact",
         _("Contact recency"),
@@ -177,21 +244,14 @@ def goals_factor(inputs: HealthInputs) -> Factor:
     return Factor(
         "goals",
         _("Weekly goal hit rate"),
-        _band(rate, (0.85, 0.7, 0.5)),
+        goals_score(inputs),
         _("%(rate)s%% of goals hit in the last four weeks") % {"rate": percent(rate)},
     )
 
 
 def overdue_factor(inputs: HealthInputs) -> Factor:
     count, oldest = inputs.overdue_tasks, inputs.max_days_overdue
-    if count == 0:
-        score = 4
-    elif count <= 2 and oldest <= 7:
-        score = 3
-    elif count <= 5 and oldest <= 14:
-        score = 2
-    else:
-        score = 1
+    score = overdue_score(inputs)
     detail = (
         _("%(count)s overdue tasks, oldest %(days)s days") % {"count": count, "days": oldest}
         if count
@@ -203,8 +263,7 @@ def overdue_factor(inputs: HealthInputs) -> Factor:
 def objectives_factor(inputs: HealthInputs) -> Factor:
     if inputs.objectives_open == 0:
         return Factor("objectives", _("Objective pace"), None, _("No open objectives"))
-    share = inputs.objectives_behind / inputs.objectives_open
-    score = _band(share, (0.0, 1 / 3, 2 / 3), higher_is_better=False)
+    score = objectives_score(inputs)
     return Factor(
         "objectives",
         _("Objective pace"),
@@ -218,7 +277,7 @@ def nps_factor(inputs: HealthInputs) -> Factor:
     nps = inputs.latest_nps
     if nps is None:
         return Factor("nps", _("NPS"), None, _("No NPS response"))
-    return Factor("nps", _("NPS"), _band(nps, (9, 7, 5)), _("Latest NPS %(score)s") % {"score": nps})
+    return Factor("nps", _("NPS"), nps_score(inputs), _("Latest NPS %(score)s") % {"score": nps})
 
 
 def waiting_factor(inputs: HealthInputs) -> Factor:
@@ -226,7 +285,7 @@ def waiting_factor(inputs: HealthInputs) -> Factor:
     return Factor(
         "waiting",
         _("Waiting on client"),
-        _band(days, (1, 2, 5), higher_is_better=False),
+        waiting_score(inputs),
         _("%(days)s business days waiting on the client in four weeks") % {"days": days},
     )
 
@@ -236,7 +295,7 @@ def slips_factor(inputs: HealthInputs) -> Factor:
     return Factor(
         "slips",
         _("Slipped tasks"),
-        _band(slipped, (0, 2, 5), higher_is_better=False),
+        slips_score(inputs),
         _("%(n)s tasks slipped (due date moved later) in four weeks") % {"n": slipped},
     )
 
@@ -248,7 +307,7 @@ def sentiment_factor(inputs: HealthInputs) -> Factor:
     return Factor(
         "sentiment",
         _("Contact sentiment"),
-        _band(negative / contacts, (0.0, 0.25, 0.5), higher_is_better=False),
+        sentiment_score(inputs),
         _("%(negative)s of %(contacts)s contacts negative in 28 days") % {"negative": negative, "contacts": contacts},
     )
 
@@ -257,7 +316,7 @@ def complaints_factor(inputs: HealthInputs) -> Factor:
     return Factor(
         "complaints",
         _("Complaint frequency"),
-        _band(inputs.complaints, (0, 1, 3), higher_is_better=False),
+        complaints_score(inputs),
         _("%(n)s complaints in 28 days (negative contacts and NPS detractors)") % {"n": inputs.complaints},
     )
 
@@ -275,12 +334,21 @@ FACTORS = (
 )
 
 
-def health_signal(inputs: HealthInputs) -> HealthSignal:
-    factors = tuple(factor(inputs) for factor in FACTORS)
-    scores = [f.score for f in factors if f.score is not None]
+def _combined(scores: list[int]) -> int | None:
     if not scores:
-        return HealthSignal(None, factors)
+        return None
     mean = sum(scores) / len(scores)
     # Nearest whole score; exact halves go down, to the riskier side.
-    score = math.ceil(mean - 0.5)
-    return HealthSignal(max(1, min(4, score)), factors)
+    return max(1, min(4, math.ceil(mean - 0.5)))
+
+
+def health_signal(inputs: HealthInputs) -> HealthSignal:
+    factors = tuple(factor(inputs) for factor in FACTORS)
+    return HealthSignal(_combined([f.score for f in factors if f.score is not None]), factors)
+
+
+def health_score(inputs: HealthInputs) -> int | None:
+    """`health_signal(inputs).score` without the factors' texts (the rollup scores every client
+    every day: the texts, translated, were most of its time)."""
+    scores = (score(inputs) for score in SCORES)
+    return _combined([s for s in scores if s is not None])

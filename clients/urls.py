@@ -2,9 +2,14 @@
 
 from django.urls import path
 
-from clients import action_views, onboarding_views, service_views, views
+from clients import action_views, onboarding_views, revenue_views, service_views, views
 
 urlpatterns = [
+    path("clients/<int:pk>/contract/", revenue_views.client_contract, name="client_contract"),
+    path("clients/<int:pk>/contract/new/", revenue_views.contract_create, name="contract_create"),
+    path("clients/<int:pk>/opportunities/new/", revenue_views.opportunity_create, name="opportunity_create"),
+    path("contracts/<int:pk>/renewal/", revenue_views.renewal_record, name="renewal_record"),
+    path("opportunities/<int:pk>/stage/", revenue_views.opportunity_stage, name="opportunity_stage"),
     path("my/week/", views.my_week, name="my_week"),
     path("clients/<int:pk>/work/summary.md", views.week_summary, name="week_summary"),
     path("clients/<int:pk>/work/<slug:kind>/", views.client_form, name="workspace_form"),

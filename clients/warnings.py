@@ -70,6 +70,7 @@ class WarningInputs:
     judged_week: dt.date | None = None
     tied_goals: int = 0
     open_objectives: int = 0
+    renewal: tuple[dt.date, int] | None = None  # the next open contract's renewal date and notice days
     objective_points: float = 25.0
     # The tier's service format: a call or meeting every `cadence_days` (None: no cadence), with a
     # senior person present when the tier asks; the latest contact that qualifies, and the client's start.
@@ -231,6 +232,34 @@ def _task_slips(i: WarningInputs, rule: Rule) -> Firing | None:
     return Firing(rule.code, reason, "slips")
 
 
+def _renewal_due(i: WarningInputs, rule: Rule) -> Firing | None:
+    """Renewal within the notice period plus the rule's days, and a risk score of 1–2."""
+    if i.renewal is None or i.risk_score is None or i.risk_score > 2:
+        return None
+    renews_on, notice_days = i.renewal
+    days = (renews_on - i.on).days
+    if days > notice_days + int(rule.threshold):
+        return None
+    if days < 0:
+        reason = _("Renewal date %(date)s passed %(days)s days ago with no outcome recorded; risk score %(score)s") % {
+            "date": renews_on,
+            "days": -days,
+            "score": i.risk_score,
+        }
+    else:
+        reason = _(
+            "Renewal on %(date)s, in %(days)s days (notice period %(notice)s days), "
+            "with risk score %(score)s (%(word)s)"
+        ) % {
+            "date": renews_on,
+            "days": days,
+            "notice": notice_days,
+            "score": i.risk_score,
+            "word": _(RISK_WORDS[i.risk_score]),
+        }
+    return Firing(rule.code, reason, "contract-panel")
+
+
 def _off_cadence(i: WarningInputs, rule: Rule) -> Firing | None:
     """A tier with a cadence whose client had no qualifying call or meeting within it (plus grace)."""
     if i.cadence_days is None:
@@ -284,6 +313,7 @@ CHECKS = {
     "hours_over_budget": _hours_over_budget,
     "task_slips": _task_slips,
     "no_objective_goal": _no_objective_goal,
+    "renewal_due": _renewal_due,
     "off_cadence": _off_cadence,
 }
 
@@ -311,6 +341,7 @@ ANCHORS = {
     "hours_over_budget": "hours",
     "task_slips": "slips",
     "no_objective_goal": "goals",
+    "renewal_due": "contract-panel",
     "off_cadence": "service",
 }
 

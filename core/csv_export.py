@@ -4,11 +4,13 @@ Names and notes come from users. Every cell that is not a real number or date is
 text, and a text cell that a spreadsheet would read as a formula gets a leading quote: one that
 begins (after any blank space) with =, +, -, @, a tab or a carriage return, or their full-width
 forms, unless the whole cell is a plain number such as "-12.5". "-2+3+cmd|' /C calc'!A0" starts
-like a number and is a formula all the same.
+like a number and is a formula all the same. Every export starts with a UTF-8 byte-order mark so
+spreadsheet programs open names in French, Russian or Arabic as written.
 """
 
 import csv
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterable
 from decimal import Decimal
@@ -37,9 +39,13 @@ class _Echo:
         return value
 
 
+BOM = "\ufeff"  # spreadsheet programs read a CSV as UTF-8 only when it starts with one
+
+
 def csv_response(filename: str, header: list, rows: Iterable[Iterable]) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
-    lines = (writer.writerow([safe(cell) for cell in row]) for row in [header, *rows])
+    body = (writer.writerow([safe(cell) for cell in row]) for row in rows)
+    lines = itertools.chain([BOM + writer.writerow([safe(cell) for cell in header])], body)
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

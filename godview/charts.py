@@ -158,6 +158,9 @@ def risk_history(points: list[tuple[dt.datetime, int]]) -> tuple[dict, dict]:
 
 
 LEAD_BUCKETS = ((0, 7), (8, 30), (31, 60), (61, 90), (91, 180), (181, None))
+# The accent of app.css (--accent) for the widest horizon and two tints of it for the nearer ones:
+# one hue, so the bars read as the same churns seen from further ahead.
+HORIZON_COLOURS = {30: "#a9bdf0", 60: "#6d8de0", 90: "#2f5bd3"}
 
 
 def lead_time_distribution(leads_by_horizon: dict[int, list[int]]) -> tuple[dict, dict]:
@@ -170,7 +173,14 @@ def lead_time_distribution(leads_by_horizon: dict[int, list[int]]) -> tuple[dict
     series = {h: counts(leads) for h, leads in leads_by_horizon.items()}
     figure = {
         "data": [
-            {"type": "bar", "name": _("caught at %(h)s days") % {"h": h}, "x": labels, "y": ys}
+            {
+                "type": "bar",
+                "name": _("caught at %(h)s days") % {"h": h},
+                "x": labels,
+                "y": ys,
+                "marker": {"color": HORIZON_COLOURS.get(h, "#2f5bd3")},
+                "hovertemplate": "%{x} " + _("days") + ": %{y}<extra>%{fullData.name}</extra>",
+            }
             for h, ys in series.items()
         ],
         "layout": _layout(

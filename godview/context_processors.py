@@ -14,6 +14,7 @@ NAVIGATION = (
     ("my_clients", _("My clients"), {Role.ACCOUNT_MANAGER, Role.POD_LEAD}),
     ("action_queue", _("Actions"), {Role.LEADERSHIP, Role.POD_LEAD}),
     ("growth_review", _("Growth review"), {Role.LEADERSHIP, Role.POD_LEAD}),
+    ("revenue", _("Revenue"), {Role.LEADERSHIP, Role.POD_LEAD, Role.FINANCE, Role.VIEWER}),
     ("training", _("Training"), None),
     ("sync", _("Sync"), {Role.LEADERSHIP}),
     ("churn", _("Churn"), {Role.LEADERSHIP, Role.POD_LEAD}),
@@ -30,6 +31,8 @@ def navigation(request: HttpRequest) -> dict:
     for name, label, roles in NAVIGATION:
         if roles is not None and user.role not in roles and not user.is_superuser:
             continue
+        if name == "dashboard" and user.role == Role.FINANCE:
+            continue  # finance's home is the revenue screen (no client workspace)
         try:
             url = reverse(name)
         except NoReverseMatch:

@@ -13,23 +13,34 @@ Reading of the definitions, where DESIGN leaves a choice:
 - **Lead time** is counted for the churns caught at H, so each horizon has its own median.
 - A client churns once in this product (one `churned_on`); the module takes several churn dates
   per client all the same, each judged on its own.
+
+Shape, for the network profile (10,000 clients, a million runs and more): one pass groups the
+runs per signal, one linear pass per signal merges them (the runs arrive sorted per client when
+the caller asks the database for that order, and timsort keeps a sorted list linear); flags are
+counted per day with a Counter, and only the churned clients' runs are looked at one by one. The
+lists of flags behind a figure (thousands of rows) are built only when asked for.
 """
 
 import bisect
 import datetime as dt
 import statistics
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import NamedTuple
 
 HORIZONS = (30, 60, 90)
 ANY = "any"
 FALSE_ALARM_HORIZON = 90
+ONE_DAY = dt.timedelta(days=1)
 Interval = tuple[dt.date, dt.date]
 
 
-@dataclass(frozen=True)
-class Run:
+class Run(NamedTuple):
+    """A signal fired for the client on every day from `first_day` to `last_day`. A plain tuple
+    `(client_id, signal, first_day, last_day)` (a database row) is accepted as well."""
+
     client_id: int
     signal: str
     first_day: dt.date
@@ -49,24 +60,34 @@ class Churn:
     lead_days: int | None = None  # for a caught churn
 
 
-@dataclass(frozen=True)
-class Flag:
+class Flag(NamedTuple):
     client_id: int
     day: dt.date
+
+
+# One signal's merged runs: (client_id, first_day, last_day), sorted by client then first day.
+Merged = list[tuple[int, dt.date, dt.date]]
 
 
 @dataclass
 class HorizonFigures:
     horizon: int
-    flags: list[Flag] = field(default_factory=list)  # the flags counted at H
+    flag_count: int  # the flags counted at H (at least H days before the period's end)
     true_flags: list[Flag] = field(default_factory=list)
     churned: list[Churn] = field(default_factory=list)
     caught: list[Churn] = field(default_factory=list)
     missed: list[Churn] = field(default_factory=list)
+    _all_flags: "SignalFigures | None" = field(default=None, repr=False)
+
+    @property
+    def flags(self) -> list[Flag]:
+        """The flags counted at H, by day (built on demand: there can be a million)."""
+        assert self._all_flags is not None
+        return _cut(self._all_flags.flags, self._all_flags.period, self.horizon)
 
     @property
     def precision(self) -> float | None:
-        return len(self.true_flags) / len(self.flags) if self.flags else None
+        return len(self.true_flags) / self.flag_count if self.flag_count else None
 
     @property
     def recall(self) -> float | None:
@@ -78,20 +99,47 @@ class HorizonFigures:
         return statistics.median(leads) if leads else None
 
 
+def _day(flag: Flag) -> dt.date:
+    return flag.day
+
+
 @dataclass
 class SignalFigures:
     signal: str
-    flags: list[Flag]  # every flag of the period
+    period: Period
+    flag_count: int  # every flag of the period
     horizons: dict[int, HorizonFigures]
-    false_alarms: list[Flag]
+    false_alarm_count: int
+    merged: Merged = field(repr=False)
+    _true_90: frozenset = field(default=frozenset(), repr=False)
+
+    @cached_property
+    def flags(self) -> list[Flag]:
+        """Every flag of the period, by day then client."""
+        start, end = self.period.start, self.period.end
+        flags = [Flag(pk, first) for pk, first, _last in self.merged if start <= first <= end]
+        flags.sort(key=lambda f: (f.day, f.client_id))
+        return flags
+
+    @property
+    def false_alarms(self) -> list[Flag]:
+        """Flags counted at 90 days that did not come true within 90 days."""
+        at_90 = self.horizons.get(FALSE_ALARM_HORIZON)
+        counted = at_90.flags if at_90 else _cut(self.flags, self.period, FALSE_ALARM_HORIZON)
+        return [f for f in counted if f not in self._true_90]
+
+
+def _cut(flags: list[Flag], period: Period, horizon: int) -> list[Flag]:
+    return flags[: bisect.bisect_right(flags, period.end - dt.timedelta(days=horizon), key=_day)]
 
 
 def merge(intervals: Iterable[Interval]) -> list[Interval]:
     """Overlapping or adjacent day ranges joined, in order."""
     merged: list[list[dt.date]] = []
     for first, last in sorted(intervals):
-        if merged and first <= merged[-1][1] + dt.timedelta(days=1):
-            merged[-1][1] = max(merged[-1][1], last)
+        if merged and first <= merged[-1][1] + ONE_DAY:
+            if last > merged[-1][1]:
+                merged[-1][1] = last
         else:
             merged.append([first, last])
     return [(first, last) for first, last in merged]
@@ -101,18 +149,26 @@ def runs_from_days(days: Iterable[dt.date]) -> list[Interval]:
     return merge((day, day) for day in days)
 
 
-def _by_signal(runs: Iterable[Run], signals: Iterable[str]) -> dict[str, dict[int, list[Interval]]]:
-    wanted = set(signals)
-    grouped: dict[str, dict[int, list[Interval]]] = {s: defaultdict(list) for s in wanted}
-    for run in runs:
-        if run.signal in wanted:
-            grouped[run.signal][run.client_id].append((run.first_day, run.last_day))
-        if ANY in wanted:
-            grouped[ANY][run.client_id].append((run.first_day, run.last_day))
-    return {s: {pk: merge(ivs) for pk, ivs in by_client.items()} for s, by_client in grouped.items()}
+def merge_runs(rows: list[tuple]) -> Merged:
+    """Rows `(client, signal, first, last)` of one signal joined per client where they overlap or
+    touch, in one pass after a sort (linear when the rows come sorted)."""
+    rows.sort()
+    merged: Merged = []
+    client = first = last = None
+    for pk, _signal, begins, ends in rows:
+        if pk == client and begins <= last + ONE_DAY:
+            if ends > last:
+                last = ends
+            continue
+        if client is not None:
+            merged.append((client, first, last))
+        client, first, last = pk, begins, ends
+    if client is not None:
+        merged.append((client, first, last))
+    return merged
 
 
-def _lead(runs: list[Interval], churned_on: dt.date, horizon: int) -> int | None:
+def lead_days(runs: list[Interval], churned_on: dt.date, horizon: int) -> int | None:
     """Days from the first day of the last run before the churn, when it fired in the H days before."""
     index = bisect.bisect_left(runs, (churned_on,)) - 1  # the last run that began before the churn
     if index < 0 or runs[index][1] < churned_on - dt.timedelta(days=horizon):
@@ -120,46 +176,72 @@ def _lead(runs: list[Interval], churned_on: dt.date, horizon: int) -> int | None
     return (churned_on - runs[index][0]).days
 
 
-def _is_true(flag: dt.date, churns: list[dt.date], horizon: int) -> bool:
-    return any(0 < (churned_on - flag).days <= horizon for churned_on in churns)
-
-
 def backtest_signal(
-    signal: str, runs: Mapping[int, list[Interval]], churns: Mapping[int, list[dt.date]], period: Period, horizons
+    signal: str, merged: Merged, churns: dict[int, list[dt.date]], period: Period, horizons: list[int]
 ) -> SignalFigures:
-    # Flags sorted by day, so "at least H days before the end" is a prefix; only the flags of
-    # clients who churned can be true (the bulk of flags is never looked at twice).
-    flags = [Flag(pk, first) for pk, ivs in runs.items() for first, _last in ivs if period.start <= first <= period.end]
-    flags.sort(key=lambda f: (f.day, f.client_id))
-    days = [f.day for f in flags]
-    figures = {}
+    start, end = period.start, period.end
+    per_day = Counter(first for _pk, first, _last in merged if start <= first <= end)
+    days = sorted(per_day)
+    cumulative = [0]
+    for day in days:
+        cumulative.append(cumulative[-1] + per_day[day])
+    # Only the churned clients' runs can catch a churn or make a flag true.
+    churned_runs: dict[int, list[Interval]] = {pk: [] for pk in churns}
+    for pk, first, last in merged:
+        if pk in churned_runs:
+            churned_runs[pk].append((first, last))
+    figures: dict[int, HorizonFigures] = {}
     for horizon in sorted({*horizons, FALSE_ALARM_HORIZON}):
-        h = HorizonFigures(horizon)
-        h.flags = flags[: bisect.bisect_right(days, period.end - dt.timedelta(days=horizon))]
-        h.true_flags = [f for f in h.flags if f.client_id in churns and _is_true(f.day, churns[f.client_id], horizon)]
-        for pk, dates in sorted(churns.items()):
-            for churned_on in sorted(d for d in dates if period.start <= d <= period.end):
-                lead = _lead(runs.get(pk, []), churned_on, horizon)
+        latest = end - dt.timedelta(days=horizon)
+        h = HorizonFigures(horizon, cumulative[bisect.bisect_right(days, latest)])
+        for pk in sorted(churns):
+            runs, dates = churned_runs[pk], sorted(churns[pk])
+            h.true_flags += [
+                Flag(pk, first)
+                for first, _last in runs
+                if start <= first <= latest and any(0 < (on - first).days <= horizon for on in dates)
+            ]
+            for churned_on in (on for on in dates if start <= on <= end):
+                lead = lead_days(runs, churned_on, horizon)
                 h.churned.append(Churn(pk, churned_on))
                 (h.caught if lead is not None else h.missed).append(Churn(pk, churned_on, lead))
+        h.true_flags.sort(key=lambda f: (f.day, f.client_id))
         figures[horizon] = h
     at_90 = figures[FALSE_ALARM_HORIZON]
-    true_90 = {(f.client_id, f.day) for f in at_90.true_flags}
-    false_alarms = [f for f in at_90.flags if f.client_id not in churns or (f.client_id, f.day) not in true_90]
-    return SignalFigures(signal, flags, {h: figures[h] for h in horizons}, false_alarms)
+    result = SignalFigures(
+        signal,
+        period,
+        cumulative[-1],
+        {h: figures[h] for h in horizons},
+        at_90.flag_count - len(at_90.true_flags),
+        merged,
+        frozenset(at_90.true_flags),
+    )
+    for h in figures.values():
+        h._all_flags = result
+    return result
 
 
 def backtest(
-    runs: Iterable[Run],
+    runs: Iterable[Run | tuple],
     churns: Iterable[tuple[int, dt.date]],
     period: Period,
     signals: Iterable[str],
     horizons: Iterable[int] = HORIZONS,
 ) -> dict[str, SignalFigures]:
-    """Every signal's figures over the period, in the order of `signals`."""
-    signals, horizons = list(signals), list(horizons)
-    by_client: dict[int, list[dt.date]] = defaultdict(list)
+    """Every signal's figures over the period, in the order of `signals`. "any" joins the runs
+    of every signal given in `runs`, named in `signals` or not."""
+    signals, horizons = list(signals), sorted(set(horizons))
+    by_client: dict[int, list[dt.date]] = {}
     for pk, churned_on in churns:
-        by_client[pk].append(churned_on)
-    grouped = _by_signal(runs, signals)
-    return {s: backtest_signal(s, grouped[s], by_client, period, horizons) for s in signals}
+        by_client.setdefault(pk, []).append(churned_on)
+    grouped: dict[str, list] = {}
+    for run in runs:
+        rows = grouped.get(run[1])
+        if rows is None:
+            rows = grouped[run[1]] = []
+        rows.append(run)
+    merged = {s: merge_runs(rows) for s, rows in grouped.items()}
+    if ANY in signals:
+        merged[ANY] = merge_runs([(pk, ANY, first, last) for runs in merged.values() for pk, first, last in runs])
+    return {s: backtest_signal(s, merged.get(s, []), by_client, period, horizons) for s in signals}

@@ -23,14 +23,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Sum
+from django.db import connection, transaction
+from django.db.models import Count, DateField, DecimalField, F, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncDate
 
-from clients.action_services import actions_wake, plays_start
+from clients.action_services import PLAY_WINDOW_DAYS, actions_wake, plays_start
 from clients.models import (
     Client,
     Contact,
+    Contract,
     DailySnapshot,
     EarlyWarning,
     NPSResponse,
@@ -38,20 +39,22 @@ from clients.models import (
     RevenueEvent,
     RiskAssessment,
     WeeklyGoal,
+    refresh_current_state,
 )
-from clients.scoring import HealthInputs, health_signal
+from clients.scoring import HealthInputs, health_score
 from clients.selectors import current_waits, waiting_business_days, waits_by_client
 from clients.voice_inputs import Voice, voice_by_client
 from clients.warnings import Firing, WarningInputs, WeekHits, evaluate, judged_week, load_rules
 from core.cache import bump_rollup_version
 from core.weeks import agency_tz, today, week_start
-from godview.signal_history import day_signals, record_day
+from godview.rollup_span import HEALTH_WEEKS, RangeInputs, day_bounds, tied_goals_by_client
+from godview.signal_history import day_signals, record_day, record_days
 from tasks.models import DueDateChange, Task, TimeEntry
 from tasks.selectors import SLIP_DAYS
 
 log = logging.getLogger(__name__)
 ZERO = Decimal("0")
-HEALTH_WEEKS = 4
+CLIENT_CHUNK = 400  # clients whose range inputs (rollup_span) are held in memory together
 
 
 @dataclass(frozen=True)
@@ -61,11 +64,6 @@ class RollupResult:
     fired: int
     resolved: int
     seconds: float
-
-
-def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    start = dt.datetime.combine(day, dt.time.min, tzinfo=agency_tz())
-    return start, start + dt.timedelta(days=1)
 
 
 def _by_client(queryset, *fields: str) -> dict:
@@ -179,6 +177,15 @@ class DayInputs:
             .annotate(today=Sum("hours", filter=Q(started_at__gte=start), default=ZERO), month=Sum("hours"))
             .values("client_id", "today", "month")
         )
+        # The next renewal of each client's open contracts as of the day (one query).
+        self.renewals: dict[int, tuple[dt.date, int]] = {}
+        for client_id, renews_on, notice in (
+            Contract.objects.open_on(day)
+            .filter(client_id__in=ids)
+            .order_by("client_id", "renews_on")
+            .values_list("client_id", "renews_on", "notice_days")
+        ):
+            self.renewals.setdefault(client_id, (renews_on, notice))
         # Contact sentiment, complaints and the cadence's latest call (issue 20), one query.
         self.voice = voice_by_client(ids, day)
         self.objectives: dict[int, list[tuple[str, object]]] = {}
@@ -192,26 +199,25 @@ class DayInputs:
                 self.open_objectives[objective.client_id] = self.open_objectives.get(objective.client_id, 0) + 1
         # The no-objective-goal rule (issue 20): the judged week's goals tied to an objective open today.
         self.judged_week = judged_week(day, tied_from)
-        self.tied_goals = _by_client(
-            WeeklyGoal.objects.filter(client_id__in=ids, week_start=self.judged_week, status__in=["open", "done"])
-            .filter(objective__status__in=["on_track", "behind"], objective__start_date__lte=day)
-            .filter(objective__due_date__gte=day)
-            .values("client_id")
-            .annotate(n=Count("pk"))
-            .values("client_id", "n"),
-            "n",
-        )
+        self.tied_goals = tied_goals_by_client(ids, day, self.judged_week)
+
+
+def tied_from(rules) -> Decimal:
+    return next((rule.threshold for rule in rules if rule.code == "no_objective_goal"), Decimal(2))
 
 
 def _week_hits(weeks: dict[dt.date, tuple[int, int]], mondays: list[dt.date]) -> tuple[WeekHits, ...]:
     return tuple(WeekHits(m, *weeks.get(m, (0, 0))) for m in mondays)
 
 
-def build_day(day: dt.date, clients: list[Client], rules) -> tuple[list[DailySnapshot], dict[int, list[Firing]]]:
-    """The day's snapshots and firings (no writes)."""
-    points = next((rule.threshold for rule in rules if rule.code == "objective_behind"), None)
-    tied_from = next((rule.threshold for rule in rules if rule.code == "no_objective_goal"), Decimal(2))
-    inputs = DayInputs(day, [c.pk for c in clients], points, tied_from)
+def build_day(
+    day: dt.date, clients: list[Client], rules, inputs=None
+) -> tuple[list[DailySnapshot], dict[int, list[Firing]]]:
+    """The day's snapshots and firings (no writes), from `inputs` (a `DayInputs`, or one day of a
+    range's inputs) or the day's own queries."""
+    if inputs is None:
+        points = next((rule.threshold for rule in rules if rule.code == "objective_behind"), None)
+        inputs = DayInputs(day, [c.pk for c in clients], points, tied_from(rules))
     monday = week_start(day)
     last_two = [monday - dt.timedelta(weeks=1), monday - dt.timedelta(weeks=2)]
     snapshots, firings = [], {}
@@ -227,7 +233,7 @@ def build_day(day: dt.date, clients: list[Client], rules) -> tuple[list[DailySna
         waits = inputs.waits.get(client.pk, [])
         paces = inputs.objectives.get(client.pk, [])
         voice = inputs.voice.get(client.pk, Voice())
-        health = health_signal(
+        health = health_score(
             HealthInputs(
                 days_since_contact=days_since,
                 stale_after_days=client.tier.stale_contact_days,
@@ -245,8 +251,11 @@ def build_day(day: dt.date, clients: list[Client], rules) -> tuple[list[DailySna
             )
         )
         risk = inputs.risk.get(client.pk)
+        assessed_on = risk["assessed_at"].astimezone(agency_tz()).date() if risk else None
         mrr = inputs.mrr.get(client.pk, client.mrr) if active else ZERO
         hours = inputs.hours.get(client.pk, {"today": ZERO, "month": ZERO})
+        waits_now = current_waits(waits, day)
+        detractors = tuple(inputs.detractors.get(client.pk, ()))
         fired = []
         if active:
             fired = evaluate(
@@ -255,15 +264,15 @@ def build_day(day: dt.date, clients: list[Client], rules) -> tuple[list[DailySna
                     tier_name=client.tier.name,
                     stale_after_days=client.tier.stale_contact_days,
                     risk_score=risk["score"] if risk else None,
-                    risk_assessed_on=risk["assessed_at"].astimezone(agency_tz()).date() if risk else None,
+                    risk_assessed_on=assessed_on,
                     days_since_contact=days_since,
                     last_two_weeks=_week_hits(weeks, last_two),
                     objectives=tuple(paces),
                     overdue_tasks=tasks["overdue"],
                     max_days_overdue=oldest_days,
-                    health_score=health.score,
-                    detractors=tuple(inputs.detractors.get(client.pk, ())),
-                    waits=current_waits(waits, day),
+                    health_score=health,
+                    detractors=detractors,
+                    waits=waits_now,
                     agreed_response_days=client.agreed_response_days,
                     agreement_signed_on=client.expectation_agreement_signed_on,
                     hours_last_30_days=hours["month"] or ZERO,
@@ -274,6 +283,7 @@ def build_day(day: dt.date, clients: list[Client], rules) -> tuple[list[DailySna
                     judged_week=inputs.judged_week,
                     tied_goals=inputs.tied_goals.get(client.pk, 0),
                     open_objectives=inputs.open_objectives.get(client.pk, 0),
+                    renewal=inputs.renewals.get(client.pk),
                     cadence_days=client.tier.cadence_days,
                     cadence_needs_senior=client.tier.cadence_needs_senior,
                     last_cadence_contact_on=voice.last_cadence_contact(client.tier.cadence_needs_senior),
@@ -291,7 +301,7 @@ def build_day(day: dt.date, clients: list[Client], rules) -> tuple[list[DailySna
                 is_active=active,
                 mrr=max(mrr or ZERO, ZERO),
                 risk_score=risk["score"] if risk else None,
-                health_score=health.score,
+                health_score=health,
                 days_since_contact=days_since,
                 goals_due=goals_today["due"],
                 goals_hit=goals_today["hit"],
@@ -302,6 +312,14 @@ def build_day(day: dt.date, clients: list[Client], rules) -> tuple[list[DailySna
                 slipped_tasks=inputs.slipped.get(client.pk, 0),
                 hours=hours["today"] or ZERO,
                 warnings=len(fired),
+                max_days_overdue=oldest_days,
+                days_since_risk_assessment=(day - assessed_on).days if assessed_on else None,
+                days_since_detractor=min((day - on).days for _score, on in detractors) if detractors else None,
+                wait_beyond_agreement=(
+                    max(w.business_days for w in waits_now) - client.agreed_response_days if waits_now else None
+                ),
+                objective_gap=max(p.elapsed - p.progress for _t, p in paces) if paces else None,
+                hours_30_days=hours["month"] or ZERO,
             )
         )
     return snapshots, firings
@@ -322,12 +340,20 @@ SNAPSHOT_FIELDS = [
     "slipped_tasks",
     "hours",
     "warnings",
+    "max_days_overdue",
+    "days_since_risk_assessment",
+    "days_since_detractor",
+    "wait_beyond_agreement",
+    "objective_gap",
+    "hours_30_days",
 ]
 
 
-def sync_warnings(day: dt.date, firings: dict[int, list[Firing]]) -> tuple[int, int]:
-    """Open a row for each new firing, refresh the reason of open ones, resolve the rest."""
-    open_rows = {(w.client_id, w.rule): w for w in EarlyWarning.objects.filter(resolved_on__isnull=True)}
+def advance_warnings(
+    day: dt.date, firings: dict[int, list[Firing]], open_rows: dict[tuple[int, str], EarlyWarning]
+) -> tuple[list[EarlyWarning], list[EarlyWarning]]:
+    """One day on the open warnings (`open_rows`, kept current in place): a new row for each new
+    firing, the reason of open ones refreshed, the rest resolved. Returns (new rows, changed rows)."""
     firing_keys = {(pk, f.rule): f for pk, fs in firings.items() for f in fs}
     new = [
         EarlyWarning(client_id=pk, rule=rule, reason=f.reason[:300], fired_on=day)
@@ -335,14 +361,23 @@ def sync_warnings(day: dt.date, firings: dict[int, list[Firing]]) -> tuple[int, 
         if (pk, rule) not in open_rows
     ]
     changed = []
-    for key, row in open_rows.items():
+    for key, row in list(open_rows.items()):
         firing = firing_keys.get(key)
         if firing is None:
             row.resolved_on = day
             changed.append(row)
+            del open_rows[key]
         elif row.reason != firing.reason[:300]:
             row.reason = firing.reason[:300]
             changed.append(row)
+    open_rows.update({(row.client_id, row.rule): row for row in new})
+    return new, changed
+
+
+def sync_warnings(day: dt.date, firings: dict[int, list[Firing]]) -> tuple[int, int]:
+    """Open a row for each new firing, refresh the reason of open ones, resolve the rest."""
+    open_rows = {(w.client_id, w.rule): w for w in EarlyWarning.objects.filter(resolved_on__isnull=True)}
+    new, changed = advance_warnings(day, firings, open_rows)
     EarlyWarning.objects.bulk_create(new, batch_size=1000)
     EarlyWarning.objects.bulk_update(changed, ["reason", "resolved_on"], batch_size=1000)
     return len(new), sum(1 for row in changed if row.resolved_on)
@@ -363,6 +398,7 @@ def rollup_day(day: dt.date | None = None) -> RollupResult:
         update_fields=SNAPSHOT_FIELDS,
     )
     fired, resolved = sync_warnings(day, firings)
+    refresh_current_state()  # every client's latest risk, last contact and open warnings, each night
     # The health lab's history: which signals fired today (one read of the runs, then writes).
     record_day(day, day_signals(snapshots, {pk: [f.rule for f in fs] for pk, fs in firings.items()}))
     # The Making-things-happen part of the night: snoozed actions wake, new firings get their play.
@@ -372,6 +408,32 @@ def rollup_day(day: dt.date | None = None) -> RollupResult:
     result = RollupResult(day, len(snapshots), fired, resolved, round(time.monotonic() - began, 2))
     log.debug("rollup %s: %s snapshots, %s warnings fired, %s resolved in %ss", *result.__dict__.values())
     return result
+
+
+RULE_INPUTS = [
+    "max_days_overdue",
+    "days_since_risk_assessment",
+    "days_since_detractor",
+    "wait_beyond_agreement",
+    "objective_gap",
+    "hours_30_days",
+]
+
+
+@transaction.atomic
+def refill_rule_inputs(day: dt.date) -> int:
+    """Write only the rules' inputs into the day's existing snapshots (for snapshots stored before
+    they were kept): warnings, signal history and every other figure stay as that night had them."""
+    clients = list(Client.objects.filter(started_on__lte=day).select_related("tier"))
+    built, _firings = build_day(day, clients, load_rules())
+    stored = {row.client_id: row for row in DailySnapshot.objects.filter(date=day)}
+    for snapshot in built:
+        row = stored.get(snapshot.client_id)
+        if row is not None:
+            for name in RULE_INPUTS:
+                setattr(row, name, getattr(snapshot, name))
+    DailySnapshot.objects.bulk_update(list(stored.values()), RULE_INPUTS, batch_size=1000)
+    return len(stored)
 
 
 LATE_DATA_DAYS = 90  # how far back the nightly run recomputes days that late data changed
@@ -403,9 +465,17 @@ def nightly_rollup(on: dt.date | None = None) -> list[RollupResult]:
 
 
 def rollup_range(end: dt.date | None = None, days: int = 1) -> list[RollupResult]:
-    """Backfill `days` days ending at `end`, oldest first, so warnings open and resolve in order."""
+    """Backfill `days` days ending at `end`, oldest first, so warnings open and resolve in order:
+    the days before the play window in one pass (`rollup_span`), the play days one by one."""
     end = end or today() - dt.timedelta(days=1)
-    results = [rollup_day(end - dt.timedelta(days=offset)) for offset in range(days - 1, -1, -1)]
+    first = end - dt.timedelta(days=days - 1)
+    span_last = min(end, today() - dt.timedelta(days=PLAY_WINDOW_DAYS + 1))
+    results = []
+    with transaction.atomic():
+        if days > 1 and first <= span_last:
+            results += rollup_span(first, span_last)
+            first = span_last + dt.timedelta(days=1)
+        results += [rollup_day(first + dt.timedelta(days=k)) for k in range((end - first).days + 1)]
     log.info(
         "rollup of %s days to %s: %s snapshots, %s warnings fired, %s resolved in %.1fs",
         days,
@@ -416,3 +486,81 @@ def rollup_range(end: dt.date | None = None, days: int = 1) -> list[RollupResult
         sum(r.seconds for r in results),
     )
     return results
+
+
+def upsert_snapshots(snapshots: list[DailySnapshot], batch: int = 1000) -> None:
+    """`bulk_create(update_conflicts=True)` of the snapshots, without its per-row compiling (a
+    third of a year's range rollup): one multi-row INSERT … ON CONFLICT per batch, values prepared
+    by their fields as the ORM would."""
+    meta = DailySnapshot._meta
+    fields = [meta.get_field(name) for name in ("client", "date", *SNAPSHOT_FIELDS)]
+    prepared = {f.attname for f in fields if isinstance(f, DateField | DecimalField)}
+    quote = connection.ops.quote_name
+    columns = [quote(f.column) for f in fields]
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns[2:])
+    with connection.cursor() as cursor:
+        for start in range(0, len(snapshots), batch):
+            rows = snapshots[start : start + batch]
+            params = []
+            for snapshot in rows:
+                for f in fields:
+                    value = getattr(snapshot, f.attname)
+                    params.append(f.get_db_prep_save(value, connection) if f.attname in prepared else value)
+            values = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(rows))
+            cursor.execute(
+                f"INSERT INTO {quote(meta.db_table)} ({', '.join(columns)}) VALUES {values} "
+                f"ON CONFLICT ({columns[0]}, {columns[1]}) DO UPDATE SET {updates}",
+                params,
+            )
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@transaction.atomic
+def rollup_span(first: dt.date, last: dt.date) -> list[RollupResult]:
+    """Snapshot every client for each day from `first` to `last` and advance its early warnings
+    day by day, as `rollup_day` for each day in order would; no plays start (see the module)."""
+    began = time.monotonic()
+    rules = load_rules()
+    points = next((rule.threshold for rule in rules if rule.code == "objective_behind"), None)
+    clients = list(Client.objects.filter(started_on__lte=last).select_related("tier"))
+    position = {client.pk: i for i, client in enumerate(clients)}
+    days = [first + dt.timedelta(days=k) for k in range(max((last - first).days + 1, 0))]
+    counts = {day: [0, 0, 0] for day in days}  # snapshots, fired, resolved
+    created: list[tuple[tuple[int, int, int], EarlyWarning]] = []
+    changed: dict[int, EarlyWarning] = {}
+    for chunk in _chunks(clients, CLIENT_CHUNK):
+        ids = [c.pk for c in chunk]
+        inputs = RangeInputs(first, last, ids, points, tied_from(rules))
+        open_rows = {
+            (w.client_id, w.rule): w for w in EarlyWarning.objects.filter(client_id__in=ids, resolved_on__isnull=True)
+        }
+        snapshots, fired_by_day = [], {}
+        for k, day in enumerate(days):
+            started = [c for c in chunk if c.started_on <= day]
+            if not started:
+                continue
+            day_snapshots, firings = build_day(day, started, rules, inputs.day(day, [c.pk for c in started]))
+            new, touched = advance_warnings(day, firings, open_rows)
+            created += [((k, position[row.client_id], seq), row) for seq, row in enumerate(new)]
+            changed.update({row.pk: row for row in touched if row.pk is not None})
+            counts[day][0] += len(day_snapshots)
+            counts[day][1] += len(new)
+            counts[day][2] += sum(1 for row in touched if row.resolved_on == day)
+            snapshots += day_snapshots
+            fired_by_day[day] = day_signals(day_snapshots, {pk: [f.rule for f in fs] for pk, fs in firings.items()})
+        upsert_snapshots(snapshots)
+        record_days(first, last, fired_by_day, ids)
+    # Stored rows first (one open row per client and rule: those resolved make room), then the new
+    # ones in the order the daily runs create them.
+    EarlyWarning.objects.bulk_update(list(changed.values()), ["reason", "resolved_on"], batch_size=1000)
+    created.sort(key=lambda item: item[0])
+    EarlyWarning.objects.bulk_create([row for _key, row in created], batch_size=1000)
+    refresh_current_state()
+    actions_wake(max(last, today()))  # as each day's run would (no plays: these days are before their window)
+    transaction.on_commit(bump_rollup_version)
+    seconds = round(time.monotonic() - began, 2)
+    return [RollupResult(day, *counts[day], seconds if day == last else 0.0) for day in days]

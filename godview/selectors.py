@@ -21,13 +21,11 @@ from accounts.permissions import can_see_person, can_see_pod, people_scope
 from clients.models import (
     RISK_SCORE_LABELS,
     Client,
-    Contact,
     DailySnapshot,
     EarlyWarning,
     Experiment,
     Outcome,
     RevenueEvent,
-    RiskAssessment,
     Tactic,
     Tier,
     WeeklyGoal,
@@ -84,13 +82,14 @@ def scoped_people(user: User, filters: Filters, *, leadership: bool = False) -> 
     return people
 
 
-def current_risk() -> Subquery:
-    latest = RiskAssessment.objects.filter(client=OuterRef("pk")).order_by("-assessed_at", "-pk")
-    return Subquery(latest.values("score")[:1])
+def current_risk() -> F:
+    """The client's latest risk score, as stored on it (`refresh_current_state`): no probe per client."""
+    return F("latest_risk_score")
 
 
-def last_contact() -> Subquery:
-    return Subquery(Contact.objects.filter(client=OuterRef("pk")).order_by("-contacted_on").values("contacted_on")[:1])
+def last_contact() -> F:
+    """The client's last contact date, as stored on it."""
+    return F("latest_contact_on")
 
 
 def _stale_q(tiers: list[Tier], on: dt.date, days_field: str | None = None, prefix: str = "") -> Q:
@@ -618,7 +617,7 @@ def client_list(user: User, filters: Filters, params) -> QuerySet[Client]:
             health=Subquery(
                 DailySnapshot.objects.filter(client=OuterRef("pk")).order_by("-date").values("health_score")[:1]
             ),
-            open_warnings=Count("early_warnings", filter=Q(early_warnings__resolved_on__isnull=True)),
+            open_warnings=F("open_warning_count"),
         )
         .select_related("tier", "account_manager", "account_manager__pod")
     )

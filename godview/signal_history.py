@@ -60,22 +60,47 @@ def set_day(runs: list[Interval], day: dt.date, fires: bool) -> list[Interval]:
 def record_day(day: dt.date, fired: Mapping[int, set[str]]) -> None:
     """Write day D into the runs: one read of the runs touching D-1..D+1, then at most a delete,
     an update and an insert."""
+    record_days(day, day, {day: fired})
+
+
+def record_days(
+    first: dt.date,
+    last: dt.date,
+    fired_by_day: Mapping[dt.date, Mapping[int, set[str]]],
+    client_ids: Iterable[int] | None = None,
+) -> None:
+    """Write the days from `first` to `last` into the runs (of `client_ids`, or every client's), as
+    recording each day in order would: the runs' days outside the range stay, the range's days are
+    those that fired, adjacent days join. One read, then at most a delete, an update and an insert."""
+    runs = SignalRun.objects.filter(first_day__lte=last + ONE_DAY, last_day__gte=first - ONE_DAY)
+    if client_ids is not None:
+        runs = runs.filter(client_id__in=list(client_ids))
     touching: dict[Key, list[SignalRun]] = defaultdict(list)
-    for run in SignalRun.objects.filter(first_day__lte=day + ONE_DAY, last_day__gte=day - ONE_DAY):
+    for run in runs:
         touching[(run.client_id, run.signal)].append(run)
-    keys = set(touching) | {(pk, signal) for pk, signals in fired.items() for signal in signals}
+    firing_days: dict[Key, list[Interval]] = defaultdict(list)
+    for day, fired in fired_by_day.items():
+        for pk, signals in fired.items():
+            for signal in signals:
+                firing_days[(pk, signal)].append((day, day))
     gone, changed, new = [], [], []
-    for key in keys:
+    for key in set(touching) | set(firing_days):
         old = {run.first_day: run for run in touching.get(key, [])}
-        wanted = set_day(sorted((r.first_day, r.last_day) for r in old.values()), day, key[1] in fired.get(key[0], ()))
-        starts = {first: last for first, last in wanted}
-        gone += [run.pk for first, run in old.items() if first not in starts]
-        for first, last in wanted:
-            if first not in old:
-                new.append(SignalRun(client_id=key[0], signal=key[1], first_day=first, last_day=last))
-            elif old[first].last_day != last:
-                old[first].last_day = last
-                changed.append(old[first])
+        kept = []
+        for run in old.values():
+            if run.first_day < first:
+                kept.append((run.first_day, min(run.last_day, first - ONE_DAY)))
+            if run.last_day > last:
+                kept.append((max(run.first_day, last + ONE_DAY), run.last_day))
+        wanted = merge([*kept, *firing_days.get(key, [])])
+        starts = {first_day: last_day for first_day, last_day in wanted}
+        gone += [run.pk for start, run in old.items() if start not in starts]
+        for start, end in wanted:
+            if start not in old:
+                new.append(SignalRun(client_id=key[0], signal=key[1], first_day=start, last_day=end))
+            elif old[start].last_day != end:
+                old[start].last_day = end
+                changed.append(old[start])
     if gone:
         SignalRun.objects.filter(pk__in=gone).delete()
     SignalRun.objects.bulk_update(changed, ["last_day"], batch_size=1000)

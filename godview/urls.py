@@ -16,6 +16,7 @@ from godview import (
     meeting_views,
     next_week_views,
     objective_views,
+    revenue_views,
     rows,
     target_views,
     views,
@@ -62,6 +63,12 @@ urlpatterns = [
     path("objectives/tile/", objective_views.objective_tile, name="objective_tile"),
     path("next-week/", next_week_views.next_week, name="next_week"),
     path("targets/", target_views.target_edit, name="target_edit"),
+    path("revenue/", revenue_views.revenue, name="revenue"),
+    path("revenue/export.csv", revenue_views.revenue_export, name="revenue_export"),
+    path("revenue/rows/", revenue_views.revenue_figure_rows, name="revenue_rows"),
+    path("revenue/rows/export.csv", revenue_views.revenue_rows_export, name="revenue_rows_export"),
+    path("pods/<int:pk>/pipeline/", revenue_views.pod_pipeline, name="pod_pipeline"),
+    path("people/<int:pk>/pipeline/", revenue_views.person_pipeline, name="person_pipeline"),
     # The voice of the client (issue 20): the God-view's region and the rows behind each count.
     path("voice/widget/", voice_views.voice_widget, name="voice_widget"),
     path("voice/", voice_views.voice_rows, name="voice_rows"),
@@ -69,6 +76,7 @@ urlpatterns = [
     path("lab/", lab_views.lab, name="lab"),
     path("lab/export.csv", lab_views.lab_export, name="lab_export"),
     path("lab/clients/", lab_views.lab_clients, name="lab_clients"),
+    path("lab/what-if/", lab_views.lab_whatif, name="lab_whatif"),
     # Churn, the revolving door and capacity (issue 16 parts 4-5, issue 20 item 8): leadership and pod leads.
     path("churn/", churn_views.churn_analysis, name="churn"),
     path("churn/export.csv", churn_views.churn_export, name="churn_export"),

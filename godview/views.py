@@ -39,6 +39,7 @@ from godview import objectives as objective_figures
 from godview.client_health import health_for
 from godview.definitions import BY_KEY
 from godview.forms import Filters, parse_filters
+from godview.lab_selectors import before_churn
 from godview.meetings import review_meeting
 from godview.review import ReviewDecisionForm, review_decision_record, review_queue
 from godview.win_loss import OwnerWinLoss, win_loss_by_owner
@@ -85,7 +86,7 @@ def bad_filter(view: Callable) -> Callable:
 
 
 def visible_pods(user: User):
-    if user.sees_everything:
+    if user.reads_everything:
         return Pod.objects.all()
     if user.role == Role.POD_LEAD and user.pod_id:
         return Pod.objects.filter(pk=user.pod_id)
@@ -107,6 +108,8 @@ def pct_cell(value) -> str:
 @require_GET
 @bad_filter
 def dashboard(request: HttpRequest) -> HttpResponse:
+    if request.user.is_finance:  # finance has no client workspace: its home is the revenue screen
+        return redirect("revenue")
     form, filters = filters_or_400(request)
     clients_url = reverse("client_list")
     context = {
@@ -208,7 +211,7 @@ def dashboard_widget(request: HttpRequest, name: str) -> HttpResponse:
     """One lazy widget of the God-view (the partial of the same name), or its CSV."""
     if name not in WIDGET_BUILDERS:
         raise Http404
-    if name == "pods" and not (request.user.sees_everything or request.user.is_pod_lead):
+    if name == "pods" and not (request.user.reads_everything or request.user.is_pod_lead):
         raise Http404
     _form, filters = filters_or_400(request)
     clients = selectors.scoped_clients(request.user, filters)
@@ -519,6 +522,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_write": can_write_client_work(request.user, client),
         "today": on,
         "rules": dict(WarningRule.Code.choices),
+        "before_churn": before_churn(client),  # the health lab's view of this churn (a query if churned)
     }  # fmt: skip
     return render(request, "godview/client_detail.html", context)
 
@@ -608,6 +612,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- review queue ---------------------------------------------------------------------------
 
 
+REVIEW_PAGE_SIZE = 50  # entries per page: one form each, so the page stays light at any agency size
+
+
 @require_GET
 def review_queue_view(request: HttpRequest) -> HttpResponse:
     if not (request.user.sees_everything or request.user.is_pod_lead):
@@ -622,10 +629,16 @@ def review_queue_view(request: HttpRequest) -> HttpResponse:
                 for e in entries
             ),
         )
+    page = Paginator(entries, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "godview/review_queue.html",
-        {"entries": entries, "can_decide": request.user.sees_everything, "form": ReviewDecisionForm()},
+        {
+            "entries": page.object_list,
+            "page": page,
+            "can_decide": request.user.sees_everything,
+            "form": ReviewDecisionForm(),
+        },
     )
 
 

@@ -37,7 +37,7 @@ def visible_people(user: User) -> QuerySet[User]:
 
 def visible_pods(user: User) -> QuerySet[Pod]:
     """Pods the viewer has someone to see in (leadership: all of them)."""
-    if user.sees_everything:
+    if user.reads_everything:
         return Pod.objects.all()
     return Pod.objects.filter(pk__in=visible_people(user).values("pod"))
 

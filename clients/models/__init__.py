@@ -18,6 +18,7 @@ from clients.models.base import (
     score_field,
 )
 from clients.models.client import Client, ClientQuerySet, KickoffItem
+from clients.models.contracts import DUE_WINDOW_DAYS, Contract, Opportunity, RenewalLikelihood
 from clients.models.goals import DeadlineLocked, Objective, Postponement, WeeklyGoal, WeeklyGoalQuerySet
 from clients.models.meetings import MeetingDecision, MeetingNote, MeetingRecord
 from clients.models.onboarding import Handoff, HandoffItem, OnboardingTemplate, OnboardingTemplateItem
@@ -31,11 +32,13 @@ from clients.models.risk import (
     ReviewDecision,
     RiskAssessment,
     RiskReason,
+    refresh_current_state,
 )
 from clients.models.service import DeliverableCheck, TierDeliverable
 from clients.models.waiting import WaitingPeriod, business_days_between
 
 __all__ = [
+    "DUE_WINDOW_DAYS",
     "RISK_SCORE_LABELS",
     "SNOOZE_MAX_DAYS",
     "ZERO",
@@ -46,6 +49,7 @@ __all__ = [
     "Client",
     "ClientQuerySet",
     "Contact",
+    "Contract",
     "DailySnapshot",
     "DeadlineLocked",
     "DeliverableCheck",
@@ -62,11 +66,13 @@ __all__ = [
     "Objective",
     "OnboardingTemplate",
     "OnboardingTemplateItem",
+    "Opportunity",
     "Outcome",
     "Play",
     "PlayStep",
     "Postponement",
     "QuarterlyReview",
+    "RenewalLikelihood",
     "RevenueEvent",
     "ReviewDecision",
     "RiskAssessment",
@@ -85,5 +91,6 @@ __all__ = [
     "is_monday",
     "money_field",
     "not_negative",
+    "refresh_current_state",
     "score_field",
 ]

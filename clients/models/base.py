@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.permissions import client_scope
+from accounts.permissions import client_scope, revenue_scope
 
 if TYPE_CHECKING:
     pass
@@ -53,6 +53,10 @@ class ScopedQuerySet(models.QuerySet):
 
     def visible_to(self, user: User) -> "ScopedQuerySet":
         return self.filter(client_scope(user, self.client_path))
+
+    def for_revenue(self, user: User) -> "ScopedQuerySet":
+        """As `visible_to`, with finance seeing every client's revenue (and no client workspace)."""
+        return self.filter(revenue_scope(user, self.client_path))
 
 
 # --- reference data ------------------------------------------------------------------------
@@ -108,6 +112,7 @@ class WarningRule(models.Model):
         HOURS_OVER_BUDGET = "hours_over_budget", _("Hours over budget or rate below floor")
         TASK_SLIPS = "task_slips", _("Tasks slipping (due dates moved later)")
         NO_OBJECTIVE_GOAL = "no_objective_goal", _("No goal tied to an open objective this week")
+        RENEWAL_DUE = "renewal_due", _("Renewal due with risk 1–2")
         OFF_CADENCE = "off_cadence", _("Off the tier's contact cadence")
 
     code = models.CharField(_("rule"), max_length=30, choices=Code.choices, unique=True)

@@ -20,7 +20,8 @@ from clients.models.base import (
     not_negative,
 )
 from clients.models.outcomes import NPSResponse
-from clients.models.risk import Contact, RiskAssessment
+from clients.models.risk import RiskAssessment
+from core.weeks import today
 
 if TYPE_CHECKING:
     pass
@@ -33,16 +34,13 @@ class ClientQuerySet(ScopedQuerySet):
         return self.exclude(lifecycle_stage=LifecycleStage.CHURNED)
 
     def with_signals(self) -> "ClientQuerySet":
-        """Annotate the current risk (latest assessment), last contact date and latest NPS."""
+        """Annotate the current risk (latest assessment), last contact date and latest NPS; the
+        score and the contact as stored on the client (`refresh_current_state`)."""
         latest_risk = RiskAssessment.objects.filter(client=models.OuterRef("pk")).order_by("-assessed_at", "-pk")
         return self.annotate(
-            current_risk_score=models.Subquery(latest_risk.values("score")[:1]),
+            current_risk_score=models.F("latest_risk_score"),
             current_risk_at=models.Subquery(latest_risk.values("assessed_at")[:1]),
-            last_contact_on=models.Subquery(
-                Contact.objects.filter(client=models.OuterRef("pk"))
-                .order_by("-contacted_on")
-                .values("contacted_on")[:1]
-            ),
+            last_contact_on=models.F("latest_contact_on"),
             latest_nps=models.Subquery(
                 NPSResponse.objects.filter(client=models.OuterRef("pk"))
                 .order_by("-responded_on", "-pk")
@@ -69,6 +67,14 @@ class Client(models.Model):
     )
     started_on = models.DateField(_("client since"))
     churned_on = models.DateField(_("churn date"), null=True, blank=True)
+    value_realised_on = models.DateField(
+        _("value first realised"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The day the client first reached “value realised” (time to value). Set when the stage first changes to it."
+        ),
+    )
     churn_reason = models.CharField(_("churn reason"), max_length=20, choices=ChurnReason.choices, blank=True)
     expectation_agreement_signed_on = models.DateField(_("expectation agreement signed"), null=True, blank=True)
     agreed_response_days = models.PositiveSmallIntegerField(
@@ -86,6 +92,11 @@ class Client(models.Model):
         validators=[MinValueValidator(ZERO)],
     )
     website = models.URLField(_("website"), blank=True)
+    # The current state, kept by `refresh_current_state` when its rows are written and by the nightly
+    # rollup, so screens read it instead of probing every client's history (issue 19).
+    latest_risk_score = models.PositiveSmallIntegerField(_("latest risk score"), null=True, editable=False)
+    latest_contact_on = models.DateField(_("last contact"), null=True, editable=False)
+    open_warning_count = models.PositiveIntegerField(_("open early warnings"), db_default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -112,6 +123,14 @@ class Client(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        # Time to value needs the first day of "value realised"; the stage itself moves on.
+        if self.lifecycle_stage == LifecycleStage.VALUE_REALISED and self.value_realised_on is None:
+            self.value_realised_on = today()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "value_realised_on"}
+        super().save(*args, **kwargs)
 
     @property
     def is_active(self) -> bool:

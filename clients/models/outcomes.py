@@ -195,6 +195,17 @@ class DailySnapshot(models.Model):
     slipped_tasks = models.PositiveIntegerField(default=0)
     hours = models.DecimalField(max_digits=9, decimal_places=2, default=ZERO)
     warnings = models.PositiveSmallIntegerField(default=0)
+    # The rest of each early-warning rule's input of the day, so the health lab's what-if can
+    # judge any threshold from these rows alone (null: nothing to measure that day).
+    # Database defaults too: the bench's profile builder writes snapshots in plain SQL.
+    max_days_overdue = models.PositiveIntegerField(default=0, db_default=0)  # the oldest overdue task's days late
+    days_since_risk_assessment = models.PositiveIntegerField(null=True, blank=True)
+    days_since_detractor = models.PositiveIntegerField(null=True, blank=True)  # within the last year
+    wait_beyond_agreement = models.IntegerField(null=True, blank=True)  # longest open wait − agreed days
+    objective_gap = models.FloatField(null=True, blank=True)  # most elapsed − progress points, open objectives
+    hours_30_days = models.DecimalField(
+        max_digits=11, decimal_places=2, default=ZERO
+    )  # logged in the 30 days to `date`
 
     objects = ScopedQuerySet.as_manager()
 

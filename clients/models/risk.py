@@ -4,7 +4,8 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -63,6 +64,7 @@ class RiskAssessment(models.Model):
         if self.pk and not kwargs.get("force_insert"):
             raise AppendOnly(_("Risk assessments are append-only; record a new one."))
         super().save(*args, **kwargs)
+        refresh_current_state([self.client_id])
 
     @property
     def score_label(self) -> str:
@@ -129,6 +131,10 @@ class EarlyWarning(models.Model):
     def __str__(self) -> str:
         return f"{self.client}: {self.reason}"
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        refresh_current_state([self.client_id])
+
 
 # --- contacts, reviews, tactics, NPS, revenue ----------------------------------------------
 
@@ -182,6 +188,32 @@ class Contact(models.Model):
     def __str__(self) -> str:
         return f"{self.client} · {self.get_channel_display()} · {self.contacted_on}"
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        refresh_current_state([self.client_id])
+
     def clean(self) -> None:
         if self.contacted_on and self.contacted_on > today():
             raise ValidationError({"contacted_on": _("A contact cannot be dated in the future.")})
+
+
+def refresh_current_state(client_ids=None) -> int:
+    """Store each client's current state: the latest risk score, the last contact and the open early
+    warnings (one UPDATE; every client when `client_ids` is None). Saving an assessment, a contact
+    or a warning calls it for its client; bulk writers (the rollup, the demo) call it after."""
+    Client = RiskAssessment._meta.get_field("client").related_model  # client.py imports this module
+    clients = Client.objects.all() if client_ids is None else Client.objects.filter(pk__in=list(client_ids))
+    risk = RiskAssessment.objects.filter(client=OuterRef("pk")).order_by("-assessed_at", "-pk").values("score")[:1]
+    contact = Contact.objects.filter(client=OuterRef("pk")).order_by("-contacted_on").values("contacted_on")[:1]
+    warnings = (
+        EarlyWarning.objects.filter(client=OuterRef("pk"), resolved_on__isnull=True)
+        .order_by()
+        .values("client")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return clients.update(
+        latest_risk_score=Subquery(risk),
+        latest_contact_on=Subquery(contact),
+        open_warning_count=Coalesce(Subquery(warnings), Value(0)),
+    )

@@ -302,7 +302,7 @@ def test_the_csv_has_the_queues_columns(client, leader, am):
     RiskAssessment.objects.create(client=c, score=2, communication_level=2, reasons=["no_contact"])
     action(c, title="Call", rule="risk_score", origin="play")
     client.force_login(leader)
-    lines = b"".join(client.get(reverse("action_export")).streaming_content).decode().splitlines()
+    lines = b"".join(client.get(reverse("action_export")).streaming_content).decode("utf-8-sig").splitlines()
     assert lines[0] == "client,owner,rule or origin,title,due,status,priority,mrr,risk score"
     assert lines[1].startswith("'=Acme,") and lines[1].endswith(f",Call,{today()},Open,6000.00,2000.00,2")
 

@@ -240,5 +240,5 @@ def test_leadership_lists_the_postponements_in_disguise(client, am, leader):
     response = client.get(reverse("goal_list") + "?disguised=1")
     assert [g.pk for g in response.context["page"].object_list] == [cancelled.pk]
     assert "miss: postponement in disguise" in response.content.decode()
-    csv = client.get(reverse("goal_list") + "?disguised=1&format=csv").getvalue().decode().splitlines()
+    csv = client.get(reverse("goal_list") + "?disguised=1&format=csv").getvalue().decode("utf-8-sig").splitlines()
     assert csv[0].endswith("postponement in disguise") and csv[1].endswith("True")

@@ -153,7 +153,7 @@ def test_the_onboarding_list_and_csv_show_only_clients_in_scope(client, am, othe
     client.force_login(am)
     page = client.get(reverse("onboarding_list")).content.decode()
     assert "Mine" in page and "Theirs" not in page
-    csv = b"".join(client.get(reverse("onboarding_export")).streaming_content).decode()
+    csv = b"".join(client.get(reverse("onboarding_export")).streaming_content).decode("utf-8-sig")
     assert csv.splitlines()[1].startswith("Mine,") and "Theirs" not in csv
     # steps done, steps, kickoff done and all, handoff done and all, agreement signed, objectives
     assert csv.splitlines()[1].endswith(",1,6,0,2,0,2,,1")

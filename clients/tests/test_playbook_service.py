@@ -142,7 +142,7 @@ def test_the_service_screen_and_csv_list_the_clients_in_scope_with_their_cadence
     assert "1 off its cadence" in page
     off = client.get(reverse("service_list") + "?status=off").content.decode()
     assert ">Off<" in off and ">On<" not in off
-    lines = b"".join(client.get(reverse("service_export")).streaming_content).decode().splitlines()
+    lines = b"".join(client.get(reverse("service_export")).streaming_content).decode("utf-8-sig").splitlines()
     assert len(lines) == 3
     assert lines[1].startswith("Off,") and ",14,yes,,30," in lines[1] and lines[1].endswith(",yes,0,0")
     assert lines[2].startswith("On,") and f",14,yes,{call.contacted_on.isoformat()},2," in lines[2]

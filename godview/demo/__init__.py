@@ -12,6 +12,7 @@ from clients.models import (
     Action,
     Client,
     Contact,
+    Contract,
     DailySnapshot,
     DeliverableCheck,
     EarlyWarning,
@@ -24,6 +25,7 @@ from clients.models import (
     MeetingRecord,
     NPSResponse,
     Objective,
+    Opportunity,
     Postponement,
     QuarterlyReview,
     RevenueEvent,
@@ -73,6 +75,7 @@ from godview.demo.playbook import (
     tick_deliverables,
     voice_problems,
 )
+from godview.demo.revenue import build_revenue
 from godview.demo.slips import due_date_changes, slip_tasks
 from godview.demo.tasks import build_projects, build_sync_runs, client_tasks, time_entries
 from godview.demo.training import build_training
@@ -135,6 +138,8 @@ WIPE_ORDER: tuple[type[models.Model], ...] = (
     Tactic,
     Experiment,
     NPSResponse,
+    Contract,
+    Opportunity,
     RevenueEvent,
     Client,
 )
@@ -165,6 +170,8 @@ SUMMARY_MODELS: tuple[type[models.Model], ...] = (
     MeetingNote,
     MeetingDecision,
     GoalTask,
+    Contract,
+    Opportunity,
     Handoff,
     DeliverableCheck,
     ExecutionFailure,
@@ -240,6 +247,7 @@ def build_demo(
     build_clients(ctx, plans)
     sources = build_projects(ctx, plans)
     say(stdout, f"  clients: {len(plans)} with revenue, projects and kickoff plans")
+    say(stdout, f"  contracts: {build_revenue(ctx, plans)}, with renewals won and lost, and upsells in every stage")
     for start in range(0, len(plans), CHUNK):
         write_history(ctx, plans[start : start + CHUNK])
         say(stdout, f"  history: {min(start + CHUNK, len(plans))}/{len(plans)} clients")

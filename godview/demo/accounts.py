@@ -5,6 +5,7 @@ import random
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Permission
 
 from accounts.models import Pod, Role, User
 from core.weeks import today
@@ -56,6 +57,8 @@ def new_user(rng: random.Random, username: str, name: tuple[str, str], role: str
         Role.POD_LEAD: (62, 80),
         Role.ACCOUNT_MANAGER: (42, 60),
         Role.DESIGNER: (48, 66),
+        Role.FINANCE: (55, 75),
+        Role.VIEWER: (0, 0),
     }[role]
     return User(
         username=username,
@@ -107,6 +110,7 @@ def build_people(ctx: Context, n_pods: int) -> Team:
         user.password = password
         user.date_joined = at(user.hired_on)
     users = bulk(User, users)
+    build_office(ctx, password)
 
     teams = []
     for p, pod in enumerate(pods):
@@ -116,6 +120,24 @@ def build_people(ctx: Context, n_pods: int) -> Team:
     Pod.objects.bulk_update(pods, ["lead"], batch_size=BATCH)
     skill = {am.pk: rng.uniform(0.0, 1.0) for t in teams for am in t.ams}
     return Team(leaders=users[:n_leaders], admin=users[n_leaders], pods=teams, skill=skill)
+
+
+# The finance controller (revenue, contracts, imports; admin for the imports) and a read-only
+# advisor. Their own random stream, so adding them changed nobody else in the demo agency.
+FINANCE_PERMISSIONS = ("view_revenueevent", "view_contract", "add_contract", "change_contract", "view_client")
+
+
+def build_office(ctx: Context, password: str) -> None:
+    rng = ctx.rng("people-office")
+    finance = new_user(rng, "finance", ("Farida", "Haddad"), Role.FINANCE, "Finance controller", is_staff=True)
+    advisor = new_user(rng, "advisor", ("Mila", "Sørensen"), Role.VIEWER, "Board advisor (read-only)")
+    advisor.cost_rate = None
+    for user in (finance, advisor):
+        user.password = password
+        user.date_joined = at(user.hired_on)
+        user.email = f"{user.username}@{EMAIL_DOMAIN}"
+    finance, advisor = bulk(User, [finance, advisor])
+    finance.user_permissions.set(Permission.objects.filter(codename__in=FINANCE_PERMISSIONS))
 
 
 def pod_name(i: int) -> str:

@@ -7,7 +7,17 @@ import pytest
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
-from clients.models import Action, Client, Contact, MeetingRecord, RiskAssessment, Tier, WeeklyGoal
+from clients.models import (
+    Action,
+    Client,
+    Contact,
+    Contract,
+    MeetingRecord,
+    Opportunity,
+    RiskAssessment,
+    Tier,
+    WeeklyGoal,
+)
 from clients.tests.factories import ClientFactory, ObjectiveFactory, WeeklyGoalFactory
 from clients.tests.factories_workspace import (
     ExperimentFactory,
@@ -125,4 +135,13 @@ def world(personas) -> dict:
         "waiting": WaitingPeriodFactory(client=mine),
         "action": Action.objects.create(client=mine, owner=personas["am"], title="Call", due_on=today()),
         "meeting": MeetingRecord.objects.create(pod=personas["am"].pod, held_on=today()),
+        "contract": Contract.objects.create(
+            client=mine,
+            starts_on=today() - dt.timedelta(days=100),
+            renews_on=today() + dt.timedelta(days=265),
+            committed_mrr=mine.mrr,
+        ),
+        "opportunity": Opportunity.objects.create(
+            client=mine, title="Upsell", expected_mrr=mine.mrr, owner=personas["am"], identified_on=today()
+        ),
     }

@@ -62,6 +62,9 @@ MATRIX: dict[str, Case] = {
     "healthz": Case(PUBLIC),
     "login": Case(dict.fromkeys(ROLES[:-1], 302) | {"anonymous": 200}),
     "logout": Case(dict.fromkeys(ROLES, 302), method="post"),
+    # Languages (issue 17): the menu's choice and the JavaScript catalog, before login too.
+    "choose_language": Case(dict.fromkeys(ROLES, 302), method="post", data={"language": "fr"}),
+    "javascript_catalog": Case(PUBLIC),
     "dashboard": Case(EVERYONE),
     # The AM workspace: everyone reads in scope; AMs and pod leads write for pod A's client
     # (empty posts are 422/400: permitted but invalid); leadership and other pods' people 404.
@@ -156,6 +159,20 @@ MATRIX: dict[str, Case] = {
         kwargs=lambda w: {"pk": TaskFactory(client=w["client"]).pk},
         method="post",
     ),
+    # Revenue (issue 16): the screen for leadership and pod leads (finance and the read-only role
+    # are tested in test_revenue_views); a client's contract in scope; contracts and renewals are
+    # leadership's to record, upsells the AM's and the pod lead's too (empty posts are 422).
+    "revenue": Case(LEADERSHIP | {"pod_lead": 200}),
+    "revenue_export": Case(LEADERSHIP | {"pod_lead": 200}),
+    "revenue_rows": Case(LEADERSHIP | {"pod_lead": 200}),
+    "revenue_rows_export": Case(LEADERSHIP | {"pod_lead": 200}),
+    "pod_pipeline": Case(LEADERSHIP | {"pod_lead": 200}, kwargs="pod"),
+    "person_pipeline": Case(POD_A | {"designer": 404}, kwargs="person"),
+    "client_contract": Case(POD_A, kwargs="client"),
+    "contract_create": Case(NOBODY | {"leader": 422, "admin": 422}, kwargs="client", method="post"),
+    "renewal_record": Case(NOBODY | {"leader": 422, "admin": 422}, kwargs="contract", method="post"),
+    "opportunity_create": Case(WRITE_422 | {"leader": 422, "admin": 422}, kwargs="client", method="post"),
+    "opportunity_stage": Case(WRITE_422 | {"leader": 422, "admin": 422}, kwargs="opportunity", method="post"),
     # The agency's playbook (issue 20): onboarding, the service format, execution failures, the
     # voice of the client. Everyone reads in scope; writes follow who acts on the client.
     "client_onboarding": Case(POD_A, kwargs="client"),

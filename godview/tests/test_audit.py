@@ -90,7 +90,7 @@ def test_leadership_reads_a_clients_change_history_on_the_client_page(client, le
     assert "Launch the spring campaign" in history
     assert "open → done" in history
     assert str(am) in history
-    export = b"".join(client.get(f"/clients/{record.pk}/history/?format=csv").streaming_content).decode()
+    export = b"".join(client.get(f"/clients/{record.pk}/history/?format=csv").streaming_content).decode("utf-8-sig")
     assert "Launch the spring campaign" in export
 
 

@@ -47,7 +47,7 @@ def test_formula_like_text_is_defused_and_numbers_are_left_alone(value, written)
 def test_a_csv_response_streams_the_header_and_the_defused_rows():
     response = csv_response("t.csv", ["name", "mrr"], [["=evil()", Decimal("-10.50")], ["Acme", 5]])
     assert response["Content-Disposition"] == 'attachment; filename="t.csv"'
-    assert response.getvalue().decode().splitlines() == ["name,mrr", "'=evil(),-10.50", "Acme,5"]
+    assert response.getvalue().decode("utf-8-sig").splitlines() == ["name,mrr", "'=evil(),-10.50", "Acme,5"]
 
 
 class Named:
@@ -67,5 +67,12 @@ def test_an_object_whose_name_is_a_formula_is_defused_too():
 
 def test_the_csv_keeps_real_numbers_and_defuses_the_disguised_formula():
     rows = [["-2+3+cmd|' /C calc'!A0", Decimal("-12.5"), -3, 2.5, "-12.5"]]
-    lines = csv_response("t.csv", ["a", "b", "c", "d", "e"], rows).getvalue().decode().splitlines()
+    lines = csv_response("t.csv", ["a", "b", "c", "d", "e"], rows).getvalue().decode("utf-8-sig").splitlines()
     assert lines[1] == "'-2+3+cmd|' /C calc'!A0,-12.5,-3,2.5,-12.5"
+
+
+def test_every_export_starts_with_a_utf8_bom_so_spreadsheets_read_it_as_utf8():
+    body = csv_response("t.csv", ["client"], [["Société Générale"], ["Компания"]]).getvalue()
+    assert body.startswith(b"\xef\xbb\xbf")
+    assert body.count(b"\xef\xbb\xbf") == 1  # the header only, not every line
+    assert body.decode("utf-8-sig").splitlines() == ["client", "Société Générale", "Компания"]

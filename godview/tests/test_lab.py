@@ -112,3 +112,12 @@ def test_no_churn_in_the_period_leaves_recall_undefined():
 
 def test_merge_joins_adjacent_and_overlapping_ranges():
     assert merge([(d(5), d(6)), (d(0), d(2)), (d(3), d(4)), (d(8), d(9))]) == [(d(0), d(6)), (d(8), d(9))]
+
+
+def test_the_lead_time_chart_draws_each_horizon_in_the_palettes_accent_and_tints():
+    from godview.charts import HORIZON_COLOURS, lead_time_distribution
+
+    figure, table = lead_time_distribution({30: [5, 40], 60: [5, 40, 55], 90: [5, 40, 55, 200]})
+    assert [trace["marker"]["color"] for trace in figure["data"]] == [HORIZON_COLOURS[h] for h in (30, 60, 90)]
+    assert HORIZON_COLOURS[90] == "#2f5bd3"  # --accent in static/css/app.css
+    assert [row[3] for row in table["rows"]] == [1, 0, 2, 0, 0, 1]  # 5 | – | 40, 55 | – | – | 200 at 90 days

@@ -345,9 +345,15 @@ def test_the_sqlite_default_migrates_seeds_and_serves_every_screen(tmp_path: Pat
         "             '/service/export.csv',\n"
         "             '/training/failures/', '/training/failures/export.csv', '/training/failures/modules/',\n"
         "             f'/training/people/{am}/assignments/', '/voice/widget/', '/voice/?problem=negative_tone',\n"
-        "             '/voice/export.csv?problem=negative_tone'],\n"
+        "             '/voice/export.csv?problem=negative_tone',\n"
+        "             '/revenue/', f'/clients/{mine}/contract/', '/revenue/rows/?figure=nrr',\n"
+        "             f'/pods/{pod}/pipeline/', f'/people/{am}/pipeline/'],\n"
+        "  'finance': ['/revenue/', f'/clients/{mine}/contract/', '/revenue/export.csv',\n"
+        "              '/admin/clients/contract/import/'],\n"
+        "  'advisor': ['/', '/clients/', f'/clients/{mine}/', '/revenue/'],\n"
         "  'am': ['/my/', '/my/week/', f'/clients/{mine}/work/', f'/people/{am}/', '/training/panel/'],\n"
-        "  'admin': ['/admin/', '/admin/clients/client/', '/admin/tasks/task/', '/admin/training/trainingmodule/'],\n"
+        "  'admin': ['/admin/', '/admin/clients/client/', '/admin/tasks/task/', '/admin/training/trainingmodule/',\n"
+        "            '/admin/clients/contract/', '/admin/clients/revenueevent/import/'],\n"
         "}\n"
         "widgets = ['warnings', 'risk', 'heatmap', 'pods', 'people', 'performers', 'freshness']\n"
         "screens['leader'] += [f'/widgets/{name}/' for name in widgets]\n"
@@ -360,6 +366,33 @@ def test_the_sqlite_default_migrates_seeds_and_serves_every_screen(tmp_path: Pat
         "print('every screen answers')\n"
     )
     assert "every screen answers" in manage("shell", "-c", check)
+
+
+# --- revenue, renewals and the office roles (issues 16 and 20) --------------------------------
+
+
+def test_the_demo_has_staggered_renewals_won_and_lost_and_upsells_in_every_stage(demo):
+    from clients.models import Contract, Opportunity
+
+    open_terms = Contract.objects.filter(outcome="", client__churned_on__isnull=True)
+    assert open_terms.count() >= Client.objects.filter(churned_on__isnull=True).count() - 2
+    assert len({c.renews_on.month for c in open_terms}) >= 5  # staggered over the year
+    outcomes = set(Contract.objects.exclude(outcome="").values_list("outcome", flat=True))
+    assert "churned" in outcomes and outcomes & {"renewed", "renegotiated_up", "renegotiated_down"}
+    churned = Contract.objects.filter(outcome="churned")
+    assert all(c.revenue_event and c.revenue_event.kind == "churn" for c in churned)
+    assert set(Opportunity.objects.values_list("stage", flat=True)) == {"identified", "proposed", "won", "lost"}
+    assert all(o.revenue_event.kind == "expansion" for o in Opportunity.objects.filter(stage="won"))
+    assert Client.objects.filter(value_realised_on__isnull=False).exists()
+
+
+def test_the_demo_has_a_finance_login_and_a_read_only_advisor(demo):
+    finance, advisor = User.objects.get(username="finance"), User.objects.get(username="advisor")
+    assert (finance.role, finance.is_staff, finance.is_superuser) == (Role.FINANCE, True, False)
+    assert finance.has_perm("clients.add_contract") and finance.has_perm("clients.view_revenueevent")
+    assert (advisor.role, advisor.is_staff) == (Role.VIEWER, False)
+    assert finance.check_password(PASSWORD) and advisor.check_password(PASSWORD)
+    assert "  finance " in demo["output"] and "  advisor " in demo["output"]
 
 
 # --- actions and plays (issue 14) ------------------------------------------------------------
@@ -473,7 +506,7 @@ def test_a_year_of_demo_rollup_gives_the_health_lab_a_believable_picture(client)
         response = client.get("/lab/export.csv")
         rows = {
             (r["signal"], r["horizon_days"]): r
-            for r in csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))
+            for r in csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
         }
         transaction.set_rollback(True)
     anything = rows[("any", "90")]

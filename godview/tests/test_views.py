@@ -80,7 +80,7 @@ def test_an_am_sees_only_their_clients_in_lists_widgets_and_exports(client, agen
     for url in ["/clients/", "/widgets/warnings/", "/goals/"]:
         body = client.get(url).content.decode()
         assert theirs not in body, url
-    csv = b"".join(client.get("/clients/?format=csv").streaming_content).decode()
+    csv = b"".join(client.get("/clients/?format=csv").streaming_content).decode("utf-8-sig")
     assert mine in csv
     assert theirs not in csv
 

@@ -81,14 +81,16 @@ def test_each_count_links_to_its_rows_and_the_csv_has_them(client, am, other_am)
     assert "3 mentions from 2 clients" in rows and "Deadlines keep slipping" in rows
     only = client.get(reverse("voice_rows") + "?problem=missed_deliverables&source=nps").content.decode()
     assert "1 mention from 1 clients" in only
-    lines = b"".join(client.get(reverse("voice_export") + "?problem=budget_cut").streaming_content).decode()
+    lines = b"".join(client.get(reverse("voice_export") + "?problem=budget_cut").streaming_content).decode("utf-8-sig")
     # newest first; the two assessments share a day, so the later one (Beta's) comes first
     assert [line.split(",")[1:4] for line in lines.splitlines()[1:]] == [
         ["risk", "budget_cut", "Beta"],
         ["risk", "budget_cut", "Acme"],
     ]
     assert client.get(reverse("voice_rows") + "?problem=competitor").content.decode().count("Theirs") == 0
-    top = b"".join(client.get(reverse("voice_widget") + "?format=csv").streaming_content).decode().splitlines()
+    top = (
+        b"".join(client.get(reverse("voice_widget") + "?format=csv").streaming_content).decode("utf-8-sig").splitlines()
+    )
     assert top[1:3] == ["Missed deliverables,3,0,2,1,2", "Budget cut,2,2,0,0,2"]
 
 

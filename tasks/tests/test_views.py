@@ -225,7 +225,7 @@ def test_every_table_exports_as_csv(client, leader, table):
 
     response = client.get(reverse("sync_export", args=[table]))
 
-    body = b"".join(response.streaming_content).decode()
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert response["Content-Type"].startswith("text/csv")
     assert len(body.strip().splitlines()) >= 3
 

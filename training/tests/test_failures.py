@@ -134,7 +134,7 @@ def test_failures_are_seen_in_scope_and_the_csv_matches(client, leader, pod_lead
     client.force_login(am)
     page = client.get(reverse("failure_list")).content.decode()
     assert "Mine" in page and "Theirs" not in page
-    lines = b"".join(client.get(reverse("failure_export")).streaming_content).decode().splitlines()
+    lines = b"".join(client.get(reverse("failure_export")).streaming_content).decode("utf-8-sig").splitlines()
     assert len(lines) == 2
     assert lines[1].startswith(f"{mine.occurred_on.isoformat()},{am},Mine,") and ",no," in lines[1]
     assert client.get(reverse("person_assignments", args=[other_am.pk]), **HTMX).status_code == 404

@@ -79,7 +79,7 @@ def test_the_csv_export_follows_the_same_scope(client, world, who, rows):
     response = client.get(reverse("training_export"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    lines = list(csv.reader(io.StringIO(response.getvalue().decode())))
+    lines = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert lines[0][:3] == ["Person", "Pod", "Role"]
     assert {line[0] for line in lines[1:]} == {str(world[key]) for key in rows}
 

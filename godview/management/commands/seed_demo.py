@@ -14,6 +14,8 @@ LOGINS = (
     ("am", "account manager with about ten clients"),
     ("designer", "designer in am's pod"),
     ("admin", "staff and superuser: /admin/"),
+    ("finance", "finance: revenue screens, contracts, CSV imports in /admin/"),
+    ("advisor", "read-only (marketing, an advisor): every dashboard, no writes"),
 )
 
 
