@@ -177,7 +177,8 @@ def apply(language: str, source: Path, domain: str = "django") -> int:
     entries = parse(path)
     fix_header(language, entries)
     numbered = messages(entries)
-    by_key = {e.key: e for e in numbered} | {e.msgid: e for e in numbered}
+    # A bare msgid names the entry without a context first ("AM" is not pgettext's "account manager" AM).
+    by_key = {e.msgid: e for e in numbered} | {e.key: e for e in numbered}
     written = 0
     for line in source.read_text(encoding="utf-8").splitlines():
         if not line.strip() or "\t" not in line:

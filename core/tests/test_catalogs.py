@@ -38,22 +38,24 @@ def test_the_checker_catches_what_it_is_for(tmp_path, monkeypatch):
     assert "placeholders" in found and "fuzzy" in found and "untranslated" in found
 
 
-def test_applying_a_translation_clears_fuzzy_and_its_previous_msgid(tmp_path, monkeypatch):
+def test_applying_a_translation_clears_fuzzy_and_finds_the_entry_without_context(tmp_path, monkeypatch):
     po = tmp_path / "fr" / "LC_MESSAGES" / "django.po"
     po.parent.mkdir(parents=True)
     po.write_text(
         'msgid ""\nmsgstr ""\n"Plural-Forms: nplurals=2; plural=(n > 1);\\n"\n"Language: fr\\n"\n\n'
         '#: a.py\n#, fuzzy\n#| msgid "Hours"\nmsgid "Hours x"\nmsgstr "Heures"\n\n'
-        '#: b.py\n#, fuzzy, python-format\n#| msgid "%(n)s a"\nmsgid "%(n)s b"\nmsgstr "%(n)s a"\n',
+        '#: b.py\n#, fuzzy, python-format\n#| msgid "%(n)s a"\nmsgid "%(n)s b"\nmsgstr "%(n)s a"\n\n'
+        'msgid "AM"\nmsgstr ""\n\nmsgctxt "account manager"\nmsgid "AM"\nmsgstr "GC"\n',
         encoding="utf-8",
     )
     source = tmp_path / "fr.tsv"
-    source.write_text("'Hours x'\tHeures x\n'%(n)s b'\t%(n)s b fr\n", encoding="utf-8")
+    source.write_text("'Hours x'\tHeures x\n'%(n)s b'\t%(n)s b fr\nAM\tmatin\n", encoding="utf-8")
     monkeypatch.setattr(catalogs, "LOCALE", tmp_path)
-    assert catalogs.apply("fr", source) == 2
+    assert catalogs.apply("fr", source) == 3
     text = po.read_text(encoding="utf-8")
     assert "fuzzy" not in text and "#|" not in text and "\n#\n" not in text
     assert "#: b.py\n#, python-format\nmsgid" in text and catalogs.problems("fr", "django") == []
+    assert 'msgid "AM"\nmsgstr "matin"' in text and 'msgid "AM"\nmsgstr "GC"' in text  # bare msgid: no context
 
 
 @pytest.mark.skipif(shutil.which("xgettext") is None, reason="needs gettext")
