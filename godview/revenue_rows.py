@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from clients.models import Client, NPSResponse, Opportunity, RevenueEvent
 from core.numbers import percent_text
@@ -22,6 +23,11 @@ from godview.selectors import hours_and_cost
 
 ZERO = Decimal("0")
 FIGURES = ("mrr", "events", "nrr", "grr", "churn", "clv", "margin", "nps", "renewals", "pipeline", "funnel")
+
+
+def _am() -> str:
+    """The column header "AM": with its context, not Django's "AM" (the time of day)."""
+    return pgettext("account manager", "AM")
 
 
 @dataclass
@@ -66,7 +72,7 @@ def mrr_rows(clients, month: rv.Month) -> Rows:
         _("MRR at the end of %(month)s") % {"month": month.key},
         _("MRR %(total)s: the sum of the clients' MRR from their revenue events up to %(day)s.")
         % {"total": total, "day": month.as_of},
-        [_("Client"), _("AM"), _("Pod"), _("MRR"), _("Added in the month"), _("Removed in the month")],
+        [_("Client"), _am(), _("Pod"), _("MRR"), _("Added in the month"), _("Removed in the month")],
         _client_rows(clients, values),
     )
 
@@ -86,7 +92,7 @@ def event_rows(clients, month: rv.Month) -> Rows:
     return Rows(
         _("Revenue events in %(month)s") % {"month": month.key},
         _("%(n)s events.") % {"n": len(rows)},
-        [_("Client"), _("AM"), _("Pod"), _("Date"), _("Kind"), _("Amount"), _("Note")],
+        [_("Client"), _am(), _("Pod"), _("Date"), _("Kind"), _("Amount"), _("Note")],
         rows,
     )
 
@@ -105,7 +111,7 @@ def retention_rows(clients, month: rv.Month, gross: bool) -> Rows:
         )
         % {"figure": percent_text(figure), "n": kept.clients, "then": then, "before": kept.mrr_then,
            "after": kept.mrr_now, "lost": kept.lost},
-        [_("Client"), _("AM"), _("Pod"), _("MRR 12 months before"), _("MRR now"), _("Lost (contraction, churn)")],
+        [_("Client"), _am(), _("Pod"), _("MRR 12 months before"), _("MRR now"), _("Lost (contraction, churn)")],
         _client_rows(clients, {pk: [start, now, lost] for pk, start, now, lost in cohort}),
     )  # fmt: skip
 
@@ -128,7 +134,7 @@ def churn_rows(clients, month: rv.Month) -> Rows:
         _("%(rate)s: %(churned)s of the %(active)s clients active on %(day)s churned in the month.")
         % {"rate": percent_text(rv.metrics.logo_churn_rate(len(churned), len(active))), "churned": len(churned),
            "active": len(active), "day": month.day_before},
-        [_("Client"), _("AM"), _("Pod"), _("Churn date"), _("Churn reason"), _("In the month")],
+        [_("Client"), _am(), _("Pod"), _("Churn date"), _("Churn reason"), _("In the month")],
         sorted(_client_rows(clients, values), key=lambda r: r[3] is None),
     )  # fmt: skip
 
@@ -148,7 +154,7 @@ def clv_rows(clients, month: rv.Month) -> Rows:
         % {"clv": rv.clv_on(ledger, month.as_of), "avg": average and average.quantize(Decimal("0.01")),
            "n": len(values), "margin": settings.GROSS_MARGIN, "rate": f"{(rate or 0) * 100:.2f}%",
            "floor": f"{settings.CHURN_RATE_FLOOR * 100:.2f}%"},
-        [_("Client"), _("AM"), _("Pod"), _("MRR")],
+        [_("Client"), _am(), _("Pod"), _("MRR")],
         _client_rows(clients, values),
     )  # fmt: skip
 
@@ -168,7 +174,7 @@ def margin_rows(clients, month: rv.Month) -> Rows:
         _("Margin · %(month)s") % {"month": month.key},
         _("%(total)s: Σ client profitability = MRR − hours × the cost rate of the people who logged them.")
         % {"total": total},
-        [_("Client"), _("AM"), _("Pod"), _("MRR"), _("Hours"), _("Cost"), _("Profitability")],
+        [_("Client"), _am(), _("Pod"), _("MRR"), _("Hours"), _("Cost"), _("Profitability")],
         _client_rows(clients, values),
     )
 
@@ -187,7 +193,7 @@ def nps_rows(clients, month: rv.Month) -> Rows:
         _("NPS · %(month)s") % {"month": month.key},
         _("NPS %(score)s = %(p)s promoters − %(d)s detractors, of %(n)s responses, in points.")
         % {"score": "—" if score is None else round(score), "p": promoters, "d": detractors, "n": len(responses)},
-        [_("Client"), _("AM"), _("Pod"), _("Date"), _("Score"), _("Respondent"), _("Comment")],
+        [_("Client"), _am(), _("Pod"), _("Date"), _("Score"), _("Respondent"), _("Comment")],
         [[(pk, names[pk][0]), names[pk][1], names[pk][2], on, s, who, text] for pk, on, s, who, text in responses],
     )
 
@@ -205,7 +211,7 @@ def renewal_rows(clients, on: dt.date, days: int, pod: int | None, risk: str) ->
         title,
         _("%(n)s contracts, committed MRR %(committed)s, forecast %(forecast)s (× the likelihood of each risk score).")
         % {"n": total.count, "committed": total.committed, "forecast": total.forecast},
-        [_("Client"), _("AM"), _("Pod"), _("Renewal date"), _("Notice (days)"), _("Risk score"), _("Committed MRR"),
+        [_("Client"), _am(), _("Pod"), _("Renewal date"), _("Notice (days)"), _("Risk score"), _("Committed MRR"),
          _("Likelihood"), _("Forecast")],
         [[(r.client_id, r.client), r.am, r.pod, r.renews_on, r.notice_days, r.risk or _("not assessed"),
           r.committed_mrr, percent_text(r.likelihood), r.expected] for r in due],
@@ -222,7 +228,7 @@ def pipeline_rows(clients, stage: str, closed_since: dt.date) -> Rows:
     return Rows(
         _("Opportunities · %(stage)s") % {"stage": label},
         _("%(n)s opportunities, expected MRR %(total)s.") % {"n": len(rows), "total": total},
-        [_("Client"), _("AM"), _("Pod"), _("Upsell"), _("Owner"), _("Expected MRR"), _("Identified"),
+        [_("Client"), _am(), _("Pod"), _("Upsell"), _("Owner"), _("Expected MRR"), _("Identified"),
          _("Expected close"), _("Closed")],
         [[(o.client_id, o.client.name), str(o.client.account_manager or ""),
           str(getattr(o.client.account_manager, "pod", None) or ""), o.title, str(o.owner), o.expected_mrr,
@@ -244,7 +250,7 @@ def funnel_rows(clients, stage: str, on: dt.date) -> Rows:
     return Rows(
         _("Active clients · %(stage)s") % {"stage": dict(rn.LifecycleStage.choices)[stage]},
         _("%(n)s clients.") % {"n": len(rows)},
-        [_("Client"), _("AM"), _("Pod"), _("Client since"), _("MRR"), _("Value realised on"), _("Days to value")],
+        [_("Client"), _am(), _("Pod"), _("Client since"), _("MRR"), _("Value realised on"), _("Days to value")],
         [[(pk, name), am or "", pod or "", start, mrr, value, (value - start).days if value else None]
          for pk, name, am, pod, start, mrr, value in rows],
     )  # fmt: skip
