@@ -25,17 +25,17 @@ ZERO = Decimal("0")
 FIGURES = ("mrr", "events", "nrr", "grr", "churn", "clv", "margin", "nps", "renewals", "pipeline", "funnel")
 
 
+def _am() -> str:
+    """The column header "AM": with its context, not Django's "AM" (the time of day)."""
+    return pgettext("account manager", "AM")
+
+
 @dataclass
 class Rows:
     title: str
     summary: str
     columns: list[str]
     rows: list[list] = field(default_factory=list)  # first cell: (client id, name)
-
-
-def _am() -> str:
-    """The account manager column: "AM" alone is the time of day in Django's own catalogs."""
-    return pgettext("account manager", "AM")
 
 
 def _names(clients: QuerySet[Client], ids) -> dict[int, tuple[str, str, str]]:
