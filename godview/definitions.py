@@ -33,6 +33,22 @@ DEFINITIONS = [
         ),
     ),
     Definition(
+        "goals_tied",
+        _("Goals tied to objectives"),
+        _("Weekly goals tied to an objective ÷ goals whose deadline falls in the period (cancelled excluded)."),
+    ),
+    Definition(
+        "objectives",
+        _("Objectives on pace"),
+        _(
+            "Objectives of the clients in scope that have started and are due on or after the period's first "
+            "day. On pace: open (target not reached, due date not passed) and its progress, (current − "
+            "baseline) ÷ (target − baseline), trails the share of its time elapsed by no more than the "
+            "objective-behind rule's threshold (25 points unless admin changed it). Behind: trails by more. "
+            "Achieved: target reached. Missed: due date passed without it. The rate is on pace ÷ (on pace + behind)."
+        ),
+    ),
+    Definition(
         "on_time",
         _("On-time tasks"),
         _(

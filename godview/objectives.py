@@ -20,16 +20,11 @@ from accounts.models import User
 from clients.models import Client, Objective, WarningRule
 from clients.scoring import ACHIEVED, BEHIND, BEHIND_PACE_POINTS, MISSED, ON_PACE, objective_state
 from godview import metrics
+from godview.definitions import BY_KEY
 from godview.forms import Filters
 from godview.selectors import Kpi, scoped_clients
 
-DEFINITION = _(
-    "Objectives of the clients in scope that have started and are due on or after the period's first "
-    "day. On pace: open (target not reached, due date not passed) and its progress, (current − "
-    "baseline) ÷ (target − baseline), trails the share of its time elapsed by no more than the "
-    "objective-behind rule's threshold (25 points unless admin changed it). Behind: trails by more. "
-    "Achieved: target reached. Missed: due date passed without it. The rate is on pace ÷ (on pace + behind)."
-)
+DEFINITION = BY_KEY["objectives"].text  # the glossary's words (godview/definitions.py)
 STATE_LABELS = {ON_PACE: _("On pace"), BEHIND: _("Behind"), ACHIEVED: _("Achieved"), MISSED: _("Missed")}
 COLUMNS = ("id", "client_id", "status", "baseline", "target", "current_value", "start_date", "due_date")
 

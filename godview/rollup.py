@@ -31,7 +31,6 @@ from clients.action_services import PLAY_WINDOW_DAYS, actions_wake, plays_start
 from clients.models import (
     Client,
     Contact,
-    Contract,
     DailySnapshot,
     EarlyWarning,
     NPSResponse,
@@ -47,7 +46,7 @@ from clients.voice_inputs import Voice, voice_by_client
 from clients.warnings import Firing, WarningInputs, WeekHits, evaluate, judged_week, load_rules
 from core.cache import bump_rollup_version
 from core.weeks import agency_tz, today, week_start
-from godview.rollup_span import HEALTH_WEEKS, RangeInputs, day_bounds, tied_goals_by_client
+from godview.rollup_span import HEALTH_WEEKS, RangeInputs, day_bounds, renewals_by_client, tied_goals_by_client
 from godview.signal_history import day_signals, record_day, record_days
 from tasks.models import DueDateChange, Task, TimeEntry
 from tasks.selectors import SLIP_DAYS
@@ -177,15 +176,7 @@ class DayInputs:
             .annotate(today=Sum("hours", filter=Q(started_at__gte=start), default=ZERO), month=Sum("hours"))
             .values("client_id", "today", "month")
         )
-        # The next renewal of each client's open contracts as of the day (one query).
-        self.renewals: dict[int, tuple[dt.date, int]] = {}
-        for client_id, renews_on, notice in (
-            Contract.objects.open_on(day)
-            .filter(client_id__in=ids)
-            .order_by("client_id", "renews_on")
-            .values_list("client_id", "renews_on", "notice_days")
-        ):
-            self.renewals.setdefault(client_id, (renews_on, notice))
+        self.renewals = renewals_by_client(ids, day)
         # Contact sentiment, complaints and the cadence's latest call (issue 20), one query.
         self.voice = voice_by_client(ids, day)
         self.objectives: dict[int, list[tuple[str, object]]] = {}

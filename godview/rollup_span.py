@@ -24,6 +24,7 @@ from django.db.models import Count, Q
 
 from clients.models import (
     Contact,
+    Contract,
     NPSResponse,
     Objective,
     RevenueEvent,
@@ -47,6 +48,19 @@ SUBTRACTS = ("contraction", "churn")
 def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     start = dt.datetime.combine(day, dt.time.min, tzinfo=agency_tz())
     return start, start + dt.timedelta(days=1)
+
+
+def renewals_by_client(ids: list[int], day: dt.date) -> dict[int, tuple[dt.date, int]]:
+    """The next renewal date and notice days of each client's open contracts as of the day (one query)."""
+    renewals: dict[int, tuple[dt.date, int]] = {}
+    for client_id, renews_on, notice in (
+        Contract.objects.open_on(day)
+        .filter(client_id__in=ids)
+        .order_by("client_id", "renews_on")
+        .values_list("client_id", "renews_on", "notice_days")
+    ):
+        renewals.setdefault(client_id, (renews_on, notice))
+    return renewals
 
 
 def tied_goals_by_client(ids: list[int], day: dt.date, week: dt.date) -> dict[int, int]:
@@ -373,3 +387,4 @@ class DayView:
         self.voice = voice_by_client(ids, day)
         self.judged_week = judged_week(day, inputs.tied_from)
         self.tied_goals = tied_goals_by_client(ids, day, self.judged_week)
+        self.renewals = renewals_by_client(ids, day)  # issue 16's renewal rule, one query a day too

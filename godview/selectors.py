@@ -38,7 +38,6 @@ from godview import metrics
 from godview.forms import Filters
 from godview.training_figures import compliance_now_and_at
 from tasks.models import Task
-from training.models import TrainingModule, TrainingResult
 
 ZERO = Decimal("0")
 RULE_ORDER = [
@@ -250,35 +249,6 @@ def retention_rows(clients: QuerySet[Client], on: dt.date) -> list[tuple[int, De
     return result
 
 
-def training_compliance(
-    people: QuerySet[User], on: dt.date | None = None, modules: list[TrainingModule] | None = None
-) -> metrics.Compliance:
-    """Required modules (per role, current version) passed ÷ required, and the average test score."""
-    if modules is None:
-        modules = active_modules()
-    roles = dict(people.values("role").annotate(n=Count("pk")).values_list("role", "n"))
-    required = sum(n for m in modules for role, n in roles.items() if role in m.required_roles)
-    results = TrainingResult.objects.filter(user__in=people, module__active=True, version=F("module__version"))
-    if on:
-        results = results.filter(completed_on__lt=on)
-    passed = 0
-    scores = []
-    by_module = {m.pk: m for m in modules}
-    for module_id, role, ok, score in results.values_list("module_id", "user__role", "passed", "score"):
-        module = by_module.get(module_id)
-        if module and role in module.required_roles:
-            passed += ok
-            scores.append(score)
-    return metrics.training_compliance(required, passed, scores)
-
-
-def active_modules() -> list[TrainingModule]:
-    return list(TrainingModule.objects.filter(active=True).only("id", "required_roles", "version"))
-
-
-TIED_DEFINITION = "Weekly goals tied to an objective ÷ goals whose deadline falls in the period (cancelled excluded)."
-
-
 def kpi_strip(user: User, filters: Filters, clients_url: str) -> list[Kpi]:
     """The God-view KPI strip (about eight queries)."""
     clients = scoped_clients(user, filters)
@@ -333,8 +303,7 @@ def kpi_strip(user: User, filters: Filters, clients_url: str) -> list[Kpi]:
         Kpi("goal_hit_rate", gettext_noop("Goal hit rate"), hit, "percent", metrics.change(hit, hit_before),
             "/goals/" + q, note=f"{goals['hit']}/{goals['due']}"),
         Kpi("goals_tied", gettext_noop("Goals tied to objectives"), tied, "percent", metrics.change(tied, tied_before),
-            "/goals/" + q + amp + "tied=1", note=f"{goals['tied']}/{goals['due']}",
-            definition=TIED_DEFINITION),
+            "/goals/" + q + amp + "tied=1", note=f"{goals['tied']}/{goals['due']}"),
         Kpi("on_time", gettext_noop("On-time tasks"), on_time, "percent", metrics.change(on_time, on_time_before),
             "/tasks/" + q + amp + "kind=on_time", note=f"{flows['on_time_now']}/{flows['due_now']}"),
         Kpi("overdue", gettext_noop("Overdue tasks"), overdue["overdue"], "count",

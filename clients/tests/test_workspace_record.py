@@ -106,7 +106,8 @@ def test_the_agreement_is_edited_on_the_client_page_and_shown_there(client, am):
     assert client.post(form_url(acme, "agreement"), {**data, "form_token": token()}, **HTMX).status_code == 200
     acme.refresh_from_db()
     assert (acme.expectation_agreement_signed_on, acme.agreed_response_days) == (signed, 2)
-    page = client.get(reverse("client_detail", kwargs={"pk": acme.pk})).content.decode()
+    # The AM writes on the client page, whose facts (the agreement among them) live in its action panel.
+    page = client.get(reverse("client_workspace", kwargs={"pk": acme.pk}), **HTMX).content.decode()
     assert "Expectation agreement" in page and "answers within 2 business days" in page
     future = {"signed_on": (today() + dt.timedelta(days=1)).isoformat(), "response_days": "2"}
     assert client.post(form_url(acme, "agreement"), {**future, "form_token": token()}, **HTMX).status_code == 422

@@ -118,6 +118,7 @@ MATRIX: dict[str, Case] = {
     "lab": Case(LEADERSHIP),
     "lab_export": Case(LEADERSHIP),
     "lab_clients": Case(LEADERSHIP),
+    "lab_whatif": Case(LEADERSHIP),
     # Churn, the revolving door and capacity (issue 16 parts 4-5, issue 20 item 8): leadership
     # for every pod, pod leads for their own; AMs and designers 404.
     "churn": Case(LEADERSHIP | {"pod_lead": 200}),

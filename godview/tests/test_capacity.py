@@ -94,7 +94,7 @@ def world(pod, other_pod, pod_lead, am, designer, other_am):
 def pods_csv(client, **query) -> dict[str, dict]:
     response = client.get("/capacity/export.csv", query)
     assert response.status_code == 200
-    return {r["pod"]: r for r in csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))}
+    return {r["pod"]: r for r in csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))}
 
 
 def test_the_pod_figures_match_the_hand_computed_fixture(client, leader, world):

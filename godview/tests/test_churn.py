@@ -192,7 +192,7 @@ def test_bad_filters_are_a_clear_400(client, leader, query, says):
 
 def read_csv(response) -> list[dict]:
     assert response.status_code == 200
-    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
 
 
 def test_the_csvs_carry_the_same_figures(client, leader, world):

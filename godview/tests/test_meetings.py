@@ -157,7 +157,7 @@ def test_past_meetings_are_listed_on_the_pod_page_newest_first_a_page_at_a_time(
     first = client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert "12 recorded" in first and "Page 1 of 2" in first and "<html" not in first
     assert first.count('href="/meetings/') == 10
-    assert today().strftime("%-d %b %Y") in first
+    assert today().strftime("%-d %b") in first  # short_date: the year only when it is not this year
     second = client.get(url + "?page=2").content.decode()
     assert second.count('href="/meetings/') == 2
 

@@ -83,12 +83,14 @@ def test_next_week_lists_each_part_of_the_pod_meeting(client, am, week):
 
 def test_each_table_exports_csv(client, am, week):
     client.force_login(am)
-    body = b"".join(client.get("/next-week/?show=objectives&format=csv").streaming_content).decode()
+    body = b"".join(client.get("/next-week/?show=objectives&format=csv").streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(body)))
     assert rows[0][:3] == ["client", "account manager", "objective"] and len(rows) == 2
     assert rows[1][6] == "1.00"  # to go
     tasks = list(
-        csv.reader(io.StringIO(b"".join(client.get("/next-week/?show=tasks&format=csv").streaming_content).decode()))
+        csv.reader(
+            io.StringIO(b"".join(client.get("/next-week/?show=tasks&format=csv").streaming_content).decode("utf-8-sig"))
+        )
     )
     assert [r[2] for r in tasks[1:]] == ["Write the copy"]
 

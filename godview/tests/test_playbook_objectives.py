@@ -94,7 +94,9 @@ def test_the_objectives_list_has_the_rows_behind_each_state_and_their_csv(client
     response = client.get("/objectives/", {"state": "behind"})
     assert [r.objective.pk for r in response.context["page"].object_list] == [agency["behind"].pk]
     assert response.context["counts"].total == 5
-    rows = list(csv.reader(io.StringIO(b"".join(client.get("/objectives/?format=csv").streaming_content).decode())))
+    rows = list(
+        csv.reader(io.StringIO(b"".join(client.get("/objectives/?format=csv").streaming_content).decode("utf-8-sig")))
+    )
     states = sorted(row[-1] for row in rows[1:])
     assert states == ["achieved", "behind", "missed", "on_pace", "on_pace"]
     behind = next(row for row in rows[1:] if row[-1] == "behind")

@@ -18,7 +18,6 @@ from core.weeks import today, week_deadline
 from godview import selectors
 from godview.forms import Filters
 from tasks.tests.factories import TaskFactory
-from training.tests.factories import TrainingModuleFactory, TrainingResultFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -110,20 +109,6 @@ def test_nrr_and_grr_come_from_revenue_events(am):
     assert nrr == pytest.approx(3100 / 4000)
     # GRR leaves the 500 expansion out: 4,000 − 400 − 1,000 = 2,600.
     assert grr == pytest.approx(2600 / 4000)
-
-
-def test_training_compliance_counts_required_modules_of_the_current_version(am, designer):
-    m1, m2 = TrainingModuleFactory(), TrainingModuleFactory()
-    TrainingModuleFactory(required_roles=["designer"])  # not required of AMs
-    old = TrainingModuleFactory(version=2)
-    TrainingResultFactory(user=am, module=m1, score=Decimal("90"), passed=True)
-    TrainingResultFactory(user=am, module=m2, score=Decimal("60"), passed=False)
-    TrainingResultFactory(user=am, module=old, version=1, score=Decimal("95"), passed=True)  # outdated version
-    from accounts.models import User
-
-    result = selectors.training_compliance(User.objects.filter(pk=am.pk))
-    # Required: m1, m2, old (3); passed at the current version: m1 only. Scores of current versions: 90, 60.
-    assert (result.required, result.passed, result.average_score) == (3, 1, 75.0)
 
 
 def test_on_time_rate_sums_the_daily_snapshots_of_the_period(am, filters):
