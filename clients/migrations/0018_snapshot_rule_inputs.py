@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='dailysnapshot',
             name='hours_30_days',
-            field=models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=11),
+            field=models.DecimalField(decimal_places=2, db_default=Decimal('0'), default=Decimal('0'), max_digits=11),
         ),
         migrations.AddField(
             model_name='dailysnapshot',

@@ -204,7 +204,7 @@ class DailySnapshot(models.Model):
     wait_beyond_agreement = models.IntegerField(null=True, blank=True)  # longest open wait − agreed days
     objective_gap = models.FloatField(null=True, blank=True)  # most elapsed − progress points, open objectives
     hours_30_days = models.DecimalField(
-        max_digits=11, decimal_places=2, default=ZERO
+        max_digits=11, decimal_places=2, default=ZERO, db_default=ZERO
     )  # logged in the 30 days to `date`
 
     objects = ScopedQuerySet.as_manager()
