@@ -32,6 +32,19 @@ def pytest_configure(config):
     load_catalog_tools().compile_stale()
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language: a request served in French or Arabic leaves its
+    language active in the thread (LocaleMiddleware does not undo it), and messages that follow
+    would come out translated."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def pod(db) -> Pod:
     return PodFactory(name="Pod A")
