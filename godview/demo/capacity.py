@@ -18,10 +18,21 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from accounts.models import User
-from clients.models import ChurnReason, Client, Contact, LifecycleStage, NPSResponse, RevenueEvent, RiskAssessment, Tier
+from clients.models import (
+    ChurnReason,
+    Client,
+    Contact,
+    Contract,
+    LifecycleStage,
+    NPSResponse,
+    RevenueEvent,
+    RiskAssessment,
+    Tier,
+)
 from core.weeks import week_bounds
 from godview.demo.base import Context, PodTeam, Team, at, bulk, money
 from godview.demo.clients import CHURN_WEIGHTS, CLIENT_PREFIXES
+from godview.demo.revenue import anniversary
 from tasks.models import ExternalProject, Source, Task, TimeEntry
 
 WEEKS = 4
@@ -83,7 +94,8 @@ def earlier_count(n_clients: int) -> int:
 
 
 def build_signed_clients(ctx: Context, plans: list[SignedPlan]) -> None:
-    """The signed clients with what a signed client already has."""
+    """The signed clients with what a signed client already has: its first term, its new revenue,
+    the sales handoff and its kickoff tasks."""
     tier = Tier.objects.get(code="standard")
     clients = bulk(
         Client,
@@ -102,6 +114,20 @@ def build_signed_clients(ctx: Context, plans: list[SignedPlan]) -> None:
         ],
     )
     signed_on = ctx.today - dt.timedelta(days=5)
+    bulk(
+        Contract,
+        [
+            Contract(
+                client=c,
+                starts_on=c.started_on,
+                renews_on=anniversary(c.started_on, 1),
+                committed_mrr=c.mrr,
+                notice_days=30,
+                created_by=c.account_manager,
+            )
+            for c in clients
+        ],
+    )
     bulk(
         RevenueEvent,
         [
