@@ -145,3 +145,18 @@ def world(personas) -> dict:
             client=mine, title="Upsell", expected_mrr=mine.mrr, owner=personas["am"], identified_on=today()
         ),
     }
+
+
+def main_screens(client_pk: int, pod_pk: int, am_pk: int) -> dict[str, list[str]]:
+    """Every main screen, as leadership and as an AM: the pages the phone and the translated-page
+    tests walk through."""
+    return {
+        "leader": [
+            "/", "/clients/", "/goals/", f"/clients/{client_pk}/", f"/pods/{pod_pk}/", f"/people/{am_pk}/",
+            f"/review/?pod={pod_pk}", "/review-queue/", "/reviews/", "/training/", "/training/failures/", "/sync/",
+            "/actions/", "/lab/", "/revenue/", "/churn/", "/revolving-door/rows/?kind=lost", "/capacity/", "/voice/?problem=no_contact",
+            "/objectives/", "/next-week/", "/targets/", "/onboarding/", "/service/", "/tasks/", "/retention/",
+            "/glossary/",
+        ],
+        "am": ["/my/", "/my/week/", f"/clients/{client_pk}/", f"/clients/{client_pk}/work/"],
+    }  # fmt: skip

@@ -17,6 +17,7 @@ from clients.tests.factories import ClientFactory, ContactFactory, ObjectiveFact
 from conftest import load_catalog_tools
 from core.weeks import today
 from godview.alerts import send_early_warning_alerts, send_weekly_digest
+from godview.tests.conftest import main_screens
 
 pytestmark = pytest.mark.django_db
 catalogs = load_catalog_tools()
@@ -55,21 +56,12 @@ def book(pod, am, pod_lead, leader):
     return client
 
 
-def screens(book, pod, am) -> dict[str, list[str]]:
-    return {
-        "leader": ["/", "/clients/", "/goals/", f"/clients/{book.pk}/", f"/pods/{pod.pk}/", f"/people/{am.pk}/",
-                   f"/review/?pod={pod.pk}", "/review-queue/", "/reviews/", "/training/", "/sync/", "/actions/",
-                   "/lab/"],
-        "am": ["/my/", "/my/week/", f"/clients/{book.pk}/work/"],
-    }  # fmt: skip
-
-
 @pytest.mark.parametrize("language", ["fr", "ru", "ar"])
 def test_no_english_catalog_text_is_left_on_a_translated_page(client, book, pod, am, leader, language):
     english = english_strings(language)
     people = {"leader": leader, "am": am}
     left = {}
-    for who, paths in screens(book, pod, am).items():
+    for who, paths in main_screens(book.pk, pod.pk, am.pk).items():
         people[who].language = language
         people[who].save(update_fields=["language"])
         client.force_login(people[who])
