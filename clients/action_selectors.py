@@ -90,7 +90,7 @@ def today_list(user: User, on: dt.date | None = None) -> list[TodayRow]:
     rows = {c.pk: TodayRow(c, priority(c.risk, c.mrr, c.tier.is_premium)) for c in clients}
     for warning in warnings:
         if warning.client_id in rows:
-            rows[warning.client_id].reasons.append(warning.reason)
+            rows[warning.client_id].reasons.append(warning.text)
             rows[warning.client_id].new_firing |= (warning.client_id, warning.rule) in fresh
     for action in actions:
         rows[action.client_id].actions.append(action)

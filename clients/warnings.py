@@ -10,11 +10,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-
 from clients.scoring import Pace
 from core.numbers import half_up
+from core.sayings import Saying, day, said, said_in_english, say, say_plural
 
 RISK_WORDS = {1: "Critical", 2: "High", 3: "Moderate", 4: "Low"}
 OVERDUE_DAYS = 7
@@ -84,31 +82,43 @@ class WarningInputs:
 @dataclass(frozen=True)
 class Firing:
     rule: str
-    reason: str
+    saying: Saying | list  # the reason, as data (core.sayings): said in each reader's language
     anchor: str  # the client page section holding the rows behind the warning
+
+    @property
+    def reason(self) -> str:
+        """The reason in English, as stored beside its saying (and searched, and sent to webhooks)."""
+        return said_in_english(self.saying)
+
+    @property
+    def text(self) -> str:
+        """The reason in the active language."""
+        return said(self.saying)
 
 
 def _risk_score(i: WarningInputs, rule: Rule) -> Firing | None:
     if i.risk_score is None or i.risk_score > rule.threshold:
         return None
-    reason = _("Risk score %(score)s (%(word)s), assessed %(date)s") % {
-        "score": i.risk_score,
-        "word": _(RISK_WORDS[i.risk_score]),
-        "date": i.risk_assessed_on,
-    }
+    reason = say(
+        "Risk score %(score)s (%(word)s), assessed %(date)s",
+        score=i.risk_score,
+        word=say(RISK_WORDS[i.risk_score]),
+        date=i.risk_assessed_on,
+    )
     return Firing(rule.code, reason, "risk")
 
 
 def _stale_contact(i: WarningInputs, rule: Rule) -> Firing | None:
     if i.days_since_contact is None:
-        return Firing(rule.code, _("No contact logged yet"), "contacts")
+        return Firing(rule.code, say("No contact logged yet"), "contacts")
     if i.days_since_contact <= i.stale_after_days:
         return None
-    reason = _("%(days)s days since the last contact (%(tier)s limit: %(limit)s)") % {
-        "days": i.days_since_contact,
-        "tier": i.tier_name,
-        "limit": i.stale_after_days,
-    }
+    reason = say(
+        "%(days)s days since the last contact (%(tier)s limit: %(limit)s)",
+        days=i.days_since_contact,
+        tier=i.tier_name,
+        limit=i.stale_after_days,
+    )
     return Firing(rule.code, reason, "contacts")
 
 
@@ -118,10 +128,15 @@ def _goal_hit_rate(i: WarningInputs, rule: Rule) -> Firing | None:
     if len(weeks) < 2 or any(w.rate is None or w.rate >= limit for w in weeks):
         return None
     last, before = weeks[0], weeks[1]
-    reason = _(
+    reason = say(
         "Weekly goal hit rate under %(limit)s%% two weeks running: %(hit)s of %(due)s last week, "
-        "%(hit2)s of %(due2)s the week before"
-    ) % {"limit": _n(rule.threshold), "hit": last.hit, "due": last.due, "hit2": before.hit, "due2": before.due}
+        "%(hit2)s of %(due2)s the week before",
+        limit=_n(rule.threshold),
+        hit=last.hit,
+        due=last.due,
+        hit2=before.hit,
+        due2=before.due,
+    )
     return Firing(rule.code, reason, "goals")
 
 
@@ -131,13 +146,16 @@ def _objective_behind(i: WarningInputs, rule: Rule) -> Firing | None:
     if not behind:
         return None
     title, pace = max(behind, key=lambda item: item[1].elapsed - item[1].progress)
-    reason = _("“%(title)s” is behind pace: %(progress)s%% progress with %(elapsed)s%% of the time gone") % {
-        "title": title,
-        "progress": half_up(pace.progress),
-        "elapsed": half_up(pace.elapsed),
-    }
+    reason = [
+        say(
+            "“%(title)s” is behind pace: %(progress)s%% progress with %(elapsed)s%% of the time gone",
+            title=title,
+            progress=half_up(pace.progress),
+            elapsed=half_up(pace.elapsed),
+        )
+    ]
     if len(behind) > 1:
-        reason += " " + _("(+%(n)s more)") % {"n": len(behind) - 1}
+        reason.append(say("(+%(n)s more)", n=len(behind) - 1))
     return Firing(rule.code, reason, "objectives")
 
 
@@ -146,29 +164,27 @@ def _overdue_tasks(i: WarningInputs, rule: Rule) -> Firing | None:
         return None
     if i.overdue_tasks == 0:
         return None
-    reason = _("%(count)s overdue tasks, the oldest %(days)s days late") % {
-        "count": i.overdue_tasks,
-        "days": i.max_days_overdue,
-    }
+    reason = say(
+        "%(count)s overdue tasks, the oldest %(days)s days late", count=i.overdue_tasks, days=i.max_days_overdue
+    )
     return Firing(rule.code, reason, "tasks")
 
 
 def _risk_not_reassessed(i: WarningInputs, rule: Rule) -> Firing | None:
     if i.risk_assessed_on is None:
-        return Firing(rule.code, _("Risk has never been assessed"), "risk")
+        return Firing(rule.code, say("Risk has never been assessed"), "risk")
     days = (i.on - i.risk_assessed_on).days
     if days < rule.threshold:
         return None
-    return Firing(rule.code, _("Risk not reassessed for %(days)s days") % {"days": days}, "risk")
+    return Firing(rule.code, say("Risk not reassessed for %(days)s days", days=days), "risk")
 
 
 def _health_mismatch(i: WarningInputs, rule: Rule) -> Firing | None:
     if i.health_score is None or i.risk_score is None or abs(i.health_score - i.risk_score) < rule.threshold:
         return None
-    reason = _("Health signal %(health)s but the AM's risk score is %(risk)s") % {
-        "health": i.health_score,
-        "risk": i.risk_score,
-    }
+    reason = say(
+        "Health signal %(health)s but the AM's risk score is %(risk)s", health=i.health_score, risk=i.risk_score
+    )
     return Firing(rule.code, reason, "health")
 
 
@@ -178,7 +194,7 @@ def _nps_detractor(i: WarningInputs, rule: Rule) -> Firing | None:
     if not recent:
         return None
     score, on = min(recent, key=lambda response: (response[0], -response[1].toordinal()))
-    return Firing(rule.code, _("NPS detractor: scored %(score)s on %(date)s") % {"score": score, "date": on}, "nps")
+    return Firing(rule.code, say("NPS detractor: scored %(score)s on %(date)s", score=score, date=on), "nps")
 
 
 def _waiting_on_client(i: WarningInputs, rule: Rule) -> Firing | None:
@@ -189,20 +205,20 @@ def _waiting_on_client(i: WarningInputs, rule: Rule) -> Firing | None:
         return None
     wait = max(late, key=lambda w: w.business_days)
     if i.agreement_signed_on:
-        agreement = _("the agreement of %(date)s says %(n)s") % {
-            "date": i.agreement_signed_on,
-            "n": i.agreed_response_days,
-        }
+        agreement = say("the agreement of %(date)s says %(n)s", date=i.agreement_signed_on, n=i.agreed_response_days)
     else:
-        agreement = _("no agreement signed; the default is %(n)s") % {"n": i.agreed_response_days}
-    reason = _("Waiting %(days)s business days for “%(what)s” (since %(since)s); %(agreement)s") % {
-        "days": wait.business_days,
-        "what": wait.waiting_for,
-        "since": wait.since,
-        "agreement": agreement,
-    }
+        agreement = say("no agreement signed; the default is %(n)s", n=i.agreed_response_days)
+    reason = [
+        say(
+            "Waiting %(days)s business days for “%(what)s” (since %(since)s); %(agreement)s",
+            days=wait.business_days,
+            what=wait.waiting_for,
+            since=wait.since,
+            agreement=agreement,
+        )
+    ]
     if len(late) > 1:
-        reason += " " + _("(+%(n)s more)") % {"n": len(late) - 1}
+        reason.append(say("(+%(n)s more)", n=len(late) - 1))
     return Firing(rule.code, reason, "waiting")
 
 
@@ -210,17 +226,19 @@ def _hours_over_budget(i: WarningInputs, rule: Rule) -> Firing | None:
     hours = i.hours_last_30_days
     budget = i.monthly_hours_budget
     if budget and hours > budget * rule.threshold:
-        reason = _("%(hours)s hours in 30 days against a budget of %(budget)s (over %(x)s×)") % {
-            "hours": _n(hours),
-            "budget": _n(budget),
-            "x": _n(rule.threshold),
-        }
+        reason = say(
+            "%(hours)s hours in 30 days against a budget of %(budget)s (over %(x)s×)",
+            hours=_n(hours),
+            budget=_n(budget),
+            x=_n(rule.threshold),
+        )
         return Firing(rule.code, reason, "hours")
     if hours and i.mrr / hours < i.effective_rate_floor:
-        reason = _("Effective rate %(rate)s per hour is below the floor of %(floor)s") % {
-            "rate": (i.mrr / hours).quantize(Decimal("1")),
-            "floor": _n(i.effective_rate_floor),
-        }
+        reason = say(
+            "Effective rate %(rate)s per hour is below the floor of %(floor)s",
+            rate=(i.mrr / hours).quantize(Decimal("1")),
+            floor=_n(i.effective_rate_floor),
+        )
         return Firing(rule.code, reason, "hours")
     return None
 
@@ -228,7 +246,7 @@ def _hours_over_budget(i: WarningInputs, rule: Rule) -> Firing | None:
 def _task_slips(i: WarningInputs, rule: Rule) -> Firing | None:
     if i.slipped_tasks < rule.threshold:
         return None
-    reason = _("%(n)s tasks slipped in four weeks: their due dates moved later at the source") % {"n": i.slipped_tasks}
+    reason = say("%(n)s tasks slipped in four weeks: their due dates moved later at the source", n=i.slipped_tasks)
     return Firing(rule.code, reason, "slips")
 
 
@@ -241,22 +259,22 @@ def _renewal_due(i: WarningInputs, rule: Rule) -> Firing | None:
     if days > notice_days + int(rule.threshold):
         return None
     if days < 0:
-        reason = _("Renewal date %(date)s passed %(days)s days ago with no outcome recorded; risk score %(score)s") % {
-            "date": renews_on,
-            "days": -days,
-            "score": i.risk_score,
-        }
+        reason = say(
+            "Renewal date %(date)s passed %(days)s days ago with no outcome recorded; risk score %(score)s",
+            date=renews_on,
+            days=-days,
+            score=i.risk_score,
+        )
     else:
-        reason = _(
+        reason = say(
             "Renewal on %(date)s, in %(days)s days (notice period %(notice)s days), "
-            "with risk score %(score)s (%(word)s)"
-        ) % {
-            "date": renews_on,
-            "days": days,
-            "notice": notice_days,
-            "score": i.risk_score,
-            "word": _(RISK_WORDS[i.risk_score]),
-        }
+            "with risk score %(score)s (%(word)s)",
+            date=renews_on,
+            days=days,
+            notice=notice_days,
+            score=i.risk_score,
+            word=say(RISK_WORDS[i.risk_score]),
+        )
     return Firing(rule.code, reason, "contract-panel")
 
 
@@ -267,12 +285,12 @@ def _off_cadence(i: WarningInputs, rule: Rule) -> Firing | None:
     since = i.last_cadence_contact_on or i.client_since
     if since is None or (i.on - since).days <= i.cadence_days + int(rule.threshold):
         return None
-    kind = _("call or meeting with a senior person") if i.cadence_needs_senior else _("call or meeting")
+    kind = say("call or meeting with a senior person") if i.cadence_needs_senior else say("call or meeting")
+    values = {"kind": kind, "days": (i.on - since).days, "tier": i.tier_name, "n": i.cadence_days}
     if i.last_cadence_contact_on is None:
-        reason = _("No %(kind)s yet in %(days)s days as a client (%(tier)s cadence: every %(n)s days)")
+        reason = say("No %(kind)s yet in %(days)s days as a client (%(tier)s cadence: every %(n)s days)", **values)
     else:
-        reason = _("%(days)s days since the last %(kind)s (%(tier)s cadence: every %(n)s days)")
-    reason %= {"kind": kind, "days": (i.on - since).days, "tier": i.tier_name, "n": i.cadence_days}
+        reason = say("%(days)s days since the last %(kind)s (%(tier)s cadence: every %(n)s days)", **values)
     return Firing(rule.code, reason, "service")
 
 
@@ -286,17 +304,17 @@ def judged_week(on: dt.date, from_weekday: Decimal | int) -> dt.date:
 def _no_objective_goal(i: WarningInputs, rule: Rule) -> Firing | None:
     if i.judged_week is None or i.tied_goals > 0:
         return None
-    week = i.judged_week.strftime("%d %b")
+    week = day(i.judged_week)
     if i.open_objectives:
-        reason = ngettext(
+        reason = say_plural(
             "No goal of the week of %(week)s serves its open objective",
             "No goal of the week of %(week)s serves any of its %(n)s open objectives",
-            i.open_objectives,
-        ) % {"week": week, "n": i.open_objectives}
+            "n",
+            week=week,
+            n=i.open_objectives,
+        )
     else:
-        reason = _("No open objective for the goals of the week of %(week)s to serve: set this quarter's") % {
-            "week": week
-        }
+        reason = say("No open objective for the goals of the week of %(week)s to serve: set this quarter's", week=week)
     return Firing(rule.code, reason, "goals")
 
 

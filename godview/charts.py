@@ -5,6 +5,7 @@ table of the same numbers for `components/chart.html`. static/js/charts.js draws
 import datetime as dt
 from decimal import Decimal
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.numbers import percent, whole
@@ -269,7 +270,7 @@ def lost_mrr_by_month(months: list[tuple[dt.date, int, Decimal]]) -> tuple[dict,
 
 def pod_utilisation(weeks: list[dt.date], pods: list[tuple[str, list]], limit: Decimal) -> tuple[dict, dict]:
     """Each pod's utilisation per week (lines) against the over-capacity limit (dashed)."""
-    xs = [w.strftime("%d %b") for w in weeks]
+    xs = [date_format(w, "j M") for w in weeks]
     data = [
         {
             "type": "scatter",

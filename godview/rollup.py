@@ -347,7 +347,7 @@ def advance_warnings(
     firing, the reason of open ones refreshed, the rest resolved. Returns (new rows, changed rows)."""
     firing_keys = {(pk, f.rule): f for pk, fs in firings.items() for f in fs}
     new = [
-        EarlyWarning(client_id=pk, rule=rule, reason=f.reason[:300], fired_on=day)
+        EarlyWarning(client_id=pk, rule=rule, reason=f.reason[:300], saying=f.saying, fired_on=day)
         for (pk, rule), f in firing_keys.items()
         if (pk, rule) not in open_rows
     ]
@@ -358,8 +358,8 @@ def advance_warnings(
             row.resolved_on = day
             changed.append(row)
             del open_rows[key]
-        elif row.reason != firing.reason[:300]:
-            row.reason = firing.reason[:300]
+        elif row.saying != firing.saying:
+            row.reason, row.saying = firing.reason[:300], firing.saying
             changed.append(row)
     open_rows.update({(row.client_id, row.rule): row for row in new})
     return new, changed
@@ -370,7 +370,7 @@ def sync_warnings(day: dt.date, firings: dict[int, list[Firing]]) -> tuple[int, 
     open_rows = {(w.client_id, w.rule): w for w in EarlyWarning.objects.filter(resolved_on__isnull=True)}
     new, changed = advance_warnings(day, firings, open_rows)
     EarlyWarning.objects.bulk_create(new, batch_size=1000)
-    EarlyWarning.objects.bulk_update(changed, ["reason", "resolved_on"], batch_size=1000)
+    EarlyWarning.objects.bulk_update(changed, ["reason", "saying", "resolved_on"], batch_size=1000)
     return len(new), sum(1 for row in changed if row.resolved_on)
 
 
@@ -547,7 +547,7 @@ def rollup_span(first: dt.date, last: dt.date) -> list[RollupResult]:
         record_days(first, last, fired_by_day, ids)
     # Stored rows first (one open row per client and rule: those resolved make room), then the new
     # ones in the order the daily runs create them.
-    EarlyWarning.objects.bulk_update(list(changed.values()), ["reason", "resolved_on"], batch_size=1000)
+    EarlyWarning.objects.bulk_update(list(changed.values()), ["reason", "saying", "resolved_on"], batch_size=1000)
     created.sort(key=lambda item: item[0])
     EarlyWarning.objects.bulk_create([row for _key, row in created], batch_size=1000)
     refresh_current_state()

@@ -228,7 +228,7 @@ def widget_csv(name: str, context: dict) -> HttpResponse:
                 g.client.name,
                 str(g.client.account_manager or ""),
                 context["rules"].get(w.rule, w.rule),
-                w.reason,
+                w.text,
                 w.fired_on,
                 g.client.mrr,
                 g.risk,

@@ -93,7 +93,7 @@ def message(pod: Pod, firings: list[EarlyWarning], overdue: list[Action], overdu
             ngettext("%(n)d new high-priority early warning:", "%(n)d new high-priority early warnings:", len(firings))
             % {"n": len(firings)}
         )
-        lines += [f"• {w.client.name}: {w.get_rule_display()} ({w.reason})" for w in firings[:LISTED]]
+        lines += [f"• {w.client.name}: {w.get_rule_display()} ({w.text})" for w in firings[:LISTED]]
     if overdue_count:
         lines.append(ngettext("%(n)d overdue action:", "%(n)d overdue actions:", overdue_count) % {"n": overdue_count})
         lines += [

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -44,9 +45,9 @@ def task_state(task: Task, on: dt.date | None = None) -> TaskState:
         return TaskState("done", _("Done"), "good")
     due = task.original_due_date
     if due and due < on:
-        return TaskState("overdue", _("Overdue since %(day)s") % {"day": due.strftime("%d %b")}, "bad")
+        return TaskState("overdue", _("Overdue since %(day)s") % {"day": date_format(due, "j M")}, "bad")
     if due:
-        return TaskState("open", _("Open, due %(day)s") % {"day": due.strftime("%d %b")}, "")
+        return TaskState("open", _("Open, due %(day)s") % {"day": date_format(due, "j M")}, "")
     return TaskState("open", _("Open, no due date"), "")
 
 

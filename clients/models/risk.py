@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from clients.models.base import ScopedQuerySet, WarningRule, between, score_field
+from core.sayings import said
 from core.weeks import today
 
 if TYPE_CHECKING:
@@ -110,7 +111,8 @@ class EarlyWarning(models.Model):
 
     client = models.ForeignKey("Client", on_delete=models.CASCADE, related_name="early_warnings")
     rule = models.CharField(_("rule"), max_length=30, choices=WarningRule.Code.choices)
-    reason = models.CharField(_("reason"), max_length=300)
+    reason = models.CharField(_("reason"), max_length=300)  # in English; `text` says it in the reader's language
+    saying = models.JSONField(_("reason, as data"), default=list, blank=True, editable=False)
     fired_on = models.DateField(_("fired on"))
     resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
     notified_at = models.DateTimeField(_("AM notified at"), null=True, blank=True)
@@ -134,6 +136,11 @@ class EarlyWarning(models.Model):
     def save(self, *args, **kwargs) -> None:
         super().save(*args, **kwargs)
         refresh_current_state([self.client_id])
+
+    @property
+    def text(self) -> str:
+        """The reason in the active language (a row written before reasons were kept as data: as stored)."""
+        return said(self.saying) if self.saying else self.reason
 
 
 # --- contacts, reviews, tactics, NPS, revenue ----------------------------------------------
@@ -191,6 +198,11 @@ class Contact(models.Model):
     def save(self, *args, **kwargs) -> None:
         super().save(*args, **kwargs)
         refresh_current_state([self.client_id])
+
+    @property
+    def text(self) -> str:
+        """The reason in the active language (a row written before reasons were kept as data: as stored)."""
+        return said(self.saying) if self.saying else self.reason
 
     def clean(self) -> None:
         if self.contacted_on and self.contacted_on > today():

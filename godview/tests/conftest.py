@@ -154,9 +154,9 @@ def main_screens(client_pk: int, pod_pk: int, am_pk: int) -> dict[str, list[str]
         "leader": [
             "/", "/clients/", "/goals/", f"/clients/{client_pk}/", f"/pods/{pod_pk}/", f"/people/{am_pk}/",
             f"/review/?pod={pod_pk}", "/review-queue/", "/reviews/", "/training/", "/training/failures/", "/sync/",
-            "/actions/", "/lab/", "/revenue/", "/churn/", "/revolving-door/rows/?kind=lost", "/capacity/", "/voice/?problem=no_contact",
-            "/objectives/", "/next-week/", "/targets/", "/onboarding/", "/service/", "/tasks/", "/retention/",
-            "/glossary/",
+            "/actions/", "/lab/", "/revenue/", "/churn/", "/revolving-door/rows/?kind=lost", "/capacity/",
+            "/voice/?problem=no_contact", "/objectives/", "/next-week/", "/targets/", "/onboarding/", "/service/",
+            "/tasks/", "/retention/", "/glossary/",
         ],
         "am": ["/my/", "/my/week/", f"/clients/{client_pk}/", f"/clients/{client_pk}/work/"],
     }  # fmt: skip

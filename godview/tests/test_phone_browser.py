@@ -52,6 +52,11 @@ def phone(chromium_browser, live_server, language: str, username: str, touch: bo
     return context, page
 
 
+def htmx_idle(page) -> None:
+    """Wait until no htmx request, swap or settle is under way (a tap during a swap lands on a row being replaced)."""
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
+
+
 def width_of(page) -> int:
     return page.evaluate("document.scrollingElement.scrollWidth")
 
@@ -164,6 +169,7 @@ def test_the_am_does_the_days_work_by_touch_on_a_phone(chromium_browser, live_se
     assert statuses == {first.pk: "done", second.pk: "snoozed", third.pk: "dropped"}
 
     # A contact and the risk, from the client's row: the quick form opens in view.
+    htmx_idle(page)
     page.locator(f"#client-{client.pk} [hx-get*='contact']").first.tap()
     form = page.locator(f"#contact-form-{client.pk}")
     form.locator("[name=who]").wait_for()
@@ -174,6 +180,7 @@ def test_the_am_does_the_days_work_by_touch_on_a_phone(chromium_browser, live_se
     page.locator("#quick-panel .form-saved, #quick-panel [role=status]").first.wait_for()
     assert Contact.objects.filter(client=client, summary="Agreed the Q3 plan.").exists()
 
+    htmx_idle(page)
     page.locator(f"#client-{client.pk} [hx-get*='risk']").first.tap()
     risk = page.locator(f"#risk-form-{client.pk}")
     risk.locator("[name=score][value='3']").wait_for(state="attached")

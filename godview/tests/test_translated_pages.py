@@ -9,6 +9,7 @@ import re
 import pytest
 from django.core import mail
 from django.core.cache import cache
+from django.utils import translation
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
@@ -106,3 +107,19 @@ def test_the_weekly_digest_goes_to_each_leader_in_their_language(leader, am):
     assert "الملخص الأسبوعي" in subjects[("leader_ar@agency.test",)]
     arabic = next(m for m in mail.outbox if m.to == ["leader_ar@agency.test"])
     assert "درجة المخاطر 1–2" in arabic.body  # the rule's name, in Arabic
+
+
+def test_a_warnings_reason_is_stored_in_english_and_read_in_the_readers_language(client, book, leader, am):
+    from godview.rollup import rollup_day
+
+    with translation.override("fr"):  # a French request may be what runs the evaluation
+        rollup_day(today())
+    warning = EarlyWarning.objects.get(client=book, rule="stale_contact", resolved_on__isnull=True)
+    assert warning.reason == "30 days since the last contact (Standard limit: 14)" and warning.saying["v"]["days"] == 30
+    for user, path in ((leader, "/widgets/warnings/"), (leader, f"/clients/{book.pk}/"), (am, "/my/")):
+        user.language = "fr"
+        user.save(update_fields=["language"])
+        client.force_login(user)
+        body = client.get(path).content.decode()
+        assert "30 jours depuis le dernier contact" in body, path
+        assert "30 days since the last contact" not in body, path

@@ -1,0 +1,57 @@
+"""Sentences kept as data, said in the reader's language.
+
+A reason computed by the nightly job is read later by people in four languages, so it is stored
+as its English message and its values, not as the text of whichever language was active when it
+was computed. `say("%(days)s days since …", days=21)` is one sentence; a value may itself be a
+sentence (a translated word) and a list of sentences is said joined by spaces. Everything is
+plain JSON. `makemessages` (core's override) extracts the messages of `say` and `say_plural`.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
+
+Saying = dict  # {"m": message, "v": values} or {"m": singular, "p": plural, "n": count key, "v": values}
+
+
+def day(value: dt.date) -> dict:
+    """A value said as a short date in the reader's language ("3 Nov", "3 nov.", "3 нояб.")."""
+    return {"day": value.isoformat()}
+
+
+def _plain(value):
+    if isinstance(value, dict):  # a sentence
+        return value
+    if isinstance(value, (dt.date, Decimal)):
+        return str(value)
+    return value
+
+
+def say(message: str, **values) -> Saying:
+    return {"m": message, "v": {k: _plain(v) for k, v in values.items()}}
+
+
+def say_plural(singular: str, plural: str, count: str, **values) -> Saying:
+    """A sentence whose form follows the value named `count`."""
+    return {"m": singular, "p": plural, "n": count, "v": {k: _plain(v) for k, v in values.items()}}
+
+
+def said(saying: Saying | list | str) -> str:
+    """The text in the active language; a list is said sentence after sentence."""
+    if isinstance(saying, str):
+        return saying
+    if isinstance(saying, list):
+        return " ".join(said(s) for s in saying)
+    if "day" in saying:
+        return date_format(dt.date.fromisoformat(saying["day"]), "j M")
+    values = {k: said(v) if isinstance(v, (dict, list)) else v for k, v in saying.get("v", {}).items()}
+    text = ngettext(saying["m"], saying["p"], int(values[saying["n"]])) if "p" in saying else gettext(saying["m"])
+    return text % values if values else text
+
+
+def said_in_english(saying: Saying | list | str) -> str:
+    with translation.override("en"):
+        return said(saying)
