@@ -116,7 +116,7 @@ def _stale_contact(i: WarningInputs, rule: Rule) -> Firing | None:
     reason = say(
         "%(days)s days since the last contact (%(tier)s limit: %(limit)s)",
         days=i.days_since_contact,
-        tier=i.tier_name,
+        tier=say(i.tier_name),
         limit=i.stale_after_days,
     )
     return Firing(rule.code, reason, "contacts")
@@ -286,7 +286,7 @@ def _off_cadence(i: WarningInputs, rule: Rule) -> Firing | None:
     if since is None or (i.on - since).days <= i.cadence_days + int(rule.threshold):
         return None
     kind = say("call or meeting with a senior person") if i.cadence_needs_senior else say("call or meeting")
-    values = {"kind": kind, "days": (i.on - since).days, "tier": i.tier_name, "n": i.cadence_days}
+    values = {"kind": kind, "days": (i.on - since).days, "tier": say(i.tier_name), "n": i.cadence_days}
     if i.last_cadence_contact_on is None:
         reason = say("No %(kind)s yet in %(days)s days as a client (%(tier)s cadence: every %(n)s days)", **values)
     else:

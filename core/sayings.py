@@ -47,8 +47,11 @@ def said(saying: Saying | list | str) -> str:
         return " ".join(said(s) for s in saying)
     if "day" in saying:
         return date_format(dt.date.fromisoformat(saying["day"]), "j M")
+    if not saying.get("m"):
+        return ""  # an empty name (gettext("") would be the catalog's header)
     values = {k: said(v) if isinstance(v, (dict, list)) else v for k, v in saying.get("v", {}).items()}
-    text = ngettext(saying["m"], saying["p"], int(values[saying["n"]])) if "p" in saying else gettext(saying["m"])
+    plural = "p" in saying
+    text = ngettext(saying["m"], saying["p"], int(values[saying["n"]])) if plural else gettext(saying["m"])
     return text % values if values else text
 
 

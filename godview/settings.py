@@ -148,6 +148,8 @@ TEMPLATES = [
                 "godview.context_processors.open_actions",
                 "godview.context_processors.charts",
             ],
+            # `|said`: stored reference names (play steps, deliverables, onboarding items) in the reader's language.
+            "builtins": ["core.templatetags.sayings"],
         },
     },
 ]

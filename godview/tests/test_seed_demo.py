@@ -538,3 +538,19 @@ def test_the_demo_shows_the_playbook_of_issue_20(demo, client):
     assert states.on_pace and states.behind
     closed = client.get("/objectives/", {"period": "26w"}).context["counts"]  # last quarter's have closed
     assert closed.achieved and closed.missed
+
+
+def test_every_reference_name_the_migrations_and_the_demo_write_is_in_the_catalogs(demo):
+    """Plays, their steps, tier deliverables and onboarding templates are shown through `|said`:
+    a default or demo name missing from clients/reference_texts.py would stay English."""
+    from clients.models import OnboardingTemplate, OnboardingTemplateItem, Play, PlayStep, TierDeliverable
+    from clients.reference_texts import TEXTS
+
+    written = (
+        set(Play.objects.values_list("name", flat=True))
+        | set(PlayStep.objects.values_list("title", flat=True))
+        | set(TierDeliverable.objects.values_list("title", flat=True))
+        | set(OnboardingTemplate.objects.values_list("name", flat=True))
+        | set(OnboardingTemplateItem.objects.values_list("text", flat=True))
+    )
+    assert written - set(TEXTS) == set()

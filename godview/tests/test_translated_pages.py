@@ -123,3 +123,13 @@ def test_a_warnings_reason_is_stored_in_english_and_read_in_the_readers_language
         body = client.get(path).content.decode()
         assert "30 jours depuis le dernier contact" in body, path
         assert "30 days since the last contact" not in body, path
+
+
+def test_a_play_steps_action_reads_in_the_readers_language(client, book, am):
+    Action.objects.create(client=book, owner=am, title="Call the main contact", due_on=today())
+    am.language = "fr"
+    am.save(update_fields=["language"])
+    client.force_login(am)
+    body = html.unescape(client.get("/my/").content.decode())
+    assert "Appeler le contact principal" in body and "Call the main contact" not in body
+    assert "Ring Acme's CMO" in body  # a title the AM typed stays as typed
