@@ -103,7 +103,7 @@ def _risk_score(i: WarningInputs, rule: Rule) -> Firing | None:
         "Risk score %(score)s (%(word)s), assessed %(date)s",
         score=i.risk_score,
         word=say(RISK_WORDS[i.risk_score]),
-        date=i.risk_assessed_on,
+        date=day(i.risk_assessed_on),
     )
     return Firing(rule.code, reason, "risk")
 
@@ -194,7 +194,7 @@ def _nps_detractor(i: WarningInputs, rule: Rule) -> Firing | None:
     if not recent:
         return None
     score, on = min(recent, key=lambda response: (response[0], -response[1].toordinal()))
-    return Firing(rule.code, say("NPS detractor: scored %(score)s on %(date)s", score=score, date=on), "nps")
+    return Firing(rule.code, say("NPS detractor: scored %(score)s on %(date)s", score=score, date=day(on)), "nps")
 
 
 def _waiting_on_client(i: WarningInputs, rule: Rule) -> Firing | None:
@@ -205,7 +205,9 @@ def _waiting_on_client(i: WarningInputs, rule: Rule) -> Firing | None:
         return None
     wait = max(late, key=lambda w: w.business_days)
     if i.agreement_signed_on:
-        agreement = say("the agreement of %(date)s says %(n)s", date=i.agreement_signed_on, n=i.agreed_response_days)
+        agreement = say(
+            "the agreement of %(date)s says %(n)s", date=day(i.agreement_signed_on), n=i.agreed_response_days
+        )
     else:
         agreement = say("no agreement signed; the default is %(n)s", n=i.agreed_response_days)
     reason = [
@@ -213,7 +215,7 @@ def _waiting_on_client(i: WarningInputs, rule: Rule) -> Firing | None:
             "Waiting %(days)s business days for “%(what)s” (since %(since)s); %(agreement)s",
             days=wait.business_days,
             what=wait.waiting_for,
-            since=wait.since,
+            since=day(wait.since),
             agreement=agreement,
         )
     ]
@@ -261,7 +263,7 @@ def _renewal_due(i: WarningInputs, rule: Rule) -> Firing | None:
     if days < 0:
         reason = say(
             "Renewal date %(date)s passed %(days)s days ago with no outcome recorded; risk score %(score)s",
-            date=renews_on,
+            date=day(renews_on),
             days=-days,
             score=i.risk_score,
         )
@@ -269,7 +271,7 @@ def _renewal_due(i: WarningInputs, rule: Rule) -> Firing | None:
         reason = say(
             "Renewal on %(date)s, in %(days)s days (notice period %(notice)s days), "
             "with risk score %(score)s (%(word)s)",
-            date=renews_on,
+            date=day(renews_on),
             days=days,
             notice=notice_days,
             score=i.risk_score,

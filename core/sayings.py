@@ -14,11 +14,14 @@ from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 
+from core.weeks import today
+
 Saying = dict  # {"m": message, "v": values} or {"m": singular, "p": plural, "n": count key, "v": values}
 
 
 def day(value: dt.date) -> dict:
-    """A value said as a short date in the reader's language ("3 Nov", "3 nov.", "3 нояб.")."""
+    """A value said as a short date in the reader's language, as `short_date` says it: "3 Nov",
+    with the year when it is not this year ("3 Nov 2025")."""
     return {"day": value.isoformat()}
 
 
@@ -46,7 +49,8 @@ def said(saying: Saying | list | str) -> str:
     if isinstance(saying, list):
         return " ".join(said(s) for s in saying)
     if "day" in saying:
-        return date_format(dt.date.fromisoformat(saying["day"]), "j M")
+        value = dt.date.fromisoformat(saying["day"])
+        return date_format(value, "j M" if value.year == today().year else "j M Y")
     if not saying.get("m"):
         return ""  # an empty name (gettext("") would be the catalog's header)
     values = {k: said(v) if isinstance(v, (dict, list)) else v for k, v in saying.get("v", {}).items()}

@@ -7,6 +7,7 @@ from decimal import Decimal
 from clients.scoring import Pace
 from clients.selectors import Wait
 from clients.warnings import Rule, WarningInputs, WeekHits, evaluate
+from core.templatetags.numbers import short_date
 
 ON = dt.date(2026, 6, 15)
 QUIET = WarningInputs(
@@ -105,10 +106,15 @@ def test_a_detractor_in_the_last_90_days_fires():
 def test_the_detractor_warning_names_the_worst_score_with_that_responses_own_date():
     # A 2 a month ago and a milder 6 last week: the reason pairs the 2 with its own date.
     responses = ((2, ON - dt.timedelta(days=30)), (6, ON - dt.timedelta(days=7)))
-    assert fired(detractors=responses)["nps_detractor"] == "NPS detractor: scored 2 on 2026-05-16"
+    assert (
+        fired(detractors=responses)["nps_detractor"] == f"NPS detractor: scored 2 on {short_date(dt.date(2026, 5, 16))}"
+    )
     # Outside the window the worst response no longer counts; the recent one does.
     old_and_new = ((0, ON - dt.timedelta(days=200)), (5, ON - dt.timedelta(days=3)))
-    assert fired(detractors=old_and_new)["nps_detractor"] == "NPS detractor: scored 5 on 2026-06-12"
+    assert (
+        fired(detractors=old_and_new)["nps_detractor"]
+        == f"NPS detractor: scored 5 on {short_date(dt.date(2026, 6, 12))}"
+    )
 
 
 def test_waiting_longer_than_the_agreements_response_time_fires():
@@ -117,7 +123,8 @@ def test_waiting_longer_than_the_agreements_response_time_fires():
     assert "waiting_on_client" not in fired(waits=(one_day,))
     reason = fired(waits=(one_day, three_days))["waiting_on_client"]
     assert reason == (
-        "Waiting 3 business days for “the sign-off” (since 2026-06-10); the agreement of 2026-01-05 says 1"
+        f"Waiting 3 business days for “the sign-off” (since {short_date(dt.date(2026, 6, 10))}); "
+        f"the agreement of {short_date(dt.date(2026, 1, 5))} says 1"
     )
     # A client that agreed to answer within three business days is not late yet.
     assert "waiting_on_client" not in fired(waits=(three_days,), agreed_response_days=3)

@@ -11,6 +11,7 @@ from clients.models import EarlyWarning, KickoffItem, WaitingPeriod
 from clients.tests.conftest import HTMX, token
 from clients.tests.factories import ClientFactory, WeeklyGoalFactory
 from clients.tests.factories_workspace import KickoffItemFactory, QuarterlyReviewFactory, WaitingPeriodFactory
+from core.templatetags.numbers import short_date
 from core.weeks import quarter_of, today, week_start
 from godview.client_health import health_for
 from godview.rollup import rollup_day
@@ -80,7 +81,7 @@ def test_the_waiting_rule_fires_beyond_the_agreement_from_a_client_wait_and_a_go
     fired = dict(EarlyWarning.objects.filter(rule="waiting_on_client").values_list("client_id", "reason"))
     assert set(fired) == {on_client.pk, on_goal.pk}
     assert "for “The brand assets”" in fired[on_client.pk]
-    assert f"the agreement of {signed} says 1" in fired[on_client.pk]
+    assert f"the agreement of {short_date(signed)} says 1" in fired[on_client.pk]
     assert "no agreement signed" in fired[on_goal.pk]
 
 

@@ -13,6 +13,7 @@ from accounts.tests.factories import PodFactory, UserFactory
 from clients.models import DailySnapshot, EarlyWarning, WarningRule
 from clients.tests.factories import ClientFactory, NPSResponseFactory, ObjectiveFactory, RevenueEventFactory
 from core.numbers import half_up, money_text, percent_text, points_text
+from core.templatetags.numbers import short_date
 from core.weeks import today
 from godview import metrics
 from godview.client_health import health_for
@@ -108,7 +109,7 @@ def test_the_detractor_warning_pairs_the_worst_score_with_its_own_date(am):
     NPSResponseFactory(client=acme, score=6, responded_on=day - dt.timedelta(days=3))
     rollup_day(day)
     reason = EarlyWarning.objects.get(client=acme, rule="nps_detractor").reason
-    assert reason == f"NPS detractor: scored 2 on {worst_on}"
+    assert reason == f"NPS detractor: scored 2 on {short_date(worst_on)}"
 
 
 # --- profitability -----------------------------------------------------------------------------
