@@ -13,7 +13,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from clients.models import Client, Tier, WarningRule
-from clients.tests.factories import ClientFactory, ContactFactory, RiskAssessmentFactory, TierFactory, WeeklyGoalFactory
+from clients.tests.factories import (
+    ClientFactory,
+    ContactFactory,
+    NPSResponseFactory,
+    ObjectiveFactory,
+    RiskAssessmentFactory,
+    TierFactory,
+    WeeklyGoalFactory,
+)
+from clients.tests.factories_workspace import WaitingPeriodFactory
 from core.models import AuditEntry
 from core.weeks import agency_tz, today, week_deadline, week_start
 from godview.lab import Period
@@ -21,7 +30,8 @@ from godview.lab_selectors import signal_figures
 from godview.lab_whatif import Threshold, current, recomputed_runs, whatif
 from godview.models import SignalRun
 from godview.rollup import rollup_range
-from tasks.tests.factories import TaskFactory
+from tasks.models import DueDateChange
+from tasks.tests.factories import TaskFactory, TimeEntryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +95,35 @@ def world(am, clients: int = 6, seed: int = 7) -> list[Client]:
     return made
 
 
+def more_inputs(clients: list[Client], seed: int = 11) -> None:
+    """What the other rules read, spread over the days: an objective whose pace slips as time goes,
+    detractor responses, waits on the client, hours logged against a budget and due dates moved."""
+    rng = random.Random(seed)
+    for client in clients:
+        client.monthly_hours_budget = Decimal(rng.choice([8, 12, 20]))
+        client.save(update_fields=["monthly_hours_budget"])
+        ObjectiveFactory(client=client, baseline=0, target=100, current_value=rng.randint(5, 60),
+                         start_date=START - dt.timedelta(days=20), due_date=END + dt.timedelta(days=30))  # fmt: skip
+        for _ in range(rng.randint(1, 3)):
+            NPSResponseFactory(
+                client=client, score=rng.randint(0, 6), responded_on=START + dt.timedelta(days=rng.randint(-20, DAYS))
+            )
+        for _ in range(rng.randint(1, 2)):
+            since = START + dt.timedelta(days=rng.randint(-5, DAYS - 10))
+            WaitingPeriodFactory(
+                client=client, started_on=since, ended_on=since + dt.timedelta(days=rng.randint(3, 15))
+            )
+        for _ in range(rng.randint(4, 12)):
+            day = START + dt.timedelta(days=rng.randint(-30, DAYS))
+            TimeEntryFactory(client=client, started_at=at(day), hours=Decimal(rng.randint(1, 5)))
+        for _ in range(rng.randint(1, 5)):
+            due = START + dt.timedelta(days=rng.randint(0, DAYS))
+            task = TaskFactory(client=client, due_on=due + dt.timedelta(days=7), original_due_on=due,
+                               created_at_source=at(START - dt.timedelta(days=20)))  # fmt: skip
+            DueDateChange.objects.create(task=task, old_due_on=due, new_due_on=due + dt.timedelta(days=7),
+                                         seen_at=at(due - dt.timedelta(days=rng.randint(0, 3))))  # fmt: skip
+
+
 def nightly(days: int = DAYS + 14) -> None:
     """The nightly rollup over the period and the weeks before it, oldest day first."""
     rollup_range(end=END, days=days)
@@ -126,9 +165,21 @@ CASES = {
 }
 
 
+MORE_CASES = {
+    "objective_behind": lambda now: Threshold(value=Decimal(10)),
+    "nps_detractor": lambda now: Threshold(value=Decimal(20)),
+    "waiting_on_client": lambda now: Threshold(value=Decimal(2)),
+    "hours_over_budget": lambda now: Threshold(value=Decimal("0.8")),
+    "task_slips": lambda now: Threshold(value=Decimal(1)),
+}
+CASES |= MORE_CASES
+
+
 @pytest.mark.parametrize("code", CASES)
 def test_the_what_if_equals_a_real_rerun_of_the_nightly_history_with_the_new_threshold(am, code):
     clients = world(am)
+    if code in MORE_CASES:
+        more_inputs(clients)
     nightly()
     scope = Client.objects.all()
     now = current(code)
