@@ -55,6 +55,8 @@ KNOBS: dict[str, Knob] = {
     Code.WAITING_ON_CLIENT: Knob(_("business days beyond the agreement"), Decimal(0), Decimal(250)),
     Code.HOURS_OVER_BUDGET: Knob(_("times the hours budget"), Decimal("0.1"), Decimal(10), "0.1"),
     Code.TASK_SLIPS: Knob(_("slipped tasks in four weeks, at least"), Decimal(1), Decimal(1000)),
+    Code.OFF_CADENCE: Knob(_("days of grace beyond the tier's cadence"), Decimal(0), Decimal(365)),
+    Code.NO_OBJECTIVE_GOAL: Knob(_("weekday this week's goals are judged from (1 = Monday)"), Decimal(1), Decimal(7)),
 }
 
 
@@ -116,6 +118,11 @@ def firing_filter(code: str, threshold: Threshold) -> Q:
         Code.WAITING_ON_CLIENT: lambda: Q(wait_beyond_agreement__gt=int(t)),
         Code.HOURS_OVER_BUDGET: lambda: _hours_rule(t),
         Code.TASK_SLIPS: lambda: Q(slipped_tasks__gte=math.ceil(t)),
+        Code.OFF_CADENCE: lambda: Q(cadence_gap__gt=int(t)),
+        Code.NO_OBJECTIVE_GOAL: lambda: (
+            Q(date__iso_week_day__gte=int(t), tied_goals_this_week=0)
+            | Q(date__iso_week_day__lt=int(t), tied_goals_last_week=0)
+        ),
     }
     return tests[code]()
 

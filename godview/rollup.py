@@ -190,7 +190,7 @@ class DayInputs:
                 self.open_objectives[objective.client_id] = self.open_objectives.get(objective.client_id, 0) + 1
         # The no-objective-goal rule (issue 20): the judged week's goals tied to an objective open today.
         self.judged_week = judged_week(day, tied_from)
-        self.tied_goals = tied_goals_by_client(ids, day, self.judged_week)
+        self.tied_goals = tied_goals_by_client(ids, day)
 
 
 def tied_from(rules) -> Decimal:
@@ -247,6 +247,9 @@ def build_day(
         hours = inputs.hours.get(client.pk, {"today": ZERO, "month": ZERO})
         waits_now = current_waits(waits, day)
         detractors = tuple(inputs.detractors.get(client.pk, ()))
+        last_cadence = voice.last_cadence_contact(client.tier.cadence_needs_senior)
+        cadence_since = last_cadence or client.started_on
+        monday = week_start(day)
         fired = []
         if active:
             fired = evaluate(
@@ -272,12 +275,12 @@ def build_day(
                     effective_rate_floor=settings.EFFECTIVE_RATE_FLOOR,
                     slipped_tasks=inputs.slipped.get(client.pk, 0),
                     judged_week=inputs.judged_week,
-                    tied_goals=inputs.tied_goals.get(client.pk, 0),
+                    tied_goals=inputs.tied_goals.get((client.pk, inputs.judged_week), 0),
                     open_objectives=inputs.open_objectives.get(client.pk, 0),
                     renewal=inputs.renewals.get(client.pk),
                     cadence_days=client.tier.cadence_days,
                     cadence_needs_senior=client.tier.cadence_needs_senior,
-                    last_cadence_contact_on=voice.last_cadence_contact(client.tier.cadence_needs_senior),
+                    last_cadence_contact_on=last_cadence,
                     client_since=client.started_on,
                 ),
                 rules,
@@ -311,6 +314,13 @@ def build_day(
                 ),
                 objective_gap=max(p.elapsed - p.progress for _t, p in paces) if paces else None,
                 hours_30_days=hours["month"] or ZERO,
+                cadence_gap=(
+                    (day - cadence_since).days - client.tier.cadence_days
+                    if client.tier.cadence_days is not None
+                    else None
+                ),
+                tied_goals_this_week=inputs.tied_goals.get((client.pk, monday), 0),
+                tied_goals_last_week=inputs.tied_goals.get((client.pk, monday - dt.timedelta(weeks=1)), 0),
             )
         )
     return snapshots, firings
@@ -337,6 +347,9 @@ SNAPSHOT_FIELDS = [
     "wait_beyond_agreement",
     "objective_gap",
     "hours_30_days",
+    "cadence_gap",
+    "tied_goals_this_week",
+    "tied_goals_last_week",
 ]
 
 
@@ -408,6 +421,9 @@ RULE_INPUTS = [
     "wait_beyond_agreement",
     "objective_gap",
     "hours_30_days",
+    "cadence_gap",
+    "tied_goals_this_week",
+    "tied_goals_last_week",
 ]
 
 

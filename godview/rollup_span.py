@@ -63,17 +63,19 @@ def renewals_by_client(ids: list[int], day: dt.date) -> dict[int, tuple[dt.date,
     return renewals
 
 
-def tied_goals_by_client(ids: list[int], day: dt.date, week: dt.date) -> dict[int, int]:
-    """The no-objective-goal rule (issue 20): the judged week's goals tied to an objective open on `day`."""
+def tied_goals_by_client(ids: list[int], day: dt.date) -> dict[tuple[int, dt.date], int]:
+    """The no-objective-goal rule (issue 20): per client and week (`day`'s and the one before, the
+    weeks the rule may judge), the goals tied to an objective open on `day`."""
+    monday = week_start(day)
     rows = (
-        WeeklyGoal.objects.filter(client_id__in=ids, week_start=week, status__in=["open", "done"])
-        .filter(objective__status__in=["on_track", "behind"], objective__start_date__lte=day)
-        .filter(objective__due_date__gte=day)
-        .values("client_id")
+        WeeklyGoal.objects.filter(client_id__in=ids, week_start__in=[monday, monday - dt.timedelta(weeks=1)])
+        .filter(status__in=["open", "done"], objective__status__in=["on_track", "behind"])
+        .filter(objective__start_date__lte=day, objective__due_date__gte=day)
+        .values("client_id", "week_start")
         .annotate(n=Count("pk"))
-        .values_list("client_id", "n")
+        .values_list("client_id", "week_start", "n")
     )
-    return dict(rows)
+    return {(pk, week): n for pk, week, n in rows}
 
 
 class _Latest:
@@ -386,5 +388,5 @@ class DayView:
         # goals tied to an objective in the judged week.
         self.voice = voice_by_client(ids, day)
         self.judged_week = judged_week(day, inputs.tied_from)
-        self.tied_goals = tied_goals_by_client(ids, day, self.judged_week)
+        self.tied_goals = tied_goals_by_client(ids, day)
         self.renewals = renewals_by_client(ids, day)  # issue 16's renewal rule, one query a day too

@@ -206,6 +206,9 @@ class DailySnapshot(models.Model):
     hours_30_days = models.DecimalField(
         max_digits=11, decimal_places=2, default=ZERO, db_default=ZERO
     )  # logged in the 30 days to `date`
+    cadence_gap = models.IntegerField(null=True, blank=True)  # days since the cadence's last call − its days
+    tied_goals_this_week = models.PositiveSmallIntegerField(default=0, db_default=0)  # goals tied to an open objective
+    tied_goals_last_week = models.PositiveSmallIntegerField(default=0, db_default=0)
 
     objects = ScopedQuerySet.as_manager()
 

@@ -99,11 +99,16 @@ def more_inputs(clients: list[Client], seed: int = 11) -> None:
     """What the other rules read, spread over the days: an objective whose pace slips as time goes,
     detractor responses, waits on the client, hours logged against a budget and due dates moved."""
     rng = random.Random(seed)
+    Tier.objects.update(cadence_days=14)
     for client in clients:
         client.monthly_hours_budget = Decimal(rng.choice([8, 12, 20]))
         client.save(update_fields=["monthly_hours_budget"])
-        ObjectiveFactory(client=client, baseline=0, target=100, current_value=rng.randint(5, 60),
+        objective = ObjectiveFactory(client=client, baseline=0, target=100, current_value=rng.randint(5, 60),
                          start_date=START - dt.timedelta(days=20), due_date=END + dt.timedelta(days=30))  # fmt: skip
+        for goal in client.weekly_goals.all():  # about half the weeks have a goal that serves the objective
+            if rng.random() < 0.4:
+                goal.objective = objective
+                goal.save(update_fields=["objective"])
         for _ in range(rng.randint(1, 3)):
             NPSResponseFactory(
                 client=client, score=rng.randint(0, 6), responded_on=START + dt.timedelta(days=rng.randint(-20, DAYS))
@@ -171,6 +176,8 @@ MORE_CASES = {
     "waiting_on_client": lambda now: Threshold(value=Decimal(2)),
     "hours_over_budget": lambda now: Threshold(value=Decimal("0.8")),
     "task_slips": lambda now: Threshold(value=Decimal(1)),
+    "off_cadence": lambda now: Threshold(value=Decimal(9)),
+    "no_objective_goal": lambda now: Threshold(value=Decimal(5)),
 }
 CASES |= MORE_CASES
 
