@@ -11,7 +11,7 @@ leadership sees and can write nothing (every `can_*` below is False for it).
 
 from django.db.models import Q
 
-from accounts.models import Role, User
+from accounts.models import Pod, Role, User
 
 NOTHING = Q(pk__in=[])
 
@@ -49,6 +49,15 @@ def can_see_person(user: User, person_id: int | None, pod_id: int | None) -> boo
     if user.sees_everything or person_id == user.pk:
         return True
     return user.role == Role.POD_LEAD and user.pod_id is not None and pod_id == user.pod_id
+
+
+def visible_pods(user: User):
+    """The pods whose page `user` may open: all of them for those who read everything, a pod lead's own."""
+    if user.reads_everything:
+        return Pod.objects.all()
+    if user.role == Role.POD_LEAD and user.pod_id:
+        return Pod.objects.filter(pk=user.pod_id)
+    return Pod.objects.none()
 
 
 def can_see_pod(user: User, pod_id: int | None) -> bool:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from accounts.models import Pod, User
-from accounts.permissions import people_scope
+from accounts.permissions import people_scope, visible_pods
 from core import params
 from core.csv_export import csv_response
 from core.htmx import template_for
@@ -21,7 +21,7 @@ from core.numbers import half_up
 from godview import next_week as ahead
 from godview import selectors
 from godview.objective_views import scoped_filters
-from godview.views import bad_filter, visible_pods
+from godview.views import bad_filter
 
 TABLES = {
     "goals": _("Goals planned"),

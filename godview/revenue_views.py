@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.models import Pod, User
-from accounts.permissions import people_scope, sees_revenue_screen
+from accounts.permissions import people_scope, sees_revenue_screen, visible_pods
 from clients.models import Client, LifecycleStage, Opportunity, RenewalLikelihood
 from core import params
 from core.csv_export import csv_response
@@ -25,7 +25,6 @@ from godview import renewals as rn
 from godview import revenue as rv
 from godview import revenue_rows
 from godview.revenue_charts import revenue_charts
-from godview.views import visible_pods
 
 PAGE = "godview/revenue.html"
 ROWS_PAGE = "godview/revenue_rows.html"

@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.models import Pod, Role, User
-from accounts.permissions import can_write_client_work, people_scope
+from accounts.models import Role, User
+from accounts.permissions import can_write_client_work, people_scope, visible_pods
 from clients.models import Client, WarningRule, WeeklyGoal
 from clients.selectors import clients_with_signals
 from core import params
@@ -83,14 +83,6 @@ def bad_filter(view: Callable) -> Callable:
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__
     return wrapped
-
-
-def visible_pods(user: User):
-    if user.reads_everything:
-        return Pod.objects.all()
-    if user.role == Role.POD_LEAD and user.pod_id:
-        return Pod.objects.filter(pk=user.pod_id)
-    return Pod.objects.none()
 
 
 def period_bounds(filters: Filters) -> tuple[dt.datetime, dt.datetime]:

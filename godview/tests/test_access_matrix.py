@@ -108,6 +108,7 @@ MATRIX: dict[str, Case] = {
     "task_list": Case(EVERYONE),
     "retention": Case(EVERYONE),
     "glossary": Case(EVERYONE),
+    "search": Case(EVERYONE),
     "pod_detail": Case(LEADERSHIP | {"pod_lead": 200}, kwargs="pod"),
     "person_detail": Case(POD_A | {"designer": 404}, kwargs="person"),
     "review_queue": Case(LEADERSHIP | {"pod_lead": 200}),

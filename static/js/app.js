@@ -31,7 +31,24 @@ document.addEventListener("htmx:beforeSwap", function (event) {
 // whole when wide, and without this script). The language menu submits on change.
 (function () {
   "use strict";
-  document.documentElement.classList.add("js");
+  const root = document.documentElement;
+  root.classList.add("js");
+  // Fold at a phone's or a tablet's width, and on a wide screen whose labels do not fit the bar
+  // on one line (French and Russian labels are longer).
+  function fold() {
+    root.classList.remove("folded");
+    const menu = document.querySelector(".topbar-menu");
+    const wraps = menu && ([...menu.querySelectorAll(".mainnav a")].some(function (a) { return a.offsetHeight > 40; })
+      || menu.scrollWidth > menu.clientWidth + 1);
+    if (window.innerWidth <= 1180 || wraps) root.classList.add("folded");
+  }
+  fold();
+  let pending = false;
+  window.addEventListener("resize", function () {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(function () { pending = false; fold(); });
+  });
   document.addEventListener("click", function (event) {
     const button = event.target.closest("[data-menu-toggle]");
     if (!button) return;
@@ -48,6 +65,29 @@ document.addEventListener("htmx:beforeSwap", function (event) {
   document.addEventListener("change", function (event) {
     const select = event.target.closest("select[data-autosubmit]");
     if (select && select.form) select.form.submit();
+  });
+})();
+
+// The top bar's search: "/" anywhere but in a field puts the cursor in it (on a phone the menu
+// opens first); Escape in it clears the list under it.
+(function () {
+  "use strict";
+  function typing(target) {
+    return target.closest("input, textarea, select, [contenteditable=true]") !== null;
+  }
+  document.addEventListener("keydown", function (event) {
+    const box = document.querySelector("[data-search-box]");
+    if (!box) return;
+    if (event.key === "/" && !event.ctrlKey && !event.metaKey && !event.altKey && !typing(event.target)) {
+      event.preventDefault();
+      const toggle = document.querySelector('[data-menu-toggle][aria-expanded="false"]');
+      if (toggle && box.offsetParent === null) toggle.click();
+      box.focus();
+      box.select();
+    } else if (event.key === "Escape" && event.target === box) {
+      const list = document.getElementById(box.getAttribute("aria-controls"));
+      if (list) list.innerHTML = "";
+    }
   });
 })();
 
