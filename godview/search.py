@@ -66,7 +66,7 @@ def search(user: User, query: str, limit: int = 8) -> Results:
     )
     people = (
         User.objects.filter(people_scope(user), is_active=True)
-        .filter(_every_word(words, "first_name", "last_name", "username"))
+        .filter(_every_word(words, "first_name", "last_name"))
         .select_related("pod")
         .order_by("first_name", "last_name", "pk")
     )
