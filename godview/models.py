@@ -85,3 +85,27 @@ class KpiTarget(models.Model):
 
     def __str__(self) -> str:
         return self.get_kpi_display()
+
+
+class SavedView(models.Model):
+    """A filter set of one screen that leadership named, to open again and to share as a link
+    (whoever opens the link sees the figures within their own scope)."""
+
+    name = models.CharField(_("name"), max_length=80)
+    path = models.CharField(_("screen"), max_length=100)
+    query = models.CharField(_("filters"), max_length=1000, blank=True)
+    created_by = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="saved_views")
+    created_at = models.DateTimeField(_("saved at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        constraints = [models.UniqueConstraint(fields=["created_by", "name"], name="saved_view_one_name_per_person")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def url(self) -> str:
+        return f"{self.path}?{self.query}" if self.query else self.path

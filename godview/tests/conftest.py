@@ -26,6 +26,7 @@ from clients.tests.factories_workspace import (
     WaitingPeriodFactory,
 )
 from core.weeks import today, week_deadline, week_start
+from godview.models import SavedView
 from godview.rollup import rollup_day
 from tasks.models import Source, Task
 from tasks.tests.factories import SourceFactory
@@ -135,6 +136,7 @@ def world(personas) -> dict:
         "waiting": WaitingPeriodFactory(client=mine),
         "action": Action.objects.create(client=mine, owner=personas["am"], title="Call", due_on=today()),
         "meeting": MeetingRecord.objects.create(pod=personas["am"].pod, held_on=today()),
+        "saved_view": SavedView.objects.create(created_by=personas["admin"], name="Mine", path="/clients/"),
         "contract": Contract.objects.create(
             client=mine,
             starts_on=today() - dt.timedelta(days=100),

@@ -109,6 +109,8 @@ MATRIX: dict[str, Case] = {
     "retention": Case(EVERYONE),
     "glossary": Case(EVERYONE),
     "search": Case(EVERYONE),
+    "saved_views": Case(LEADERSHIP),
+    "saved_view_delete": Case(NOBODY | {"admin": 302}, kwargs="saved_view", method="post"),  # its author only
     "pod_detail": Case(LEADERSHIP | {"pod_lead": 200}, kwargs="pod"),
     "person_detail": Case(POD_A | {"designer": 404}, kwargs="person"),
     "review_queue": Case(LEADERSHIP | {"pod_lead": 200}),

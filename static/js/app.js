@@ -68,6 +68,12 @@ document.addEventListener("htmx:beforeSwap", function (event) {
   });
 })();
 
+// "Save view" keeps the filters the address shows now (htmx changes them without a reload).
+document.addEventListener("submit", function (event) {
+  const form = event.target.closest("form[data-saved-view]");
+  if (form) form.querySelector("[name=query]").value = window.location.search.replace(/^\?/, "");
+});
+
 // The top bar's search: "/" anywhere but in a field puts the cursor in it (on a phone the menu
 // opens first); Escape in it clears the list under it.
 (function () {
