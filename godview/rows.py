@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 from clients.models import Client
 from core import params
 from core.csv_export import csv_response
+from core.htmx import template_for
 from core.weeks import agency_tz
 from godview import selectors
 from godview.definitions import DEFINITIONS
@@ -68,7 +69,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
         task.on_time = on_time(task)
     query = urlencode(filters.params() | {"kind": kind})
     context = {"form": form, "filters": filters, "page": page, "kind": kind, "query": query, "keep": {"kind": kind}}
-    return render(request, "godview/task_list.html", context)
+    return render(request, template_for(request, "godview/task_list.html", frozenset({"task-table"})), context)
 
 
 @require_GET
@@ -93,7 +94,7 @@ def retention(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     context = {"form": form, "filters": filters, "page": page, "then": then, "now": now,
                "nrr": now / then if then else None, "query": urlencode(filters.params())}  # fmt: skip
-    return render(request, "godview/retention.html", context)
+    return render(request, template_for(request, "godview/retention.html", frozenset({"retention-table"})), context)
 
 
 @require_GET

@@ -338,7 +338,7 @@ def goal_list(request: HttpRequest) -> HttpResponse:
     )
     context["week"] = week
     context["query"] = urlencode({**filters.params(), **kept})
-    return render(request, "godview/goal_list.html", context)
+    return render(request, template_for(request, "godview/goal_list.html", frozenset({"goal-table"})), context)
 
 
 # --- drill-downs ---------------------------------------------------------------------------
