@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from clients.tests.factories import ClientFactory, TierFactory, WeeklyGoalFactory
+from clients.tests.factories import ClientFactory, ObjectiveFactory, TierFactory, WeeklyGoalFactory
 from conftest import PASSWORD
 from core.weeks import today, week_start
 from tasks.tests.factories import TaskFactory
@@ -21,10 +21,13 @@ def book(am, leader):
     for n in range(4):
         client = ClientFactory(account_manager=am, tier=premium if n < 1 else standard, name=f"Client {n}")
         WeeklyGoalFactory(client=client, week_start=week_start(today() - dt.timedelta(days=7)))  # in the period
+        ObjectiveFactory(client=client)
         TaskFactory(client=client, due_on=today() - dt.timedelta(days=3))
 
 
-@pytest.mark.parametrize("path", ["/clients/", "/goals/", "/tasks/?kind=overdue", "/retention/"])
+@pytest.mark.parametrize(
+    "path", ["/clients/", "/goals/", "/tasks/?kind=overdue", "/retention/", "/objectives/", "/next-week/"]
+)
 def test_a_filter_change_updates_the_header_and_nests_no_page(chromium_browser, live_server, book, path):
     context = chromium_browser.new_context(viewport={"width": 1440, "height": 900}, base_url=live_server.url)
     page = context.new_page()
@@ -43,7 +46,7 @@ def test_a_filter_change_updates_the_header_and_nests_no_page(chromium_browser, 
     page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
     assert page.locator(".topbar").count() == 1 and page.locator(".page-header").count() == 1
     assert "tier=premium" in page.locator(".page-header .header-links a").first.get_attribute("href")
-    if path != "/retention/":  # the retention header is a ratio, the others a count of rows
+    if path not in ("/retention/", "/next-week/"):  # a ratio, and a week's dates; the others count rows
         assert page.locator(".page-header .subtitle").first.inner_text() != before
     assert errors == []
     context.close()
