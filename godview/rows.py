@@ -20,6 +20,7 @@ from clients.models import Client
 from core import params
 from core.csv_export import csv_response
 from core.htmx import template_for
+from core.sorting import ordering
 from core.weeks import agency_tz
 from godview import selectors
 from godview.definitions import DEFINITIONS
@@ -30,15 +31,26 @@ from tasks.models import Task
 KINDS = ("on_time", "overdue")
 
 
-def task_rows(clients, filters: Filters, kind: str) -> QuerySet[Task]:
+TASK_COLUMNS = {
+    "task": ("name",),
+    "client": ("client__name", "first_due"),
+    "assignee": ("assignee__first_name", "assignee__last_name", "first_due"),
+    "first_due": ("first_due", "client__name"),
+    "due": ("due_on", "client__name"),
+    "completed": ("completed_at",),
+}
+
+
+def task_rows(clients, filters: Filters, kind: str, order: list | None = None) -> QuerySet[Task]:
+    """The tasks behind the on-time rate or the overdue count, soonest due first unless `order` says."""
     live = Task.objects.filter(client__in=clients, deleted_at__isnull=True).annotate(
         first_due=Coalesce("original_due_on", "due_on", output_field=DateField())
     )
     if kind == "overdue":
         rows = live.filter(completed_at__isnull=True, due_on__lt=filters.today, client__churned_on__isnull=True)
-        return rows.select_related("client", "assignee").order_by("due_on", "client__name", "pk")
+        return rows.select_related("client", "assignee").order_by(*(order or ["due_on", "client__name", "pk"]))
     rows = live.filter(first_due__gte=filters.start, first_due__lt=filters.end)
-    return rows.select_related("client", "assignee").order_by("first_due", "client__name", "pk")
+    return rows.select_related("client", "assignee").order_by(*(order or ["first_due", "client__name", "pk"]))
 
 
 def on_time(task: Task) -> bool:
@@ -54,7 +66,8 @@ def on_time(task: Task) -> bool:
 def task_list(request: HttpRequest) -> HttpResponse:
     form, filters = filters_or_400(request)
     kind = params.choice(request.GET, "kind", KINDS, default="on_time")
-    rows = task_rows(selectors.scoped_clients(request.user, filters), filters, kind)
+    sort = ordering(request.GET, TASK_COLUMNS, "due" if kind == "overdue" else "first_due")
+    rows = task_rows(selectors.scoped_clients(request.user, filters), filters, kind, sort.order)
     if wants_csv(request):
         header = ["task", "client", "assignee", "original due date", "due date", "completed at", "on time"]
         return csv_response(
@@ -69,6 +82,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
         task.on_time = on_time(task)
     query = urlencode(filters.params() | {"kind": kind})
     context = {"form": form, "filters": filters, "page": page, "kind": kind, "query": query, "keep": {"kind": kind}}
+    context |= {"sort": sort.current, "sort_descending": sort.descending}
     return render(request, template_for(request, "godview/task_list.html", frozenset({"task-table"})), context)
 
 

@@ -33,6 +33,7 @@ from clients.models import (
 from clients.workspace_selectors import review_status_counts
 from core.cache import snapshot_cached
 from core.numbers import percent_text, whole
+from core.sorting import ordering
 from core.weeks import previous_quarter, quarter_label, quarter_of, week_bounds
 from godview import metrics
 from godview.forms import Filters
@@ -562,13 +563,15 @@ def leaderboard(clients: QuerySet[Client], filters: Filters, by: str, user: User
 # --- client list ---------------------------------------------------------------------------
 
 
-CLIENT_SORTS = {
-    "name": "name",
-    "mrr": "-mrr",
-    "risk": "current_risk_score",
-    "contact": "last_contact_on",
-    "overdue": "-overdue",
-    "warnings": "-open_warnings",
+CLIENT_COLUMNS = {  # core.sorting: each column's natural direction ("-": most first)
+    "name": ("name",),
+    "am": ("account_manager__first_name", "account_manager__last_name", "name"),
+    "tier": ("tier__name", "name"),
+    "mrr": ("-mrr", "name"),
+    "risk": ("current_risk_score", "name"),
+    "contact": ("last_contact_on", "name"),
+    "overdue": ("-overdue", "name"),
+    "warnings": ("-open_warnings", "name"),
 }
 
 
@@ -610,10 +613,7 @@ def client_list(user: User, filters: Filters, params) -> QuerySet[Client]:
         clients = clients.filter(overdue__gt=0)
     if rule := params.get("warning"):
         clients = clients.filter(early_warnings__rule=rule, early_warnings__resolved_on__isnull=True)
-    order = CLIENT_SORTS.get(params.get("sort", "").lstrip("-"), "name")
-    return clients.order_by(
-        F(order.lstrip("-")).desc(nulls_last=True) if order.startswith("-") else F(order).asc(nulls_last=True), "name"
-    )
+    return clients.order_by(*ordering(params, CLIENT_COLUMNS, "name").order)
 
 
 # --- drill-downs ---------------------------------------------------------------------------

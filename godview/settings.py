@@ -148,8 +148,9 @@ TEMPLATES = [
                 "godview.context_processors.open_actions",
                 "godview.context_processors.charts",
             ],
-            # `|said`: stored reference names (play steps, deliverables, onboarding items) in the reader's language.
-            "builtins": ["core.templatetags.sayings"],
+            # `|said`: stored reference names (play steps, deliverables, onboarding items) in the reader's
+            # language; `{% sort_th %}`: a column header that sorts its list.
+            "builtins": ["core.templatetags.sayings", "core.templatetags.sorting"],
         },
     },
 ]

@@ -33,6 +33,7 @@ from core.htmx import template_for, wants_partial
 from core.models import AuditEntry
 from core.numbers import half_up, whole
 from core.params import BadParameter
+from core.sorting import ordering
 from core.weeks import days_bounds, today, week_start
 from godview import charts, performance, selectors, targets, warning_groups
 from godview import objectives as objective_figures
@@ -289,7 +290,18 @@ def client_list(request: HttpRequest) -> HttpResponse:
     extra = {k: v for k, v in request.GET.items() if k in {"risk", "stale", "overdue", "warning", "churned", "sort"}}
     base = filters.params() | extra
     context = {"form": form, "filters": filters, "page": page, "extra": extra, "base": base, "today": filters.today}
+    sort = ordering(request.GET, selectors.CLIENT_COLUMNS, "name")
+    context |= {"sort": sort.current, "sort_descending": sort.descending}
     return render(request, template_for(request, "godview/client_list.html", frozenset({"client-table"})), context)
+
+
+GOAL_COLUMNS = {
+    "week": ("-week_start", "client__name"),
+    "client": ("client__name", "week_start"),
+    "goal": ("title",),
+    "owner": ("owner__first_name", "owner__last_name"),
+    "status": ("status", "week_start"),
+}
 
 
 @require_GET
@@ -301,11 +313,12 @@ def goal_list(request: HttpRequest) -> HttpResponse:
     week = params.day(request.GET, "week")  # a heatmap cell: that week's goals, whatever the period
     span = {"week_start": week - dt.timedelta(days=week.weekday())} if week else {
         "week_start__gte": filters.start, "week_start__lt": filters.end}  # fmt: skip
+    sort = ordering(request.GET, GOAL_COLUMNS, "week")
     goals = (
         WeeklyGoal.objects.counted()
         .filter(client__in=clients, **span)
         .select_related("client", "owner")
-        .order_by("-week_start", "client__name", "pk")
+        .order_by(*sort.order)
     )
     if request.GET.get("missed") == "1":
         # A miss: the deadline passed and the goal was not done by it (DESIGN "Weekly goal hit rate").
@@ -332,6 +345,8 @@ def goal_list(request: HttpRequest) -> HttpResponse:
         "missed": request.GET.get("missed") == "1",
         "disguised": request.GET.get("disguised") == "1",
         "tied": request.GET.get("tied") == "1",
+        "sort": sort.current,
+        "sort_descending": sort.descending,
     }
     kept = {key: "1" for key in ("missed", "disguised", "tied") if context[key]} | (
         {"week": week.isoformat()} if week else {}

@@ -20,7 +20,7 @@ def test_a_leader_filters_the_matrix_by_pod_and_opens_a_persons_coaching_list(pa
     assert matrix.get_by_role("link", name=am).is_visible()
     assert matrix.get_by_role("link", name=other_am).is_visible()
 
-    page.get_by_label("Pod").select_option(label="Pod A")
+    page.get_by_label("Pod", exact=True).select_option(label="Pod A")
     page.wait_for_url(f"**/training/?pod={pod.pk}*")
     page.get_by_role("link", name=other_am).wait_for(state="detached")
     assert page.locator(".pod-row").first.inner_text().startswith("POD A")
