@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from clients.tests.factories import ClientFactory, ObjectiveFactory, TierFactory, WeeklyGoalFactory
-from conftest import PASSWORD
+from conftest import log_in
 from core.weeks import today, week_start
 from tasks.tests.factories import TaskFactory
 
@@ -28,17 +28,9 @@ def book(am, leader):
 @pytest.mark.parametrize(
     "path", ["/clients/", "/goals/", "/tasks/?kind=overdue", "/retention/", "/objectives/", "/next-week/"]
 )
-def test_a_filter_change_updates_the_header_and_nests_no_page(chromium_browser, live_server, book, path):
-    context = chromium_browser.new_context(viewport={"width": 1440, "height": 900}, base_url=live_server.url)
-    page = context.new_page()
-    errors = []
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+def test_a_filter_change_updates_the_header_and_nests_no_page(page, book, path):
     page.set_default_timeout(30_000)
-    page.goto("/login/")
-    page.locator("#id_username").fill("leader")
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form.stack button[type=submit]").click()
-    page.wait_for_url(lambda url: "/login/" not in url)
+    log_in(page, "leader")
     page.goto(path)
     before = page.locator(".page-header .subtitle").first.inner_text()
     with page.expect_response(lambda r: "tier=premium" in r.url):
@@ -48,5 +40,4 @@ def test_a_filter_change_updates_the_header_and_nests_no_page(chromium_browser, 
     assert "tier=premium" in page.locator(".page-header .header-links a").first.get_attribute("href")
     if path not in ("/retention/", "/next-week/"):  # a ratio, and a week's dates; the others count rows
         assert page.locator(".page-header .subtitle").first.inner_text() != before
-    assert errors == []
-    context.close()
+    assert page.console_errors == []

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from clients.tests.factories import ClientFactory
+from conftest import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -106,21 +107,14 @@ def test_a_search_costs_the_same_queries_for_3_or_30_matches(client, leader, am)
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(("width", "language"), [(1440, "en"), (390, "ar")])
-def test_slash_opens_the_search_and_a_result_opens_its_page(chromium_browser, live_server, leader, am, width, language):
-    from conftest import PASSWORD
-
+def test_slash_opens_the_search_and_a_result_opens_its_page(page, live_server, leader, am, width, language):
     target = ClientFactory(name="Quayside Opticians", account_manager=am)
-    context = chromium_browser.new_context(viewport={"width": width, "height": 844}, base_url=live_server.url)
-    context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
-    page = context.new_page()
-    errors = []
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.set_viewport_size({"width": width, "height": 844})
     page.set_default_timeout(30_000)
-    page.goto("/login/")
-    page.locator("#id_username").fill("leader")
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form.stack button[type=submit]").click()
-    page.wait_for_url(lambda url: "/login/" not in url)
+    log_in(page, "leader")  # in English (it finds the fields by their labels), then the page in `language`
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page.goto("/")
+    assert page.evaluate("document.documentElement.lang") == language
     page.wait_for_load_state("networkidle")
     page.keyboard.press("/")
     assert page.evaluate("document.activeElement.id") == "topbar-search"
@@ -130,5 +124,4 @@ def test_slash_opens_the_search_and_a_result_opens_its_page(chromium_browser, li
     assert page.evaluate("document.scrollingElement.scrollWidth") <= width + 1
     link.click()
     page.wait_for_url(f"**/clients/{target.pk}/")
-    assert errors == []
-    context.close()
+    assert page.console_errors == []
