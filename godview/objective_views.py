@@ -14,6 +14,7 @@ from core import params
 from core.csv_export import csv_response
 from core.htmx import template_for
 from core.numbers import half_up
+from core.sorting import ordering
 from godview import objectives as figures
 from godview import selectors
 from godview.forms import parse_filters
@@ -33,17 +34,25 @@ def scoped_filters(request: HttpRequest):
     return form, filters
 
 
+OBJECTIVE_COLUMNS = {
+    "client": ("client__name", "due_date"),
+    "objective": ("title", "client__name"),
+    "due": ("due_date", "client__name"),
+}
+
+
 @require_GET
 @bad_filter
 def objective_list(request: HttpRequest) -> HttpResponse:
     form, filters = scoped_filters(request)
     state = params.choice(request.GET, "state", OBJECTIVE_STATES)
     clients = selectors.scoped_clients(request.user, filters)
+    sort = ordering(request.GET, OBJECTIVE_COLUMNS, "due")
     rows = (
         figures.filter_by_state(clients, state, filters.start, filters.today)
         .annotate(points=figures.points_subquery())
         .select_related("client", "client__account_manager")
-        .order_by("due_date", "client__name", "pk")
+        .order_by(*sort.order)
     )
     if wants_csv(request):
         return _csv(rows, filters)
@@ -61,6 +70,8 @@ def objective_list(request: HttpRequest) -> HttpResponse:
         "definition": figures.DEFINITION,
         "keep": kept,
         "query": urlencode(filters.params() | kept),
+        "sort": sort.current,
+        "sort_descending": sort.descending,
     }
     return render(
         request, template_for(request, "godview/objective_list.html", frozenset({"objective-table"})), context

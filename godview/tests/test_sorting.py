@@ -1,12 +1,13 @@
 """Sortable columns: a header link sorts its list (natural direction first, then the other way),
 keeps the filters and the other parameters, drops the page; an unknown column is a 400."""
 
+import datetime as dt
 import re
 from decimal import Decimal
 
 import pytest
 
-from clients.tests.factories import ClientFactory, WeeklyGoalFactory
+from clients.tests.factories import ClientFactory, ObjectiveFactory, WeeklyGoalFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def test_a_header_link_flips_its_column_and_keeps_the_filters(client, leader, cl
     assert name and "sort=name" in name.group(1)
 
 
-@pytest.mark.parametrize("path", ["/clients/", "/goals/", "/tasks/"])
+@pytest.mark.parametrize("path", ["/clients/", "/goals/", "/tasks/", "/objectives/"])
 def test_an_unknown_column_is_a_400(client, leader, path):
     client.force_login(leader)
     assert client.get(path, {"sort": "password"}).status_code == 400
@@ -61,3 +62,14 @@ def test_the_goal_list_sorts_by_client(client, leader, clients):
         "Birch",
         "Alder",
     ]
+
+
+def test_the_objective_list_sorts_by_client_and_by_due_date(client, leader, clients):
+    from core.weeks import today
+
+    for n, c in enumerate(clients):  # Birch due first, then Alder, then Cedar
+        ObjectiveFactory(client=c, due_date=today() + dt.timedelta(days=10 + 10 * n))
+    client.force_login(leader)
+    assert names(client.get("/objectives/", {"sort": "client"}).content.decode()) == ["Alder", "Birch", "Cedar"]
+    assert names(client.get("/objectives/").content.decode()) == ["Birch", "Alder", "Cedar"]
+    assert names(client.get("/objectives/", {"sort": "-due"}).content.decode()) == ["Cedar", "Alder", "Birch"]
