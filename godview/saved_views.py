@@ -27,6 +27,13 @@ def _leadership_only(request: HttpRequest) -> None:
         raise Http404
 
 
+def _screen(path: str) -> str | None:
+    try:
+        return resolve(path).url_name
+    except Resolver404:
+        return None
+
+
 def _clean(request: HttpRequest) -> tuple[dict, str]:
     """The submitted view, or the message that says what is wrong with it."""
     name = request.POST.get("name", "").strip()
@@ -35,11 +42,7 @@ def _clean(request: HttpRequest) -> tuple[dict, str]:
     query.pop("page", None)  # a view is the filters, not the page of the table
     for key in [k for k, values in query.lists() if not any(values)]:
         del query[key]  # "pod=&am=": the defaults, said by leaving them out
-    try:
-        screen = resolve(path).url_name
-    except Resolver404:
-        screen = None
-    if screen not in SCREENS:
+    if _screen(path) not in SCREENS:
         return {}, _("Only a screen with a filter bar can be saved as a view.")
     if not name:
         return {}, _("Give the view a name.")
@@ -55,7 +58,7 @@ def _clean(request: HttpRequest) -> tuple[dict, str]:
 def _page(request: HttpRequest, problem: str = "", status: int = 200) -> HttpResponse:
     views = list(SavedView.objects.select_related("created_by"))  # one query
     for view in views:
-        view.screen = SCREENS.get(resolve(view.path).url_name, view.path)
+        view.screen = SCREENS.get(_screen(view.path), view.path)  # a screen renamed since: its address
     return render(request, "godview/saved_views.html", {"views": views, "problem": problem}, status=status)
 
 
