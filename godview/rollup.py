@@ -249,7 +249,6 @@ def build_day(
         detractors = tuple(inputs.detractors.get(client.pk, ()))
         last_cadence = voice.last_cadence_contact(client.tier.cadence_needs_senior)
         cadence_since = last_cadence or client.started_on
-        monday = week_start(day)
         fired = []
         if active:
             fired = evaluate(
