@@ -325,6 +325,19 @@ def build_day(
     return snapshots, firings
 
 
+# Each early-warning rule's input of the night beyond the figures above (the health lab's what-if
+# reads them; `refill_rule_inputs` writes only these into older snapshots).
+RULE_INPUTS = [
+    "max_days_overdue",
+    "days_since_risk_assessment",
+    "days_since_detractor",
+    "wait_beyond_agreement",
+    "objective_gap",
+    "hours_30_days",
+    "cadence_gap",
+    "tied_goals_this_week",
+    "tied_goals_last_week",
+]
 SNAPSHOT_FIELDS = [
     "is_active",
     "mrr",
@@ -340,15 +353,7 @@ SNAPSHOT_FIELDS = [
     "slipped_tasks",
     "hours",
     "warnings",
-    "max_days_overdue",
-    "days_since_risk_assessment",
-    "days_since_detractor",
-    "wait_beyond_agreement",
-    "objective_gap",
-    "hours_30_days",
-    "cadence_gap",
-    "tied_goals_this_week",
-    "tied_goals_last_week",
+    *RULE_INPUTS,
 ]
 
 
@@ -411,19 +416,6 @@ def rollup_day(day: dt.date | None = None) -> RollupResult:
     result = RollupResult(day, len(snapshots), fired, resolved, round(time.monotonic() - began, 2))
     log.debug("rollup %s: %s snapshots, %s warnings fired, %s resolved in %ss", *result.__dict__.values())
     return result
-
-
-RULE_INPUTS = [
-    "max_days_overdue",
-    "days_since_risk_assessment",
-    "days_since_detractor",
-    "wait_beyond_agreement",
-    "objective_gap",
-    "hours_30_days",
-    "cadence_gap",
-    "tied_goals_this_week",
-    "tied_goals_last_week",
-]
 
 
 @transaction.atomic

@@ -199,11 +199,6 @@ class Contact(models.Model):
         super().save(*args, **kwargs)
         refresh_current_state([self.client_id])
 
-    @property
-    def text(self) -> str:
-        """The reason in the active language (a row written before reasons were kept as data: as stored)."""
-        return said(self.saying) if self.saying else self.reason
-
     def clean(self) -> None:
         if self.contacted_on and self.contacted_on > today():
             raise ValidationError({"contacted_on": _("A contact cannot be dated in the future.")})
