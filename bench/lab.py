@@ -29,6 +29,7 @@ from godview.lab import ANY, Period, Run, backtest  # noqa: E402
 SIGNALS = [f"s{i}" for i in range(12)]
 RESULTS = ROOT / "bench" / "RESULTS-lab.md"
 BUDGET_SECONDS = 10.0
+WORK_MEM = "64MB"  # what godview.lab_whatif.WORK_MEM sets for the query (importing it needs Django)
 
 
 def world(clients: int, seed: int = 1) -> tuple[list[Run], list[tuple[int, dt.date]], Period]:
@@ -100,6 +101,7 @@ def whatif_query(url: str, clients: int) -> dict:
             cursor.execute("SELECT pg_backend_pid()")
             backend = cursor.fetchone()[0]
             times, cpus = [], []
+            cursor.execute(f"SET work_mem = '{WORK_MEM}'")  # as the what-if sets it for its query
             for threshold in (3, 2, 3):
                 began, cpu = time.perf_counter(), backend_cpu(backend)
                 span = {"reach": dt.date(2023, 10, 3), "end": dt.date(2025, 12, 31)}

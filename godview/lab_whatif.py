@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import DecimalField, ExpressionWrapper, F, Max, Min, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -57,6 +57,7 @@ KNOBS: dict[str, Knob] = {
     Code.TASK_SLIPS: Knob(_("slipped tasks in four weeks, at least"), Decimal(1), Decimal(1000)),
     Code.OFF_CADENCE: Knob(_("days of grace beyond the tier's cadence"), Decimal(0), Decimal(365)),
     Code.NO_OBJECTIVE_GOAL: Knob(_("weekday this week's goals are judged from (1 = Monday)"), Decimal(1), Decimal(7)),
+    Code.RENEWAL_DUE: Knob(_("days before the notice period starts"), Decimal(0), Decimal(365)),
 }
 
 
@@ -123,10 +124,12 @@ def firing_filter(code: str, threshold: Threshold) -> Q:
             Q(date__iso_week_day__gte=int(t), tied_goals_this_week=0)
             | Q(date__iso_week_day__lt=int(t), tied_goals_last_week=0)
         ),
+        Code.RENEWAL_DUE: lambda: Q(risk_score__lte=2, renewal_slack__lte=int(t)),
     }
     return tests[code]()
 
 
+WORK_MEM = "64MB"  # bench/lab.py: 4.4 → 3.5 s of Postgres CPU at 10,000 clients for a rule firing on 56% of days
 ISLANDS = {
     # The days of a run share `date - its rank among the client's firing days`.
     "postgresql": "date - (ROW_NUMBER() OVER (PARTITION BY client_id ORDER BY date))::int",
@@ -148,7 +151,9 @@ def runs_of_days(rows: QuerySet, signal: str) -> list[tuple[int, str, dt.date, d
         f"SELECT client_id, MIN(date), MAX(date) FROM (SELECT client_id, date, {island} AS island "
         f"FROM ({sql}) AS days) AS numbered GROUP BY client_id, island ORDER BY client_id, MIN(date)"
     )
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # the islands' hash and sort stay in memory at 10,000 clients
+            cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
         cursor.execute(query, params)
         return [(pk, signal, _as_date(first), _as_date(last)) for pk, first, last in cursor.fetchall()]
 

@@ -249,6 +249,7 @@ def build_day(
         detractors = tuple(inputs.detractors.get(client.pk, ()))
         last_cadence = voice.last_cadence_contact(client.tier.cadence_needs_senior)
         cadence_since = last_cadence or client.started_on
+        renewal = inputs.renewals.get(client.pk)  # (renewal date, notice days) of the next open contract
         fired = []
         if active:
             fired = evaluate(
@@ -276,7 +277,7 @@ def build_day(
                     judged_week=inputs.judged_week,
                     tied_goals=inputs.tied_goals.get((client.pk, inputs.judged_week), 0),
                     open_objectives=inputs.open_objectives.get(client.pk, 0),
-                    renewal=inputs.renewals.get(client.pk),
+                    renewal=renewal,
                     cadence_days=client.tier.cadence_days,
                     cadence_needs_senior=client.tier.cadence_needs_senior,
                     last_cadence_contact_on=last_cadence,
@@ -320,6 +321,7 @@ def build_day(
                 ),
                 tied_goals_this_week=inputs.tied_goals.get((client.pk, monday), 0),
                 tied_goals_last_week=inputs.tied_goals.get((client.pk, monday - dt.timedelta(weeks=1)), 0),
+                renewal_slack=(renewal[0] - day).days - renewal[1] if renewal else None,
             )
         )
     return snapshots, firings
@@ -337,6 +339,7 @@ RULE_INPUTS = [
     "cadence_gap",
     "tied_goals_this_week",
     "tied_goals_last_week",
+    "renewal_slack",
 ]
 SNAPSHOT_FIELDS = [
     "is_active",

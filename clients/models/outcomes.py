@@ -209,6 +209,7 @@ class DailySnapshot(models.Model):
     cadence_gap = models.IntegerField(null=True, blank=True)  # days since the cadence's last call − its days
     tied_goals_this_week = models.PositiveSmallIntegerField(default=0, db_default=0)  # goals tied to an open objective
     tied_goals_last_week = models.PositiveSmallIntegerField(default=0, db_default=0)
+    renewal_slack = models.IntegerField(null=True, blank=True)  # days to the next renewal − its notice days
 
     objects = ScopedQuerySet.as_manager()
 

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from clients.models import Client, Tier, WarningRule
+from clients.models import Client, Contract, Tier, WarningRule
 from clients.tests.factories import (
     ClientFactory,
     ContactFactory,
@@ -97,7 +97,8 @@ def world(am, clients: int = 6, seed: int = 7) -> list[Client]:
 
 def more_inputs(clients: list[Client], seed: int = 11) -> None:
     """What the other rules read, spread over the days: an objective whose pace slips as time goes,
-    detractor responses, waits on the client, hours logged against a budget and due dates moved."""
+    detractor responses, waits on the client, hours logged against a budget, due dates moved and a
+    contract renewing around the period."""
     rng = random.Random(seed)
     Tier.objects.update(cadence_days=14)
     for client in clients:
@@ -127,6 +128,9 @@ def more_inputs(clients: list[Client], seed: int = 11) -> None:
                                created_at_source=at(START - dt.timedelta(days=20)))  # fmt: skip
             DueDateChange.objects.create(task=task, old_due_on=due, new_due_on=due + dt.timedelta(days=7),
                                          seen_at=at(due - dt.timedelta(days=rng.randint(0, 3))))  # fmt: skip
+        renews = START + dt.timedelta(days=rng.randint(20, DAYS + 40))  # a term that ends around the period
+        Contract.objects.create(client=client, starts_on=renews - dt.timedelta(days=365), renews_on=renews,
+                                committed_mrr=client.mrr, notice_days=rng.choice([7, 14, 30]))  # fmt: skip
 
 
 def nightly(days: int = DAYS + 14) -> None:
@@ -178,6 +182,7 @@ MORE_CASES = {
     "task_slips": lambda now: Threshold(value=Decimal(1)),
     "off_cadence": lambda now: Threshold(value=Decimal(9)),
     "no_objective_goal": lambda now: Threshold(value=Decimal(5)),
+    "renewal_due": lambda now: Threshold(value=Decimal(5)),
 }
 CASES |= MORE_CASES
 
