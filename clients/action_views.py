@@ -23,10 +23,18 @@ from clients.models import Action
 from clients.views import submit_form
 from core.csv_export import csv_response
 from core.htmx import template_for, wants_partial
+from core.sorting import ordering
 from core.weeks import today
 
 PAGE = "clients/actions.html"
 PER_PAGE = 50
+QUEUE_COLUMNS = {  # core.sorting: priority first is the queue's own order
+    "priority": ("-priority", "oldest_overdue", "client__name", "client_id", "due_on"),
+    "client": ("client__name", "due_on"),
+    "action": ("title", "due_on"),
+    "owner": ("owner__first_name", "owner__last_name", "due_on"),
+    "due": ("due_on", "client__name"),
+}
 VERBS: dict[str, tuple[type, Callable]] = {
     "done": (ActionDoneForm, lambda a, d, u: action_services.action_done(action=a, outcome=d["outcome"], by=u)),
     "snooze": (
@@ -119,7 +127,9 @@ def action_queue(request: HttpRequest) -> HttpResponse:
     if bad:
         return bad
     on = today()
-    page = Paginator(queue(request.user, filters, on), PER_PAGE).get_page(request.GET.get("page"))
+    sort = ordering(request.GET, QUEUE_COLUMNS, "priority")
+    rows = queue(request.user, filters, on).order_by(*sort.order)
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     query = {k: v for k, v in request.GET.items() if k != "page" and v}
     context = {
         "form": form,
@@ -128,6 +138,8 @@ def action_queue(request: HttpRequest) -> HttpResponse:
         "today": on,
         "qs": urlencode(query),
         "export_qs": urlencode(query),
+        "sort": sort.current,
+        "sort_descending": sort.descending,
     }
     return render(request, template_for(request, PAGE, frozenset({"queue-table"})), context)
 

@@ -16,13 +16,63 @@ from accounts.models import DEFAULT_WEEKLY_CAPACITY, Pod, User
 from clients.models import Client
 from core import params
 from core.csv_export import csv_response
+from core.htmx import template_for
 from core.numbers import half_up
+from core.sorting import kept, ordering, sorted_rows
 from core.weeks import today
 from godview import capacity, capacity_selectors, charts
 from godview.churn_views import chosen_pod, leads_pods
 
 PEOPLE_PAGE = 50
 HPC_PREFIX = "hpc_"
+# core.sorting.sorted_rows: a row's value, most first natural. The pods come by peak utilisation
+# (capacity.plan), so that is their default; the people by pod and name, their own order ("").
+POD_COLUMNS = {
+    "name": (lambda p: p.name.lower(), False),
+    "people": (lambda p: p.people, True),
+    "capacity": (lambda p: p.capacity, True),
+    "hours": (lambda p: p.hours, True),
+    "utilisation": (lambda p: p.utilisation, True),
+    "load": (lambda p: p.load, True),
+    "clients": (lambda p: p.clients, True),
+    "mrr": (lambda p: p.mrr, True),
+    "hours_per_client": (lambda p: p.hours_per_client, True),
+    "signed": (lambda p: len(p.signed), True),
+    "peak": (lambda p: (p.peak.utilisation or 0) if p.peak else 0, True),  # capacity.plan's order
+    "over": (lambda p: p.over_on, False),
+    "hires": (lambda p: p.hires, True),
+}
+PEOPLE_COLUMNS = {
+    "person": (lambda r: str(r.person).lower(), False),
+    "pod": (lambda r: r.person.pod.name.lower() if r.person.pod else None, False),
+    "capacity": (lambda r: r.capacity, True),
+    "hours": (lambda r: r.hours, True),
+    "utilisation": (lambda r: r.utilisation, True),
+    "load": (lambda r: r.load, True),
+    "clients": (lambda r: r.clients, True),
+    "mrr": (lambda r: r.mrr, True),
+}
+ROW_COLUMNS = {  # core.sorting, per kind of rows; the first of each is its own order
+    "hours": {
+        "started": ("-started_at",),
+        "person": ("user__first_name", "user__last_name", "started_at"),
+        "client": ("client__name", "started_at"),
+        "hours": ("-hours", "started_at"),
+    },
+    "load": {
+        "due": ("due_on",),
+        "task": ("name", "due_on"),
+        "assignee": ("assignee__first_name", "assignee__last_name", "due_on"),
+        "client": ("client__name", "due_on"),
+    },
+    "signed": {
+        "starts": ("started_on", "name"),
+        "client": ("name",),
+        "am": ("account_manager__first_name", "account_manager__last_name", "name"),
+        "pod": ("account_manager__pod__name", "name"),
+        "mrr": ("-mrr", "name"),
+    },
+}
 
 
 def _assumptions(request: HttpRequest, pods: list[Pod]) -> tuple[Decimal, Decimal, dict[int, Decimal]]:
@@ -89,8 +139,12 @@ def _people(request: HttpRequest, chosen: int | None, pods: list[Pod]):
 @require_GET
 def capacity_view(request: HttpRequest) -> HttpResponse:
     pods, chosen, on, clients, signed, hiring, overrides = _inputs(request)
-    page = Paginator(_people(request, chosen, pods), PEOPLE_PAGE).get_page(request.GET.get("page"))
-    people = capacity_selectors.people_capacity(list(page.object_list), clients, on)
+    pods_sort, pod_rows = sorted_rows(request.GET, POD_COLUMNS, "peak", hiring.pods, name="pods_sort")
+    # Everyone's figures, not a page's: the people sort by them (three queries either way).
+    everyone = capacity_selectors.people_capacity(list(_people(request, chosen, pods)), clients, on)
+    sort, everyone = sorted_rows(request.GET, PEOPLE_COLUMNS, "", everyone)
+    page = Paginator(everyone, PEOPLE_PAGE).get_page(request.GET.get("page"))
+    people = page.object_list
     query = _query(chosen, hiring.limit, hiring.new_capacity, overrides)
     pod_ids = {p.pod_id for p in hiring.pods}
     weeks = capacity_selectors.the_weeks(on)
@@ -114,9 +168,16 @@ def capacity_view(request: HttpRequest) -> HttpResponse:
         "load_days": capacity.LOAD_DAYS,
         "weeks_count": capacity.WEEKS,
         "query": urlencode(query),
+        "page_query": urlencode(query | kept(request.GET) | kept(request.GET, "pods_sort")),
         "hpc_prefix": HPC_PREFIX,
+        "pod_rows": pod_rows,
+        "pods_sort": pods_sort.current,
+        "pods_sort_descending": pods_sort.descending,
+        "sort": sort.current,
+        "sort_descending": sort.descending,
     }
-    return render(request, "godview/capacity.html", context)
+    partials = frozenset({"pods-table", "people"})
+    return render(request, template_for(request, "godview/capacity.html", partials), context)
 
 
 def _ratio(value: Decimal | None) -> str:
@@ -174,9 +235,11 @@ def capacity_rows(request: HttpRequest) -> HttpResponse:
         if not people.exists():
             raise Http404
     on = today()
+    sort = ordering(request.GET, ROW_COLUMNS[kind], next(iter(ROW_COLUMNS[kind])))
     rows = capacity_selectors.rows_behind(kind, people, Client.objects.visible_to(request.user), chosen, on)
-    page = Paginator(rows, PEOPLE_PAGE).get_page(request.GET.get("page"))
-    query = {k: v for k, v in (("kind", kind), ("pod", chosen or ""), ("person", person)) if v}
+    page = Paginator(rows.order_by(*sort.order), PEOPLE_PAGE).get_page(request.GET.get("page"))
+    query = {k: v for k, v in (("kind", kind), ("pod", chosen or ""), ("person", person)) if v} | kept(request.GET)
     context = {"kind": kind, "page": page, "query": urlencode(query), "weeks": capacity_selectors.the_weeks(on)}
     context["load_days"], context["horizon"] = capacity.LOAD_DAYS, capacity.HORIZON_DAYS
-    return render(request, "godview/capacity_rows.html", context)
+    context["sort"], context["sort_descending"] = sort.current, sort.descending
+    return render(request, template_for(request, "godview/capacity_rows.html", frozenset({"capacity-rows"})), context)

@@ -16,12 +16,37 @@ from accounts.permissions import people_scope
 from clients.models import ChurnReason, Client, Tier
 from core import params
 from core.csv_export import csv_response
+from core.htmx import template_for
+from core.sorting import kept, ordering
 from core.weeks import today
 from godview import charts, churn, revolving_door
 from godview.churn import Period
 
 CHURN_PAGE = 25
 ROWS_PAGE = 50
+CHURN_COLUMNS = {  # core.sorting: the newest churn first is the list's own order
+    "churned": ("-churned_on", "name"),
+    "client": ("name",),
+    "reason": ("churn_reason", "name"),  # by the reason's code: each reason's clients together
+    "lost": ("-lost_mrr", "name"),
+    "am": ("account_manager__first_name", "account_manager__last_name", "name"),
+    "pod": ("account_manager__pod__name", "name"),
+    "risk": ("last_risk_score", "name"),
+}
+DOOR_CLIENT_COLUMNS = {
+    "client": ("name",),
+    "start": ("started_on", "name"),
+    "churned": ("churned_on", "name"),
+    "reason": ("churn_reason", "name"),
+    "am": ("account_manager__first_name", "account_manager__last_name", "name"),
+    "mrr": ("-mrr", "name"),
+}
+DOOR_EVENT_COLUMNS = {
+    "client": ("client__name", "occurred_on"),
+    "date": ("occurred_on", "client__name"),
+    "kind": ("kind", "occurred_on"),
+    "amount": ("-amount", "occurred_on"),
+}
 
 
 def leads_pods(request: HttpRequest) -> list[Pod]:
@@ -96,8 +121,9 @@ def _churn_query(period: Period, pod: int | None, reason: str, **overrides) -> s
 @require_GET
 def churn_analysis(request: HttpRequest) -> HttpResponse:
     pods, pod, period, reason, rows = _churn_inputs(request)
+    sort = ordering(request.GET, CHURN_COLUMNS, "churned")
     totals = churn.totals(rows, period)
-    page = Paginator(churn.churn_list(rows), CHURN_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(churn.churn_list(rows).order_by(*sort.order), CHURN_PAGE).get_page(request.GET.get("page"))
     fired = churn.signals_before(page.object_list)
     history = churn.history_starts() if page.object_list else None
     for client in page.object_list:
@@ -111,9 +137,14 @@ def churn_analysis(request: HttpRequest) -> HttpResponse:
     for row in totals.by_month:
         first, last = max(row["month"], period.start), min(churn.month_end(row["month"]), period.end)
         row["link"] = _churn_query(period, pod, reason, start=first, end=last)
-    figure, table = charts.lost_mrr_by_month([(r["month"], r["clients"], r["lost"]) for r in totals.by_month])
-    query = _churn_query(period, pod, reason)
+    figure, table = charts.lost_mrr_by_month(
+        [(r["month"], r["clients"], r["lost"]) for r in totals.by_month],
+        [f"{reverse('churn')}?{r['link']}#churned-clients" for r in totals.by_month],
+    )
+    query = _churn_query(period, pod, reason, **kept(request.GET))
     context = {
+        "sort": sort.current,
+        "sort_descending": sort.descending,
         "period": period,
         "pods": pods,
         "pod": pod,
@@ -129,7 +160,7 @@ def churn_analysis(request: HttpRequest) -> HttpResponse:
         "lookback": churn.LOOKBACK_DAYS,
         "history": history,
     }
-    return render(request, "godview/churn.html", context)
+    return render(request, template_for(request, "godview/churn.html", frozenset({"churned-clients"})), context)
 
 
 CHURN_TABLES = ("clients", "reasons", "pods", "months")
@@ -203,6 +234,8 @@ def revolving_door_rows(request: HttpRequest) -> HttpResponse:
     """The rows behind one figure of the revolving door: `?kind=` within start–end and the scope."""
     kind = params.choice(request.GET, "kind", revolving_door.KINDS, "new")
     clients, query, period = _door_inputs(request)
+    columns = DOOR_CLIENT_COLUMNS if kind in ("new", "lost") else DOOR_EVENT_COLUMNS
+    sort = ordering(request.GET, columns, {"new": "start", "lost": "churned"}.get(kind, "date"))
     rows = revolving_door.door_rows(clients, kind, period)
     if request.GET.get("format") == "csv":
         if kind in ("new", "lost"):
@@ -214,13 +247,15 @@ def revolving_door_rows(request: HttpRequest) -> HttpResponse:
             lines = ([e.client.name, e.occurred_on, e.get_kind_display(), e.amount, e.note]
                      for e in rows.iterator(chunk_size=500))  # fmt: skip
         return csv_response(f"revolving-door-{kind}-{period.start}-{period.end}.csv", header, lines)
-    page = Paginator(rows, ROWS_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(rows.order_by(*sort.order), ROWS_PAGE).get_page(request.GET.get("page"))
     context = {
         "kind": kind,
         "title": DOOR_TITLES[kind],
         "period": period,
         "page": page,
-        "query": urlencode({**query, "kind": kind, "start": period.start, "end": period.end}),
+        "query": urlencode({**query, "kind": kind, "start": period.start, "end": period.end, **kept(request.GET)}),
         "today": today(),
+        "sort": sort.current,
+        "sort_descending": sort.descending,
     }
-    return render(request, "godview/revolving_door_rows.html", context)
+    return render(request, template_for(request, "godview/revolving_door_rows.html", frozenset({"door-rows"})), context)

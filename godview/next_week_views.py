@@ -18,6 +18,7 @@ from core import params
 from core.csv_export import csv_response
 from core.htmx import template_for
 from core.numbers import half_up
+from core.sorting import kept, ordering, sorted_rows
 from godview import next_week as ahead
 from godview import selectors
 from godview.objective_views import scoped_filters
@@ -30,6 +31,37 @@ TABLES = {
     "objectives": _("Objectives that must move"),
 }
 PAGE_SIZE = 50
+COLUMNS = {  # core.sorting, per table; the first column of each is its default order
+    "goals": {
+        "client": ("client__name",),
+        "goal": ("title", "client__name"),
+        "objective": ("objective__title", "client__name"),
+        "owner": ("owner__first_name", "owner__last_name", "client__name"),
+        "status": ("status", "client__name"),
+    },
+    "tasks": {
+        "due": ("due_on", "client__name"),
+        "client": ("client__name", "due_on"),
+        "task": ("name", "due_on"),
+        "assignee": ("assignee__first_name", "assignee__last_name", "due_on"),
+        "source": ("source__kind", "due_on"),
+    },
+    "clients": {
+        "mrr": ("-mrr", "name"),
+        "client": ("name",),
+        "am": ("account_manager__first_name", "account_manager__last_name", "name"),
+        "tier": ("tier__name", "name"),
+    },
+}
+OBJECTIVE_COLUMNS = {  # core.sorting.sorted_rows: a row's value, most first natural
+    "due": (lambda r: r.objective.due_date, False),
+    "client": (lambda r: r.objective.client.name.lower(), False),
+    "objective": (lambda r: r.objective.title.lower(), False),
+    "current": (lambda r: r.objective.current_value, True),
+    "needed": (lambda r: r.needed, True),
+    "to_go": (lambda r: r.to_go, True),
+    "target": (lambda r: r.objective.target, True),
+}
 
 
 @require_GET
@@ -46,7 +78,11 @@ def next_week(request: HttpRequest) -> HttpResponse:
         "clients": ahead.clients_without_goal(clients, monday),
     }
     moving = ahead.objectives_to_move(clients, monday)
-    rows = moving if show == "objectives" else tables[show]
+    if show == "objectives":
+        sort, rows = sorted_rows(request.GET, OBJECTIVE_COLUMNS, "due", moving)
+    else:
+        sort = ordering(request.GET, COLUMNS[show], next(iter(COLUMNS[show])))
+        rows = tables[show] = tables[show].order_by(*sort.order)
     if request.GET.get("format") == "csv":
         return _csv(show, rows, monday)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -63,7 +99,9 @@ def next_week(request: HttpRequest) -> HttpResponse:
         "tabs": [(key, label, counts[key]) for key, label in TABLES.items()],
         "page": page,
         "base": urlencode(base),
-        "query": urlencode(base | {"show": show}),
+        "query": urlencode(base | {"show": show} | kept(request.GET)),
+        "sort": sort.current,
+        "sort_descending": sort.descending,
         "keep": {"show": show},
         "pod": Pod.objects.filter(pk=filters.pod).first() if filters.pod else None,
         "person": User.objects.filter(people_scope(request.user), pk=filters.am).first() if filters.am else None,

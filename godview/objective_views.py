@@ -14,7 +14,7 @@ from core import params
 from core.csv_export import csv_response
 from core.htmx import template_for
 from core.numbers import half_up
-from core.sorting import ordering
+from core.sorting import kept, ordering
 from godview import objectives as figures
 from godview import selectors
 from godview.forms import parse_filters
@@ -59,7 +59,7 @@ def objective_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = figures.objective_rows(list(page.object_list), filters.today)
     counts = figures.counts_for(clients, filters.start, filters.today)
-    kept = {"state": state} if state else {}
+    shown = {"state": state} if state else {}
     context = {
         "form": form,
         "filters": filters,
@@ -68,8 +68,8 @@ def objective_list(request: HttpRequest) -> HttpResponse:
         "counts": counts,
         "states": [(key, figures.STATE_LABELS[key], getattr(counts, key)) for key in OBJECTIVE_STATES],
         "definition": figures.DEFINITION,
-        "keep": kept,
-        "query": urlencode(filters.params() | kept),
+        "keep": shown,
+        "query": urlencode(filters.params() | shown | kept(request.GET)),
         "sort": sort.current,
         "sort_descending": sort.descending,
     }

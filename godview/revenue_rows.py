@@ -23,6 +23,22 @@ from godview.selectors import hours_and_cost
 
 ZERO = Decimal("0")
 FIGURES = ("mrr", "events", "nrr", "grr", "churn", "clv", "margin", "nps", "renewals", "pipeline", "funnel")
+PLACE = ("client", "am", "pod")  # the first three columns of every figure's rows
+# Each figure's sortable columns, one per column of its rows (None: not sortable; "-": most first
+# is natural), and the column its rows come in ("": their own order, churned clients first).
+SORTS: dict[str, tuple[tuple[str | None, ...], str]] = {
+    "mrr": ((*PLACE, "-mrr", "-added", "-removed"), "client"),
+    "events": ((*PLACE, "date", "kind", "-amount", None), "date"),
+    "nrr": ((*PLACE, "-then", "-now", "-lost"), "client"),
+    "grr": ((*PLACE, "-then", "-now", "-lost"), "client"),
+    "churn": ((*PLACE, "churned", "reason", None), ""),
+    "clv": ((*PLACE, "-mrr"), "client"),
+    "margin": ((*PLACE, "-mrr", "-hours", "-cost", "-profit"), "client"),
+    "nps": ((*PLACE, "date", "-score", "respondent", None), "date"),
+    "renewals": ((*PLACE, "renewal", "-notice", "risk", "-committed", None, "-forecast"), "renewal"),
+    "pipeline": ((*PLACE, "upsell", "owner", "-expected", "identified", "close", "closed"), "expected"),
+    "funnel": ((*PLACE, "since", "-mrr", "value", "days"), "since"),
+}
 
 
 def _am() -> str:

@@ -7,6 +7,7 @@ Leadership, finance and the read-only role see every client; pod leads their pod
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -20,6 +21,8 @@ from accounts.permissions import people_scope, sees_revenue_screen, visible_pods
 from clients.models import Client, LifecycleStage, Opportunity, RenewalLikelihood
 from core import params
 from core.csv_export import csv_response
+from core.htmx import template_for
+from core.sorting import Column, sorted_rows
 from core.weeks import today
 from godview import renewals as rn
 from godview import revenue as rv
@@ -197,10 +200,16 @@ def _rows_for(request: HttpRequest) -> revenue_rows.Rows:
 @require_GET
 def revenue_figure_rows(request: HttpRequest) -> HttpResponse:
     rows = _rows_for(request)
-    page = Paginator(rows.rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    keys, default = revenue_rows.SORTS[params.choice(request.GET, "figure", revenue_rows.FIGURES, "mrr")]
+    columns: dict[str, Column] = {k.lstrip("-"): (_cell(i), k.startswith("-")) for i, k in enumerate(keys) if k}
+    sort, cells = sorted_rows(request.GET, columns, default, rows.rows)
+    page = Paginator(cells, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, ROWS_PAGE, {"rows": rows, "page": page, "query": query.urlencode()})
+    headers = [(label, (k or "").lstrip("-")) for label, k in zip(rows.columns, keys, strict=True)]
+    context = {"rows": rows, "page": page, "query": query.urlencode(), "headers": headers}
+    context |= {"sort": sort.current, "sort_descending": sort.descending}
+    return render(request, template_for(request, ROWS_PAGE, frozenset({"revenue-rows-table"})), context)
 
 
 @require_GET
@@ -212,6 +221,17 @@ def revenue_rows_export(request: HttpRequest) -> HttpResponse:
 
 
 # --- pipelines on the person and pod pages ------------------------------------------------------
+
+
+def _cell(i: int) -> Callable[[list], Any]:
+    """A column's value to sort by: the client by name, text whatever its case, numbers before
+    text (a risk score before "not assessed")."""
+
+    def value(cells: list) -> Any:
+        v = cells[0][1] if i == 0 else cells[i]
+        return None if v is None else (1, v.lower()) if isinstance(v, str) else (0, v)
+
+    return value
 
 
 @require_GET

@@ -20,7 +20,7 @@ from clients.models import Client
 from core import params
 from core.csv_export import csv_response
 from core.htmx import template_for
-from core.sorting import ordering
+from core.sorting import kept, ordering, sorted_rows
 from core.weeks import agency_tz
 from godview import selectors
 from godview.definitions import DEFINITIONS
@@ -29,6 +29,13 @@ from godview.views import bad_filter, filters_or_400, wants_csv
 from tasks.models import Task
 
 KINDS = ("on_time", "overdue")
+RETENTION_COLUMNS = {  # core.sorting.sorted_rows: a row's value, most first natural
+    "client": (lambda r: r["client"].name.lower(), False),
+    "then": (lambda r: r["then"], True),
+    "now": (lambda r: r["now"], True),
+    "change": (lambda r: r["change"], False),  # the biggest loss first
+    "lost": (lambda r: r["lost"], True),
+}
 
 
 TASK_COLUMNS = {
@@ -80,7 +87,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     for task in page.object_list:
         task.on_time = on_time(task)
-    query = urlencode(filters.params() | {"kind": kind})
+    query = urlencode(filters.params() | {"kind": kind} | kept(request.GET))
     context = {"form": form, "filters": filters, "page": page, "kind": kind, "query": query, "keep": {"kind": kind}}
     context |= {"sort": sort.current, "sort_descending": sort.descending}
     return render(request, template_for(request, "godview/task_list.html", frozenset({"task-table"})), context)
@@ -99,15 +106,17 @@ def retention(request: HttpRequest) -> HttpResponse:
          for pk, then, now, lost in figures),
         key=lambda r: (r["change"], r["client"].name),
     )  # fmt: skip
+    sort, rows = sorted_rows(request.GET, RETENTION_COLUMNS, "change", rows)
     if wants_csv(request):
-        header = ["client", "mrr 12 months ago", "mrr now", "mrr lost (GRR)", "change"]
+        header = [_("client"), _("mrr 12 months ago"), _("mrr now"), _("mrr lost (GRR)"), _("change")]
         return csv_response(
             "retention.csv", header, ([r["client"].name, r["then"], r["now"], r["lost"], r["change"]] for r in rows)
         )
     then, now = sum((r["then"] for r in rows), Decimal(0)), sum((r["now"] for r in rows), Decimal(0))
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     context = {"form": form, "filters": filters, "page": page, "then": then, "now": now,
-               "nrr": now / then if then else None, "query": urlencode(filters.params())}  # fmt: skip
+               "nrr": now / then if then else None, "query": urlencode(filters.params() | kept(request.GET)),
+               "sort": sort.current, "sort_descending": sort.descending}  # fmt: skip
     return render(request, template_for(request, "godview/retention.html", frozenset({"retention-table"})), context)
 
 

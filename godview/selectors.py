@@ -7,9 +7,11 @@ Every function takes a client QuerySet already scoped by `visible_to(user)` and 
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import Avg, Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
@@ -33,7 +35,7 @@ from clients.models import (
 from clients.workspace_selectors import review_status_counts
 from core.cache import snapshot_cached
 from core.numbers import percent_text, whole
-from core.sorting import ordering
+from core.sorting import Sorted, ordering, sorted_rows
 from core.weeks import previous_quarter, quarter_label, quarter_of, week_bounds
 from godview import metrics
 from godview.forms import Filters
@@ -433,25 +435,21 @@ class Board:
         return metrics.on_time_rate(self.tasks_on_time, self.tasks_due)
 
 
-SORTS = {
+BOARD_COLUMNS = {  # core.sorting.sorted_rows: a board's value, most first natural
     "name": (lambda b: b.name.lower(), False),
     "clients": (lambda b: b.clients, True),
     "mrr": (lambda b: b.mrr, True),
     "at_risk_mrr": (lambda b: b.at_risk_mrr, True),
-    "hit_rate": (lambda b: -1 if b.hit_rate is None else b.hit_rate, True),
-    "on_time": (lambda b: -1 if b.on_time_rate is None else b.on_time_rate, True),
+    "hit_rate": (lambda b: b.hit_rate, True),
+    "on_time": (lambda b: b.on_time_rate, True),
     "overdue": (lambda b: b.overdue, True),
     "warnings": (lambda b: b.warnings, True),
 }
 
 
-def sort_boards(boards: list[Board], sort: str) -> tuple[list[Board], str]:
-    descending = sort.startswith("-")
-    key = sort.lstrip("-")
-    if key not in SORTS:
-        key, descending = "hit_rate", True
-    func, _default_desc = SORTS[key]
-    return sorted(boards, key=func, reverse=descending), ("-" if descending else "") + key
+def sort_boards(boards: list[Board], params: Mapping) -> tuple[Sorted, list[Board]]:
+    """By `?sort=` (a column of BOARD_COLUMNS), the best goal hit rate first by default."""
+    return sorted_rows(params, BOARD_COLUMNS, "hit_rate", boards)
 
 
 def board_snapshots(clients: QuerySet[Client], filters: Filters, path: str, user: User | None = None) -> list[dict]:

@@ -33,7 +33,7 @@ from core.htmx import template_for, wants_partial
 from core.models import AuditEntry
 from core.numbers import half_up, whole
 from core.params import BadParameter
-from core.sorting import ordering
+from core.sorting import kept, ordering
 from core.weeks import days_bounds, today, week_start
 from godview import charts, performance, selectors, targets, warning_groups
 from godview import objectives as objective_figures
@@ -149,15 +149,16 @@ def _heatmap(request, filters, clients) -> dict:
 
 def _board(by: str) -> Callable:
     def build(request, filters, clients) -> dict:
-        boards, sort = selectors.sort_boards(
-            selectors.leaderboard(clients, filters, by, request.user), request.GET.get("sort", "-hit_rate")
-        )
-        base = reverse("dashboard_widget", args=[by_name[by]]) + filters.querystring()
+        sort, boards = selectors.sort_boards(selectors.leaderboard(clients, filters, by, request.user), request.GET)
+        path = reverse("dashboard_widget", args=[by_name[by]])
+        base = path + filters.querystring()
         return {
             # A leaderboard shows its first 25 for the chosen sort; the CSV has everyone.
             "boards": boards if wants_csv(request) else boards[:BOARD_ROWS],
             "total": len(boards),
-            "sort": sort,
+            "sort": sort.current,
+            "sort_descending": sort.descending,
+            "widget_path": path,
             "sort_base": base,
             "sort_sep": "&" if "?" in base else "?",
             "widget_id": by_name[by],
@@ -348,11 +349,11 @@ def goal_list(request: HttpRequest) -> HttpResponse:
         "sort": sort.current,
         "sort_descending": sort.descending,
     }
-    kept = {key: "1" for key in ("missed", "disguised", "tied") if context[key]} | (
+    shown = {key: "1" for key in ("missed", "disguised", "tied") if context[key]} | (
         {"week": week.isoformat()} if week else {}
     )
     context["week"] = week
-    context["query"] = urlencode({**filters.params(), **kept})
+    context["query"] = urlencode(filters.params() | shown | kept(request.GET))
     return render(request, template_for(request, "godview/goal_list.html", frozenset({"goal-table"})), context)
 
 
@@ -542,7 +543,7 @@ def pod_detail(request: HttpRequest, pk: int) -> HttpResponse:
     filters = Filters(period=base.period, pod=pod.pk, tier=base.tier)
     clients = selectors.scoped_clients(request.user, filters)
     members = list(User.objects.filter(pod=pod, is_active=True).order_by("role", "first_name"))
-    boards, _sort = selectors.sort_boards(selectors.leaderboard(clients, filters, "am"), "-hit_rate")
+    _sort, boards = selectors.sort_boards(selectors.leaderboard(clients, filters, "am"), {})
     goals = selectors.goal_hits(clients, filters.start, filters.end, filters.previous_start)
     heat = selectors.goal_heatmap(clients, filters, by="am")
     heat_fig, heat_table = charts.goal_heatmap(heat, _("Weekly goal hit rate by account manager (%)"))

@@ -13,12 +13,18 @@ from clients.voice import SOURCES, problem_rows, top_problems, window
 from core import params
 from core.csv_export import csv_response
 from core.htmx import wants_partial
+from core.sorting import kept, sorted_rows
 from core.weeks import today
 from godview import selectors
 from godview.views import bad_filter, filters_or_400
 
 PAGE = "godview/voice.html"
 PAGE_SIZE = 50
+COLUMNS = {  # core.sorting.sorted_rows: a mention's value, most first natural; newest first by default
+    "date": (lambda m: m.on, True),
+    "client": (lambda m: m.client.name.lower(), False),
+    "source": (lambda m: m.source, False),
+}
 
 
 @require_GET
@@ -54,8 +60,9 @@ def _rows(request: HttpRequest):
 @bad_filter
 def voice_rows(request: HttpRequest) -> HttpResponse:
     filters, problem, source, on, rows = _rows(request)
+    sort, rows = sorted_rows(request.GET, COLUMNS, "date", rows)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = filters.params(problem=problem, source=source)
+    query = filters.params(problem=problem, source=source) | kept(request.GET)
     context = {
         "page": page,
         "problem": problem,
@@ -65,6 +72,8 @@ def voice_rows(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "query": "&".join(f"{k}={v}" for k, v in query.items()),
         "clients": len({m.client.pk for m in rows}),
+        "sort": sort.current,
+        "sort_descending": sort.descending,
     }
     template = f"{PAGE}#voice-rows" if wants_partial(request) else PAGE
     return render(request, template, context)

@@ -1,4 +1,5 @@
-"""Template helpers of the God-view screens: KPI values and changes, risk badges, sort links.
+"""Template helpers of the God-view screens: KPI values and changes, risk badges (sort links are
+core's `sort_th`).
 Number formats are `core`'s (`{% load numbers %}`)."""
 
 from decimal import Decimal
@@ -54,29 +55,6 @@ def risk_badge(score) -> str:
     if score is None:
         return format_html('<span class="badge">{}</span>', _("Not assessed"))
     return format_html('<span class="badge risk-{}">{} · {}</span>', score, score, RISK_SCORE_LABELS.get(score, ""))
-
-
-@register.simple_tag(takes_context=True)
-def sort_link(context, key: str, label: str) -> str:
-    current = context.get("sort", "")
-    active = current.lstrip("-") == key
-    target = key if (active and current.startswith("-")) else "-" + key
-    if key == "name":
-        target = "-name" if current == "name" else "name"
-    arrow = ("▼" if current.startswith("-") else "▲") if active else ""
-    return format_html(
-        '<a class="sort" href="{}{}sort={}" hx-get="{}{}sort={}" hx-target="#{}" hx-swap="outerHTML"{}>{} {}</a>',
-        context["sort_base"],
-        context["sort_sep"],
-        target,
-        context["sort_base"],
-        context["sort_sep"],
-        target,
-        context["widget_id"],
-        format_html(' aria-sort="{}"', "descending" if current.startswith("-") else "ascending") if active else "",
-        label,
-        arrow,
-    )
 
 
 @register.simple_tag
