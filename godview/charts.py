@@ -4,6 +4,7 @@ table of the same numbers for `components/chart.html`. static/js/charts.js draws
 
 import datetime as dt
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -32,21 +33,32 @@ def _layout(title: str, **extra) -> dict:
     return layout
 
 
-def risk_distribution(rows: list[dict]) -> tuple[dict, dict]:
+def linked(trace: dict, links: list[str]) -> dict:
+    """The trace with a link per point: a click on a point opens the rows behind it (charts.js)."""
+    return trace | {"meta": {"links": links}}
+
+
+def risk_distribution(rows: list[dict], filters: dict | None = None) -> tuple[dict, dict]:
+    """Active clients by current risk score; each bar opens its clients (`/clients/?risk=`) in the
+    same filters."""
     labels = [f"{r['score'] or '–'} · {_(RISK_WORDS[r['score']])}" for r in rows]
+    links = [f"/clients/?{urlencode((filters or {}) | {'risk': r['score'] or 'none'})}" for r in rows]
     figure = {
         "data": [
-            {
-                "type": "bar",
-                "x": labels,
-                "y": [r["clients"] for r in rows],
-                "marker": {"color": [RISK_COLOURS[r["score"]] for r in rows]},
-                "customdata": [float(r["mrr"]) for r in rows],
-                "hovertemplate": "%{x}<br>%{y} clients<br>MRR %{customdata:,.0f}<extra></extra>",
-                "text": [r["clients"] for r in rows],
-                "textposition": "outside",
-                "cliponaxis": False,
-            }
+            linked(
+                {
+                    "type": "bar",
+                    "x": labels,
+                    "y": [r["clients"] for r in rows],
+                    "marker": {"color": [RISK_COLOURS[r["score"]] for r in rows]},
+                    "customdata": [float(r["mrr"]) for r in rows],
+                    "hovertemplate": "%{x}<br>%{y} clients<br>MRR %{customdata:,.0f}<extra></extra>",
+                    "text": [r["clients"] for r in rows],
+                    "textposition": "outside",
+                    "cliponaxis": False,
+                },
+                links,
+            )
         ],
         "layout": _layout(_("Active clients by current risk score"), yaxis={"title": {"text": _("clients")}}),
     }
@@ -164,9 +176,22 @@ LEAD_BUCKETS = ((0, 7), (8, 30), (31, 60), (61, 90), (91, 180), (181, None))
 HORIZON_COLOURS = {30: "#a9bdf0", 60: "#6d8de0", 90: "#2f5bd3"}
 
 
-def lead_time_distribution(leads_by_horizon: dict[int, list[int]]) -> tuple[dict, dict]:
-    """Caught churns by lead time, one bar series per horizon, and the same counts as a table."""
-    labels = [f"{low}–{high}" if high is not None else f"{low}+" for low, high in LEAD_BUCKETS]
+def lead_bucket(bucket: tuple[int, int | None]) -> str:
+    """A lead-time bar as the lab's `?lead=` names it: "8-30", "181-"."""
+    low, high = bucket
+    return f"{low}-{high if high is not None else ''}"
+
+
+def lead_label(bucket: tuple[int, int | None]) -> str:
+    """A lead-time bar as the chart labels it: "8–30", "181+"."""
+    low, high = bucket
+    return f"{low}–{high}" if high is not None else f"{low}+"
+
+
+def lead_time_distribution(leads_by_horizon: dict[int, list[int]], query: str) -> tuple[dict, dict]:
+    """Caught churns by lead time, one bar series per horizon, and the same counts as a table. Each
+    bar opens its churns (`/lab/clients/?…&horizon=&lead=`, `query` the signal, kind and period)."""
+    labels = [lead_label(b) for b in LEAD_BUCKETS]
 
     def counts(leads: list[int]) -> list[int]:
         return [sum(low <= x and (high is None or x <= high) for x in leads) for low, high in LEAD_BUCKETS]
@@ -174,14 +199,17 @@ def lead_time_distribution(leads_by_horizon: dict[int, list[int]]) -> tuple[dict
     series = {h: counts(leads) for h, leads in leads_by_horizon.items()}
     figure = {
         "data": [
-            {
-                "type": "bar",
-                "name": _("caught at %(h)s days") % {"h": h},
-                "x": labels,
-                "y": ys,
-                "marker": {"color": HORIZON_COLOURS.get(h, "#2f5bd3")},
-                "hovertemplate": "%{x} " + _("days") + ": %{y}<extra>%{fullData.name}</extra>",
-            }
+            linked(
+                {
+                    "type": "bar",
+                    "name": _("caught at %(h)s days") % {"h": h},
+                    "x": labels,
+                    "y": ys,
+                    "marker": {"color": HORIZON_COLOURS.get(h, "#2f5bd3")},
+                    "hovertemplate": "%{x} " + _("days") + ": %{y}<extra>%{fullData.name}</extra>",
+                },
+                [f"/lab/clients/?{query}&horizon={h}&lead={lead_bucket(b)}" for b in LEAD_BUCKETS],
+            )
             for h, ys in series.items()
         ],
         "layout": _layout(
@@ -201,24 +229,30 @@ def lead_time_distribution(leads_by_horizon: dict[int, list[int]]) -> tuple[dict
 TOP = {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.18}
 
 
-def revolving_door(months: list[tuple[dt.date, int, int, Decimal, Decimal]]) -> tuple[dict, dict]:
-    """Clients in and out, and MRR added and lost, per month: (month, new, lost, added, lost MRR)."""
+def revolving_door(
+    months: list[tuple[dt.date, int, int, Decimal, Decimal]], links: dict[str, list[str]]
+) -> tuple[dict, dict]:
+    """Clients in and out, and MRR added and lost, per month: (month, new, lost, added, lost MRR).
+    Each bar opens its clients or revenue events: `links[kind]`, one a month."""
     labels = [m[0].strftime("%b %y") for m in months]
 
-    def bars(name: str, ys: list, colour: str, unit: str) -> dict:
-        return {
-            "type": "bar",
-            "name": name,
-            "x": labels,
-            "y": ys,
-            "marker": {"color": colour},
-            "hovertemplate": "%{x}: %{y:,.0f} " + unit + "<extra>" + name + "</extra>",
-        }
+    def bars(name: str, ys: list, colour: str, unit: str, kind: str) -> dict:
+        return linked(
+            {
+                "type": "bar",
+                "name": name,
+                "x": labels,
+                "y": ys,
+                "marker": {"color": colour},
+                "hovertemplate": "%{x}: %{y:,.0f} " + unit + "<extra>" + name + "</extra>",
+            },
+            links[kind],
+        )
 
     clients = {
         "data": [
-            bars(_("new clients"), [m[1] for m in months], "#1f7a4d", _("clients")),
-            bars(_("lost clients"), [-m[2] for m in months], "#b42318", _("clients")),
+            bars(_("new clients"), [m[1] for m in months], "#1f7a4d", _("clients"), "new"),
+            bars(_("lost clients"), [-m[2] for m in months], "#b42318", _("clients"), "lost"),
         ],
         "layout": _layout(
             _("Clients in and out per month"), barmode="relative", yaxis={"title": {"text": _("clients")}}, legend=TOP
@@ -226,8 +260,8 @@ def revolving_door(months: list[tuple[dt.date, int, int, Decimal, Decimal]]) -> 
     }
     mrr = {
         "data": [
-            bars(_("MRR added"), [float(m[3]) for m in months], "#2f5bd3", _("MRR")),
-            bars(_("MRR lost"), [-float(m[4]) for m in months], "#e07a1f", _("MRR")),
+            bars(_("MRR added"), [float(m[3]) for m in months], "#2f5bd3", _("MRR"), "mrr_added"),
+            bars(_("MRR lost"), [-float(m[4]) for m in months], "#e07a1f", _("MRR"), "mrr_lost"),
             {
                 "type": "scatter",
                 "mode": "lines+markers",
@@ -245,19 +279,23 @@ def revolving_door(months: list[tuple[dt.date, int, int, Decimal, Decimal]]) -> 
     return clients, mrr
 
 
-def lost_mrr_by_month(months: list[tuple[dt.date, int, Decimal]]) -> tuple[dict, dict]:
-    """Churned clients' lost MRR per month (bars) with the count in the hover; and its table."""
+def lost_mrr_by_month(months: list[tuple[dt.date, int, Decimal]], links: list[str]) -> tuple[dict, dict]:
+    """Churned clients' lost MRR per month (bars) with the count in the hover, each bar opening that
+    month's churned clients (`links`); and its table."""
     labels = [m[0].strftime("%b %Y") for m in months]
     figure = {
         "data": [
-            {
-                "type": "bar",
-                "x": labels,
-                "y": [float(m[2]) for m in months],
-                "customdata": [m[1] for m in months],
-                "marker": {"color": "#b42318"},
-                "hovertemplate": "%{x}: %{y:,.0f} MRR lost<br>%{customdata} clients<extra></extra>",
-            }
+            linked(
+                {
+                    "type": "bar",
+                    "x": labels,
+                    "y": [float(m[2]) for m in months],
+                    "customdata": [m[1] for m in months],
+                    "marker": {"color": "#b42318"},
+                    "hovertemplate": "%{x}: %{y:,.0f} MRR lost<br>%{customdata} clients<extra></extra>",
+                },
+                links,
+            )
         ],
         "layout": _layout(_("Lost MRR by month"), yaxis={"title": {"text": _("MRR")}}),
     }

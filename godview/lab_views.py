@@ -98,7 +98,8 @@ def _lab_context(request: HttpRequest, period: Period) -> dict:
     figures = lab_figures(clients, period)
     anyone = figures[ANY]
     figure, table = charts.lead_time_distribution(
-        {h: [c.lead_days for c in anyone.horizons[h].caught] for h in HORIZONS}
+        {h: [c.lead_days for c in anyone.horizons[h].caught] for h in HORIZONS},
+        urlencode({"signal": ANY, "kind": "caught", "start": period.start, "end": period.end}),
     )
     changes = threshold_changes(period)
     missed = missed_by_all(anyone)
@@ -266,8 +267,16 @@ def lab_clients(request: HttpRequest) -> HttpResponse:
     signal = params.choice(request.GET, "signal", list(SIGNALS), ANY)
     horizon = int(params.choice(request.GET, "horizon", [str(h) for h in HORIZONS], "90"))
     kind = params.choice(request.GET, "kind", list(KINDS), "caught")
+    lead = params.choice(request.GET, "lead", [charts.lead_bucket(b) for b in charts.LEAD_BUCKETS])
     figures = lab_figures(Client.objects.visible_to(request.user), period)[signal]
-    page = Paginator(entries(figures, horizon, kind), 50).get_page(request.GET.get("page"))
+    rows = entries(figures, horizon, kind)
+    if lead:  # one bar of the lead-time chart: the caught churns flagged that many days ahead
+        bucket = next(b for b in charts.LEAD_BUCKETS if charts.lead_bucket(b) == lead)
+        low, high = bucket
+        rows = [
+            e for e in rows if e.lead_days is not None and low <= e.lead_days and (high is None or e.lead_days <= high)
+        ]
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
     names = client_names({e.client_id for e in page})
     context = {
         "period": period,
@@ -278,8 +287,10 @@ def lab_clients(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": [(e, names.get(e.client_id, "")) for e in page],
         "back": f"{reverse('lab')}?{urlencode({'start': period.start, 'end': period.end})}",
+        "lead": charts.lead_label(bucket) if lead else "",
         "query": urlencode(
             {"signal": signal, "horizon": horizon, "kind": kind, "start": period.start, "end": period.end}
+            | ({"lead": lead} if lead else {})
         ),
     }
     return render(request, "godview/lab_clients.html", context)

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 
 from core.numbers import half_up, money_text, percent_text
-from godview.charts import _layout
+from godview.charts import _layout, linked
 from godview.revenue import MonthFigures
 
 BLUE, GREEN, RED, GREY = "#2f5bd3", "#1f7a4d", "#b42318", "#667085"
@@ -25,17 +25,22 @@ def _figure(title: str, traces: list[dict], unit: str) -> dict:
     return {"data": traces, "layout": _layout(title, yaxis={"title": {"text": unit}, "gridcolor": "#eef0f4"})}
 
 
-def revenue_charts(rows: list[MonthFigures]) -> list[dict]:
-    """One figure and table per chart: MRR, NRR and GRR, logo churn, CLV, margin, NPS."""
+def revenue_charts(rows: list[MonthFigures], qs: str = "") -> list[dict]:
+    """One figure and table per chart: MRR, NRR and GRR, logo churn, CLV, margin, NPS. Each point
+    opens the month's rows behind it (`/revenue/rows/?figure=…&month=…`, `qs` the pod filter)."""
     xs = [r.month.key for r in rows]
     month = _("Month")
+
+    def rows_of(figure: str, trace: dict) -> dict:
+        return linked(trace, [f"/revenue/rows/?figure={figure}&month={x}{qs}" for x in xs])
+
     return [
         {
             "id": "revenue-mrr",
             "title": _("MRR"),
             "figure": _figure(
                 _("MRR at each month's end"),
-                [_trace(_("MRR"), xs, [float(r.mrr) for r in rows], BLUE, "bar")],
+                [rows_of("mrr", _trace(_("MRR"), xs, [float(r.mrr) for r in rows], BLUE, "bar"))],
                 _("MRR"),
             ),
             "table": {
@@ -49,8 +54,8 @@ def revenue_charts(rows: list[MonthFigures]) -> list[dict]:
             "figure": _figure(
                 _("NRR and GRR (12 months)"),
                 [
-                    _trace(_("NRR"), xs, [_pct(r.nrr) for r in rows], BLUE, fmt=".1f"),
-                    _trace(_("GRR"), xs, [_pct(r.grr) for r in rows], GREEN, fmt=".1f"),
+                    rows_of("nrr", _trace(_("NRR"), xs, [_pct(r.nrr) for r in rows], BLUE, fmt=".1f")),
+                    rows_of("grr", _trace(_("GRR"), xs, [_pct(r.grr) for r in rows], GREEN, fmt=".1f")),
                 ],
                 "%",
             ),
@@ -64,7 +69,7 @@ def revenue_charts(rows: list[MonthFigures]) -> list[dict]:
             "title": _("Logo churn"),
             "figure": _figure(
                 _("Logo churn per month"),
-                [_trace(_("Logo churn"), xs, [_pct(r.logo_churn) for r in rows], RED, "bar", ".1f")],
+                [rows_of("churn", _trace(_("Logo churn"), xs, [_pct(r.logo_churn) for r in rows], RED, "bar", ".1f"))],
                 "%",
             ),
             "table": {
@@ -77,7 +82,7 @@ def revenue_charts(rows: list[MonthFigures]) -> list[dict]:
             "title": _("CLV"),
             "figure": _figure(
                 _("CLV"),
-                [_trace(_("CLV"), xs, [None if r.clv is None else float(r.clv) for r in rows], BLUE)],
+                [rows_of("clv", _trace(_("CLV"), xs, [None if r.clv is None else float(r.clv) for r in rows], BLUE))],
                 _("CLV"),
             ),
             "table": {"columns": [month, _("CLV")], "rows": [[r.month.key, money_text(r.clv)] for r in rows]},
@@ -88,8 +93,8 @@ def revenue_charts(rows: list[MonthFigures]) -> list[dict]:
             "figure": _figure(
                 _("Margin: MRR − cost of hours"),
                 [
-                    _trace(_("Margin"), xs, [float(r.margin) for r in rows], GREEN, "bar"),
-                    _trace(_("Cost of hours"), xs, [float(r.cost) for r in rows], GREY, "bar"),
+                    rows_of("margin", _trace(_("Margin"), xs, [float(r.margin) for r in rows], GREEN, "bar")),
+                    rows_of("margin", _trace(_("Cost of hours"), xs, [float(r.cost) for r in rows], GREY, "bar")),
                 ],
                 _("MRR"),
             ),
@@ -103,7 +108,14 @@ def revenue_charts(rows: list[MonthFigures]) -> list[dict]:
             "title": _("NPS"),
             "figure": _figure(
                 _("NPS (promoters − detractors)"),
-                [_trace(_("NPS"), xs, [None if r.nps is None else round(r.nps, 1) for r in rows], BLUE, fmt=".0f")],
+                [
+                    rows_of(
+                        "nps",
+                        _trace(
+                            _("NPS"), xs, [None if r.nps is None else round(r.nps, 1) for r in rows], BLUE, fmt=".0f"
+                        ),
+                    )
+                ],
                 _("points"),
             ),
             "table": {

@@ -63,8 +63,9 @@ def _months(request: HttpRequest) -> int:
     return int(text)
 
 
-def revenue_context(clients: QuerySet[Client], on: dt.date, months: int) -> dict:
-    """Everything the screen shows (eleven queries, whatever the agency's size)."""
+def revenue_context(clients: QuerySet[Client], on: dt.date, months: int, qs: str = "") -> dict:
+    """Everything the screen shows (eleven queries, whatever the agency's size); `qs` the pod filter
+    its chart points link with."""
     monthly = rv.monthly(clients, on, months)
     likelihood = RenewalLikelihood.table()
     due = rn.renewals_due(clients, on, likelihood=likelihood)
@@ -78,7 +79,7 @@ def revenue_context(clients: QuerySet[Client], on: dt.date, months: int) -> dict
         "months": months,
         "monthly": monthly,
         "latest": monthly[-1],
-        "charts": revenue_charts(monthly),
+        "charts": revenue_charts(monthly, qs),
         "windows": rn.by_window(upcoming, on),
         "by_pod": rn.by_pod(next_90),
         "by_risk": rn.by_risk(next_90, likelihood),
@@ -100,11 +101,12 @@ def revenue_context(clients: QuerySet[Client], on: dt.date, months: int) -> dict
 @require_GET
 def revenue(request: HttpRequest) -> HttpResponse:
     clients, pod = _scope(request)
-    context = revenue_context(clients, today(), _months(request))
+    qs = f"&pod={pod.pk}" if pod else ""
+    context = revenue_context(clients, today(), _months(request), qs)
     user = request.user
     context["pod"] = pod
     context["pods"] = list(Pod.objects.all() if user.reads_everything or user.is_finance else visible_pods(user))
-    context["qs"] = f"&pod={pod.pk}" if pod else ""
+    context["qs"] = qs
     return render(request, PAGE, context)
 
 

@@ -86,7 +86,10 @@ def door_context(clients: QuerySet[Client], period: Period, query: dict) -> dict
         last = min(month_end(m.month), period.end)
         first = max(m.month, period.start)
         rows.append({"m": m, "links": {kind: rows_link(kind, first, last, query) for kind in KINDS}})
-    clients_fig, mrr_fig = charts.revolving_door([(m.month, m.new, m.lost, m.mrr_added, m.mrr_lost) for m in months])
+    clients_fig, mrr_fig = charts.revolving_door(
+        [(m.month, m.new, m.lost, m.mrr_added, m.mrr_lost) for m in months],
+        {kind: [row["links"][kind] for row in rows] for kind in KINDS},
+    )
     total = DoorMonth(None)
     for m in months:
         total.new, total.lost = total.new + m.new, total.lost + m.lost

@@ -271,6 +271,8 @@ def kpi_strip(user: User, filters: Filters, clients_url: str) -> list[Kpi]:
         "nrr-before", user, key, lambda: mrr_retention(clients, filters.start - dt.timedelta(days=1))
     )
     training, training_before = compliance_now_and_at(user, filters, filters.start)
+    training_scope = urlencode({k: v for k, v in (("pod", filters.pod), ("am", filters.am)) if v})
+    training_query = f"?{training_scope}" if training_scope else ""
 
     year, quarter = quarter_of(filters.today)
     reviews, reviews_before = review_status_counts(clients, (year, quarter), previous_quarter(year, quarter))
@@ -319,7 +321,7 @@ def kpi_strip(user: User, filters: Filters, clients_url: str) -> list[Kpi]:
             clients_url + q + amp + "stale=1"),
         Kpi("training", gettext_noop("Training compliance"), training.compliance, "percent",
             metrics.change(training.compliance, training_before.compliance),
-            "/training/" + (f"?pod={filters.pod}" if filters.pod else ""),
+            "/training/results/" + training_query,
             note=gettext("avg %(score)s") % {"score": whole(training.average_score)}
             if training.average_score is not None else ""),
         Kpi("reviews_missing", gettext_noop("Reviews missing"), reviews["missing"], "count",

@@ -136,7 +136,7 @@ def _warnings(request, filters, clients) -> dict:
 
 
 def _risk(request, filters, clients) -> dict:
-    dist_fig, dist_table = charts.risk_distribution(selectors.risk_distribution(clients))
+    dist_fig, dist_table = charts.risk_distribution(selectors.risk_distribution(clients), filters.params())
     trend_fig, trend_table = charts.risk_trend(selectors.risk_trend(clients, filters))
     return {"dist_fig": dist_fig, "dist_table": dist_table, "trend_fig": trend_fig, "trend_table": trend_table}
 

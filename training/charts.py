@@ -32,14 +32,16 @@ def _label(stat: ModuleStats) -> str:
     return f"{stat.module.title} (v{stat.module.version})"
 
 
-def pass_rates(stats: list[ModuleStats]) -> tuple[dict, dict]:
-    """Horizontal bars: share of the people who must take each module that passed it (completion)."""
+def pass_rates(stats: list[ModuleStats], scope: str = "") -> tuple[dict, dict]:
+    """Horizontal bars: share of the people who must take each module that passed it (completion).
+    Each bar opens the module's rows on /training/results/ (`scope`: the page's filters, "&pod=…")."""
     ordered = sorted(stats, key=lambda s: (s.completion is None, s.completion or 0))
     labels = [_label(s) for s in ordered]
     values = [percent(s.completion) for s in ordered]
     figure = {
         "data": [
             {
+                "meta": {"links": [f"/training/results/?module={s.module.id}{scope}" for s in ordered]},
                 "type": "bar",
                 "orientation": "h",
                 "y": labels,

@@ -279,3 +279,35 @@ def group_by_pod(page_rows: Sequence[PersonRow], all_rows: Sequence[PersonRow]) 
         PodGroup(name, tuple(rows), totals[name][0], ratio(totals[name][1], totals[name][2]))
         for name, rows in groups.items()
     ]
+
+
+# The rows behind the figures: `?status=` on /training/results/ (issue 18). "scored" are the
+# results the average test score is the mean of; "gap" the cells the coaching lists are made of.
+RESULT_STATUSES = {
+    "passed": frozenset({Status.PASSED}),
+    "gap": GAP_STATUSES,
+    "scored": frozenset({Status.PASSED, Status.FAILED}),
+    "failed": frozenset({Status.FAILED}),
+    "missing": frozenset({Status.MISSING}),
+    "outdated": frozenset({Status.OUTDATED}),
+}
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    person: PersonFacts
+    cell: Cell
+
+
+def result_rows(matrix: Matrix, status: str = "", module_id: int | None = None) -> list[ResultRow]:
+    """Every required module of every person in the matrix (the cells compliance counts), by pod,
+    person and module; narrowed to a RESULT_STATUSES key and to one module."""
+    wanted = RESULT_STATUSES.get(status)
+    return [
+        ResultRow(row.person, cell)
+        for row in matrix.rows
+        for cell in row.cells
+        if cell.status != Status.NOT_REQUIRED
+        and (wanted is None or cell.status in wanted)
+        and (module_id is None or cell.module.id == module_id)
+    ]

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from core.numbers import percent
-from training.compliance import Matrix, Status
+from training.compliance import Matrix, ResultRow, Status
 
 
 def cell_text(status: Status, score) -> str:
@@ -32,4 +32,29 @@ def matrix_rows(matrix: Matrix) -> Iterator[list[str]]:
             str(row.passed),
             "" if compliance is None else str(compliance),
             str(row.overdue),
+        ]
+
+
+def result_lines(rows: list[ResultRow]) -> Iterator[list]:
+    yield [
+        _("person"),
+        _("pod"),
+        _("module"),
+        _("version"),
+        _("status"),
+        _("test score"),
+        _("completed on"),
+        _("overdue"),
+    ]
+    for r in rows:
+        cell = r.cell
+        yield [
+            r.person.name,
+            r.person.pod_name,
+            cell.module.title,
+            cell.module.version,
+            cell.status.label,
+            "" if cell.score is None else cell.score,
+            cell.completed_on or "",
+            _("yes") if cell.overdue else _("no"),
         ]

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
+from training.models import TrainingModule
 from training.selectors import TrainingFilters, visible_people, visible_pods
 from training.services import MAX_IMPORT_BYTES
 
@@ -22,6 +23,36 @@ class TrainingFilterForm(forms.Form):
 
     def filters(self) -> TrainingFilters:
         return TrainingFilters(pod=self.cleaned_data["pod"], role=self.cleaned_data["role"])
+
+
+class ResultFilterForm(TrainingFilterForm):
+    """`/training/results/`: the matrix's filters, a person, a module and which cells."""
+
+    am = forms.ModelChoiceField(label=_("Person"), queryset=None, required=False, empty_label=_("Everyone"))
+    module = forms.ModelChoiceField(label=_("Module"), queryset=None, required=False, empty_label=_("All modules"))
+    status = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[
+            ("", _("Every required module")),
+            ("passed", _("Passed")),
+            ("gap", _("Not passed")),
+            ("scored", _("With a test score")),
+            ("failed", _("Failed")),
+            ("missing", _("Never taken")),
+            ("outdated", _("Outdated version")),
+        ],
+    )
+
+    def __init__(self, data, *, user: User) -> None:
+        super().__init__(data, user=user)
+        self.fields["am"].queryset = visible_people(user)
+        self.fields["module"].queryset = TrainingModule.objects.filter(active=True).order_by("title")
+
+    def filters(self) -> TrainingFilters:
+        return TrainingFilters(
+            pod=self.cleaned_data["pod"], role=self.cleaned_data["role"], person=self.cleaned_data["am"]
+        )
 
 
 class PanelFilterForm(forms.Form):

@@ -1,5 +1,7 @@
 """Training screens: the compliance matrix, a person's training, the God-view panel, a module's procedure."""
 
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -9,9 +11,9 @@ from core.csv_export import csv_response
 from core.htmx import template_for, wants_partial
 from core.numbers import percent
 from training import charts, selectors
-from training.compliance import group_by_pod
-from training.exports import matrix_rows
-from training.forms import PanelFilterForm, TrainingFilterForm
+from training.compliance import Status, group_by_pod, mean, ratio, result_rows
+from training.exports import matrix_rows, result_lines
+from training.forms import PanelFilterForm, ResultFilterForm, TrainingFilterForm
 from training.markdown import render_markdown
 from training.models import TrainingModule
 
@@ -31,7 +33,9 @@ def training(request: HttpRequest) -> HttpResponse:
         return bad_filters(request, form)
     matrix = selectors.compliance_matrix(request.user, form.filters())
     page = Paginator(matrix.rows, PAGE_SIZE).get_page(form.cleaned_data["page"])
-    pass_rate_figure, pass_rate_table = charts.pass_rates(list(matrix.module_stats))
+    data = form.cleaned_data
+    scope = urlencode({k: v for k, v in (("pod", data["pod"] and data["pod"].pk), ("role", data["role"])) if v})
+    pass_rate_figure, pass_rate_table = charts.pass_rates(list(matrix.module_stats), f"&{scope}" if scope else "")
     score_figure, score_table = charts.score_distributions(list(matrix.module_stats))
     context = {
         "form": form,
@@ -61,6 +65,33 @@ def training_export(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+def training_results(request: HttpRequest) -> HttpResponse:
+    """The rows behind compliance and the average test score: each person's required modules, with
+    the result that counts (current version), filtered like the matrix; CSV with `?format=csv`."""
+    form = ResultFilterForm(request.GET, user=request.user)
+    if not form.is_valid():
+        return bad_filters(request, form)
+    data = form.cleaned_data
+    matrix = selectors.compliance_matrix(request.user, form.filters())
+    module = data["module"]
+    rows = result_rows(matrix, data["status"], module.pk if module else None)
+    if request.GET.get("format") == "csv":
+        lines = result_lines(rows)
+        return csv_response("training-results.csv", next(lines), lines)
+    passed = sum(1 for r in rows if r.cell.status == Status.PASSED)
+    context = {
+        "form": form,
+        "pods": form.fields["pod"].queryset,
+        "modules": matrix.modules,
+        "page_obj": Paginator(rows, PAGE_SIZE).get_page(data["page"]),
+        "passed": passed,
+        "compliance": ratio(passed, len(rows)),
+        "average_score": mean([r.cell.score for r in rows if r.cell.status in (Status.PASSED, Status.FAILED)]),
+    }
+    return render(request, template_for(request, "training/results.html", frozenset({"results-body"})), context)
+
+
+@require_GET
 def training_person(request: HttpRequest, pk: int) -> HttpResponse:
     """One person's training and gaps. Embedded by the person page (htmx) or shown as its own page."""
     person = get_object_or_404(selectors.visible_people(request.user).select_related("pod"), pk=pk)
@@ -83,9 +114,16 @@ def training_panel(request: HttpRequest) -> HttpResponse:
         "top_gaps": matrix.top_gaps(),
         "most_behind": matrix.most_behind(),
         "pod": form.cleaned_data["pod"],
+        "scope": _scope_query(form.cleaned_data),
     }
     template = "training/panel.html#training-panel" if wants_partial(request) else "training/panel.html"
     return render(request, template, context)
+
+
+def _scope_query(data: dict) -> str:
+    """The panel's pod and AM as the results page's query string ("" for everyone)."""
+    scope = urlencode({k: data[k].pk for k in ("pod", "am") if data[k]})
+    return f"?{scope}" if scope else ""
 
 
 @require_GET

@@ -158,7 +158,7 @@ def main_screens(client_pk: int, pod_pk: int, am_pk: int) -> dict[str, list[str]
             f"/review/?pod={pod_pk}", "/review-queue/", "/reviews/", "/training/", "/training/failures/", "/sync/",
             "/actions/", "/lab/", "/revenue/", "/churn/", "/revolving-door/rows/?kind=lost", "/capacity/",
             "/voice/?problem=no_contact", "/objectives/", "/next-week/", "/targets/", "/onboarding/", "/service/",
-            "/tasks/", "/retention/", "/glossary/",
+            "/tasks/", "/retention/", "/glossary/", "/training/results/",
         ],
         "am": ["/my/", "/my/week/", f"/clients/{client_pk}/", f"/clients/{client_pk}/work/"],
     }  # fmt: skip

@@ -92,6 +92,7 @@ MATRIX: dict[str, Case] = {
     "training_export": Case(EVERYONE),
     "training_person": Case(POD_A | {"designer": 404}, kwargs="person"),
     "training_panel": Case(EVERYONE),
+    "training_results": Case(EVERYONE),
     "training_module": Case(EVERYONE, kwargs="module"),
     "sync": Case(LEADERSHIP),
     "sync_export": Case(LEADERSHIP, kwargs=lambda w: {"table": "runs"}),

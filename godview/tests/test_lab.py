@@ -117,7 +117,7 @@ def test_merge_joins_adjacent_and_overlapping_ranges():
 def test_the_lead_time_chart_draws_each_horizon_in_the_palettes_accent_and_tints():
     from godview.charts import HORIZON_COLOURS, lead_time_distribution
 
-    figure, table = lead_time_distribution({30: [5, 40], 60: [5, 40, 55], 90: [5, 40, 55, 200]})
+    figure, table = lead_time_distribution({30: [5, 40], 60: [5, 40, 55], 90: [5, 40, 55, 200]}, "signal=any")
     assert [trace["marker"]["color"] for trace in figure["data"]] == [HORIZON_COLOURS[h] for h in (30, 60, 90)]
     assert HORIZON_COLOURS[90] == "#2f5bd3"  # --accent in static/css/app.css
     assert [row[3] for row in table["rows"]] == [1, 0, 2, 0, 0, 1]  # 5 | – | 40, 55 | – | – | 200 at 90 days

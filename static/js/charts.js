@@ -60,10 +60,13 @@
       const figure = JSON.parse(source.textContent);
       element.dataset.drawn = "1";
       Plotly.newPlot(element, figure.data, localise(figure.layout || {}), config).then(function () {
-        // A point with a link in its customdata (a heatmap cell) opens the rows behind it.
+        // A point opens the rows behind it: its trace's meta.links[i] (godview.charts.linked), or a
+        // link in its customdata (a heatmap cell).
         element.on("plotly_click", function (event) {
           const point = event.points && event.points[0];
-          const url = point && point.customdata;
+          if (!point) return;
+          const links = point.data && point.data.meta && point.data.meta.links;
+          const url = links ? links[point.pointIndex] : point.customdata;
           if (typeof url === "string" && url.charAt(0) === "/") window.location.assign(url);
         });
       });
