@@ -149,7 +149,17 @@ def action_export(request: HttpRequest) -> HttpResponse:
     _form, filters, bad = _queue_input(request)
     if bad:
         return bad
-    header = ["client", "owner", "rule or origin", "title", "due", "status", "priority", "mrr", "risk score"]
+    header = [
+        _("client"),
+        _("owner"),
+        _("rule or origin"),
+        _("title"),
+        _("due"),
+        _("status"),
+        _("priority"),
+        _("mrr"),
+        _("risk score"),
+    ]
     rows = (
         [
             a.client.name,

@@ -116,21 +116,21 @@ def onboarding_export(request: HttpRequest) -> HttpResponse:
     clients = list(clients)
     progress = onboarding.onboarding_progress(clients)
     header = [
-        "client",
-        "account manager",
-        "pod",
-        "stage",
-        "sold by",
-        "what was promised",
-        "onboarding started",
-        "steps done",
-        "steps",
-        "kickoff items done",
-        "kickoff items",
-        "handoff items done",
-        "handoff items",
-        "agreement signed",
-        "objectives",
+        _("client"),
+        _("account manager"),
+        _("pod"),
+        _("stage"),
+        _("sold by"),
+        _("what was promised"),
+        _("onboarding started"),
+        _("steps done"),
+        _("steps"),
+        _("kickoff items done"),
+        _("kickoff items"),
+        _("handoff items done"),
+        _("handoff items"),
+        _("agreement signed"),
+        _("objectives"),
     ]
     rows = (
         [

@@ -101,17 +101,17 @@ def service_export(request: HttpRequest) -> HttpResponse:
     if status == "off":
         rows = [row for row in rows if row[1] and row[1].off]
     header = [
-        "client",
-        "account manager",
-        "tier",
-        "cadence (days)",
-        "senior person required",
-        "last qualifying contact",
-        "days since",
-        "next due",
-        "off cadence",
-        "deliverables done this month",
-        "deliverables",
+        _("client"),
+        _("account manager"),
+        _("tier"),
+        _("cadence (days)"),
+        _("senior person required"),
+        _("last qualifying contact"),
+        _("days since"),
+        _("next due"),
+        _("off cadence"),
+        _("deliverables done this month"),
+        _("deliverables"),
     ]
     lines = (
         [
@@ -119,11 +119,11 @@ def service_export(request: HttpRequest) -> HttpResponse:
             str(c.account_manager or ""),
             c.tier.name,
             cad.every_days if cad else "",
-            ("yes" if cad.needs_senior else "no") if cad else "",
+            (_("yes") if cad.needs_senior else _("no")) if cad else "",
             (cad.last_on or "") if cad else "",
             cad.days_since if cad else "",
             cad.next_due if cad else "",
-            ("yes" if cad.off else "no") if cad else "",
+            (_("yes") if cad.off else _("no")) if cad else "",
             done,
             total,
         ]

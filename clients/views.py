@@ -718,15 +718,19 @@ def reviews_segment(request: HttpRequest) -> HttpResponse:
 
 def _reviews_csv(clients, year: int, quarter: int) -> HttpResponse:
     """Every client that owes the quarter's review, its answers where there is one."""
-    names = QuarterlyReview.field_names()
-    header = ["client", "account manager", "status", "submitted at", *names]
+    fields = [QuarterlyReview._meta.get_field(name) for name in QuarterlyReview.field_names()]
+    header = [_("client"), _("account manager"), _("status"), _("submitted at"), *(f.verbose_name for f in fields)]
+
+    def answer(review, field):
+        return review._get_FIELD_display(field) if field.choices else getattr(review, field.name)
 
     def rows():
         for start in range(0, clients.count(), 500):
             for row in ws.review_rows(clients[start : start + 500], year, quarter):
                 review = row.review
-                yield [row.client.name, row.client.account_manager, row.status, review and review.submitted_at] + [
-                    getattr(review, name) if review else "" for name in names
+                status = review.get_status_display() if review else _("Missing")
+                yield [row.client.name, row.client.account_manager, status, review and review.submitted_at] + [
+                    answer(review, field) if review else "" for field in fields
                 ]
 
     return csv_response(f"reviews-{year}-q{quarter}.csv", header, rows())

@@ -190,9 +190,22 @@ def capacity_export(request: HttpRequest) -> HttpResponse:
     table = params.choice(request.GET, "table", ("pods", "people", "signed"), "pods")
     pods, chosen, on, clients, signed, hiring, _overrides = _inputs(request)
     if table == "pods":
-        header = ["pod", "people", "capacity h/week", "hours/week", "utilisation", "load", "clients", "mrr",
-                  "hours per client (assumed)", "signed to start", "peak hours/week", "peak utilisation",
-                  "over capacity from", "hires needed"]  # fmt: skip
+        header = [
+            _("pod"),
+            _("people"),
+            _("capacity h/week"),
+            _("hours/week"),
+            _("utilisation"),
+            _("load"),
+            _("clients"),
+            _("mrr"),
+            _("hours per client (assumed)"),
+            _("signed to start"),
+            _("peak hours/week"),
+            _("peak utilisation"),
+            _("over capacity from"),
+            _("hires needed"),
+        ]
         lines = (
             [p.name, p.people, p.capacity, half_up(p.hours, 2), _ratio(p.utilisation), p.load, p.clients, p.mrr,
              half_up(p.hours_per_client, 2), len(p.signed), half_up(p.peak.hours, 2), _ratio(p.peak.utilisation),
@@ -203,11 +216,21 @@ def capacity_export(request: HttpRequest) -> HttpResponse:
     if table == "signed":
         names = {p.pk: p.name for p in pods}
         lines = ([s.name, s.starts_on, names.get(s.pod_id, ""), s.mrr] for s in signed)
-        return csv_response(f"capacity-signed-{on}.csv", ["client", "starts on", "pod", "mrr"], lines)
+        return csv_response(f"capacity-signed-{on}.csv", [_("client"), _("starts on"), _("pod"), _("mrr")], lines)
     people = capacity_selectors.people_capacity(list(_people(request, chosen, pods)), clients, on)
     weeks = capacity_selectors.the_weeks(on)
-    header = ["person", "role", "pod", "capacity h/week", *[f"hours week of {w}" for w in weeks], "hours/week",
-              "utilisation", "load", "clients", "mrr"]  # fmt: skip
+    header = [
+        _("person"),
+        _("role"),
+        _("pod"),
+        _("capacity h/week"),
+        *[_("hours week of %(week)s") % {"week": w} for w in weeks],
+        _("hours/week"),
+        _("utilisation"),
+        _("load"),
+        _("clients"),
+        _("mrr"),
+    ]
     lines = (
         [str(r.person), r.person.get_role_display(), r.person.pod.name if r.person.pod else "", r.capacity,
          *r.weekly_hours, half_up(r.hours, 2), _ratio(r.utilisation), r.load, r.clients, r.mrr]

@@ -176,8 +176,18 @@ def churn_export(request: HttpRequest) -> HttpResponse:
     if table == "clients":
         clients = list(churn.churn_list(rows))
         fired = churn.signals_before(clients)
-        header = ["client", "churned on", "reason", "lost mrr", "started on", "tenure months", "account manager",
-                  "pod", "last risk score", f"fired in the {churn.LOOKBACK_DAYS} days before (days)"]  # fmt: skip
+        header = [
+            _("client"),
+            _("churned on"),
+            _("reason"),
+            _("lost mrr"),
+            _("started on"),
+            _("tenure months"),
+            _("account manager"),
+            _("pod"),
+            _("last risk score"),
+            _("fired in the %(days)s days before (days)") % {"days": churn.LOOKBACK_DAYS},
+        ]
         lines = (
             [c.name, c.churned_on, c.get_churn_reason_display(), c.lost_mrr, c.started_on,
              churn.tenure_months(c.started_on, c.churned_on), str(c.account_manager or ""),
@@ -189,12 +199,12 @@ def churn_export(request: HttpRequest) -> HttpResponse:
     totals = churn.totals(rows, period)
     if table == "reasons":
         lines = ([r["label"], r["clients"], r["lost"]] for r in totals.by_reason)
-        return csv_response(name, ["reason", "clients", "lost mrr"], lines)
+        return csv_response(name, [_("reason"), _("clients"), _("lost mrr")], lines)
     if table == "pods":
         lines = ([r["account_manager__pod__name"] or _("No pod"), r["clients"], r["lost"]] for r in totals.by_pod)
-        return csv_response(name, ["pod", "clients", "lost mrr"], lines)
+        return csv_response(name, [_("pod"), _("clients"), _("lost mrr")], lines)
     lines = ([r["month"].strftime("%Y-%m"), r["clients"], r["lost"]] for r in totals.by_month)
-    return csv_response(name, ["month", "clients", "lost mrr"], lines)
+    return csv_response(name, [_("month"), _("clients"), _("lost mrr")], lines)
 
 
 # --- the revolving door --------------------------------------------------------------------
@@ -212,7 +222,15 @@ def revolving_door_region(request: HttpRequest) -> HttpResponse:
     clients, query, period = _door_inputs(request)
     context = revolving_door.door_context(clients, period, query)
     if request.GET.get("format") == "csv":
-        header = ["month", "new clients", "lost clients", "net clients", "mrr added", "mrr lost", "net mrr"]
+        header = [
+            _("month"),
+            _("new clients"),
+            _("lost clients"),
+            _("net clients"),
+            _("mrr added"),
+            _("mrr lost"),
+            _("net mrr"),
+        ]
         lines = (
             [r["m"].month.strftime("%Y-%m"), r["m"].new, r["m"].lost, r["m"].net_clients, r["m"].mrr_added,
              r["m"].mrr_lost, r["m"].net_mrr]
@@ -240,11 +258,11 @@ def revolving_door_rows(request: HttpRequest) -> HttpResponse:
     rows = revolving_door.door_rows(clients, kind, period)
     if request.GET.get("format") == "csv":
         if kind in ("new", "lost"):
-            header = ["client", "started on", "churned on", "reason", "account manager", "mrr"]
+            header = [_("client"), _("started on"), _("churned on"), _("reason"), _("account manager"), _("mrr")]
             lines = ([c.name, c.started_on, c.churned_on or "", c.get_churn_reason_display(),
                       str(c.account_manager or ""), c.mrr] for c in rows.iterator(chunk_size=500))  # fmt: skip
         else:
-            header = ["client", "date", "kind", "amount", "note"]
+            header = [_("client"), _("date"), _("kind"), _("amount"), _("note")]
             lines = ([e.client.name, e.occurred_on, e.get_kind_display(), e.amount, e.note]
                      for e in rows.iterator(chunk_size=500))  # fmt: skip
         return csv_response(f"revolving-door-{kind}-{period.start}-{period.end}.csv", header, lines)

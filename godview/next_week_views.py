@@ -113,19 +113,30 @@ def next_week(request: HttpRequest) -> HttpResponse:
 def _csv(show: str, rows, monday: dt.date) -> HttpResponse:
     name = f"next-week-{monday.isoformat()}-{show}.csv"
     if show == "goals":
-        header = ["week", "client", "owner", "goal", "objective", "status", "deadline"]
+        header = [_("week"), _("client"), _("owner"), _("goal"), _("objective"), _("status"), _("deadline")]
         lines = ([g.week_start, g.client.name, str(g.owner), g.title, g.objective.title if g.objective else "",
-                  g.status, g.deadline] for g in rows.iterator(chunk_size=500))  # fmt: skip
+                  g.get_status_display(), g.deadline] for g in rows.iterator(chunk_size=500))  # fmt: skip
     elif show == "tasks":
-        header = ["due", "client", "task", "assignee", "source", "section / status"]
+        header = [_("due"), _("client"), _("task"), _("assignee"), _("source"), _("section / status")]
         lines = ([t.due_on, t.client.name, t.name, str(t.assignee or t.assignee_email or ""), t.source.name,
                   t.section] for t in rows.iterator(chunk_size=500))  # fmt: skip
     elif show == "clients":
-        header = ["client", "account manager", "tier", "mrr"]
+        header = [_("client"), _("account manager"), _("tier"), _("mrr")]
         lines = ([c.name, str(c.account_manager or ""), c.tier.name, c.mrr] for c in rows.iterator(chunk_size=500))
     else:
-        header = ["client", "account manager", "objective", "metric", "current value", "needed by Sunday",
-                  "to go", "target", "due date", "progress %", "time elapsed by Sunday %"]  # fmt: skip
+        header = [
+            _("client"),
+            _("account manager"),
+            _("objective"),
+            _("metric"),
+            _("current value"),
+            _("needed by Sunday"),
+            _("to go"),
+            _("target"),
+            _("due date"),
+            _("progress %"),
+            _("time elapsed by Sunday %"),
+        ]
         lines = ([r.objective.client.name, str(r.objective.client.account_manager or ""), r.objective.title,
                   r.objective.metric, r.objective.current_value, half_up(r.needed, 2), half_up(r.to_go, 2),
                   r.objective.target, r.objective.due_date, half_up(r.progress, 1), half_up(r.elapsed_then, 1)]

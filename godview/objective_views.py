@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from clients.scoring import OBJECTIVE_STATES
@@ -79,8 +80,20 @@ def objective_list(request: HttpRequest) -> HttpResponse:
 
 
 def _csv(rows, filters) -> HttpResponse:
-    header = ["client", "account manager", "objective", "metric", "baseline", "target", "current value",
-              "start date", "due date", "progress %", "time elapsed %", "state"]  # fmt: skip
+    header = [
+        _("client"),
+        _("account manager"),
+        _("objective"),
+        _("metric"),
+        _("baseline"),
+        _("target"),
+        _("current value"),
+        _("start date"),
+        _("due date"),
+        _("progress %"),
+        _("time elapsed %"),
+        _("state"),
+    ]
     items = figures.objective_rows(list(rows.iterator(chunk_size=500)), filters.today)
     return csv_response(
         "objectives.csv",

@@ -114,8 +114,23 @@ def revenue(request: HttpRequest) -> HttpResponse:
 
 
 def _monthly_csv(ctx: dict) -> tuple[list, list]:
-    header = ["month", "as_of", "mrr", "added", "removed", "nrr", "grr", "churned", "active_at_start",
-              "logo_churn", "clv", "cost_of_hours", "margin", "nps", "nps_responses"]  # fmt: skip
+    header = [
+        _("month"),
+        _("as of"),
+        _("mrr"),
+        _("added"),
+        _("removed"),
+        _("nrr"),
+        _("grr"),
+        _("churned"),
+        _("active at start"),
+        _("logo churn"),
+        _("clv"),
+        _("cost of hours"),
+        _("margin"),
+        _("nps"),
+        _("nps responses"),
+    ]
     rows = [
         [r.month.key, r.month.as_of, r.mrr, r.added, r.removed, r.nrr, r.grr, r.churned, r.active_at_start,
          r.logo_churn, r.clv, r.cost, r.margin, r.nps, r.nps_responses]
@@ -131,24 +146,27 @@ def _bucket_cells(b: rn.Bucket) -> list:
 TABLES: dict[str, Callable[[dict], tuple[list, list]]] = {
     "monthly": _monthly_csv,
     "renewals": lambda c: (
-        ["window_days", "contracts", "committed_mrr", "forecast"],
-        [[days, *_bucket_cells(b)] for days, b in c["windows"]] + [["past_due", *_bucket_cells(c["past_due"])]],
+        [_("window (days)"), _("contracts"), _("committed mrr"), _("forecast")],
+        [[days, *_bucket_cells(b)] for days, b in c["windows"]] + [[_("past due"), *_bucket_cells(c["past_due"])]],
     ),
     "renewals_by_pod": lambda c: (
-        ["pod", "contracts", "committed_mrr", "forecast"],
+        [_("pod"), _("contracts"), _("committed mrr"), _("forecast")],
         [[name or "—", *_bucket_cells(b)] for _pk, name, b in c["by_pod"]],
     ),
     "renewals_by_risk": lambda c: (
-        ["risk_score", "likelihood", "contracts", "committed_mrr", "forecast"],
-        [[score or "not assessed", likelihood, *_bucket_cells(b)] for score, likelihood, b in c["by_risk"]],
+        [_("risk score"), _("likelihood"), _("contracts"), _("committed mrr"), _("forecast")],
+        [[score or _("not assessed"), likelihood, *_bucket_cells(b)] for score, likelihood, b in c["by_risk"]],
     ),
     "pipeline": lambda c: (
-        ["stage", "opportunities", "expected_mrr"],
+        [_("stage"), _("opportunities"), _("expected mrr")],
         [[s.stage, s.count, s.mrr] for s in c["stages"]],
     ),
-    "funnel": lambda c: (["stage", "clients", "mrr"], [[f["stage"], f["count"], f["mrr"]] for f in c["funnel"]]),
+    "funnel": lambda c: (
+        [_("stage"), _("clients"), _("mrr")],
+        [[f["stage"], f["count"], f["mrr"]] for f in c["funnel"]],
+    ),
     "onboarding": lambda c: (
-        ["client", "started_on", "kickoff_done", "kickoff_items"],
+        [_("client"), _("started on"), _("kickoff items done"), _("kickoff items")],
         [[o.name, o.started_on, o.kickoff_done, o.kickoff_total] for o in c["onboarding"]],
     ),
 }
@@ -199,6 +217,17 @@ def _rows_for(request: HttpRequest) -> revenue_rows.Rows:
     return builders[figure](clients, month)
 
 
+def _cell(i: int) -> Callable[[list], Any]:
+    """A column's value to sort by: the client by name, text whatever its case, numbers before
+    text (a risk score before "not assessed")."""
+
+    def value(cells: list) -> Any:
+        v = cells[0][1] if i == 0 else cells[i]
+        return None if v is None else (1, v.lower()) if isinstance(v, str) else (0, v)
+
+    return value
+
+
 @require_GET
 def revenue_figure_rows(request: HttpRequest) -> HttpResponse:
     rows = _rows_for(request)
@@ -223,17 +252,6 @@ def revenue_rows_export(request: HttpRequest) -> HttpResponse:
 
 
 # --- pipelines on the person and pod pages ------------------------------------------------------
-
-
-def _cell(i: int) -> Callable[[list], Any]:
-    """A column's value to sort by: the client by name, text whatever its case, numbers before
-    text (a risk score before "not assessed")."""
-
-    def value(cells: list) -> Any:
-        v = cells[0][1] if i == 0 else cells[i]
-        return None if v is None else (1, v.lower()) if isinstance(v, str) else (0, v)
-
-    return value
 
 
 @require_GET

@@ -14,6 +14,7 @@ from django.db.models import DateField, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from clients.models import Client
@@ -76,12 +77,20 @@ def task_list(request: HttpRequest) -> HttpResponse:
     sort = ordering(request.GET, TASK_COLUMNS, "due" if kind == "overdue" else "first_due")
     rows = task_rows(selectors.scoped_clients(request.user, filters), filters, kind, sort.order)
     if wants_csv(request):
-        header = ["task", "client", "assignee", "original due date", "due date", "completed at", "on time"]
+        header = [
+            _("task"),
+            _("client"),
+            _("assignee"),
+            _("original due date"),
+            _("due date"),
+            _("completed at"),
+            _("on time"),
+        ]
         return csv_response(
             f"tasks-{kind}.csv",
             header,
             ([t.name, t.client.name, str(t.assignee or t.assignee_email), t.first_due, t.due_on,
-              t.completed_at.isoformat() if t.completed_at else "", "yes" if on_time(t) else "no"]
+              t.completed_at.isoformat() if t.completed_at else "", _("yes") if on_time(t) else _("no")]
              for t in rows.iterator(chunk_size=500)),
         )  # fmt: skip
     page = Paginator(rows, 50).get_page(request.GET.get("page"))

@@ -227,26 +227,37 @@ def widget_csv(name: str, context: dict) -> HttpResponse:
                 g.client.mrr,
                 g.risk,
                 g.priority,
-                "yes" if w.rule in g.acted_rules or w.done_since else "no",
+                _("yes") if w.rule in g.acted_rules or w.done_since else _("no"),
             ]
             for g in context["groups"]
             for w in g.warnings
         ]
         header = [
-            "client",
-            "account manager",
-            "rule",
-            "reason",
-            "fired on",
-            "mrr",
-            "risk score",
-            "priority",
-            "acted on",
+            _("client"),
+            _("account manager"),
+            _("rule"),
+            _("reason"),
+            _("fired on"),
+            _("mrr"),
+            _("risk score"),
+            _("priority"),
+            _("acted on"),
         ]
         return csv_response("early-warnings.csv", header, rows)
     if name in ("pods", "people"):
-        header = ["name", "clients", "mrr", "at-risk mrr", "goals hit", "goals due", "hit rate %",
-                  "tasks on time", "tasks due", "on-time %", "overdue"]  # fmt: skip
+        header = [
+            _("name"),
+            _("clients"),
+            _("mrr"),
+            _("at-risk mrr"),
+            _("goals hit"),
+            _("goals due"),
+            _("hit rate %"),
+            _("tasks on time"),
+            _("tasks due"),
+            _("on-time %"),
+            _("overdue"),
+        ]
         rows = [
             [b.name, b.clients, b.mrr, b.at_risk_mrr, b.goals_hit, b.goals_due, pct_cell(b.hit_rate),
              b.tasks_on_time, b.tasks_due, pct_cell(b.on_time_rate), b.overdue]
@@ -255,7 +266,9 @@ def widget_csv(name: str, context: dict) -> HttpResponse:
         return csv_response(f"{name}.csv", header, rows)
     if name == "performers":
         rows = [[g.label, g.top, g.rest, g.difference] for g in context["performance"]["gaps"]]
-        return csv_response("top-performers.csv", ["behaviour", "top quartile", "the rest", "difference"], rows)
+        return csv_response(
+            "top-performers.csv", [_("behaviour"), _("top quartile"), _("the rest"), _("difference")], rows
+        )
     if name == "heatmap":
         table = context["heat_table"]
         return csv_response("goal-heatmap.csv", table["columns"], table["rows"])
@@ -277,8 +290,8 @@ def client_list(request: HttpRequest) -> HttpResponse:
     if wants_csv(request):
         return csv_response(
             "clients.csv",
-            ["client", "tier", "account manager", "pod", "mrr", "risk score", "health signal", "last contact",
-             "overdue tasks", "open warnings", "churned on"],
+            [_("client"), _("tier"), _("account manager"), _("pod"), _("mrr"), _("risk score"), _("health signal"),
+             _("last contact"), _("overdue tasks"), _("open warnings"), _("churned on")],
             (
                 [c.name, c.tier.name, str(c.account_manager or ""),
                  c.account_manager.pod.name if c.account_manager and c.account_manager.pod else "",
@@ -333,9 +346,10 @@ def goal_list(request: HttpRequest) -> HttpResponse:
     if wants_csv(request):
         return csv_response(
             "weekly-goals.csv",
-            ["week", "client", "owner", "goal", "status", "deadline", "done at", "hit", "postponement in disguise"],
-            ([g.week_start, g.client.name, str(g.owner), g.title, g.status, g.deadline, g.done_at or "", g.hit,
-              g.recreated_as_id is not None] for g in goals.iterator(chunk_size=500)),
+            [_("week"), _("client"), _("owner"), _("goal"), _("status"),
+             _("deadline"), _("done at"), _("hit"), _("postponement in disguise")],
+            ([g.week_start, g.client.name, str(g.owner), g.title, g.get_status_display(), g.deadline,
+              g.done_at or "", g.hit, g.recreated_as_id is not None] for g in goals.iterator(chunk_size=500)),
         )  # fmt: skip
     page = Paginator(goals, 50).get_page(request.GET.get("page"))
     context = {
@@ -631,7 +645,7 @@ def review_queue_view(request: HttpRequest) -> HttpResponse:
     if wants_csv(request):
         return csv_response(
             "review-queue.csv",
-            ["client", "account manager", "risk score", "health signal", "as of"],
+            [_("client"), _("account manager"), _("risk score"), _("health signal"), _("as of")],
             (
                 [e.client.name, str(e.client.account_manager or ""), e.risk_score, e.health_score, e.as_of]
                 for e in entries

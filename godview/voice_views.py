@@ -35,7 +35,14 @@ def voice_widget(request: HttpRequest) -> HttpResponse:
     clients = selectors.scoped_clients(request.user, filters)
     problems = top_problems(clients, on)
     if request.GET.get("format") == "csv":
-        header = ["problem", "mentions", "risk reasons", "negative contacts", "detractor comments", "clients"]
+        header = [
+            _("problem"),
+            _("mentions"),
+            _("risk reasons"),
+            _("negative contacts"),
+            _("detractor comments"),
+            _("clients"),
+        ]
         rows = (
             [p.label, p.count, p.mentions["risk"], p.mentions["contact"], p.mentions["nps"], len(p.clients)]
             for p in problems
@@ -83,6 +90,8 @@ def voice_rows(request: HttpRequest) -> HttpResponse:
 @bad_filter
 def voice_export(request: HttpRequest) -> HttpResponse:
     _filters, problem, _source, _on, rows = _rows(request)
-    header = ["date", "source", "problem", "client", "account manager", "text"]
-    lines = ([m.on, m.source, problem, m.client.name, str(m.client.account_manager or ""), m.text] for m in rows)
+    header = [_("date"), _("source"), _("problem"), _("client"), _("account manager"), _("text")]
+    sources = {"risk": _("Risk reasons"), "contact": _("Negative contacts"), "nps": _("Detractor comments")}
+    label = RiskReason(problem).label
+    lines = ([m.on, sources[m.source], label, m.client.name, str(m.client.account_manager or ""), m.text] for m in rows)
     return csv_response(f"voice-of-the-client-{problem}.csv", header, lines)

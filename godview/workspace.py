@@ -7,6 +7,7 @@ import datetime as dt
 from django.db.models import Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.models import User
@@ -119,7 +120,17 @@ def _today(user: User) -> list:
 
 
 def _my_clients_csv(rows: list[ws.ClientRow]) -> HttpResponse:
-    header = ["client", "tier", "mrr", "risk score", "health signal", "last contact", "goals done", "goals", "why"]
+    header = [
+        _("client"),
+        _("tier"),
+        _("mrr"),
+        _("risk score"),
+        _("health signal"),
+        _("last contact"),
+        _("goals done"),
+        _("goals"),
+        _("why"),
+    ]
     return csv_response(
         "my-clients.csv",
         header,

@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import can_log_hours
@@ -93,21 +94,21 @@ def missing_token_message(source: Source) -> str:
 EXPORTS = {
     "runs": (
         [
-            "source",
-            "queued",
-            "started",
-            "finished",
-            "mode",
-            "status",
-            "fetched",
-            "created",
-            "updated",
-            "unchanged",
-            "skipped",
-            "deleted",
-            "time entries",
-            "due dates moved",
-            "failure",
+            gettext_lazy("source"),
+            gettext_lazy("queued"),
+            gettext_lazy("started"),
+            gettext_lazy("finished"),
+            gettext_lazy("mode"),
+            gettext_lazy("status"),
+            gettext_lazy("fetched"),
+            gettext_lazy("created"),
+            gettext_lazy("updated"),
+            gettext_lazy("unchanged"),
+            gettext_lazy("skipped"),
+            gettext_lazy("deleted"),
+            gettext_lazy("time entries"),
+            gettext_lazy("due dates moved"),
+            gettext_lazy("failure"),
         ],
         lambda: (
             [
@@ -115,8 +116,8 @@ EXPORTS = {
                 r.queued_at.isoformat(),
                 r.started_at and r.started_at.isoformat(),
                 r.finished_at and r.finished_at.isoformat(),
-                r.mode,
-                r.status,
+                r.get_mode_display(),
+                r.get_status_display(),
                 r.fetched,
                 r.created,
                 r.updated,
@@ -131,14 +132,19 @@ EXPORTS = {
         ),
     ),
     "unmapped": (
-        ["source", "external id", "project", "suggested client"],
+        [
+            gettext_lazy("source"),
+            gettext_lazy("external id"),
+            gettext_lazy("project"),
+            gettext_lazy("suggested client"),
+        ],
         lambda: (
             [p.source.name, p.external_id, p.name, p.suggested_client.name if p.suggested_client else ""]
             for p in selectors.unmapped_projects(limit=None)
         ),
     ),
     "assignees": (
-        ["email", "tasks", "open tasks"],
+        [gettext_lazy("email"), gettext_lazy("tasks"), gettext_lazy("open tasks")],
         lambda: ([a["assignee_email"], a["tasks"], a["open_tasks"]] for a in selectors.unknown_assignees(limit=None)),
     ),
 }

@@ -92,7 +92,17 @@ def failure_export(request: HttpRequest) -> HttpResponse:
     rows = failures.failure_filter(failures.visible_failures(request.user), module).select_related(
         "person", "client", "module", "recorded_by", "assignment"
     )
-    header = ["when", "person", "client", "what went wrong", "module", "due", "done on", "overdue", "recorded by"]
+    header = [
+        _("when"),
+        _("person"),
+        _("client"),
+        _("what went wrong"),
+        _("module"),
+        _("due"),
+        _("done on"),
+        _("overdue"),
+        _("recorded by"),
+    ]
 
     def line(f, row):
         return [
@@ -103,7 +113,7 @@ def failure_export(request: HttpRequest) -> HttpResponse:
             f.module.title,
             row.assignment.due_on if row else "",
             (row.done_on or "") if row else "",
-            ("yes" if row.overdue else "no") if row else "",
+            (_("yes") if row.overdue else _("no")) if row else "",
             str(f.recorded_by or ""),
         ]
 

@@ -170,7 +170,7 @@ def test_the_reviews_page_lists_every_active_client_with_missing_draft_or_submit
     only_missing = client.get(reverse("reviews_segment") + "?status=missing").content.decode()
     assert "Missing Co" in only_missing and "Draft Co" not in only_missing
     csv = client.get(reverse("reviews_segment") + "?format=csv").getvalue().decode("utf-8-sig").splitlines()
-    assert any(line.startswith("Missing Co,") and ",missing," in line for line in csv)
+    assert any(line.startswith("Missing Co,") and ",Missing," in line for line in csv)
     assert client.get(reverse("reviews_segment") + "?status=lost").status_code == 400
     # The God-view counts the missing one for the quarter, and links to the rows.
     page = client.get("/").content.decode()

@@ -127,7 +127,7 @@ def test_the_reviews_segment_lists_the_quarter_and_exports_csv(client, world, le
     assert "Other Client" in html
     csv = client.get(reverse("reviews_segment") + "?format=csv")
     assert csv["Content-Type"].startswith("text/csv")
-    assert "main_contact" in csv.getvalue().decode("utf-8-sig").splitlines()[0]
+    assert "main contact and role" in csv.getvalue().decode("utf-8-sig").splitlines()[0]
     client.force_login(world.client.account_manager)
     assert "Other Client" not in client.get(reverse("reviews_segment")).content.decode()
 

@@ -125,7 +125,7 @@ def test_each_table_exports_csv_with_a_bom(client, leader, am):
     book(am, 2)
     client.force_login(leader)
     monthly = csv_rows(client.get(reverse("revenue_export") + "?table=monthly&months=3"))
-    assert monthly[0][:3] == ["month", "as_of", "mrr"] and len(monthly) == 4
+    assert monthly[0][:3] == ["month", "as of", "mrr"] and len(monthly) == 4
     assert monthly[-1][2] == "2000.00"
     renewals = csv_rows(client.get(reverse("revenue_export") + "?table=renewals"))
     assert renewals[1:4] == [

@@ -84,8 +84,8 @@ def test_each_count_links_to_its_rows_and_the_csv_has_them(client, am, other_am)
     lines = b"".join(client.get(reverse("voice_export") + "?problem=budget_cut").streaming_content).decode("utf-8-sig")
     # newest first; the two assessments share a day, so the later one (Beta's) comes first
     assert [line.split(",")[1:4] for line in lines.splitlines()[1:]] == [
-        ["risk", "budget_cut", "Beta"],
-        ["risk", "budget_cut", "Acme"],
+        ["Risk reasons", "Budget cut", "Beta"],
+        ["Risk reasons", "Budget cut", "Acme"],
     ]
     assert client.get(reverse("voice_rows") + "?problem=competitor").content.decode().count("Theirs") == 0
     top = (
