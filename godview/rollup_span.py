@@ -32,7 +32,7 @@ from clients.models import (
     WaitingPeriod,
     WeeklyGoal,
 )
-from clients.voice_inputs import voice_by_client
+from clients.voice_inputs import VoiceHistory
 from clients.warnings import judged_week
 from core.weeks import agency_tz, week_start
 from tasks.models import DueDateChange, Task, TimeEntry
@@ -132,6 +132,56 @@ def _local(value: dt.datetime | None, tz) -> dt.date | None:
     return value.astimezone(tz).date() if value is not None else None
 
 
+class _RangeRenewals:
+    """`renewals_by_client` for any day of a range, from one query."""
+
+    def __init__(self, ids: list[int], first: dt.date, last: dt.date):
+        self.terms: dict[int, list[tuple[dt.date, dt.date, int, str, dt.date | None]]] = defaultdict(list)
+        contracts = Contract.objects.filter(client_id__in=ids, starts_on__lte=last).filter(
+            Q(outcome="") | Q(outcome_on__gt=first)
+        )
+        for pk, starts, renews, notice, outcome, outcome_on in contracts.order_by("client_id", "renews_on").values_list(
+            "client_id", "starts_on", "renews_on", "notice_days", "outcome", "outcome_on"
+        ):
+            self.terms[pk].append((starts, renews, notice, outcome, outcome_on))
+
+    def on(self, day: dt.date, ids: list[int]) -> dict[int, tuple[dt.date, int]]:
+        found = {}
+        for pk in ids:
+            for starts, renews, notice, outcome, outcome_on in self.terms.get(pk, ()):
+                if starts <= day and (outcome == "" or (outcome_on is not None and outcome_on > day)):
+                    found[pk] = (renews, notice)  # the soonest renewal open that day (Contract.objects.open_on)
+                    break
+        return found
+
+
+class _RangeTiedGoals:
+    """`tied_goals_by_client` for any day of a range, from one query."""
+
+    def __init__(self, ids: list[int], first: dt.date, last: dt.date):
+        self.by_week: dict[dt.date, list[tuple[int, dt.date, dt.date]]] = defaultdict(list)
+        goals = WeeklyGoal.objects.filter(
+            client_id__in=ids,
+            week_start__gte=week_start(first) - dt.timedelta(weeks=1),
+            week_start__lte=last,
+            status__in=["open", "done"],
+            objective__status__in=["on_track", "behind"],
+        )
+        for pk, monday, starts, due in goals.values_list(
+            "client_id", "week_start", "objective__start_date", "objective__due_date"
+        ):
+            self.by_week[monday].append((pk, starts, due))
+
+    def on(self, day: dt.date, ids: list[int]) -> dict[tuple[int, dt.date], int]:
+        wanted, monday = set(ids), week_start(day)
+        counts: dict[tuple[int, dt.date], int] = defaultdict(int)
+        for week in (monday, monday - dt.timedelta(weeks=1)):
+            for pk, starts, due in self.by_week.get(week, ()):
+                if pk in wanted and starts <= day <= due:
+                    counts[(pk, week)] += 1
+        return dict(counts)
+
+
 class RangeInputs:
     """Every input of `DayInputs` for each day from `first` to `last`, read once for the range."""
 
@@ -218,6 +268,10 @@ class RangeInputs:
         self._tasks(ids, first, last, first_end, last_end, tz)
         self._slips(ids, first, last, first_end, last_end, tz)
         self._hours(ids, first, last, first_end, last_end, tz)
+
+        self.voice = VoiceHistory(ids, first, last)
+        self.renewals = _RangeRenewals(ids, first, last)
+        self.tied_goals = _RangeTiedGoals(ids, first, last)
 
         self.objectives: dict[int, list[Objective]] = defaultdict(list)
         for objective in Objective.objects.filter(
@@ -384,9 +438,7 @@ class DayView:
         self.goals_today = inputs.goals_on.get(day, {})
         self.goal_weeks = inputs.goal_weeks(monday)
         self.tasks_today = inputs.tasks_on.get(day, {})
-        # Issue 20's inputs, still read per day (one query each): the voice of the client and the
-        # goals tied to an objective in the judged week.
-        self.voice = voice_by_client(ids, day)
+        self.voice = inputs.voice.on(day, ids)
         self.judged_week = judged_week(day, inputs.tied_from)
-        self.tied_goals = tied_goals_by_client(ids, day)
-        self.renewals = renewals_by_client(ids, day)  # issue 16's renewal rule, one query a day too
+        self.tied_goals = inputs.tied_goals.on(day, ids)
+        self.renewals = inputs.renewals.on(day, ids)

@@ -114,10 +114,9 @@ def test_the_range_reads_each_input_once_whatever_the_days(agency):
             pass
     # Clients, rules, 13 input reads, open warnings, snapshot upsert, signal runs (read + insert),
     # warning insert, the clients' current state, snoozed actions; savepoints: 21 for the range;
-    # plus issue 20's two inputs (the voice of the client, goals tied to objectives) and issue 16's
-    # renewals, still read once per day.
-    assert counts[0] == 21 + 3 * 10
-    assert counts[1] == 21 + 3 * 30
+    # plus the voice of the client (contacts, detractors), the goals tied to objectives and the
+    # renewals, read once for the range too.
+    assert counts == [25, 25]
 
 
 def test_the_health_score_alone_is_the_signals_score():
