@@ -7,9 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from clients.models import Client
 from core.admin import ReadOnlyAdmin
-from tasks import selectors
 from tasks.models import DueDateChange, ExternalProject, Source, SyncRun, Task, TimeEntry
 from tasks.services import external_project_set_client, sync_run_enqueue
 
@@ -19,7 +17,7 @@ class SourceAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "workspace_id", "token_env_var", "enabled", "cursor", "last_full_sync_at"]
     list_filter = ["kind", "enabled"]
     search_fields = ["name", "workspace_id"]
-    readonly_fields = ["cursor", "last_full_sync_at", "time_tracking_unavailable_since"]
+    readonly_fields = ["cursor", "last_full_sync_at", "time_tracking_unavailable_since", "unknown_assignees"]
     fieldsets = [
         (None, {"fields": ["name", "kind", "enabled"]}),
         (_("Connection"), {"fields": ["base_url", "workspace_id", "token_env_var"]}),
@@ -57,34 +55,27 @@ class MappedFilter(admin.SimpleListFilter):
 class ExternalProjectAdmin(admin.ModelAdmin):
     list_display = ["name", "source", "client", "suggestion", "archived", "first_synced_at", "last_seen_at"]
     list_filter = [MappedFilter, "source", "archived"]
-    list_select_related = ["source", "client"]
+    list_select_related = ["source", "client", "suggested_client"]
     search_fields = ["name", "external_id", "client__name"]
     autocomplete_fields = ["client"]
     fields = ["source", "external_id", "name", "client", "suggestion", "archived", "first_synced_at", "last_seen_at"]
     readonly_fields = ["source", "external_id", "name", "suggestion", "archived", "first_synced_at", "last_seen_at"]
     actions = ["apply_suggestions"]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[ExternalProject]:
-        self._clients = list(Client.objects.active().only("pk", "name"))
-        return super().get_queryset(request)
-
     @admin.display(description=_("suggested client"))
     def suggestion(self, project: ExternalProject) -> str:
-        if project.client_id:
+        if project.client_id or project.suggested_client is None:
             return "—"
-        clients = getattr(self, "_clients", None) or list(Client.objects.active().only("pk", "name"))
-        client = selectors.suggest_client(project.name, clients)
-        return client.name if client else "—"
+        return project.suggested_client.name
 
     @admin.action(description=_("Map selected unmapped projects to their suggested client"))
     def apply_suggestions(self, request: HttpRequest, queryset: QuerySet[ExternalProject]) -> None:
-        clients = list(Client.objects.active().only("pk", "name"))
         mapped = 0
-        for project in queryset.filter(client__isnull=True).select_related("source"):
-            client = selectors.suggest_client(project.name, clients)
-            if client is not None:
-                external_project_set_client(project=project, client=client)
-                mapped += 1
+        for project in queryset.filter(client__isnull=True, suggested_client__isnull=False).select_related(
+            "source", "suggested_client"
+        ):
+            external_project_set_client(project=project, client=project.suggested_client)
+            mapped += 1
         self.message_user(request, ngettext("%d project mapped.", "%d projects mapped.", mapped) % mapped)
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -44,6 +44,9 @@ class Source(models.Model):
     # Asana answers 402/403 for time tracking on plans without it: the day that was first seen,
     # cleared when entries come back (each run still asks once, so an upgrade is noticed).
     time_tracking_unavailable_since = models.DateField(_("time tracking unavailable since"), null=True, blank=True)
+    # [email, tasks, open tasks] of every email its live tasks are assigned to that matches no user,
+    # counted at the end of each run (tasks.services), so the sync page never groups the task table.
+    unknown_assignees = models.JSONField(_("unknown assignees"), default=list, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -83,6 +86,11 @@ class ExternalProject(models.Model):
         related_name="external_projects",
     )
     archived = models.BooleanField(_("archived"), default=False)
+    # The client the name points to (tasks.naming), stored when the sync first sees the project or
+    # its new name: admin maps it with one click, and no screen matches names per request.
+    suggested_client = models.ForeignKey(
+        Client, verbose_name=_("suggested client"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     last_seen_at = models.DateTimeField(default=timezone.now)
     # Set once the project's whole history has been pulled; a project mapped later starts from scratch.
     first_synced_at = models.DateTimeField(_("first synced"), null=True, blank=True)

@@ -1,8 +1,6 @@
 """Reads about sources and sync runs for screens."""
 
 import datetime as dt
-import difflib
-import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -12,7 +10,7 @@ from django.db.models.functions import Coalesce
 
 from clients.models import Client
 from core.weeks import agency_tz
-from tasks.models import DueDateChange, ExternalProject, Source, SyncRun, Task, TimeEntry
+from tasks.models import DueDateChange, ExternalProject, Source, SyncRun, TimeEntry
 
 
 def data_freshness() -> list[Source]:
@@ -108,46 +106,25 @@ def sync_runs_for_export() -> QuerySet[SyncRun]:
 
 
 def unmapped_projects(limit: int | None = LISTED) -> list[ExternalProject]:
-    """Projects no client claims, each with `suggested_client` guessed from its name (two queries)."""
-    projects = list(
-        ExternalProject.objects.filter(client__isnull=True, archived=False)
-        .select_related("source")
-        .order_by("source__name", "name")[:limit]
+    """Projects no client claims, with the client their name suggests (stored by the sync), one query."""
+    projects = ExternalProject.objects.filter(client__isnull=True, archived=False).select_related(
+        "source", "suggested_client"
     )
-    clients = list(Client.objects.active().only("pk", "name"))
-    for project in projects:
-        project.suggested_client = suggest_client(project.name, clients)
-    return projects
+    return list(projects.order_by("source__name", "name")[:limit])
 
 
-def suggest_client(project_name: str, clients: list[Client]) -> Client | None:
-    """The client whose name the project name contains, else the closest name (difflib), if close."""
-    wanted = _fold(project_name)
-    if not wanted:
-        return None
-    contained = [c for c in clients if _fold(c.name) and _fold(c.name) in wanted]
-    if contained:
-        return max(contained, key=lambda c: len(c.name))
-    names = {_fold(c.name): c for c in clients}
-    close = difflib.get_close_matches(wanted, list(names), n=1, cutoff=0.6)
-    return names[close[0]] if close else None
-
-
-def _fold(text: str) -> str:
-    return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
-
-
-def unknown_assignees(limit: int | None = LISTED) -> list[dict]:
-    """Emails tasks are assigned to that match no user: who to add (or fix) in admin. One query."""
-    rows = (
-        Task.objects.live()
-        .filter(assignee__isnull=True)
-        .exclude(assignee_email="")
-        .values("assignee_email")
-        .annotate(tasks=Count("pk"), open_tasks=Count("pk", filter=Q(completed_at__isnull=True)))
-        .order_by("-tasks", "assignee_email")
-    )
-    return list(rows[:limit] if limit else rows)
+def unknown_assignees(sources: Iterable[Source], limit: int | None = LISTED) -> list[dict]:
+    """Emails tasks are assigned to that match no user (who to add, or fix, in admin), as each
+    source's last run counted them: no query of its own, whatever the number of tasks."""
+    merged: dict[str, list[int]] = {}
+    for source in sources:
+        for email, tasks, open_tasks in source.unknown_assignees:
+            counts = merged.setdefault(email, [0, 0])
+            counts[0] += tasks
+            counts[1] += open_tasks
+    rows = [{"assignee_email": e, "tasks": t, "open_tasks": o} for e, (t, o) in merged.items()]
+    rows.sort(key=lambda r: (-r["tasks"], r["assignee_email"]))
+    return rows[:limit] if limit else rows
 
 
 def sync_run_for_progress(run_id: int) -> SyncRun | None:

@@ -20,7 +20,7 @@ from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +28,7 @@ from accounts.models import User
 from clients.models import Client
 from core.weeks import agency_tz, today
 from tasks.models import DueDateChange, ExternalProject, Source, SyncRun, Task, TimeEntry
+from tasks.naming import suggest_client
 from tasks.sync.base import ProjectRecord, TaskRecord, TimeEntryRecord
 
 log = logging.getLogger(__name__)
@@ -258,11 +259,44 @@ def external_project_bulk_upsert(*, source: Source, records: Iterable[ProjectRec
             changed.append(project)
     ExternalProject.objects.bulk_create(new)
     ExternalProject.objects.bulk_update(changed, ["name", "archived"])
+    renamed = [p.external_id for p in changed if p.client_id is None]
+    external_project_suggest(
+        ExternalProject.objects.filter(
+            source=source, client__isnull=True, external_id__in=[p.external_id for p in new] + renamed
+        )
+    )
     # Seen-at moves once a day at most, so a quiet nightly run stays (almost) write-free.
     ExternalProject.objects.filter(source=source, external_id__in=[r.external_id for r in records]).filter(
         last_seen_at__lt=now - dt.timedelta(hours=20)
     ).update(last_seen_at=now)
     return len(new) + len(changed)
+
+
+def external_project_suggest(projects: Iterable[ExternalProject]) -> int:
+    """Store the client each project's name suggests (tasks.naming); the clients are read once,
+    only when there is a project to name."""
+    projects = list(projects)
+    if not projects:
+        return 0
+    clients = list(Client.objects.active().only("pk", "name"))
+    for project in projects:
+        project.suggested_client = suggest_client(project.name, clients)
+    ExternalProject.objects.bulk_update(projects, ["suggested_client"])
+    return len(projects)
+
+
+def source_count_unknown_assignees(source: Source) -> None:
+    """The source's live tasks assigned to an email no user has, per email (one query, at the end of
+    a run); saved with the source by the caller."""
+    rows = (
+        Task.objects.live()
+        .filter(source=source, assignee__isnull=True)
+        .exclude(assignee_email="")
+        .values("assignee_email")
+        .annotate(tasks=Count("pk"), open_tasks=Count("pk", filter=Q(completed_at__isnull=True)))
+        .order_by("-tasks", "assignee_email")
+    )
+    source.unknown_assignees = [[r["assignee_email"], r["tasks"], r["open_tasks"]] for r in rows]
 
 
 @transaction.atomic

@@ -37,7 +37,7 @@ def sync_page(request: HttpRequest) -> HttpResponse:
         context["runs"] = selectors.sync_run_page(request.GET.get("page"))
     if template == TEMPLATE:
         context["unmapped"] = selectors.unmapped_projects()
-        context["assignees"] = selectors.unknown_assignees()
+        context["assignees"] = selectors.unknown_assignees(context["sources"])
     context["polling"] = any(s.latest_run and s.latest_run.is_active for s in context["sources"])
     context["is_partial"] = template != TEMPLATE
     context["runs_here"] = runs_here()
@@ -145,7 +145,10 @@ EXPORTS = {
     ),
     "assignees": (
         [gettext_lazy("email"), gettext_lazy("tasks"), gettext_lazy("open tasks")],
-        lambda: ([a["assignee_email"], a["tasks"], a["open_tasks"]] for a in selectors.unknown_assignees(limit=None)),
+        lambda: (
+            [a["assignee_email"], a["tasks"], a["open_tasks"]]
+            for a in selectors.unknown_assignees(Source.objects.all(), limit=None)
+        ),
     ),
 }
 

@@ -9,6 +9,7 @@ from django.db import models
 
 from core.weeks import week_start
 from godview.demo.base import TOPICS, ZERO, ClientPlan, Context, at, bulk, hours
+from tasks import services
 from tasks.models import ExternalProject, Source, SyncRun, Task, TimeEntry
 
 # --- sources and projects ------------------------------------------------------------------
@@ -258,3 +259,7 @@ def build_sync_runs(ctx: Context, sources: dict[str, Source]) -> None:
                 )
             )
     bulk(SyncRun, runs)
+    for source in sources.values():  # what the last run's end counted, and the names' suggestions
+        services.source_count_unknown_assignees(source)
+        source.save(update_fields=["unknown_assignees"])
+    services.external_project_suggest(ExternalProject.objects.filter(client__isnull=True))

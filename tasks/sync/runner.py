@@ -299,7 +299,8 @@ class Runner:
             first_synced_at=started
         )
         source.cursor = started
-        source.save(update_fields=["cursor", "last_full_sync_at"])
+        services.source_count_unknown_assignees(source)
+        source.save(update_fields=["cursor", "last_full_sync_at", "unknown_assignees"])
         self.run.live_tasks = Task.objects.live().filter(source=source).count()
         status = SyncRun.Status.PARTIAL if self.tally.skipped else SyncRun.Status.SUCCEEDED
         self.run.mode = SyncRun.Mode.FULL if full else SyncRun.Mode.INCREMENTAL

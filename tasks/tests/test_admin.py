@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from clients.tests.factories import ClientFactory
+from tasks import services
 from tasks.models import DueDateChange, ExternalProject, Task
 from tasks.tests.factories import ExternalProjectFactory, SourceFactory, TaskFactory
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_project_list_suggests_a_client_by_name(client, admin_user):
     ClientFactory(name="Blue Fjord Travel")
-    ExternalProjectFactory(name="Blue Fjord Travel — Q1 ads", client=None)
+    services.external_project_suggest([ExternalProjectFactory(name="Blue Fjord Travel — Q1 ads", client=None)])
     client.force_login(admin_user)
 
     html = client.get(reverse("admin:tasks_externalproject_changelist") + "?mapped=no").content.decode()
@@ -26,6 +27,7 @@ def test_the_project_list_suggests_a_client_by_name(client, admin_user):
 def test_the_suggestion_action_maps_projects_and_moves_their_tasks(client, admin_user):
     fjord = ClientFactory(name="Blue Fjord Travel")
     project = ExternalProjectFactory(name="BLUE FJORD travel: SEO", client=None)
+    services.external_project_suggest([project])  # as the sync stores it when it first sees the project
     task = TaskFactory(source=project.source, project=project, client=None)
     client.force_login(admin_user)
 

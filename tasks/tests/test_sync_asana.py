@@ -73,6 +73,8 @@ def test_a_first_sync_stores_each_task_once_with_its_home_projects_client(world,
     assert tasks["1"].assignee == world["am"]  # matched by email, whatever its case
     assert tasks["7"].assignee is None
     assert tasks["7"].assignee_email == "x@freelance.test"
+    asana_source.refresh_from_db()
+    assert asana_source.unknown_assignees == [["x@freelance.test", 1, 1]]  # counted at the run's end
     assert (run.created, run.updated, run.unchanged, run.skipped) == (7, 0, 0, 0)
     assert run.fetched == 7  # task 4 came twice (both projects) and counted once
 

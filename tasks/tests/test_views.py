@@ -3,11 +3,15 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from clients.tests.factories import ClientFactory
-from tasks.models import SyncRun
+from tasks import services
+from tasks.models import ExternalProject, SyncRun
+from tasks.sync.base import ProjectRecord
 from tasks.tests.factories import ExternalProjectFactory, SourceFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +33,8 @@ def make_sources(n: int, runs_each: int = 3) -> None:
             )
         ExternalProjectFactory(source=source, name=f"Unmapped {i}", client=None)
         TaskFactory(source=source, assignee_email=f"ghost{i}@example.net")
+        services.source_count_unknown_assignees(source)  # what the end of a run counts
+        source.save(update_fields=["unknown_assignees"])
 
 
 @pytest.mark.parametrize("persona", ["leader", "admin"])
@@ -110,14 +116,16 @@ def test_an_idle_page_does_not_poll(client, leader):
 
 def test_the_page_costs_the_same_queries_for_one_source_and_for_many(client, leader, django_assert_num_queries):
     client.force_login(leader)
-    # session, user; sources annotated (latest run id, counts); those runs by id; run count; run page;
-    # unmapped projects; active clients (suggestions); unknown assignees; the top bar's open-action count.
+    # session, user; sources annotated (latest run id, counts, unknown assignees); those runs by id;
+    # run count; run page; unmapped projects with their stored suggestions; the top bar's open actions.
     make_sources(1, runs_each=2)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         client.get(URL)
     make_sources(6, runs_each=8)
-    with django_assert_num_queries(10):
+    with CaptureQueriesContext(connection) as seen:
         client.get(URL)
+    assert len(seen) == 8
+    assert not [q["sql"] for q in seen if "tasks_task" in q["sql"]]  # no request reads the task table
 
 
 def test_the_polled_sources_region_costs_a_fixed_number_of_queries(client, leader, django_assert_num_queries):
@@ -207,15 +215,38 @@ def test_sync_now_only_answers_post(client, leader):
     assert client.get(reverse("sync_now", args=[SourceFactory().pk])).status_code == 405
 
 
-def test_unmapped_projects_come_with_a_client_suggested_by_name(client, leader):
-    ClientFactory(name="Nile Dates Co.")
-    ExternalProjectFactory(name="NILE DATES — Ramadan campaign", client=None)
+def test_unmapped_projects_come_with_the_client_the_sync_suggested_by_name(client, leader):
+    nile = ClientFactory(name="Nile Dates Co.")
+    source = SourceFactory()
+    listing = [ProjectRecord(external_id="1", name="NILE DATES — Ramadan campaign"),
+               ProjectRecord(external_id="2", name="Agency website")]  # fmt: skip
+    services.external_project_bulk_upsert(source=source, records=listing)  # first seen: the guess is stored
+    assert dict(ExternalProject.objects.values_list("external_id", "suggested_client")) == {"1": nile.pk, "2": None}
     client.force_login(leader)
 
     html = client.get(URL).content.decode()
 
     assert "NILE DATES — Ramadan campaign" in html
     assert "Nile Dates Co." in html
+    # A rename is seen again; an unchanged name is not matched again (no query for the clients).
+    ClientFactory(name="Agency")
+    services.external_project_bulk_upsert(source=source, records=[ProjectRecord(external_id="1", name="Agency site")])
+    assert ExternalProject.objects.get(external_id="1").suggested_client.name == "Agency"
+    assert ExternalProject.objects.get(external_id="2").suggested_client is None
+
+
+def test_the_unknown_assignees_are_the_last_runs_count(client, leader):
+    source = SourceFactory()
+    TaskFactory(source=source, assignee_email="freelancer@studio.example")
+    TaskFactory(source=source, assignee_email="freelancer@studio.example", completed_at=timezone.now())
+    client.force_login(leader)
+    assert "freelancer@studio.example" not in client.get(URL).content.decode()  # not counted yet
+    services.source_count_unknown_assignees(source)
+    source.save(update_fields=["unknown_assignees"])
+    html = client.get(URL).content.decode()
+    assert "freelancer@studio.example" in html
+    rows = b"".join(client.get(reverse("sync_export", args=["assignees"])).streaming_content).decode("utf-8-sig")
+    assert rows.splitlines()[1] == "freelancer@studio.example,2,1"
 
 
 @pytest.mark.parametrize("table", ["runs", "unmapped", "assignees"])
