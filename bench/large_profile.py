@@ -133,8 +133,9 @@ def build(name: str, clients: int) -> dict[str, int]:
     log(f"{name}: {len(users)} people, {counts['pods']} pods, {clients} clients")
 
     # --- the big history tables, generated on the server ---
-    cur.execute("INSERT INTO tasks_source (kind, name, base_url, workspace_id, token_env_var, enabled) VALUES "
-                "('asana', 'Asana', '', '1', 'ASANA_TOKEN', true), ('clickup', 'ClickUp', '', '2', 'CLICKUP_TOKEN', true)")  # fmt: skip
+    cur.execute("INSERT INTO tasks_source (kind, name, base_url, workspace_id, token_env_var, enabled, unknown_assignees) "
+                "VALUES ('asana', 'Asana', '', '1', 'ASANA_TOKEN', true, '[]'), "
+                "('clickup', 'ClickUp', '', '2', 'CLICKUP_TOKEN', true, '[]')")  # fmt: skip
     cur.execute(
         """INSERT INTO tasks_syncrun (mode, status, queued_at, started_at, finished_at, fetched, created, updated,
                unchanged, skipped, deleted, time_entries, due_date_changes, progress, errors, error_message, source_id)
@@ -156,6 +157,14 @@ def build(name: str, clients: int) -> dict[str, int]:
                   now(), (g % 5 = 0)::int * 2, now(), NULL, 1 + g % {n}, 1 + g % 2
            FROM (SELECT g, (CURRENT_DATE + 20 - ((g / {n}) % {YEARS_DAYS}))::timestamptz AS due
                  FROM generate_series(0, {tasks - 1}) g) t"""
+    )
+    # What each run's end counts (tasks.services.source_count_unknown_assignees).
+    cur.execute(
+        """UPDATE tasks_source s SET unknown_assignees = COALESCE((
+             SELECT json_agg(json_build_array(e, n, o) ORDER BY n DESC, e) FROM (
+               SELECT assignee_email AS e, count(*) AS n, count(*) FILTER (WHERE completed_at IS NULL) AS o
+               FROM tasks_task t WHERE t.source_id = s.id AND t.assignee_id IS NULL AND t.assignee_email <> ''
+                 AND t.deleted_at IS NULL GROUP BY assignee_email) AS unknown), '[]')"""
     )
     log(f"{name}: {tasks} tasks")
     goals = n * PER_CLIENT["goals"]
@@ -237,13 +246,20 @@ def build(name: str, clients: int) -> dict[str, int]:
            CROSS JOIN LATERAL (SELECT d0::date AS d) x
            WHERE c.started_on <= d"""
     )
+    # Their weeks, summed as each rollup keeps them (godview.rollup.refresh_weeks).
+    cur.execute(
+        """INSERT INTO clients_weeklysnapshot (client_id, week_start, tasks_due, tasks_on_time, goals_due, goals_hit)
+           SELECT client_id, date_trunc('week', date)::date, sum(tasks_due), sum(tasks_on_time), sum(goals_due),
+                  sum(goals_hit)
+           FROM clients_dailysnapshot GROUP BY client_id, date_trunc('week', date)::date"""
+    )
     log(f"{name}: history tables and snapshots")
     conn.commit()
     conn.autocommit = True
     cur.execute("VACUUM ANALYZE")
     out = {}
     for table in ("clients_client", "tasks_task", "clients_weeklygoal", "clients_riskassessment", "accounts_user",
-                  "accounts_pod", "clients_dailysnapshot"):  # fmt: skip
+                  "accounts_pod", "clients_dailysnapshot", "clients_weeklysnapshot"):  # fmt: skip
         cur.execute(f"SELECT count(*) FROM {table}")
         out[table] = cur.fetchone()[0]
     conn.close()

@@ -16,7 +16,7 @@ from django.db.models import Avg, Count, F, Max, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
-from clients.models import Client, Contact, DailySnapshot, WeeklyGoal
+from clients.models import Client, Contact, DailySnapshot, WeeklyGoal, WeeklySnapshot
 from core.cache import snapshot_cached
 from core.numbers import half_up
 from core.weeks import today, week_bounds, week_start
@@ -222,26 +222,33 @@ def _client_snapshot_figures(on: dt.date) -> dict[int, ClientFigures]:
     before = latest - dt.timedelta(days=90)
     end_monday = week_start(on)
     start_monday = end_monday - dt.timedelta(weeks=WINDOW_WEEKS)
-    window = Q(date__gte=start_monday, date__lt=end_monday)
-    rows = (
-        DailySnapshot.objects.filter(Q(date=latest) | Q(date=before) | window)
+    # The task figures over whole weeks, from the weekly rows (a seventh of the daily ones); the
+    # risk scores of two days from the daily rows.
+    tasks = {
+        pk: (due, on_time)
+        for pk, due, on_time in WeeklySnapshot.objects.filter(week_start__gte=start_monday, week_start__lt=end_monday)
+        .values("client_id")
+        .annotate(due=Sum("tasks_due"), on_time=Sum("tasks_on_time"))
+        .values_list("client_id", "due", "on_time")
+    }
+    risks = {
+        pk: (now, then)
+        for pk, now, then in DailySnapshot.objects.filter(Q(date=latest) | Q(date=before))
         .values("client_id")
         .annotate(
             now=Max("risk_score", filter=Q(date=latest, is_active=True)),
             then=Max("risk_score", filter=Q(date=before)),
-            due=Sum("tasks_due", filter=window, default=0),
-            on_time=Sum("tasks_on_time", filter=window, default=0),
         )
-    )
-    return {
-        row["client_id"]: ClientFigures(
-            None if row["now"] is None else float(row["now"]),
-            None if row["then"] is None else float(row["then"]),
-            row["due"],
-            row["on_time"],
-        )
-        for row in rows
+        .values_list("client_id", "now", "then")
     }
+    figures = {}
+    for pk in risks.keys() | tasks.keys():
+        now, then = risks.get(pk, (None, None))
+        due, on_time = tasks.get(pk, (0, 0))
+        figures[pk] = ClientFigures(
+            None if now is None else float(now), None if then is None else float(then), due, on_time
+        )
+    return figures
 
 
 def top_performers(clients=None, on: dt.date | None = None, user: User | None = None, params=None) -> dict:

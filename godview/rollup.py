@@ -25,7 +25,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, DateField, DecimalField, F, Min, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Coalesce, TruncDate, TruncWeek
 
 from clients.action_services import PLAY_WINDOW_DAYS, actions_wake, plays_start
 from clients.models import (
@@ -38,6 +38,7 @@ from clients.models import (
     RevenueEvent,
     RiskAssessment,
     WeeklyGoal,
+    WeeklySnapshot,
     refresh_current_state,
 )
 from clients.scoring import HealthInputs, health_score
@@ -408,6 +409,7 @@ def rollup_day(day: dt.date | None = None) -> RollupResult:
         unique_fields=["client", "date"],
         update_fields=SNAPSHOT_FIELDS,
     )
+    refresh_weeks(day, day)
     fired, resolved = sync_warnings(day, firings)
     refresh_current_state()  # every client's latest risk, last contact and open warnings, each night
     # The health lab's history: which signals fired today (one read of the runs, then writes).
@@ -515,6 +517,38 @@ def upsert_snapshots(snapshots: list[DailySnapshot], batch: int = 1000) -> None:
             )
 
 
+WEEKLY_FIELDS = ("tasks_due", "tasks_on_time", "goals_due", "goals_hit")
+
+
+def refresh_weeks(first: dt.date, last: dt.date) -> int:
+    """Sum again, from the daily snapshots, the weekly snapshot of every client for each week from
+    `first`'s to `last`'s (one aggregate, then one upsert per thousand rows)."""
+    monday, sunday = week_start(first), week_start(last) + dt.timedelta(days=6)
+    rows = (
+        DailySnapshot.objects.filter(date__gte=monday, date__lte=sunday)
+        .annotate(week=TruncWeek("date", output_field=DateField()))
+        .values("client_id", "week")
+        .annotate(**{name: Sum(name) for name in WEEKLY_FIELDS})
+        .order_by()
+    )
+    weeks = [
+        WeeklySnapshot(client_id=r["client_id"], week_start=_as_date(r["week"]), **{n: r[n] for n in WEEKLY_FIELDS})
+        for r in rows
+    ]
+    WeeklySnapshot.objects.bulk_create(
+        weeks,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["client", "week_start"],
+        update_fields=list(WEEKLY_FIELDS),
+    )
+    return len(weeks)
+
+
+def _as_date(value) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
 def _chunks(items: list, size: int):
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -555,6 +589,7 @@ def rollup_span(first: dt.date, last: dt.date) -> list[RollupResult]:
             fired_by_day[day] = day_signals(day_snapshots, {pk: [f.rule for f in fs] for pk, fs in firings.items()})
         upsert_snapshots(snapshots)
         record_days(first, last, fired_by_day, ids)
+    refresh_weeks(first, last)
     # Stored rows first (one open row per client and rule: those resolved make room), then the new
     # ones in the order the daily runs create them.
     EarlyWarning.objects.bulk_update(list(changed.values()), ["reason", "saying", "resolved_on"], batch_size=1000)

@@ -22,7 +22,15 @@ from clients.models.contracts import DUE_WINDOW_DAYS, Contract, Opportunity, Ren
 from clients.models.goals import DeadlineLocked, Objective, Postponement, WeeklyGoal, WeeklyGoalQuerySet
 from clients.models.meetings import MeetingDecision, MeetingNote, MeetingRecord
 from clients.models.onboarding import Handoff, HandoffItem, OnboardingTemplate, OnboardingTemplateItem
-from clients.models.outcomes import DailySnapshot, Experiment, NPSResponse, Outcome, RevenueEvent, Tactic
+from clients.models.outcomes import (
+    DailySnapshot,
+    Experiment,
+    NPSResponse,
+    Outcome,
+    RevenueEvent,
+    Tactic,
+    WeeklySnapshot,
+)
 from clients.models.review import QuarterlyReview
 from clients.models.risk import (
     RISK_SCORE_LABELS,
@@ -85,6 +93,7 @@ __all__ = [
     "WarningRule",
     "WeeklyGoal",
     "WeeklyGoalQuerySet",
+    "WeeklySnapshot",
     "add_business_days",
     "between",
     "business_days_between",

@@ -233,3 +233,32 @@ class DailySnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client} · {self.date}"
+
+
+class WeeklySnapshot(models.Model):
+    """A client's week (Monday to Sunday) of daily snapshots, summed: what the period figures that
+    count whole weeks read (the top-performer comparison), a seventh of the daily rows. Written by
+    each rollup for the weeks it touched (godview.rollup.refresh_weeks)."""
+
+    client = models.ForeignKey("Client", on_delete=models.CASCADE, related_name="weekly_snapshots")
+    week_start = models.DateField(_("week starting"))
+    tasks_due = models.PositiveIntegerField(default=0)  # by their original due date
+    tasks_on_time = models.PositiveIntegerField(default=0)
+    goals_due = models.PositiveIntegerField(default=0)
+    goals_hit = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["week_start", "client"]
+        verbose_name = _("weekly snapshot")
+        verbose_name_plural = _("weekly snapshots")
+        indexes = [
+            models.Index(
+                fields=["week_start", "client"],
+                include=["tasks_due", "tasks_on_time"],
+                name="weekly_week_client_covering",
+            )
+        ]
+        constraints = [models.UniqueConstraint(fields=["client", "week_start"], name="weekly_snapshot_one_per_week")]
+
+    def __str__(self) -> str:
+        return f"{self.client} · week of {self.week_start}"

@@ -34,6 +34,7 @@ from clients.models import (
     Tactic,
     WaitingPeriod,
     WeeklyGoal,
+    WeeklySnapshot,
 )
 from core.models import AuditEntry
 from godview.demo.accounts import build_people
@@ -122,6 +123,7 @@ WIPE_ORDER: tuple[type[models.Model], ...] = (
     ReviewDecision,
     SignalRun,
     EarlyWarning,
+    WeeklySnapshot,
     DailySnapshot,
     WaitingPeriod,
     Postponement,

@@ -25,3 +25,4 @@ def test_the_large_profile_builds_at_its_smallest_size():
     assert counts["clients_client"] == 20
     assert counts["tasks_task"] == 20 * large_profile.PER_CLIENT["tasks"]
     assert counts["clients_dailysnapshot"] > 0
+    assert counts["clients_dailysnapshot"] / 7 <= counts["clients_weeklysnapshot"] < counts["clients_dailysnapshot"] / 6

@@ -1,0 +1,69 @@
+"""The weekly snapshots (issue 19) are each client's week of daily snapshots summed, whatever wrote
+the days: the range rollup, the daily one, or a re-run over days already stored; and the
+top-performer comparison reads the same figures from them as from the daily rows."""
+
+import datetime as dt
+from collections import defaultdict
+
+import pytest
+
+from clients.models import DailySnapshot, WeeklySnapshot
+from core.weeks import today, week_start
+from godview import demo, performance
+from godview.rollup import WEEKLY_FIELDS, rollup_day, rollup_range
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def agency(monkeypatch):
+    """A 20-client demo agency without its rollup."""
+    monkeypatch.setattr(demo, "rollup_range", lambda **kwargs: [])
+    demo.build_demo(clients=20, seed=5)
+
+
+def by_hand() -> dict[tuple[int, dt.date], tuple]:
+    weeks: dict[tuple[int, dt.date], list[int]] = defaultdict(lambda: [0] * len(WEEKLY_FIELDS))
+    for pk, day, *values in DailySnapshot.objects.values_list("client_id", "date", *WEEKLY_FIELDS):
+        sums = weeks[(pk, week_start(day))]
+        for i, value in enumerate(values):
+            sums[i] += value
+    return {key: tuple(sums) for key, sums in weeks.items()}
+
+
+def stored() -> dict[tuple[int, dt.date], tuple]:
+    return {
+        (pk, monday): tuple(values)
+        for pk, monday, *values in WeeklySnapshot.objects.values_list("client_id", "week_start", *WEEKLY_FIELDS)
+    }
+
+
+def test_the_weeks_are_the_days_summed_after_a_range_and_after_a_rerun(agency):
+    rollup_range(end=today(), days=60)  # a range pass for the older days, daily runs for the play days
+    expected = by_hand()
+    assert len(expected) >= 20 * 8 and sum(v[0] for v in expected.values()) > 0  # weeks with tasks due
+    assert stored() == expected
+    # A re-run of one day over stored rows (late data): its week is summed again, the others stay.
+    day = today() - dt.timedelta(days=20)
+    DailySnapshot.objects.filter(date=day).update(tasks_due=0, tasks_on_time=0)  # as if the day had changed
+    rollup_day(day)
+    assert stored() == by_hand()
+
+
+def test_the_performers_figures_read_from_the_weeks_equal_those_of_the_days(agency):
+    on = today()
+    rollup_range(end=on, days=120)
+    figures = performance._client_snapshot_figures(on)
+    end_monday = week_start(on)
+    start_monday = end_monday - dt.timedelta(weeks=performance.WINDOW_WEEKS)
+    due: dict[int, int] = defaultdict(int)
+    on_time: dict[int, int] = defaultdict(int)
+    for pk, d, t in DailySnapshot.objects.filter(date__gte=start_monday, date__lt=end_monday).values_list(
+        "client_id", "tasks_due", "tasks_on_time"
+    ):
+        due[pk] += d
+        on_time[pk] += t
+    assert sum(due.values()) > 0
+    assert {pk: (f.tasks_due, f.tasks_on_time) for pk, f in figures.items() if f.tasks_due} == {
+        pk: (due[pk], on_time[pk]) for pk in due if due[pk]
+    }
