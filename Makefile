@@ -30,7 +30,7 @@ migrate: venv
 		echo "  migrated in $$(( $$(date +%s) - start )) s"
 
 seed: migrate
-	@echo "Demo data (made once, when the database is empty: about a minute)"
+	@echo "Demo data (made once, when the database is empty: under half a minute)"
 	@start=$$(date +%s); DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo --if-empty && \
 		echo "  demo data ready in $$(( $$(date +%s) - start )) s"
 

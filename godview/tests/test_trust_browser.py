@@ -118,3 +118,19 @@ def test_a_quick_form_whose_save_fails_says_so_and_keeps_the_text(page, login, a
     assert "Not saved" in alert.inner_text() and "500" in alert.inner_text()
     assert form.get_by_label("Summary").input_value() == "Agreed the Q3 plan."
     assert not Client.objects.get(pk=client.pk).contacts.exists()
+
+
+def test_a_click_on_a_risk_bar_opens_its_clients(page, login, seeded, pod):
+    login(page, "leader")
+    page.goto(f"/?pod={pod.pk}")
+    bars = page.locator("#risk-distribution .bars .point path")
+    bars.first.wait_for()
+    tall = next(bars.nth(i) for i in range(bars.count()) if bars.nth(i).bounding_box()["height"] > 4)
+    tall.scroll_into_view_if_needed()
+    box = tall.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] - 2)
+    page.wait_for_url(re.compile(r"/clients/\?"))
+    query = parse_qs(urlparse(page.url).query)
+    assert query["pod"] == [str(pod.pk)] and query["risk"][0] in {"1", "2", "3", "4", "none"}
+    assert page.locator("#client-table tbody tr").count() >= 1
+    assert page.console_errors == []
