@@ -217,9 +217,10 @@ def test_query_counts_are_flat_from_20_to_200_clients(client, leader, pod, other
     # the clients in scope (their per-client snapshot figures, agency-wide, were cached by the pod
     # page: one query there), names;
     # performers: managers, clients, per-client snapshot figures (latest date, the weeks' task sums,
-    # the two days' risk scores; agency-wide, cached apart), the clients in scope, contacts, goals, training, hours, the managers' own
-    # tactics and experiments (2), then the designers' tactics and experiments (2; their names are
-    # one more when a designer has any); freshness: sources with their last success.
+    # the two days' risk scores; agency-wide, cached apart), the clients in scope, contacts, goals,
+    # training, hours, the managers' own tactics and experiments (2), then the designers' tactics
+    # and experiments (2; their names are one more when a designer has any); freshness: sources
+    # with their last success.
     # The body swap (15): the page's figures without the top bar, plus the filter bar's pods, tiers
     # and people (3), swapped out of band so the AM list follows the chosen pod.
     # The pod page (27): its 23, the top bar's count, its members' own tactics and experiments
