@@ -5,10 +5,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, F, Min, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Lower
 
-from clients.action_selectors import current_risk as risk_of
-from clients.action_selectors import priority, priority_key
+from clients.action_selectors import priority, priority_expression
 from clients.models import Action, Client, EarlyWarning
 from core.weeks import today
 
@@ -39,12 +39,30 @@ class WarningGroup:
 
 def warning_groups(clients: QuerySet[Client], limit: int | None = 25) -> tuple[list[WarningGroup], int, int]:
     """Open firings grouped per client, by priority: the groups (the first `limit`), the number of
-    clients and of firings (two queries: the firings with their client and its current risk, and
-    the open or snoozed actions of those clients)."""
+    clients and of firings. The database ranks the clients (priority from the stored current risk,
+    then the oldest overdue action, then the name) and only the clients shown are read with their
+    firings and actions: four queries, whatever the number of open firings."""
+    open_rows = EarlyWarning.objects.filter(client__in=clients, resolved_on__isnull=True)
+    totals = open_rows.aggregate(clients=Count("client_id", distinct=True), firings=Count("pk"))
+    overdue = (
+        Action.objects.unresolved()
+        .filter(client=OuterRef("pk"), status="open", due_on__lt=today())
+        .order_by()
+        .values("client")
+        .annotate(first=Min("due_on"))
+        .values("first")
+    )
+    ranked = (
+        Client.objects.filter(pk__in=open_rows.values("client_id"))
+        .annotate(risk=F("latest_risk_score"))
+        .annotate(rank=priority_expression("risk"), oldest=Subquery(overdue))
+        .order_by(F("rank").desc(), F("oldest").asc(nulls_last=True), Lower("name"), "pk")
+        .values_list("pk", flat=True)
+    )
+    chosen = list(ranked if limit is None else ranked[:limit])
     rows = (
-        EarlyWarning.objects.filter(client__in=clients, resolved_on__isnull=True)
+        EarlyWarning.objects.filter(client_id__in=chosen, resolved_on__isnull=True)
         .annotate(
-            client_risk=risk_of("client_id"),
             done_since=Exists(
                 Action.objects.filter(
                     client=OuterRef("client_id"),
@@ -61,14 +79,13 @@ def warning_groups(clients: QuerySet[Client], limit: int | None = 25) -> tuple[l
     for w in rows:
         group = groups.get(w.client_id)
         if group is None:
+            risk = w.client.latest_risk_score
             group = groups[w.client_id] = WarningGroup(
-                w.client, w.client_risk, priority(w.client_risk, w.client.mrr, w.client.tier.is_premium)
+                w.client, risk, priority(risk, w.client.mrr, w.client.tier.is_premium)
             )
         group.warnings.append(w)
     for action in (
-        Action.objects.unresolved().filter(client_id__in=list(groups)).select_related("owner").order_by("due_on", "pk")
+        Action.objects.unresolved().filter(client_id__in=chosen).select_related("owner").order_by("due_on", "pk")
     ):
         groups[action.client_id].actions.append(action)
-    ordered = sorted(groups.values(), key=lambda g: priority_key(g.priority, g.oldest_overdue, g.client.name))
-    firings = sum(len(g.warnings) for g in ordered)
-    return (ordered if limit is None else ordered[:limit]), len(ordered), firings
+    return [groups[pk] for pk in chosen if pk in groups], totals["clients"], totals["firings"]

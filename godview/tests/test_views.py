@@ -211,8 +211,8 @@ def test_query_counts_are_flat_from_20_to_200_clients(client, leader, pod, other
     # every full page: clients, review queue and pod pages too; partials skip it). The objectives
     # tile loads itself (its own request).
     assert small["page"] == 17
-    # Widgets: session and user (2), then warnings: the open firings with their client and its
-    # current risk, and those clients' open or snoozed actions (grouped per client in Python);
+    # Widgets: session and user (2), then warnings: the counts, the clients ranked by priority (in
+    # SQL), the shown clients' open firings and their open or snoozed actions;
     # risk: distribution + trend; heatmap: goals by pod and week + pod names; boards: clients, goals,
     # the clients in scope (their per-client snapshot figures, agency-wide, were cached by the pod
     # page: one query there), names;
@@ -228,7 +228,7 @@ def test_query_counts_are_flat_from_20_to_200_clients(client, leader, pod, other
     cold = {name: n for name, n in small.items() if not name.endswith("warm")}
     assert cold == {
         "page": 17, "body": 15, "clients": 9, "review-queue": 4, "pod": 27,
-        "warnings": 4, "risk": 4, "heatmap": 4, "pods": 6, "people": 6, "performers": 16, "freshness": 3,
+        "warnings": 6, "risk": 4, "heatmap": 4, "pods": 6, "people": 6, "performers": 16, "freshness": 3,
     }  # fmt: skip
     # Warm: the KPI targets (1), the snapshot stocks, flows and overdue stock (3), each board's
     # snapshot sums (1) and the whole top-performer comparison (12, the designers' table included)
