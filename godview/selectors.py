@@ -14,6 +14,7 @@ from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Avg, Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_noop
@@ -218,21 +219,33 @@ def goal_hits(clients: QuerySet[Client], start: dt.date, end: dt.date, previous_
 
 
 def mrr_retention(clients: QuerySet[Client], on: dt.date) -> tuple[float | None, float | None]:
-    """NRR and GRR over the 12 months to `on`, from revenue events (the MRR history)."""
-    mrr_then = mrr_now = lost = ZERO
-    for _client_id, start, now, client_lost in retention_rows(clients, on):
-        mrr_then += start
-        mrr_now += now
-        lost += client_lost
-    return metrics.nrr(mrr_then, mrr_now), metrics.grr(mrr_then, lost, ZERO)
+    """NRR and GRR over the 12 months to `on`, from revenue events (the MRR history): the sums of
+    `retention_rows`, added up by the database (one query; at 10,000 clients the rows summed in
+    Python took 55 ms of the God-view's time)."""
+    sql, params = _retention_sums(clients, on).query.sql_with_params()
+    query = (
+        "SELECT SUM(s), SUM(CASE WHEN s + sp - sm > 0 THEN s + sp - sm ELSE 0 END), "
+        "SUM(CASE WHEN sm < s THEN sm ELSE s END) FROM ("
+        f"SELECT then_plus - then_minus AS s, since_plus AS sp, since_minus AS sm FROM ({sql}) AS per_client"
+        ") AS kept WHERE s > 0"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        then, now, lost = (_money(v) for v in cursor.fetchone())
+    return metrics.nrr(then, now), metrics.grr(then, lost, ZERO)
 
 
-def retention_rows(clients: QuerySet[Client], on: dt.date) -> list[tuple[int, Decimal, Decimal, Decimal]]:
-    """Per client active 12 months before `on`: (id, MRR then, MRR on `on`, MRR lost): NRR's rows."""
+def _money(value) -> Decimal:
+    """A sum as the database gives it (SQLite: a float) as exact cents."""
+    return ZERO if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def _retention_sums(clients: QuerySet[Client], on: dt.date) -> QuerySet:
+    """Per client active 12 months before `on`, its revenue events summed before and since then."""
     then = on - dt.timedelta(days=365)
     plus = Q(kind__in=["new", "expansion"])
     minus = Q(kind__in=["contraction", "churn"])
-    rows = (
+    return (
         RevenueEvent.objects.filter(client__in=clients.filter(_active_on(then)), occurred_on__lte=on)
         .values("client_id")
         .annotate(
@@ -241,9 +254,15 @@ def retention_rows(clients: QuerySet[Client], on: dt.date) -> list[tuple[int, De
             since_plus=Sum("amount", filter=plus & Q(occurred_on__gt=then), default=ZERO),
             since_minus=Sum("amount", filter=minus & Q(occurred_on__gt=then), default=ZERO),
         )
+        .order_by()
+        .values("client_id", "then_plus", "then_minus", "since_plus", "since_minus")
     )
+
+
+def retention_rows(clients: QuerySet[Client], on: dt.date) -> list[tuple[int, Decimal, Decimal, Decimal]]:
+    """Per client active 12 months before `on`: (id, MRR then, MRR on `on`, MRR lost): NRR's rows."""
     result = []
-    for client_id, then_plus, then_minus, since_plus, since_minus in rows.values_list(
+    for client_id, then_plus, then_minus, since_plus, since_minus in _retention_sums(clients, on).values_list(
         "client_id", "then_plus", "then_minus", "since_plus", "since_minus"
     ):
         start = then_plus - then_minus

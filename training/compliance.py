@@ -242,6 +242,45 @@ def build_matrix(
     return Matrix(modules, rows, module_statistics(modules, rows))
 
 
+@dataclass(frozen=True)
+class Totals:
+    """A matrix's three headline figures, without its cells (the God-view tile's)."""
+
+    passed: int
+    required: int
+    scores: tuple[Decimal, ...]
+
+    @property
+    def compliance(self) -> Decimal | None:
+        return ratio(self.passed, self.required)
+
+    @property
+    def average_score(self) -> Decimal | None:
+        return mean(self.scores)
+
+
+def compliance_totals(
+    people: Iterable[PersonFacts], modules: Iterable[ModuleFacts], results: Iterable[ResultFacts]
+) -> Totals:
+    """`build_matrix(...)`'s passed, required and average score, counted from the results alone:
+    each person's required modules, and the results at a module's current version (passed or not;
+    the matrix's score cells). A test holds it to the matrix."""
+    modules = {m.id: m for m in modules}
+    roles = {p.id: p.role for p in people}
+    per_role = defaultdict(int)
+    for module in modules.values():
+        for role in module.required_roles:
+            per_role[role] += 1
+    passed, scores = 0, []
+    for r in results:
+        module, role = modules.get(r.module_id), roles.get(r.person_id)
+        if module is None or role is None or r.version != module.version or not module.is_required_for(role):
+            continue
+        passed += r.passed
+        scores.append(r.score)
+    return Totals(passed, sum(per_role[role] for role in roles.values()), tuple(scores))
+
+
 def module_statistics(modules: tuple[ModuleFacts, ...], rows: tuple[PersonRow, ...]) -> tuple[ModuleStats, ...]:
     stats = [ModuleStats(m) for m in modules]
     for row in rows:
