@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, Min, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Min, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Lower
 
 from clients.action_selectors import priority, priority_expression
@@ -40,10 +40,13 @@ class WarningGroup:
 def warning_groups(clients: QuerySet[Client], limit: int | None = 25) -> tuple[list[WarningGroup], int, int]:
     """Open firings grouped per client, by priority: the groups (the first `limit`), the number of
     clients and of firings. The database ranks the clients (priority from the stored current risk,
-    then the oldest overdue action, then the name) and only the clients shown are read with their
-    firings and actions: four queries, whatever the number of open firings."""
-    open_rows = EarlyWarning.objects.filter(client__in=clients, resolved_on__isnull=True)
-    totals = open_rows.aggregate(clients=Count("client_id", distinct=True), firings=Count("pk"))
+    then the oldest overdue action, then the name) from the clients' stored current state, and only
+    the clients shown are read with their firings and actions: four queries, whatever the number of
+    open firings."""
+    # The clients with open firings, from their stored count (kept by every warning's save and
+    # every rollup: clients.models.refresh_current_state), not a scan of the firings.
+    firing = Client.objects.filter(pk__in=clients.values("pk"), open_warning_count__gt=0)
+    totals = firing.aggregate(clients=Count("pk"), firings=Sum("open_warning_count", default=0))
     overdue = (
         Action.objects.unresolved()
         .filter(client=OuterRef("pk"), status="open", due_on__lt=today())
@@ -53,8 +56,7 @@ def warning_groups(clients: QuerySet[Client], limit: int | None = 25) -> tuple[l
         .values("first")
     )
     ranked = (
-        Client.objects.filter(pk__in=open_rows.values("client_id"))
-        .annotate(risk=F("latest_risk_score"))
+        firing.annotate(risk=F("latest_risk_score"))
         .annotate(rank=priority_expression("risk"), oldest=Subquery(overdue))
         .order_by(F("rank").desc(), F("oldest").asc(nulls_last=True), Lower("name"), "pk")
         .values_list("pk", flat=True)
