@@ -267,12 +267,12 @@ def lab_clients(request: HttpRequest) -> HttpResponse:
     signal = params.choice(request.GET, "signal", list(SIGNALS), ANY)
     horizon = int(params.choice(request.GET, "horizon", [str(h) for h in HORIZONS], "90"))
     kind = params.choice(request.GET, "kind", list(KINDS), "caught")
-    lead = params.choice(request.GET, "lead", [charts.lead_bucket(b) for b in charts.LEAD_BUCKETS])
+    buckets = {charts.lead_bucket(b): b for b in charts.LEAD_BUCKETS}
+    lead = params.choice(request.GET, "lead", list(buckets))
     figures = lab_figures(Client.objects.visible_to(request.user), period)[signal]
     rows = entries(figures, horizon, kind)
     if lead:  # one bar of the lead-time chart: the caught churns flagged that many days ahead
-        bucket = next(b for b in charts.LEAD_BUCKETS if charts.lead_bucket(b) == lead)
-        low, high = bucket
+        low, high = buckets[lead]
         rows = [
             e for e in rows if e.lead_days is not None and low <= e.lead_days and (high is None or e.lead_days <= high)
         ]
@@ -287,7 +287,7 @@ def lab_clients(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": [(e, names.get(e.client_id, "")) for e in page],
         "back": f"{reverse('lab')}?{urlencode({'start': period.start, 'end': period.end})}",
-        "lead": charts.lead_label(bucket) if lead else "",
+        "lead": charts.lead_label(buckets[lead]) if lead else "",
         "query": urlencode(
             {"signal": signal, "horizon": horizon, "kind": kind, "start": period.start, "end": period.end}
             | ({"lead": lead} if lead else {})

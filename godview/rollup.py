@@ -532,8 +532,7 @@ def refresh_weeks(first: dt.date, last: dt.date) -> int:
         .order_by()
     )
     weeks = [
-        WeeklySnapshot(client_id=r["client_id"], week_start=_as_date(r["week"]), **{n: r[n] for n in WEEKLY_FIELDS})
-        for r in rows
+        WeeklySnapshot(client_id=r["client_id"], week_start=r["week"], **{n: r[n] for n in WEEKLY_FIELDS}) for r in rows
     ]
     WeeklySnapshot.objects.bulk_create(
         weeks,
@@ -543,10 +542,6 @@ def refresh_weeks(first: dt.date, last: dt.date) -> int:
         update_fields=list(WEEKLY_FIELDS),
     )
     return len(weeks)
-
-
-def _as_date(value) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime) else value
 
 
 def _chunks(items: list, size: int):

@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import connection
@@ -290,8 +289,6 @@ def kpi_strip(user: User, filters: Filters, clients_url: str) -> list[Kpi]:
         "nrr-before", user, key, lambda: mrr_retention(clients, filters.start - dt.timedelta(days=1))
     )
     training, training_before = compliance_now_and_at(user, filters, filters.start)
-    training_scope = urlencode({k: v for k, v in (("pod", filters.pod), ("am", filters.am)) if v})
-    training_query = f"?{training_scope}" if training_scope else ""
 
     year, quarter = quarter_of(filters.today)
     reviews, reviews_before = review_status_counts(clients, (year, quarter), previous_quarter(year, quarter))
@@ -340,7 +337,7 @@ def kpi_strip(user: User, filters: Filters, clients_url: str) -> list[Kpi]:
             clients_url + q + amp + "stale=1"),
         Kpi("training", gettext_noop("Training compliance"), training.compliance, "percent",
             metrics.change(training.compliance, training_before.compliance),
-            "/training/results/" + training_query,
+            "/training/results/" + filters.querystring(period=None, tier=None),  # the pod and AM it counts
             note=gettext("avg %(score)s") % {"score": whole(training.average_score)}
             if training.average_score is not None else ""),
         Kpi("reviews_missing", gettext_noop("Reviews missing"), reviews["missing"], "count",

@@ -4,6 +4,8 @@ Each builder returns `(figure, table)`: the figure for plotly.js and the same nu
 so every chart has its numbers one click away.
 """
 
+from urllib.parse import urlencode
+
 from django.utils.translation import gettext as _
 
 from core.numbers import percent
@@ -32,16 +34,20 @@ def _label(stat: ModuleStats) -> str:
     return f"{stat.module.title} (v{stat.module.version})"
 
 
-def pass_rates(stats: list[ModuleStats], scope: str = "") -> tuple[dict, dict]:
+def pass_rates(stats: list[ModuleStats], scope: dict | None = None) -> tuple[dict, dict]:
     """Horizontal bars: share of the people who must take each module that passed it (completion).
-    Each bar opens the module's rows on /training/results/ (`scope`: the page's filters, "&pod=…")."""
+    Each bar opens the module's rows on /training/results/ (`scope`: the page's filters)."""
     ordered = sorted(stats, key=lambda s: (s.completion is None, s.completion or 0))
     labels = [_label(s) for s in ordered]
     values = [percent(s.completion) for s in ordered]
     figure = {
         "data": [
             {
-                "meta": {"links": [f"/training/results/?module={s.module.id}{scope}" for s in ordered]},
+                "meta": {
+                    "links": [
+                        f"/training/results/?{urlencode({'module': s.module.id} | (scope or {}))}" for s in ordered
+                    ]
+                },
                 "type": "bar",
                 "orientation": "h",
                 "y": labels,

@@ -11,7 +11,7 @@ from core.csv_export import csv_response
 from core.htmx import template_for, wants_partial
 from core.numbers import percent
 from training import charts, selectors
-from training.compliance import Status, group_by_pod, mean, ratio, result_rows
+from training.compliance import Status, Totals, group_by_pod, result_rows
 from training.exports import matrix_rows, result_lines
 from training.forms import PanelFilterForm, ResultFilterForm, TrainingFilterForm
 from training.markdown import render_markdown
@@ -33,9 +33,8 @@ def training(request: HttpRequest) -> HttpResponse:
         return bad_filters(request, form)
     matrix = selectors.compliance_matrix(request.user, form.filters())
     page = Paginator(matrix.rows, PAGE_SIZE).get_page(form.cleaned_data["page"])
-    data = form.cleaned_data
-    scope = urlencode({k: v for k, v in (("pod", data["pod"] and data["pod"].pk), ("role", data["role"])) if v})
-    pass_rate_figure, pass_rate_table = charts.pass_rates(list(matrix.module_stats), f"&{scope}" if scope else "")
+    scope = _scope(form.cleaned_data, ("pod", "role"))
+    pass_rate_figure, pass_rate_table = charts.pass_rates(list(matrix.module_stats), scope)
     score_figure, score_table = charts.score_distributions(list(matrix.module_stats))
     context = {
         "form": form,
@@ -78,15 +77,19 @@ def training_results(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":
         lines = result_lines(rows)
         return csv_response("training-results.csv", next(lines), lines)
-    passed = sum(1 for r in rows if r.cell.status == Status.PASSED)
+    totals = Totals(
+        passed=sum(1 for r in rows if r.cell.status == Status.PASSED),
+        required=len(rows),
+        scores=tuple(r.cell.score for r in rows if r.cell.status in (Status.PASSED, Status.FAILED)),
+    )
     context = {
         "form": form,
         "pods": form.fields["pod"].queryset,
         "modules": matrix.modules,
         "page_obj": Paginator(rows, PAGE_SIZE).get_page(data["page"]),
-        "passed": passed,
-        "compliance": ratio(passed, len(rows)),
-        "average_score": mean([r.cell.score for r in rows if r.cell.status in (Status.PASSED, Status.FAILED)]),
+        "passed": totals.passed,
+        "compliance": totals.compliance,
+        "average_score": totals.average_score,
     }
     return render(request, template_for(request, "training/results.html", frozenset({"results-body"})), context)
 
@@ -114,16 +117,19 @@ def training_panel(request: HttpRequest) -> HttpResponse:
         "top_gaps": matrix.top_gaps(),
         "most_behind": matrix.most_behind(),
         "pod": form.cleaned_data["pod"],
-        "scope": _scope_query(form.cleaned_data),
+        "scope": _query(_scope(form.cleaned_data, ("pod", "am"))),
     }
     template = "training/panel.html#training-panel" if wants_partial(request) else "training/panel.html"
     return render(request, template, context)
 
 
-def _scope_query(data: dict) -> str:
-    """The panel's pod and AM as the results page's query string ("" for everyone)."""
-    scope = urlencode({k: data[k].pk for k in ("pod", "am") if data[k]})
-    return f"?{scope}" if scope else ""
+def _scope(data: dict, names: tuple[str, ...]) -> dict:
+    """The chosen filters among `names` (a pod or person by its id), for the results page's links."""
+    return {name: getattr(data[name], "pk", data[name]) for name in names if data[name]}
+
+
+def _query(scope: dict) -> str:
+    return f"?{urlencode(scope)}" if scope else ""
 
 
 @require_GET

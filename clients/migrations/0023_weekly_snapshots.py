@@ -20,9 +20,7 @@ def fill(apps, schema_editor):
     )
     batch = []
     for row in rows.iterator(chunk_size=5000):
-        week = row["week"]
-        week = week.date() if hasattr(week, "date") and callable(week.date) else week
-        batch.append(WeeklySnapshot(client_id=row["client_id"], week_start=week, **{n: row[n] for n in FIELDS}))
+        batch.append(WeeklySnapshot(client_id=row["client_id"], week_start=row["week"], **{n: row[n] for n in FIELDS}))
         if len(batch) == 5000:
             WeeklySnapshot.objects.bulk_create(batch)
             batch = []
