@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Avg, Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Avg, Count, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_noop
 
@@ -31,6 +31,7 @@ from clients.models import (
     Tactic,
     Tier,
     WeeklyGoal,
+    WeeklySnapshot,
 )
 from clients.workspace_selectors import review_status_counts
 from core.cache import snapshot_cached
@@ -170,11 +171,12 @@ def snapshot_stocks(clients: QuerySet[Client], day: dt.date, tiers: list[Tier]) 
 
 
 def snapshot_flows(clients: QuerySet[Client], filters: Filters) -> dict:
-    """Tasks due and on time in the period and the one before, and today's overdue stock."""
-    now = Q(date__gte=filters.start, date__lt=filters.end)
-    before = Q(date__gte=filters.previous_start, date__lt=filters.start)
-    return DailySnapshot.objects.filter(
-        client__in=clients, date__gte=filters.previous_start, date__lt=filters.end
+    """Tasks due and on time in the period and the one before: the periods are whole weeks, so
+    the weekly snapshots sum them (a seventh of the daily rows)."""
+    now = Q(week_start__gte=filters.start, week_start__lt=filters.end)
+    before = Q(week_start__gte=filters.previous_start, week_start__lt=filters.start)
+    return WeeklySnapshot.objects.filter(
+        client__in=clients, week_start__gte=filters.previous_start, week_start__lt=filters.end
     ).aggregate(
         due_now=Sum("tasks_due", filter=now, default=0),
         on_time_now=Sum("tasks_on_time", filter=now, default=0),
@@ -503,19 +505,29 @@ def client_period_figures(filters: Filters) -> dict[int, PeriodFigures]:
     """Client id → its figures for the period, for every client (whoever asks: the scope is applied
     by the caller); cached until the next rollup."""
     latest = latest_snapshot_date(filters.today)
-    period = Q(date__gte=filters.start, date__lt=filters.end)
 
     def compute() -> dict[int, PeriodFigures]:
-        rows = (
-            DailySnapshot.objects.filter(period | Q(date=latest))
+        # The period is whole weeks: its sums come from the weekly snapshots, the overdue stock
+        # from the latest day's rows (one query: the two, united).
+        zero = Value(0, output_field=IntegerField())
+        weeks = (
+            WeeklySnapshot.objects.filter(week_start__gte=filters.start, week_start__lt=filters.end)
+            .order_by()
             .values("client_id")
-            .annotate(
-                due=Sum("tasks_due", filter=period, default=0),
-                on_time=Sum("tasks_on_time", filter=period, default=0),
-                overdue=Sum("overdue_tasks", filter=Q(date=latest, is_active=True), default=0),
-            )
+            .annotate(due=Sum("tasks_due"), on_time=Sum("tasks_on_time"), overdue=zero)
+            .values_list("client_id", "due", "on_time", "overdue")
         )
-        return {row["client_id"]: PeriodFigures(row["due"], row["on_time"], row["overdue"]) for row in rows}
+        stock = (
+            DailySnapshot.objects.filter(date=latest, is_active=True)
+            .order_by()
+            .annotate(due=zero, on_time=zero)
+            .values_list("client_id", "due", "on_time", "overdue_tasks")
+        )
+        figures: dict[int, PeriodFigures] = {}
+        for pk, due, on_time, overdue in weeks.union(stock, all=True).order_by():
+            was = figures.get(pk, PeriodFigures(0, 0, 0))
+            figures[pk] = PeriodFigures(was.due + due, was.on_time + on_time, was.overdue + overdue)
+        return figures
 
     params = {"start": filters.start.isoformat(), "end": filters.end.isoformat(), "on": filters.today.isoformat()}
     return snapshot_cached("board-clients", None, params, compute)

@@ -111,15 +111,26 @@ def test_nrr_and_grr_come_from_revenue_events(am):
     assert grr == pytest.approx(2600 / 4000)
 
 
-def test_on_time_rate_sums_the_daily_snapshots_of_the_period(am, filters):
+def test_on_time_rate_sums_the_daily_snapshots_of_the_period_through_their_weeks(am, filters):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from godview.rollup import refresh_weeks
+
     client = ClientFactory(account_manager=am)
     inside, before = filters.start + dt.timedelta(days=2), filters.previous_start + dt.timedelta(days=1)
     DailySnapshot.objects.create(client=client, date=inside, tasks_due=4, tasks_on_time=3)
     DailySnapshot.objects.create(client=client, date=inside + dt.timedelta(days=1), tasks_due=6, tasks_on_time=4)
     DailySnapshot.objects.create(client=client, date=before, tasks_due=5, tasks_on_time=5)
-    flows = selectors.snapshot_flows(Client.objects.all(), filters)
+    # Outside both periods: the current week, and the week before the previous period.
+    DailySnapshot.objects.create(client=client, date=filters.end, tasks_due=9, tasks_on_time=9)
+    DailySnapshot.objects.create(client=client, date=filters.previous_start - dt.timedelta(days=1), tasks_due=9)
+    refresh_weeks(filters.previous_start - dt.timedelta(days=7), filters.end)  # as the rollup that wrote them
+    with CaptureQueriesContext(connection) as queries:
+        flows = selectors.snapshot_flows(Client.objects.all(), filters)
     # Period: 7 of 10 on time; previous period: 5 of 5.
     assert (flows["on_time_now"], flows["due_now"], flows["on_time_before"], flows["due_before"]) == (7, 10, 5, 5)
+    assert "clients_dailysnapshot" not in queries[0]["sql"]  # the periods are whole weeks
 
 
 def test_win_rate_counts_experiments_only_at_the_confidence_threshold(am):
@@ -148,11 +159,21 @@ def test_boards_sum_each_scopes_clients_from_one_agency_wide_set_of_figures(am, 
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from godview.rollup import refresh_weeks
+
     mine, theirs = ClientFactory(account_manager=am), ClientFactory(account_manager=other_am)
     inside, latest = filters.start + dt.timedelta(days=1), filters.today - dt.timedelta(days=1)
     for client, due, on_time, overdue in ((mine, 4, 3, 2), (theirs, 10, 5, 7)):
         DailySnapshot.objects.create(client=client, date=inside, tasks_due=due, tasks_on_time=on_time)
         DailySnapshot.objects.create(client=client, date=latest, overdue_tasks=overdue)
+    # A client with only an overdue stock, one whose latest row is no longer active, and a stock
+    # older than the latest day: only the first counts.
+    DailySnapshot.objects.create(client=ClientFactory(account_manager=am), date=latest, overdue_tasks=1)
+    DailySnapshot.objects.create(
+        client=ClientFactory(account_manager=other_am), date=latest, overdue_tasks=40, is_active=False
+    )
+    DailySnapshot.objects.create(client=theirs, date=latest - dt.timedelta(days=1), overdue_tasks=50)
+    refresh_weeks(filters.start, latest)  # as the rollup that wrote those days keeps their weeks
     cache.clear()
 
     everyone = selectors.board_snapshots(Client.objects.all(), filters, "account_manager_id")
@@ -160,6 +181,6 @@ def test_boards_sum_each_scopes_clients_from_one_agency_wide_set_of_figures(am, 
         one = selectors.board_snapshots(Client.objects.filter(pk=mine.pk), filters, "account_manager_id")
 
     by_am = {row["client__account_manager_id"]: (row["due"], row["on_time"], row["overdue"]) for row in everyone}
-    assert by_am == {am.pk: (4, 3, 2), other_am.pk: (10, 5, 7)}
+    assert by_am == {am.pk: (4, 3, 3), other_am.pk: (10, 5, 7)}
     assert one == [{"client__account_manager_id": am.pk, "due": 4, "on_time": 3, "overdue": 2}]
     assert len(queries) == 1 and "clients_dailysnapshot" not in queries[0]["sql"]  # the scope only
