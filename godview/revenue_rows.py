@@ -1,5 +1,6 @@
 """The rows behind each figure of the revenue screen: every number there links here, and each
-table recomputes its figure from the same ledger and rows the screen used (so they agree).
+table recomputes its figure from the per-client ledger, whose sums the screen's figures, added up
+by the database, equal (test_revenue_sums holds the two to each other).
 
 A `Rows` is a title, the figure recomputed, column names and rows whose first cell is the client
 (id, name). Builders take the scoped clients and a month (or a window / stage).
