@@ -1,21 +1,24 @@
 """The review queue: clients whose health signal and current risk score are 2+ apart, until
 leadership decides which score stands (a `ReviewDecision` on the current assessment).
 
-The health signal is the one the nightly rollup stored (latest snapshot), so the queue costs a
-fixed number of queries at any size; the client page shows the live factors.
+The health signal is the one the nightly rollup stored (latest snapshot); it, the latest
+assessment and its score are kept on the client (`refresh_current_state`), so the database
+filters, orders and pages the queue: a page costs the page, not the agency. The client page shows
+the live factors.
 """
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django import forms
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from clients.models import Client, DailySnapshot, ReviewDecision, RiskAssessment
-from clients.scoring import disagrees
+from clients.models import Client, ReviewDecision
+from clients.models.client import in_review, review_gap
 
 
 @dataclass(frozen=True)
@@ -30,28 +33,32 @@ class QueueEntry:
     def gap(self) -> int:
         return abs(self.health_score - self.risk_score)
 
+    @classmethod
+    def of(cls, c: Client) -> "QueueEntry":
+        """A row of `review_queue`, from the client's stored current state."""
+        return cls(c, c.latest_assessment_id, c.latest_risk_score, c.latest_health_score, c.latest_health_on)
 
-def review_queue(clients: QuerySet[Client]) -> list[QueueEntry]:
-    """Undecided disagreements, largest gap first (one query)."""
-    latest_risk = RiskAssessment.objects.filter(client=OuterRef("pk")).order_by("-assessed_at", "-pk")
-    latest_snap = DailySnapshot.objects.filter(client=OuterRef("pk")).order_by("-date")
-    rows = (
-        clients.filter(churned_on__isnull=True)
-        .annotate(
-            risk_id=Subquery(latest_risk.values("pk")[:1]),
-            risk=Subquery(latest_risk.values("score")[:1]),
-            health=Subquery(latest_snap.values("health_score")[:1]),
-            health_on=Subquery(latest_snap.values("date")[:1]),
-        )
-        .filter(risk__isnull=False, health__isnull=False)
-        .annotate(
-            decided=Exists(ReviewDecision.objects.filter(client=OuterRef("pk"), assessment_id=OuterRef("risk_id")))
-        )
-        .filter(decided=False)
+
+def review_queue(clients: QuerySet[Client]) -> QuerySet[Client]:
+    """Undecided disagreements, largest gap first, then the riskier score, then the name (one
+    query, read in the order of its index; `QueueEntry.of` each row)."""
+    decided = ReviewDecision.objects.filter(client=OuterRef("pk"), assessment=OuterRef("latest_assessment"))
+    return (
+        clients.filter(in_review(), ~Exists(decided))
+        .annotate(gap=review_gap())
         .select_related("account_manager", "tier")
+        .order_by("-gap", "latest_risk_score", "name", "pk")
     )
-    entries = [QueueEntry(c, c.risk_id, c.risk, c.health, c.health_on) for c in rows if disagrees(c.health, c.risk)]
-    return sorted(entries, key=lambda e: (-e.gap, e.risk_score, e.client.name))
+
+
+def queue_entries(rows: Iterable[Client]) -> list[QueueEntry]:
+    return [QueueEntry.of(c) for c in rows]
+
+
+def queue_entry(client: Client) -> QueueEntry | None:
+    """The client's entry while it is in the queue (one query), else None."""
+    row = review_queue(Client.objects.filter(pk=client.pk)).first()
+    return None if row is None else QueueEntry.of(row)
 
 
 class ReviewDecisionForm(forms.Form):

@@ -42,7 +42,7 @@ from godview.definitions import BY_KEY
 from godview.forms import Filters, parse_filters
 from godview.lab_selectors import before_churn
 from godview.meetings import review_meeting
-from godview.review import ReviewDecisionForm, review_decision_record, review_queue
+from godview.review import ReviewDecisionForm, queue_entries, queue_entry, review_decision_record, review_queue
 from godview.win_loss import OwnerWinLoss, win_loss_by_owner
 from tasks.goal_links import goal_task_states
 from tasks.models import DueDateChange
@@ -641,22 +641,22 @@ REVIEW_PAGE_SIZE = 50  # entries per page: one form each, so the page stays ligh
 def review_queue_view(request: HttpRequest) -> HttpResponse:
     if not (request.user.sees_everything or request.user.is_pod_lead):
         raise Http404
-    entries = review_queue(Client.objects.visible_to(request.user))
+    queue = review_queue(Client.objects.visible_to(request.user))
     if wants_csv(request):
         return csv_response(
             "review-queue.csv",
             [_("client"), _("account manager"), _("risk score"), _("health signal"), _("as of")],
             (
                 [e.client.name, str(e.client.account_manager or ""), e.risk_score, e.health_score, e.as_of]
-                for e in entries
+                for e in queue_entries(queue)  # all of them, read here rather than while the response streams
             ),
         )
-    page = Paginator(entries, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(queue, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))  # a COUNT, then the page
     return render(
         request,
         "godview/review_queue.html",
         {
-            "entries": page.object_list,
+            "entries": queue_entries(page.object_list),
             "page": page,
             "can_decide": request.user.sees_everything,
             "form": ReviewDecisionForm(),
@@ -669,7 +669,7 @@ def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.sees_everything:
         raise Http404
     client = get_object_or_404(Client.objects.visible_to(request.user), pk=pk)
-    entry = next((e for e in review_queue(Client.objects.filter(pk=client.pk))), None)
+    entry = queue_entry(client)
     if entry is None:
         raise Http404
     form = ReviewDecisionForm(request.POST)

@@ -5,7 +5,9 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Abs
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -21,6 +23,7 @@ from clients.models.base import (
 )
 from clients.models.outcomes import NPSResponse
 from clients.models.risk import RiskAssessment
+from clients.scoring import REVIEW_GAP
 from core.weeks import today
 
 if TYPE_CHECKING:
@@ -47,6 +50,17 @@ class ClientQuerySet(ScopedQuerySet):
                 .values("score")[:1]
             ),
         )
+
+
+def review_gap() -> Abs:
+    """How far apart the stored health signal and risk score are (NULL when either is missing)."""
+    return Abs(F("latest_health_score") - F("latest_risk_score"))
+
+
+def in_review() -> Q:
+    """`clients.scoring.disagrees` on the stored state of an active client: the review queue before
+    the decisions, and the condition of its index (one definition, so the planner matches them)."""
+    return Q(churned_on__isnull=True) & Q(GreaterThanOrEqual(review_gap(), REVIEW_GAP))
 
 
 class Client(models.Model):
@@ -97,6 +111,21 @@ class Client(models.Model):
     latest_risk_score = models.PositiveSmallIntegerField(_("latest risk score"), null=True, editable=False)
     latest_contact_on = models.DateField(_("last contact"), null=True, editable=False)
     open_warning_count = models.PositiveIntegerField(_("open early warnings"), db_default=0, editable=False)
+    # What the review queue compares (the latest assessment, the latest snapshot's health signal and
+    # its date), so the database filters, orders and pages it. A bare reference: assessments are
+    # append-only and go only with their client, so no constraint, index or delete cascade is needed.
+    latest_assessment = models.ForeignKey(
+        RiskAssessment,
+        verbose_name=_("latest risk assessment"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        editable=False,
+        related_name="+",
+    )
+    latest_health_score = models.PositiveSmallIntegerField(_("latest health signal"), null=True, editable=False)
+    latest_health_on = models.DateField(_("health signal as of"), null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -106,7 +135,18 @@ class Client(models.Model):
         ordering = ["name"]
         verbose_name = _("client")
         verbose_name_plural = _("clients")
-        indexes = [models.Index(fields=["account_manager", "lifecycle_stage"])]
+        indexes = [
+            models.Index(fields=["account_manager", "lifecycle_stage"]),
+            # The review queue in its order: a page reads its own rows, not every client.
+            models.Index(
+                review_gap().desc(),
+                F("latest_risk_score"),
+                F("name"),
+                F("id"),
+                condition=in_review(),
+                name="client_review_queue",
+            ),
+        ]
         constraints = [
             not_negative("mrr", "client_mrr_not_negative"),
             models.CheckConstraint(

@@ -205,12 +205,15 @@ class Contact(models.Model):
 
 
 def refresh_current_state(client_ids=None) -> int:
-    """Store each client's current state: the latest risk score, the last contact and the open early
-    warnings (one UPDATE; every client when `client_ids` is None). Saving an assessment, a contact
-    or a warning calls it for its client; bulk writers (the rollup, the demo) call it after."""
+    """Store each client's current state: the latest risk assessment and its score, the latest
+    snapshot's health signal and date, the last contact and the open early warnings (one UPDATE;
+    every client when `client_ids` is None). Saving an assessment, a snapshot, a contact or a
+    warning calls it for its client; bulk writers (the rollup, the demo) call it after."""
     Client = RiskAssessment._meta.get_field("client").related_model  # client.py imports this module
+    DailySnapshot = Client._meta.get_field("snapshots").related_model  # and so does outcomes.py
     clients = Client.objects.all() if client_ids is None else Client.objects.filter(pk__in=list(client_ids))
-    risk = RiskAssessment.objects.filter(client=OuterRef("pk")).order_by("-assessed_at", "-pk").values("score")[:1]
+    latest_risk = RiskAssessment.objects.filter(client=OuterRef("pk")).order_by("-assessed_at", "-pk")
+    snapshot = DailySnapshot.objects.filter(client=OuterRef("pk")).order_by("-date")
     contact = Contact.objects.filter(client=OuterRef("pk")).order_by("-contacted_on").values("contacted_on")[:1]
     warnings = (
         EarlyWarning.objects.filter(client=OuterRef("pk"), resolved_on__isnull=True)
@@ -220,7 +223,10 @@ def refresh_current_state(client_ids=None) -> int:
         .values("n")
     )
     return clients.update(
-        latest_risk_score=Subquery(risk),
+        latest_assessment=Subquery(latest_risk.values("pk")[:1]),
+        latest_risk_score=Subquery(latest_risk.values("score")[:1]),
+        latest_health_score=Subquery(snapshot.values("health_score")[:1]),
+        latest_health_on=Subquery(snapshot.values("date")[:1]),
         latest_contact_on=Subquery(contact),
         open_warning_count=Coalesce(Subquery(warnings), Value(0)),
     )
