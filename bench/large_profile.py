@@ -248,9 +248,10 @@ def build(name: str, clients: int) -> dict[str, int]:
     )
     # Their weeks, summed as each rollup keeps them (godview.rollup.refresh_weeks).
     cur.execute(
-        """INSERT INTO clients_weeklysnapshot (client_id, week_start, tasks_due, tasks_on_time, goals_due, goals_hit)
+        """INSERT INTO clients_weeklysnapshot (client_id, week_start, tasks_due, tasks_on_time, goals_due, goals_hit,
+                                                 risk_sum, risk_days)
            SELECT client_id, date_trunc('week', date)::date, sum(tasks_due), sum(tasks_on_time), sum(goals_due),
-                  sum(goals_hit)
+                  sum(goals_hit), coalesce(sum(risk_score), 0), count(risk_score)
            FROM clients_dailysnapshot GROUP BY client_id, date_trunc('week', date)::date"""
     )
     log(f"{name}: history tables and snapshots")

@@ -517,7 +517,16 @@ def upsert_snapshots(snapshots: list[DailySnapshot], batch: int = 1000) -> None:
             )
 
 
-WEEKLY_FIELDS = ("tasks_due", "tasks_on_time", "goals_due", "goals_hit")
+# Each weekly field and how it sums the week's daily rows.
+WEEKLY_SUMS = {
+    "tasks_due": Sum("tasks_due"),
+    "tasks_on_time": Sum("tasks_on_time"),
+    "goals_due": Sum("goals_due"),
+    "goals_hit": Sum("goals_hit"),
+    "risk_sum": Sum("risk_score", default=0),
+    "risk_days": Count("risk_score"),
+}
+WEEKLY_FIELDS = tuple(WEEKLY_SUMS)
 
 
 def refresh_weeks(first: dt.date, last: dt.date) -> int:
@@ -528,7 +537,7 @@ def refresh_weeks(first: dt.date, last: dt.date) -> int:
         DailySnapshot.objects.filter(date__gte=monday, date__lte=sunday)
         .annotate(week=TruncWeek("date", output_field=DateField()))
         .values("client_id", "week")
-        .annotate(**{name: Sum(name) for name in WEEKLY_FIELDS})
+        .annotate(**WEEKLY_SUMS)
         .order_by()
     )
     weeks = [

@@ -12,16 +12,16 @@ from django.utils import timezone
 
 from accounts.models import Pod, User
 from accounts.permissions import people_scope
-from clients.models import Client, DailySnapshot, WeeklyGoal
-from core.weeks import agency_tz
+from clients.models import Client, WeeklyGoal, WeeklySnapshot
+from core.weeks import agency_tz, week_start
 from core.weeks import today as agency_today
 from training.coaching import ClientOutcomes, ModuleInsight, coaching_insights
 from training.compliance import Matrix, ModuleFacts, PersonFacts, PersonRow, ResultFacts, build_matrix
 from training.models import TrainingModule, TrainingResult
 
 # The coaching comparison looks at the last quarter; the risk trend compares its first and last fortnight.
-COACHING_WINDOW_DAYS = 90
-RISK_TREND_DAYS = 14
+COACHING_WINDOW_WEEKS = 13  # this week and the twelve before it
+RISK_TREND_WEEKS = 2  # the risk trend: the window's first two weeks against its last two
 
 
 @dataclass(frozen=True)
@@ -99,11 +99,12 @@ def person_training(user: User, person: User, on: dt.date | None = None) -> Pers
 def client_outcomes(user: User, person_ids: list[int], on: dt.date | None = None) -> dict[int, ClientOutcomes]:
     """Per person: outcome sums of the clients they manage, over the coaching window (three queries).
 
-    Goals come from WeeklyGoal (hit = done by its deadline, cancelled excluded); tasks and risk from
-    the nightly DailySnapshot rollup, never from the task table.
+    The window is whole weeks, from the Monday `COACHING_WINDOW_WEEKS - 1` weeks before this one
+    to `on`. Goals come from WeeklyGoal (hit = done by its deadline, cancelled excluded); tasks and
+    risk from the nightly rollup's weekly snapshots, never from the task table or the days.
     """
     on = on or agency_today()
-    start = on - dt.timedelta(days=COACHING_WINDOW_DAYS)
+    start = week_start(on) - dt.timedelta(weeks=COACHING_WINDOW_WEEKS - 1)
     outcomes: dict[int, ClientOutcomes] = {pk: ClientOutcomes() for pk in person_ids}
     if not person_ids:
         return outcomes
@@ -142,19 +143,19 @@ def _add_goals(outcomes, user: User, person_ids: list[int], start: dt.date) -> N
 
 
 def _add_snapshots(outcomes, user: User, person_ids: list[int], start: dt.date, end: dt.date) -> None:
-    first = Q(date__lt=start + dt.timedelta(days=RISK_TREND_DAYS))
-    last = Q(date__gt=end - dt.timedelta(days=RISK_TREND_DAYS))
+    first = Q(week_start__lt=start + dt.timedelta(weeks=RISK_TREND_WEEKS))
+    last = Q(week_start__gt=week_start(end) - dt.timedelta(weeks=RISK_TREND_WEEKS))
     rows = (
-        DailySnapshot.objects.visible_to(user)
-        .filter(client__account_manager_id__in=person_ids, date__gte=start, date__lte=end)
+        WeeklySnapshot.objects.visible_to(user)
+        .filter(client__account_manager_id__in=person_ids, week_start__gte=start, week_start__lte=end)
         .values("client__account_manager_id")
         .annotate(
             tasks_due=Sum("tasks_due"),
             tasks_on_time=Sum("tasks_on_time"),
-            risk_start_sum=Sum("risk_score", filter=first),
-            risk_start_days=Count("risk_score", filter=first),
-            risk_end_sum=Sum("risk_score", filter=last),
-            risk_end_days=Count("risk_score", filter=last),
+            risk_start_sum=Sum("risk_sum", filter=first),
+            risk_start_days=Sum("risk_days", filter=first),
+            risk_end_sum=Sum("risk_sum", filter=last),
+            risk_end_days=Sum("risk_days", filter=last),
         )
     )
     for row in rows:

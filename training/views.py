@@ -48,7 +48,7 @@ def training(request: HttpRequest) -> HttpResponse:
         "pass_rate_table": pass_rate_table,
         "score_figure": score_figure,
         "score_table": score_table,
-        "coaching_window_days": selectors.COACHING_WINDOW_DAYS,
+        "coaching_window_weeks": selectors.COACHING_WINDOW_WEEKS,
     }
     return render(request, template_for(request, "training/training.html", TRAINING_PARTIALS), context)
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from clients.models.base import ZERO, ScopedQuerySet, between, money_field, not_negative, score_field
-from clients.models.risk import RiskReason
+from clients.models.risk import RiskReason, refresh_current_state
 
 if TYPE_CHECKING:
     pass
@@ -234,11 +234,16 @@ class DailySnapshot(models.Model):
     def __str__(self) -> str:
         return f"{self.client} · {self.date}"
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        refresh_current_state([self.client_id])  # the review queue reads the latest health signal
+
 
 class WeeklySnapshot(models.Model):
     """A client's week (Monday to Sunday) of daily snapshots, summed: what the period figures that
-    count whole weeks read (the top-performer comparison), a seventh of the daily rows. Written by
-    each rollup for the weeks it touched (godview.rollup.refresh_weeks)."""
+    count whole weeks read (the God-view's periods, the boards, the top-performer comparison, the
+    coaching window), a seventh of the daily rows. Written by each rollup for the weeks it touched
+    (godview.rollup.refresh_weeks)."""
 
     client = models.ForeignKey("Client", on_delete=models.CASCADE, related_name="weekly_snapshots")
     week_start = models.DateField(_("week starting"))
@@ -246,6 +251,10 @@ class WeeklySnapshot(models.Model):
     tasks_on_time = models.PositiveIntegerField(default=0)
     goals_due = models.PositiveIntegerField(default=0)
     goals_hit = models.PositiveIntegerField(default=0)
+    risk_sum = models.PositiveIntegerField(default=0)  # the days' risk scores, summed
+    risk_days = models.PositiveSmallIntegerField(default=0)  # days with a risk score
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["week_start", "client"]
@@ -254,8 +263,8 @@ class WeeklySnapshot(models.Model):
         indexes = [
             models.Index(
                 fields=["week_start", "client"],
-                include=["tasks_due", "tasks_on_time"],
-                name="weekly_week_client_covering",
+                include=["tasks_due", "tasks_on_time", "risk_sum", "risk_days"],
+                name="weekly_week_client_sums",
             )
         ]
         constraints = [models.UniqueConstraint(fields=["client", "week_start"], name="weekly_snapshot_one_per_week")]

@@ -23,10 +23,13 @@ def agency(monkeypatch):
 
 
 def by_hand() -> dict[tuple[int, dt.date], tuple]:
+    """Each weekly field from the days: sums, and the risk as its sum and the days that have one."""
+    summed = ("tasks_due", "tasks_on_time", "goals_due", "goals_hit")
+    assert (*summed, "risk_sum", "risk_days") == WEEKLY_FIELDS
     weeks: dict[tuple[int, dt.date], list[int]] = defaultdict(lambda: [0] * len(WEEKLY_FIELDS))
-    for pk, day, *values in DailySnapshot.objects.values_list("client_id", "date", *WEEKLY_FIELDS):
+    for pk, day, risk, *values in DailySnapshot.objects.values_list("client_id", "date", "risk_score", *summed):
         sums = weeks[(pk, week_start(day))]
-        for i, value in enumerate(values):
+        for i, value in enumerate([*values, risk or 0, risk is not None]):
             sums[i] += value
     return {key: tuple(sums) for key, sums in weeks.items()}
 

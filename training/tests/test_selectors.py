@@ -8,6 +8,7 @@ from django.utils import timezone
 from clients.models import DailySnapshot
 from clients.tests.factories import ClientFactory, WeeklyGoalFactory
 from core.weeks import today, week_start
+from godview.rollup import refresh_weeks
 from training.compliance import Status
 from training.selectors import TrainingFilters, client_outcomes, compliance_matrix, person_training
 from training.tests.factories import TrainingModuleFactory, TrainingResultFactory
@@ -52,10 +53,10 @@ def test_a_pod_lead_sees_their_pod_and_an_am_only_themselves(pod_lead, am, other
     assert {row.person.id for row in compliance_matrix(am, TrainingFilters()).rows} == {am.pk}
 
 
-def snapshot(client, days_ago, risk, due=0, on_time=0):
+def snapshot(client, days_ago, risk, due=0, on_time=0, on=None):
     return DailySnapshot.objects.create(
         client=client,
-        date=today() - dt.timedelta(days=days_ago),
+        date=on or today() - dt.timedelta(days=days_ago),
         risk_score=risk,
         tasks_due=due,
         tasks_on_time=on_time,
@@ -75,18 +76,22 @@ def test_client_outcomes_sum_goals_snapshots_and_churn_over_the_window(leader, a
     WeeklyGoalFactory(client=lost, week_start=last_week - dt.timedelta(weeks=1), status="done", done_at=timezone.now())
     WeeklyGoalFactory(client=kept, week_start=week_start(today()) + dt.timedelta(weeks=1))  # not due yet
     WeeklyGoalFactory(client=kept, week_start=week_start(today()) - dt.timedelta(weeks=20))  # before the window
-    snapshot(kept, 88, risk=2, due=4, on_time=2)
-    snapshot(kept, 85, risk=3, due=0)
-    snapshot(kept, 2, risk=4, due=6, on_time=6)
-    snapshot(lost, 1, risk=1, due=2, on_time=0)
-    snapshot(kept, 120, risk=1, due=9, on_time=0)  # outside the window
+    # The window: this week and the twelve before it, read from the weekly snapshots.
+    start = week_start(today()) - dt.timedelta(weeks=12)
+    snapshot(kept, None, risk=2, due=4, on_time=2, on=start + dt.timedelta(days=1))  # its first two weeks
+    snapshot(kept, None, risk=3, due=0, on=start + dt.timedelta(days=13))
+    snapshot(kept, None, risk=4, due=6, on_time=6, on=week_start(today()))  # its last two weeks
+    snapshot(lost, None, risk=1, due=2, on_time=0, on=week_start(today()) - dt.timedelta(days=7))
+    snapshot(kept, None, risk=3, due=1, on_time=1, on=start + dt.timedelta(weeks=5))  # the middle: tasks only
+    snapshot(kept, None, risk=1, due=9, on_time=0, on=start - dt.timedelta(days=1))  # outside the window
+    refresh_weeks(start - dt.timedelta(weeks=1), today())  # as the rollups that wrote them keep the weeks
 
     outcome = client_outcomes(leader, [am.pk])[am.pk]
 
     # Goals: 4 in the window with past deadlines, cancelled excluded → 3 due; hit = done by deadline.
     # The "lost" goal was done after its deadline (done_at now, deadline two weeks ago): a miss.
     assert (outcome.goals_hit, outcome.goals_due) == (1, 3)
-    assert (outcome.tasks_on_time, outcome.tasks_due) == (8, 12)
+    assert (outcome.tasks_on_time, outcome.tasks_due) == (9, 13)
     assert (outcome.risk_start_sum, outcome.risk_start_days) == (5, 2)
     assert (outcome.risk_end_sum, outcome.risk_end_days) == (5, 2)
     assert (outcome.clients, outcome.churned) == (2, 1)
@@ -95,5 +100,6 @@ def test_client_outcomes_sum_goals_snapshots_and_churn_over_the_window(leader, a
 def test_client_outcomes_stay_inside_the_viewers_client_scope(am, other_am):
     theirs = ClientFactory(account_manager=other_am)
     snapshot(theirs, 1, risk=1, due=3, on_time=1)
+    refresh_weeks(today() - dt.timedelta(days=1), today())
     outcome = client_outcomes(am, [other_am.pk])[other_am.pk]
     assert outcome.tasks_due == 0 and outcome.clients == 0
