@@ -11,13 +11,31 @@ pod meeting starts from. Next week is the Monday–Sunday after the current one 
 """
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
+from types import SimpleNamespace
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import (
+    Case,
+    DateField,
+    DecimalField,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Greatest, Least
 
 from clients.models import Client, Objective, WeeklyGoal
-from clients.scoring import BEHIND_PACE_POINTS, target_reached, value_needed
+from clients.scoring import BEHIND_PACE_POINTS, objective_pace, target_reached, value_needed
 from core.weeks import week_start
 from godview.objectives import points_subquery
 from tasks.models import Task
@@ -70,14 +88,15 @@ class ObjectiveToMove:
     progress: float
     elapsed_then: float  # share of its time gone by next Sunday
 
-    @property
+    @cached_property
     def to_go(self) -> Decimal:
         """How far the current value must move by Sunday (in the objective's direction)."""
         return abs(self.needed - self.objective.current_value)
 
 
 def objectives_to_move(clients: QuerySet[Client], monday: dt.date) -> list[ObjectiveToMove]:
-    """Open objectives that are behind pace next Sunday unless their value moves (one query)."""
+    """Open objectives that are behind pace next Sunday unless their value moves (one query): the
+    definition in Python, judging every open objective; the page uses `moving`, the same in SQL."""
     sunday = monday + dt.timedelta(days=6)
     rows = []
     for o in (
@@ -101,3 +120,133 @@ def objectives_to_move(clients: QuerySet[Client], monday: dt.date) -> list[Objec
             )
             rows.append(ObjectiveToMove(o, needed, pace.progress, pace.elapsed))
     return rows
+
+
+# --- the same judgement in SQL: the database picks, counts and orders the objectives (the page
+# reads their ids), and Python judges only the rows shown (`rows_of`). Each expression mirrors
+# clients.scoring step by step in float8, as Python computes it in float: the same comparison.
+
+
+class _Days(Func):
+    """Whole days from the second date to the first (Postgres: date − date is an integer; SQLite,
+    the demo's database, keeps dates as text: the difference of their Julian days)."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection, template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(", **extra,
+        )  # fmt: skip
+
+
+def _elapsed(on: dt.date) -> Case:
+    """scoring.objective_pace's `elapsed` on `on`: min(100, max(0, days gone ÷ days × 100))."""
+    days = _Days(F("due_date"), F("start_date"))
+    gone = _Days(Value(on, output_field=DateField()), F("start_date"))
+    share = Cast(gone, FloatField()) / Cast(days, FloatField()) * Value(100.0)
+    return Case(
+        When(Q(due_date__gt=F("start_date")), then=Least(Value(100.0), Greatest(Value(0.0), share))),
+        default=Value(100.0),
+        output_field=FloatField(),
+    )
+
+
+class _Exact(Func):
+    """A value in numeric far past float precision (SQLite, which would divide integers whole: a
+    float)."""
+
+    template = "CAST(%(expressions)s AS numeric(60, 40))"
+    output_field = DecimalField(max_digits=60, decimal_places=40)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="CAST(%(expressions)s AS REAL)", **extra)
+
+
+def _progress() -> Case:
+    """scoring.objective_pace's `progress`: (current − baseline) ÷ (target − baseline) × 100, worked
+    out in numeric far past float precision (Python: 28 digits), then made a float."""
+    moved = _Exact(F("current_value") - F("baseline"))
+    exact = moved / (F("target") - F("baseline")) * Value(100, output_field=IntegerField())
+    return Case(
+        When(~Q(target=F("baseline")), then=Cast(exact, FloatField())), default=Value(100.0), output_field=FloatField()
+    )
+
+
+def _not_reached() -> Q:
+    """Not scoring.target_reached, in the objective's own direction."""
+    return Q(target__gt=F("baseline"), current_value__lt=F("target")) | Q(
+        target__lte=F("baseline"), current_value__gt=F("target")
+    )
+
+
+def moving(clients: QuerySet[Client], monday: dt.date) -> QuerySet[Objective]:
+    """`objectives_to_move`'s objectives, judged by the database, in its order (due date, client,
+    id); `rows_of` gives the rows for the ones shown."""
+    sunday = monday + dt.timedelta(days=6)
+    return (
+        Objective.objects.filter(
+            client__in=clients.filter(churned_on__isnull=True),
+            status__in=[Objective.Status.ON_TRACK, Objective.Status.BEHIND],
+            start_date__lte=sunday,
+            due_date__gte=monday,
+        )
+        .filter(_not_reached())
+        .annotate(points=points_subquery())
+        .alias(
+            pace_points=Coalesce(Cast(points_subquery(), FloatField()), Value(float(BEHIND_PACE_POINTS))),
+            elapsed_then=_elapsed(sunday),
+            progress_now=_progress(),
+        )
+        .alias(lag=F("elapsed_then") - F("progress_now"))
+        .filter(lag__gt=F("pace_points"))
+        .select_related("client", "client__account_manager")
+        .order_by("due_date", "client__name", "pk")
+    )
+
+
+def _judged(o, sunday: dt.date) -> ObjectiveToMove:
+    """The row for an objective known to be behind (clients.scoring, as `objectives_to_move`)."""
+    points = BEHIND_PACE_POINTS if o.points is None else float(o.points)
+    pace = objective_pace(
+        baseline=o.baseline, target=o.target, current=o.current_value, start=o.start_date, due=o.due_date,
+        on=sunday, points=points,
+    )  # fmt: skip
+    needed = value_needed(
+        baseline=o.baseline, target=o.target, start=o.start_date, due=o.due_date, on=sunday, points=points
+    )
+    return ObjectiveToMove(o, needed, pace.progress, pace.elapsed)
+
+
+def rows_of(objectives, monday: dt.date) -> list[ObjectiveToMove]:
+    """The rows for objectives from `moving` (the page's, or all of them for the CSV), in order."""
+    sunday = monday + dt.timedelta(days=6)
+    return [_judged(o, sunday) for o in objectives]
+
+
+LIGHT_FIELDS = ("client__name", "title", "baseline", "target", "current_value", "start_date", "due_date")
+
+
+def light_rows(objectives: QuerySet[Objective], monday: dt.date) -> list[ObjectiveToMove]:
+    """Every row of `moving`, from its columns only (no model instances), to sort by a column the
+    database cannot order exactly as Python does (names, the value needed, to go): each with its
+    value needed; progress and time elapsed are left out (the page's rows are judged again)."""
+    sunday = monday + dt.timedelta(days=6)
+    rows = []
+    for pk, name, title, baseline, target, current, start, due, points in objectives.values_list(
+        "pk", *LIGHT_FIELDS, "points"
+    ):
+        client = SimpleNamespace(name=name)
+        o = SimpleNamespace(pk=pk, client=client, title=title, current_value=current, target=target, due_date=due)
+        points = BEHIND_PACE_POINTS if points is None else float(points)
+        needed = value_needed(baseline=baseline, target=target, start=start, due=due, on=sunday, points=points)
+        rows.append(ObjectiveToMove(o, needed, math.nan, math.nan))
+    return rows
+
+
+def in_order(objectives: QuerySet[Objective], pks: list[int]) -> list[Objective]:
+    """The objectives with these ids, in that order (one query)."""
+    found = objectives.order_by().in_bulk(pks)
+    return [found[pk] for pk in pks]

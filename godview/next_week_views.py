@@ -7,6 +7,7 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -14,11 +15,12 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import Pod, User
 from accounts.permissions import people_scope, visible_pods
+from clients.models import Objective
 from core import params
 from core.csv_export import csv_response
 from core.htmx import template_for
 from core.numbers import half_up
-from core.sorting import kept, ordering, sorted_rows
+from core.sorting import Sorted, kept, ordering, sorted_rows
 from godview import next_week as ahead
 from godview import selectors
 from godview.objective_views import scoped_filters
@@ -62,6 +64,13 @@ OBJECTIVE_COLUMNS = {  # core.sorting.sorted_rows: a row's value, most first nat
     "to_go": (lambda r: r.to_go, True),
     "target": (lambda r: r.objective.target, True),
 }
+# The columns the database orders exactly as sorted_rows would (exact values; ties in the list's
+# order): those pages come from SQL. The others sort `light_rows` in Python, then fetch the page.
+OBJECTIVE_ORDER = {
+    "due": ("due_date", "client__name"),
+    "current": ("-current_value", "due_date", "client__name"),
+    "target": ("-target", "due_date", "client__name"),
+}
 
 
 @require_GET
@@ -76,19 +85,20 @@ def next_week(request: HttpRequest) -> HttpResponse:
         "goals": ahead.planned_goals(clients, monday),
         "tasks": ahead.tasks_due(clients, monday),
         "clients": ahead.clients_without_goal(clients, monday),
+        "objectives": ahead.moving(clients, monday),
     }
-    moving = ahead.objectives_to_move(clients, monday)
     if show == "objectives":
-        sort, rows = sorted_rows(request.GET, OBJECTIVE_COLUMNS, "due", moving)
+        sort, rows = _objectives(request, tables["objectives"], monday)
     else:
         sort = ordering(request.GET, COLUMNS[show], next(iter(COLUMNS[show])))
         rows = tables[show] = tables[show].order_by(*sort.order)
     if request.GET.get("format") == "csv":
-        return _csv(show, rows, monday)
+        return _csv(show, _judged(rows, tables["objectives"], monday) if show == "objectives" else rows, monday)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    if show == "objectives":  # the page's objectives, judged in Python (as many as it shows)
+        page.object_list = _judged(page.object_list, tables["objectives"], monday)
     # The shown table's count is the paginator's; the others cost one COUNT each.
     counts = {key: page.paginator.count if key == show else q.count() for key, q in tables.items()}
-    counts["objectives"] = len(moving)
     base = filters.params(period=None)
     context = {
         "form": form,
@@ -108,6 +118,23 @@ def next_week(request: HttpRequest) -> HttpResponse:
         "pods": visible_pods(request.user),
     }
     return render(request, template_for(request, "godview/next_week.html", frozenset({"next-week-table"})), context)
+
+
+def _objectives(request: HttpRequest, moving: QuerySet[Objective], monday: dt.date) -> tuple[Sorted, object]:
+    """The objectives in the order asked for: their ids as the database orders them, or, for a
+    column it cannot order as Python does, the light rows sorted by `sorted_rows`."""
+    sort, _rows = sorted_rows(request.GET, OBJECTIVE_COLUMNS, "due", [])  # the choice (400 if unknown)
+    if (key := sort.current.lstrip("-")) in OBJECTIVE_ORDER:  # their ids: one scan gives order and count
+        order = ordering(request.GET, OBJECTIVE_ORDER, "due").order
+        return sort, list(moving.order_by(*order).values_list("pk", flat=True))
+    return sorted_rows(request.GET, OBJECTIVE_COLUMNS, key, ahead.light_rows(moving, monday))
+
+
+def _judged(shown, moving: QuerySet[Objective], monday: dt.date) -> list[ahead.ObjectiveToMove]:
+    """Rows for the objectives shown (a page, or all for the CSV), judged in Python: their
+    objectives fetched by id (ids, or light rows), in the order given."""
+    pks = [r.objective.pk if isinstance(r, ahead.ObjectiveToMove) else r for r in shown]
+    return ahead.rows_of(ahead.in_order(moving, pks), monday)
 
 
 def _csv(show: str, rows, monday: dt.date) -> HttpResponse:
