@@ -15,6 +15,8 @@ from core.weeks import today, week_start
 PERIODS = {"4w": 4, "12w": 12, "26w": 26}
 PERIOD_CHOICES = [("4w", _("Last 4 weeks")), ("12w", _("Last 12 weeks")), ("26w", _("Last 26 weeks"))]
 DEFAULT_PERIOD = "4w"
+# Beyond this many people the AM list waits for a pod: a thousand options are no choice to read.
+AM_LIST_LIMIT = 150
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,21 @@ class FilterForm(forms.Form):
                 data["am"] = None
                 self.data = self.data.copy()
                 self.data["am"] = ""
+        if "am" in self.fields:
+            chosen = data.get("am")
+            self.fields["am"].choices = lambda: self._am_list(chosen)  # read when the bar is drawn
         return data
+
+    def _am_list(self, chosen: User | None) -> list[tuple]:
+        """The AM list as shown (the one query drawing it makes anyway): past AM_LIST_LIMIT people
+        it offers Everyone and the chosen person only, and asks for a pod; any person in scope
+        still filters (a link, a saved view)."""
+        field = self.fields["am"]
+        people = list(field.queryset[: AM_LIST_LIMIT + 1])
+        if len(people) > AM_LIST_LIMIT:
+            field_label = _("Everyone (choose a pod to list its people)")
+            return [("", field_label)] + ([(chosen.pk, field.label_from_instance(chosen))] if chosen else [])
+        return [("", field.empty_label), *((p.pk, field.label_from_instance(p)) for p in people)]
 
     def filters(self) -> Filters:
         data = self.cleaned_data

@@ -99,6 +99,36 @@ def test_the_account_manager_filter_lists_only_the_chosen_pods_people(client, le
     assert f'value="{other_am.pk}"' not in options
 
 
+def test_a_large_agencys_account_manager_list_waits_for_a_pod_and_any_person_still_filters(
+    client, leader, am, pod, monkeypatch
+):
+    from accounts.models import Role
+    from accounts.tests.factories import PodFactory, UserFactory
+    from godview import forms
+
+    monkeypatch.setattr(forms, "AM_LIST_LIMIT", 5)
+    elsewhere = PodFactory(name="Pod Elsewhere")
+    others = [UserFactory(role=Role.ACCOUNT_MANAGER, pod=elsewhere) for _ in range(5)]
+    client.force_login(leader)
+
+    def am_options(url: str) -> list[str]:
+        response = client.get(url)
+        assert response.status_code == 200
+        select = re.search(r'<select name="am".*?</select>', response.content.decode(), re.S).group(0)
+        return re.findall(r'<option value="(\d*)"', select)
+
+    # Six people, over the limit of five: Everyone only, asking for a pod.
+    assert am_options("/") == [""]
+    assert "choose a pod to list its people" in client.get("/").content.decode()
+    # The pod's people once a pod is chosen (under the limit).
+    assert am_options(f"/?pod={elsewhere.pk}") == ["", *sorted((str(u.pk) for u in others), key=int)] or set(
+        am_options(f"/?pod={elsewhere.pk}")
+    ) == {"", *(str(u.pk) for u in others)}
+    # A person chosen without a pod (a link from their page, a saved view) filters and is shown.
+    assert am_options(f"/?am={am.pk}") == ["", str(am.pk)]
+    assert "selected>" in client.get(f"/?am={am.pk}").content.decode()
+
+
 def test_a_filter_change_swaps_the_filter_bar_too(client, leader, pod, am):
     client.force_login(leader)
     html = client.get(f"/?pod={pod.pk}", headers={"HX-Request": "true", "HX-Target": "dashboard-body"}).content.decode()
