@@ -171,8 +171,7 @@ def snapshot_stocks(clients: QuerySet[Client], day: dt.date, tiers: list[Tier]) 
 
 
 def snapshot_flows(clients: QuerySet[Client], filters: Filters) -> dict:
-    """Tasks due and on time in the period and the one before: the periods are whole weeks, so
-    the weekly snapshots sum them (a seventh of the daily rows)."""
+    """Tasks due and on time in the period and the one before, from the weekly snapshots (whole weeks)."""
     now = Q(week_start__gte=filters.start, week_start__lt=filters.end)
     before = Q(week_start__gte=filters.previous_start, week_start__lt=filters.start)
     return WeeklySnapshot.objects.filter(
@@ -517,17 +516,12 @@ def client_period_figures(filters: Filters) -> dict[int, PeriodFigures]:
             .annotate(due=Sum("tasks_due"), on_time=Sum("tasks_on_time"), overdue=zero)
             .values_list("client_id", "due", "on_time", "overdue")
         )
-        stock = (
-            DailySnapshot.objects.filter(date=latest, is_active=True)
-            .order_by()
-            .annotate(due=zero, on_time=zero)
-            .values_list("client_id", "due", "on_time", "overdue_tasks")
-        )
-        figures: dict[int, PeriodFigures] = {}
-        for pk, due, on_time, overdue in weeks.union(stock, all=True).order_by():
-            was = figures.get(pk, PeriodFigures(0, 0, 0))
-            figures[pk] = PeriodFigures(was.due + due, was.on_time + on_time, was.overdue + overdue)
-        return figures
+        stock = DailySnapshot.objects.filter(date=latest, is_active=True).order_by().annotate(due=zero, on_time=zero)
+        stock = stock.values_list("client_id", "due", "on_time", "overdue_tasks")
+        sums: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+        for pk, *values in weeks.union(stock, all=True).order_by():
+            sums[pk] = [a + b for a, b in zip(sums[pk], values, strict=True)]
+        return {pk: PeriodFigures(*values) for pk, values in sums.items()}
 
     params = {"start": filters.start.isoformat(), "end": filters.end.isoformat(), "on": filters.today.isoformat()}
     return snapshot_cached("board-clients", None, params, compute)

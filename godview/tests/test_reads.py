@@ -5,9 +5,10 @@ scan read plus index entries an index scan returned), at two agency sizes.
 The world: pod A (the personas' world, plus 60 clients with tasks and a month of daily
 snapshots); then pod C with 120 more. Every GET screen of the access matrix, each widget of the
 God-view and the rows behind the tiles, is requested with an emptied cache (the costly first
-load after a rollup) by the first of leadership, the pod lead or the AM it opens for. With the
-planner's statistics fresh (ANALYZE) and sequential scans switched off, a query that needs a
-scan of a whole table cannot hide behind the small table's cheap seq scan: it shows as rows read.
+load after a rollup) by the first of leadership, the pod lead or the AM it opens for. The rows are
+committed and the tables vacuumed and analyzed, as in production, and sequential scans are
+switched off: a query that needs a scan of a whole table cannot hide behind the small table's
+cheap seq scan, it shows as rows read.
 
 The rules, for 120 more clients:
 - the task table: a screen reads no more rows than before (a few of slack: plans can differ);
@@ -24,7 +25,7 @@ import datetime as dt
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
 
 from accounts.models import Role
@@ -35,7 +36,9 @@ from godview.tests.conftest import build_clients
 from godview.tests.test_access_matrix import MATRIX, url_for
 from godview.views import WIDGETS
 
-pytestmark = pytest.mark.django_db
+# Committed rows: the statistics and visibility maps of a VACUUM ANALYZE, as in production (inside
+# a test's transaction the planner saw tables bloated by earlier tests and chose other plans).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 TASKS, DAILY = "tasks_task", "clients_dailysnapshot"
 SMALL, ADDED = 60, 120
@@ -113,29 +116,40 @@ def read_by_each(client, personas, world) -> dict[str, tuple[dict, list]]:
     for name, role, url in screens(world):
         client.force_login(personas[role])
         cache.clear()
-        before, inspector = rows_read(), PerQuery()
-        with connection.execute_wrapper(inspector):
-            response = client.get(url)
+        with transaction.atomic():  # the counters are the transaction's: one around the request
+            before, inspector = rows_read(), PerQuery()
+            with connection.execute_wrapper(inspector):
+                response = client.get(url)
+            after = rows_read()
         assert response.status_code == 200, (name, url, response.status_code)
-        after = rows_read()
         out[name] = ({t: after[t] - before[t] for t in after}, inspector.queries)
     return out
 
 
 def agency(pod, n: int, start: int) -> None:
-    """n clients of a new AM in `pod`, two tasks each, and the month's daily snapshots."""
-    build_clients(n, [UserFactory(role=Role.ACCOUNT_MANAGER, pod=pod)], start=start)
+    """n clients of a new AM in `pod`, two tasks each (assigned to the AM), and the month's daily
+    snapshots."""
+    from tasks.models import Task
+
+    manager = UserFactory(role=Role.ACCOUNT_MANAGER, pod=pod)
+    clients = build_clients(n, [manager], start=start)
+    Task.objects.filter(client__in=clients).update(assignee=manager)
     rollup_span(today() - dt.timedelta(days=30), today())
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")  # the planner sees the sizes it would see in production
+        cursor.execute("VACUUM ANALYZE")  # the planner sees the sizes it would see in production
 
 
-def test_no_screen_reads_tasks_or_daily_rows_in_proportion_to_the_agency(client, personas, world):
+@pytest.fixture
+def no_seq_scans():
+    """A query that needs a scan of a whole table cannot hide behind a small table's cheap seq scan."""
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")  # for this test's transaction only
-        # Autovacuum may not analyze the two tables meanwhile (it would see the committed, empty
-        # tables and write their statistics over this transaction's ANALYZE).
-        cursor.execute(f"LOCK TABLE {TASKS}, {DAILY} IN SHARE UPDATE EXCLUSIVE MODE")
+        cursor.execute("SET enable_seqscan = off")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("RESET enable_seqscan")
+
+
+def test_no_screen_reads_tasks_or_daily_rows_in_proportion_to_the_agency(client, personas, world, no_seq_scans):
     agency(world["pod"], SMALL, 0)
     small = read_by_each(client, personas, world)
     agency(PodFactory(name="Pod C"), ADDED, 10_000)
@@ -156,17 +170,16 @@ def test_no_screen_reads_tasks_or_daily_rows_in_proportion_to_the_agency(client,
     assert len(large) > 80  # every screen was read (the matrix's GETs and the widgets)
 
 
-def test_the_inspector_counts_the_rows_a_query_reads(personas, world):
+def test_the_inspector_counts_the_rows_a_query_reads(personas, world, no_seq_scans):
     """The instrument itself: a scan of every task counts them all, one by primary key counts one."""
     agency(world["pod"], 20, 0)
     from tasks.models import Task
 
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-    before = rows_read()
-    tasks = list(Task.objects.filter(name__contains="Task"))  # no index on the name: a scan
-    scanned = rows_read()
-    Task.objects.get(pk=tasks[0].pk)
-    after = rows_read()
+    with transaction.atomic():
+        before = rows_read()
+        tasks = list(Task.objects.filter(name__contains="Task"))  # no index on the name: a scan
+        scanned = rows_read()
+        Task.objects.get(pk=tasks[0].pk)
+        after = rows_read()
     assert len(tasks) == 40 and scanned[TASKS] - before[TASKS] >= 40
     assert after[TASKS] - scanned[TASKS] == 1  # one entry of the primary key's index
