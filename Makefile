@@ -7,7 +7,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/godview
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_ARGS ?=
 
-.PHONY: run test venv migrate seed lint format bench load backup restore clean messages compilemessages
+.PHONY: run test venv migrate seed lint format bench bench-network load backup restore clean messages compilemessages
 
 # A Python >= 3.12, found without help: PYTHON if given, then the usual names, then pyenv's.
 PYTHON ?= $(shell for p in python3.13 python3.12 python3.14 $$(ls -d $$(pyenv root 2>/dev/null)/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV) python3; do \
@@ -84,6 +84,11 @@ format: venv
 bench: venv
 	@DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m godview.preflight
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) bench/run.py
+
+# Every screen at the network profile (10,000 clients, 10 M tasks; built on first use, ~6 min).
+bench-network: venv
+	@DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m godview.preflight
+	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m bench.screens
 
 # 20 users for 60 s against gunicorn on the 2,000-client demo (installs locust if missing).
 load: venv
