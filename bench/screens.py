@@ -75,7 +75,7 @@ def requests(client) -> list[tuple[str, str, int]]:
     return rows
 
 
-def run(database: str, iterations: int) -> list[dict]:
+def run(database: str, iterations: int, out: Path | None = None) -> list[dict]:
     from bench._env import setup
 
     setup(database)
@@ -97,11 +97,11 @@ def run(database: str, iterations: int) -> list[dict]:
         cold = timed(client, url, max(3, iterations // 2), cold=True)
         rows.append({"label": label, "url": url, "budget": budget, "warm": warm, "cold": cold})
         print(f"{label:28} warm {warm['ms']:>5} ms  cold {cold['ms']:>5} ms  {warm['queries']} queries", flush=True)
-    write(database, clients, tasks, iterations, rows)
+    write(database, clients, tasks, iterations, rows, out or ROOT / "bench" / "RESULTS-screens.md")
     return rows
 
 
-def write(database: str, clients: int, tasks: int, iterations: int, rows: list[dict]) -> Path:
+def write(database: str, clients: int, tasks: int, iterations: int, rows: list[dict], path: Path) -> Path:
     load = os.getloadavg()[0]
     lines = [
         "# Every screen at one profile",
@@ -122,7 +122,6 @@ def write(database: str, clients: int, tasks: int, iterations: int, rows: list[d
             f" {warm['queries']} / {cold['queries']} | {'yes' if warm['tasks'] or cold['tasks'] else 'no'} |"
             f" ≤ {r['budget']} ms | {'yes' if met else '**no**'} |"
         )
-    path = ROOT / "bench" / "RESULTS-screens.md"
     path.write_text("\n".join(lines) + "\n")
     return path
 
@@ -132,11 +131,12 @@ def main(argv: list[str] | None = None) -> list[dict]:
     parser.add_argument("--clients", type=int, default=10000)
     parser.add_argument("--database", default="gv_bench_10k")
     parser.add_argument("--iterations", type=int, default=5)
+    parser.add_argument("--out", type=Path, help="where to write the results (default bench/RESULTS-screens.md)")
     args = parser.parse_args(argv)
     from bench.dashboard import prepare_database
 
     prepare_database(args.clients, args.database)
-    return run(args.database, args.iterations)
+    return run(args.database, args.iterations, args.out)
 
 
 if __name__ == "__main__":
