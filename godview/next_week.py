@@ -196,7 +196,7 @@ def moving(clients: QuerySet[Client], monday: dt.date) -> QuerySet[Objective]:
         .filter(_not_reached())
         .annotate(points=points_subquery())
         .alias(
-            pace_points=Coalesce(Cast(points_subquery(), FloatField()), Value(float(BEHIND_PACE_POINTS))),
+            pace_points=Coalesce(Cast("points", FloatField()), Value(float(BEHIND_PACE_POINTS))),
             elapsed_then=_elapsed(sunday),
             progress_now=_progress(),
         )
