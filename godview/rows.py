@@ -7,6 +7,7 @@ tasks due before today. Both filtered like the God-view (period, pod, tier, AM),
 
 import datetime as dt
 from decimal import Decimal
+from functools import partial
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -21,6 +22,7 @@ from clients.models import Client
 from core import params
 from core.csv_export import csv_response
 from core.htmx import template_for
+from core.pagination import RollupCountPaginator
 from core.sorting import kept, ordering, sorted_rows
 from core.weeks import agency_tz
 from godview import selectors
@@ -61,6 +63,13 @@ def task_rows(clients, filters: Filters, kind: str, order: list | None = None) -
     return rows.select_related("client", "assignee").order_by(*(order or ["first_due", "client__name", "pk"]))
 
 
+def rollup_count(clients, filters: Filters, kind: str) -> int:
+    """The nightly rollup's count of the same rows: the figure the God-view shows."""
+    if kind == "overdue":
+        return selectors.latest_overdue(clients, filters.today)["overdue"]
+    return selectors.snapshot_flows(clients, filters)["due_now"]
+
+
 def on_time(task: Task) -> bool:
     """Completed by the end of its original due day, agency time (godview.rollup's rule)."""
     if task.completed_at is None or task.first_due is None:
@@ -75,7 +84,8 @@ def task_list(request: HttpRequest) -> HttpResponse:
     form, filters = filters_or_400(request)
     kind = params.choice(request.GET, "kind", KINDS, default="on_time")
     sort = ordering(request.GET, TASK_COLUMNS, "due" if kind == "overdue" else "first_due")
-    rows = task_rows(selectors.scoped_clients(request.user, filters), filters, kind, sort.order)
+    clients = selectors.scoped_clients(request.user, filters)
+    rows = task_rows(clients, filters, kind, sort.order)
     if wants_csv(request):
         header = [
             _("task"),
@@ -93,7 +103,8 @@ def task_list(request: HttpRequest) -> HttpResponse:
               t.completed_at.isoformat() if t.completed_at else "", _("yes") if on_time(t) else _("no")]
              for t in rows.iterator(chunk_size=500)),
         )  # fmt: skip
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    pager = RollupCountPaginator(rows, 50, partial(rollup_count, clients, filters, kind))
+    page = pager.get_page(request.GET.get("page"))
     for task in page.object_list:
         task.on_time = on_time(task)
     query = urlencode(filters.params() | {"kind": kind} | kept(request.GET))

@@ -52,8 +52,11 @@ AS_AM = {"my_clients", "my_week", "reviews_segment"}
 GROWS = {
     ("capacity", TASKS): "load is the open tasks due in 14 days per assignee, counted live (no per-person rollup)",
     ("capacity_export", TASKS): "the same load as /capacity/",
-    ("task_list", TASKS): "it lists tasks: the pager counts every matching row",
-    ("task_list:overdue", TASKS): "the same pager count",
+    ("task_list", TASKS): "the rows behind the on-time rate, by their original due date, which no index orders"
+    " (one more index on the task table would cost the sync); the pager's count stops at"
+    " core.pagination.EXACT_UPTO",
+    ("task_list:overdue", TASKS): "at these sizes the planner sorts every overdue row for the first page; at"
+    " 10,000 clients it walks the open-due index (4 ms) and the pager takes the rollup's count",
     ("widget:risk", DAILY): "one daily row per client for each of the chart's week ends",
 }
 
@@ -161,7 +164,7 @@ def test_no_screen_reads_tasks_or_daily_rows_in_proportion_to_the_agency(client,
         for table, limit in allowed.items():
             growth = read[table] - small[name][0][table]
             if (name, table) in GROWS:
-                if growth <= limit:
+                if growth <= SLACK:  # flat now (the risk trend's growth depends on the weekday)
                     stale.append(f"{name} no longer grows on {table} ({growth} rows): take it out of GROWS")
             elif growth > limit:
                 worst = sorted((q for q in queries if table in q[0]), key=lambda q: -q[0][table])[:2]
