@@ -108,9 +108,12 @@ def problem_rows(clients: QuerySet, on: dt.date, problem: str, source: str = "")
     first, last = window(on)
     rows: list[Mention] = []
     if source in ("", "risk"):
-        # Filtered here, not with a JSON lookup: SQLite (the demo's database) has no JSON containment.
-        for r in _risk_rows(clients, first, last).select_related("client__account_manager"):
-            if problem in (r.reasons or ()):
+        # The code in quotes, within the list's JSON text: an element, on SQLite (the demo's
+        # database, no JSON containment) as on Postgres. At 10,000 clients, loading the month's
+        # 7,500 assessments to test their reasons in Python took most of the screen's 500 ms.
+        named = _risk_rows(clients, first, last).filter(reasons__icontains=f'"{problem}"')
+        for r in named.select_related("client__account_manager"):
+            if problem in (r.reasons or ()):  # the text matched; the list decides
                 day = timezone.localtime(r.assessed_at, agency_tz()).date()
                 rows.append(Mention(day, "risk", problem, r.client, r.note, r.pk))
     blank_is_other = problem == RiskReason.OTHER
