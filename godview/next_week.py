@@ -18,26 +18,19 @@ from functools import cached_property
 from types import SimpleNamespace
 
 from django.db.models import (
-    Case,
-    DateField,
-    DecimalField,
     Exists,
     F,
     FloatField,
-    Func,
-    IntegerField,
     OuterRef,
-    Q,
     QuerySet,
     Value,
-    When,
 )
-from django.db.models.functions import Cast, Coalesce, Greatest, Least
+from django.db.models.functions import Cast, Coalesce
 
 from clients.models import Client, Objective, WeeklyGoal
 from clients.scoring import BEHIND_PACE_POINTS, objective_pace, target_reached, value_needed
 from core.weeks import week_start
-from godview.objectives import points_subquery
+from godview.objectives import elapsed, not_reached, points_subquery, progress
 from tasks.models import Task
 
 
@@ -122,66 +115,6 @@ def objectives_to_move(clients: QuerySet[Client], monday: dt.date) -> list[Objec
     return rows
 
 
-# --- the same judgement in SQL: the database picks, counts and orders the objectives (the page
-# reads their ids), and Python judges only the rows shown (`rows_of`). Each expression mirrors
-# clients.scoring step by step in float8, as Python computes it in float: the same comparison.
-
-
-class _Days(Func):
-    """Whole days from the second date to the first (Postgres: date − date is an integer; SQLite,
-    the demo's database, keeps dates as text: the difference of their Julian days)."""
-
-    template = "(%(expressions)s)"
-    arg_joiner = " - "
-    output_field = IntegerField()
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return self.as_sql(
-            compiler, connection, template="CAST(julianday(%(expressions)s) AS INTEGER)",
-            arg_joiner=") - julianday(", **extra,
-        )  # fmt: skip
-
-
-def _elapsed(on: dt.date) -> Case:
-    """scoring.objective_pace's `elapsed` on `on`: min(100, max(0, days gone ÷ days × 100))."""
-    days = _Days(F("due_date"), F("start_date"))
-    gone = _Days(Value(on, output_field=DateField()), F("start_date"))
-    share = Cast(gone, FloatField()) / Cast(days, FloatField()) * Value(100.0)
-    return Case(
-        When(Q(due_date__gt=F("start_date")), then=Least(Value(100.0), Greatest(Value(0.0), share))),
-        default=Value(100.0),
-        output_field=FloatField(),
-    )
-
-
-class _Exact(Func):
-    """A value in numeric far past float precision (SQLite, which would divide integers whole: a
-    float)."""
-
-    template = "CAST(%(expressions)s AS numeric(60, 40))"
-    output_field = DecimalField(max_digits=60, decimal_places=40)
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection, template="CAST(%(expressions)s AS REAL)", **extra)
-
-
-def _progress() -> Case:
-    """scoring.objective_pace's `progress`: (current − baseline) ÷ (target − baseline) × 100, worked
-    out in numeric far past float precision (Python: 28 digits), then made a float."""
-    moved = _Exact(F("current_value") - F("baseline"))
-    exact = moved / (F("target") - F("baseline")) * Value(100, output_field=IntegerField())
-    return Case(
-        When(~Q(target=F("baseline")), then=Cast(exact, FloatField())), default=Value(100.0), output_field=FloatField()
-    )
-
-
-def _not_reached() -> Q:
-    """Not scoring.target_reached, in the objective's own direction."""
-    return Q(target__gt=F("baseline"), current_value__lt=F("target")) | Q(
-        target__lte=F("baseline"), current_value__gt=F("target")
-    )
-
-
 def moving(clients: QuerySet[Client], monday: dt.date) -> QuerySet[Objective]:
     """`objectives_to_move`'s objectives, judged by the database, in its order (due date, client,
     id); `rows_of` gives the rows for the ones shown."""
@@ -193,12 +126,12 @@ def moving(clients: QuerySet[Client], monday: dt.date) -> QuerySet[Objective]:
             start_date__lte=sunday,
             due_date__gte=monday,
         )
-        .filter(_not_reached())
+        .filter(not_reached())
         .annotate(points=points_subquery())
         .alias(
             pace_points=Coalesce(Cast("points", FloatField()), Value(float(BEHIND_PACE_POINTS))),
-            elapsed_then=_elapsed(sunday),
-            progress_now=_progress(),
+            elapsed_then=elapsed(sunday),
+            progress_now=progress(),
         )
         .alias(lag=F("elapsed_then") - F("progress_now"))
         .filter(lag__gt=F("pace_points"))

@@ -6,13 +6,30 @@ day, and whose due date is on or after the period's first day: every objective s
 every one that closed within the period. Each is in one state on the day (clients.scoring
 `objective_state`); the headline is on pace ÷ (on pace + behind), the open objectives.
 
-One query whatever the scope (the behind-pace threshold rides along as a subquery).
+One grouped query whatever the scope: the database judges each objective's state (`judged`), the
+behind-pace threshold riding along as a subquery.
 """
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.db.models import QuerySet, Subquery
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    DecimalField,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Greatest, Least
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -26,7 +43,6 @@ from godview.selectors import Kpi, scoped_clients
 
 DEFINITION = BY_KEY["objectives"].text  # the glossary's words (godview/definitions.py)
 STATE_LABELS = {ON_PACE: _("On pace"), BEHIND: _("Behind"), ACHIEVED: _("Achieved"), MISSED: _("Missed")}
-COLUMNS = ("id", "client_id", "status", "baseline", "target", "current_value", "start_date", "due_date")
 
 
 @dataclass
@@ -35,7 +51,6 @@ class ObjectiveCounts:
     behind: int = 0
     achieved: int = 0
     missed: int = 0
-    ids: dict = field(default_factory=dict, repr=False)  # state → objective ids, for the rows
     person: User | None = None  # per AM: who
 
     @property
@@ -50,9 +65,8 @@ class ObjectiveCounts:
     def rate(self) -> float | None:
         return metrics.ratio(self.on_pace, self.open)
 
-    def add(self, state: str, pk: int) -> None:
-        setattr(self, state, getattr(self, state) + 1)
-        self.ids.setdefault(state, []).append(pk)
+    def add(self, state: str, n: int = 1) -> None:
+        setattr(self, state, getattr(self, state) + n)
 
 
 def points_subquery() -> Subquery:
@@ -60,9 +74,88 @@ def points_subquery() -> Subquery:
     return Subquery(rule)
 
 
+# --- the same judgement in SQL: the database counts and picks the objectives (here and on /next-week/),
+# and Python judges only the rows shown. Each expression mirrors clients.scoring step by step in
+# float8, as Python computes it in float: the same comparison.
+
+
+class _Days(Func):
+    """Whole days from the second date to the first (Postgres: date − date is an integer; SQLite,
+    the demo's database, keeps dates as text: the difference of their Julian days)."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection, template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(", **extra,
+        )  # fmt: skip
+
+
+def elapsed(on: dt.date) -> Case:
+    """scoring.objective_pace's `elapsed` on `on`: min(100, max(0, days gone ÷ days × 100))."""
+    days = _Days(F("due_date"), F("start_date"))
+    gone = _Days(Value(on, output_field=DateField()), F("start_date"))
+    share = Cast(gone, FloatField()) / Cast(days, FloatField()) * Value(100.0)
+    return Case(
+        When(Q(due_date__gt=F("start_date")), then=Least(Value(100.0), Greatest(Value(0.0), share))),
+        default=Value(100.0),
+        output_field=FloatField(),
+    )
+
+
+class _Exact(Func):
+    """A value in numeric far past float precision (SQLite, which would divide integers whole: a
+    float)."""
+
+    template = "CAST(%(expressions)s AS numeric(60, 40))"
+    output_field = DecimalField(max_digits=60, decimal_places=40)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="CAST(%(expressions)s AS REAL)", **extra)
+
+
+def progress() -> Case:
+    """scoring.objective_pace's `progress`: (current − baseline) ÷ (target − baseline) × 100, worked
+    out in numeric far past float precision (Python: 28 digits), then made a float."""
+    moved = _Exact(F("current_value") - F("baseline"))
+    exact = moved / (F("target") - F("baseline")) * Value(100, output_field=IntegerField())
+    return Case(
+        When(~Q(target=F("baseline")), then=Cast(exact, FloatField())), default=Value(100.0), output_field=FloatField()
+    )
+
+
+def not_reached() -> Q:
+    """Not scoring.target_reached, in the objective's own direction."""
+    return Q(target__gt=F("baseline"), current_value__lt=F("target")) | Q(
+        target__lte=F("baseline"), current_value__gt=F("target")
+    )
+
+
 def counted(clients: QuerySet[Client], start: dt.date, on: dt.date) -> QuerySet[Objective]:
     """The objectives that count on `on` for a period starting `start`."""
     return Objective.objects.filter(client__in=clients, start_date__lte=on, due_date__gte=start)
+
+
+def judged(clients: QuerySet[Client], start: dt.date, on: dt.date) -> QuerySet[Objective]:
+    """`counted`, each with its `state` on `on` (clients.scoring.objective_state), worked out by the
+    database: at 10,000 clients the 20,000 objectives judged one by one in Python took 200 ms."""
+    pace_points = Coalesce(Cast(points_subquery(), FloatField()), Value(float(BEHIND_PACE_POINTS)))
+    return (
+        counted(clients, start, on)
+        .alias(pace_points=pace_points, lag=elapsed(on) - progress())
+        .annotate(
+            state=Case(
+                When(Q(status=ACHIEVED) | ~not_reached(), then=Value(ACHIEVED)),
+                When(Q(status=MISSED) | Q(due_date__lt=on), then=Value(MISSED)),
+                When(lag__gt=F("pace_points"), then=Value(BEHIND)),
+                default=Value(ON_PACE),
+                output_field=CharField(),
+            )
+        )
+    )
 
 
 def state_of(row: dict, on: dt.date) -> str:
@@ -82,20 +175,16 @@ def state_of(row: dict, on: dt.date) -> str:
 def objective_counts(
     clients: QuerySet[Client], start: dt.date, on: dt.date, by: str | None = None
 ) -> dict[object, ObjectiveCounts]:
-    """State counts, all together (key None) or per `by`: "pod" or "am" (one query)."""
+    """State counts, all together (key None) or per `by`: "pod" or "am" (one grouped query)."""
     path = {"pod": "client__account_manager__pod_id", "am": "client__account_manager_id"}.get(by or "")
     names = PERSON_COLUMNS if by == "am" else ()
-    rows = (
-        counted(clients, start, on)
-        .annotate(points=points_subquery())
-        .values(*COLUMNS, "points", *([path] if path else []), *names)
-    )
+    rows = judged(clients, start, on).values(*([path] if path else []), *names, "state").annotate(n=Count("pk"))
     result: dict[object, ObjectiveCounts] = {}
-    for row in rows:
+    for row in rows.order_by():
         key = row[path] if path else None
         if key not in result:
             result[key] = ObjectiveCounts(person=person_of(row) if names and key else None)
-        result[key].add(state_of(row, on), row["id"])
+        result[key].add(row["state"], row["n"])
     return result
 
 
@@ -131,8 +220,7 @@ def total(counts: dict[object, ObjectiveCounts]) -> ObjectiveCounts:
     result = ObjectiveCounts()
     for part in counts.values():
         for state in (ON_PACE, BEHIND, ACHIEVED, MISSED):
-            for pk in part.ids.get(state, []):
-                result.add(state, pk)
+            result.add(state, getattr(part, state))
     return result
 
 
@@ -193,8 +281,6 @@ def objective_rows(objectives: list[Objective], on: dt.date) -> list[ObjectiveRo
 
 
 def filter_by_state(clients: QuerySet[Client], state: str, start: dt.date, on: dt.date) -> QuerySet[Objective]:
-    """The counted objectives, only those in `state` when one is given (one pass over the rows)."""
-    objectives = counted(clients, start, on)
-    if not state:
-        return objectives
-    return objectives.filter(pk__in=counts_for(clients, start, on).ids.get(state, []))
+    """The counted objectives, only those in `state` when one is given (judged by the database)."""
+    objectives = judged(clients, start, on)
+    return objectives.filter(state=state) if state else objectives
