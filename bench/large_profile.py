@@ -254,6 +254,15 @@ def build(name: str, clients: int) -> dict[str, int]:
                   sum(goals_hit), coalesce(sum(risk_score), 0), count(risk_score)
            FROM clients_dailysnapshot GROUP BY client_id, date_trunc('week', date)::date"""
     )
+    # Their months of hours, as each rollup keeps them (tasks.hours.refresh_months).
+    from django.conf import settings
+
+    cur.execute(
+        """INSERT INTO tasks_monthlyhours (client_id, user_id, month, hours)
+           SELECT client_id, user_id, date_trunc('month', started_at AT TIME ZONE %s)::date, sum(hours)
+           FROM tasks_timeentry WHERE client_id IS NOT NULL GROUP BY 1, 2, 3""",
+        [settings.TIME_ZONE],
+    )
     log(f"{name}: history tables and snapshots")
     conn.commit()
     conn.autocommit = True

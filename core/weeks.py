@@ -69,3 +69,12 @@ def validate_supported_day(day: dt.date) -> None:
     if not FIRST_DAY <= day <= LAST_DAY:
         bounds = {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()}
         raise ValidationError(_("Choose a date from %(first)s to %(last)s.") % bounds)
+
+
+def month_first(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def next_month(first: dt.date) -> dt.date:
+    """The first day of the month after the one starting `first`."""
+    return dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)

@@ -23,11 +23,11 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value
+from django.db.models import Count, DateField, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 
 from clients.models import Client, NPSResponse, RevenueEvent
-from core.weeks import agency_tz, days_bounds
+from core.weeks import agency_tz, days_bounds, month_first, next_month, today
 from godview import metrics
 
 ZERO = Decimal("0")
@@ -38,14 +38,6 @@ DAY = dt.timedelta(days=1)
 
 
 # --- months ---------------------------------------------------------------------------------
-
-
-def month_first(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def next_month(first: dt.date) -> dt.date:
-    return dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
 
 
 def months_back(first: dt.date, n: int) -> dt.date:
@@ -358,20 +350,34 @@ def load_ledger(clients: QuerySet[Client]) -> Ledger:
 
 
 def cost_by_month(clients: QuerySet[Client], months: list[Month]) -> dict[str, Decimal]:
-    """Hours × the logger's cost rate (else the blended rate), per month (one query)."""
-    from tasks.models import TimeEntry
+    """Hours × the logger's cost rate (else the blended rate), per month (one query): the months
+    closed before this one from their monthly rollup (tasks.MonthlyHours), this month from its
+    time entries (a month of rows, whatever the history)."""
+    from tasks.models import MonthlyHours, TimeEntry
 
-    start, end = days_bounds(months[0].first, months[-1].as_of)
+    this_month = month_first(today())
     rate = Coalesce(F("user__cost_rate"), Value(settings.BLENDED_COST_RATE), output_field=DecimalField())
     cost = ExpressionWrapper(F("hours") * rate, output_field=DecimalField(max_digits=14, decimal_places=2))
-    rows = (
-        TimeEntry.objects.filter(client__in=clients, started_at__gte=start, started_at__lt=end)
-        .annotate(month=TruncMonth("started_at", tzinfo=agency_tz()))
+    closed = (
+        MonthlyHours.objects.filter(client__in=clients, month__gte=months[0].first, month__lt=this_month)
         .values("month")
         .annotate(total=Sum(cost))
         .values_list("month", "total")
+        .order_by()
     )
-    return {_month_key(month): total or ZERO for month, total in rows}
+    start, end = days_bounds(max(months[0].first, this_month), months[-1].as_of)
+    live = (
+        TimeEntry.objects.filter(client__in=clients, started_at__gte=start, started_at__lt=end)
+        .annotate(month=TruncMonth("started_at", tzinfo=agency_tz(), output_field=DateField()))
+        .values("month")
+        .annotate(total=Sum(cost))
+        .values_list("month", "total")
+        .order_by()
+    )
+    result: dict[str, Decimal] = {}
+    for month, total in closed.union(live, all=True):
+        result[_month_key(month)] = result.get(_month_key(month), ZERO) + (total or ZERO)
+    return result
 
 
 def nps_by_month(clients: QuerySet[Client], months: list[Month]) -> dict[str, tuple[int, int, int]]:

@@ -49,6 +49,7 @@ from core.cache import bump_rollup_version
 from core.weeks import agency_tz, today, week_start
 from godview.rollup_span import HEALTH_WEEKS, RangeInputs, day_bounds, renewals_by_client, tied_goals_by_client
 from godview.signal_history import day_signals, record_day, record_days
+from tasks.hours import refresh_months
 from tasks.models import DueDateChange, Task, TimeEntry
 from tasks.selectors import SLIP_DAYS
 
@@ -410,6 +411,7 @@ def rollup_day(day: dt.date | None = None) -> RollupResult:
         update_fields=SNAPSHOT_FIELDS,
     )
     refresh_weeks(day, day)
+    refresh_months(day, day)
     fired, resolved = sync_warnings(day, firings)
     refresh_current_state()  # every client's latest risk, last contact and open warnings, each night
     # The health lab's history: which signals fired today (one read of the runs, then writes).
@@ -594,6 +596,7 @@ def rollup_span(first: dt.date, last: dt.date) -> list[RollupResult]:
         upsert_snapshots(snapshots)
         record_days(first, last, fired_by_day, ids)
     refresh_weeks(first, last)
+    refresh_months(first, last)
     # Stored rows first (one open row per client and rule: those resolved make room), then the new
     # ones in the order the daily runs create them.
     EarlyWarning.objects.bulk_update(list(changed.values()), ["reason", "saying", "resolved_on"], batch_size=1000)

@@ -83,7 +83,7 @@ from godview.demo.training import build_training
 from godview.demo.waiting import waiting_periods
 from godview.models import KpiTarget, SignalRun
 from godview.rollup import rollup_range
-from tasks.models import DueDateChange, ExternalProject, GoalTask, Source, SyncRun, Task, TimeEntry
+from tasks.models import DueDateChange, ExternalProject, GoalTask, MonthlyHours, Source, SyncRun, Task, TimeEntry
 from training.models import ExecutionFailure, TrainingAssignment, TrainingModule, TrainingResult
 
 __all__ = [
@@ -110,6 +110,7 @@ WIPE_ORDER: tuple[type[models.Model], ...] = (
     MeetingRecord.attendees.through,
     MeetingRecord,
     Action,
+    MonthlyHours,
     TimeEntry,
     DueDateChange,
     Task,

@@ -115,8 +115,9 @@ def test_the_range_reads_each_input_once_whatever_the_days(agency):
     # Clients, rules, 13 input reads, open warnings, snapshot upsert, signal runs (read + insert),
     # warning insert, the clients' current state, snoozed actions; savepoints: 21 for the range;
     # plus the voice of the client (contacts, detractors), the goals tied to objectives and the
-    # renewals, read once for the range too; the weekly snapshots summed and upserted.
-    assert counts == [27, 27]
+    # renewals, read once for the range too; the weekly snapshots summed and upserted; the months
+    # of hours summed, deleted and inserted (and their savepoint's two).
+    assert counts == [32, 32]
 
 
 def test_the_health_score_alone_is_the_signals_score():
