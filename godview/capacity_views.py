@@ -24,6 +24,7 @@ from godview import capacity, capacity_selectors, charts
 from godview.churn_views import chosen_pod, leads_pods
 
 PEOPLE_PAGE = 50
+CHART_PODS = 10  # the chart's lines: the pods with the highest projected utilisation
 HPC_PREFIX = "hpc_"
 # core.sorting.sorted_rows: a row's value, most first natural. The pods come by peak utilisation
 # (capacity.plan), so that is their default; the people by pod and name, their own order ("").
@@ -148,7 +149,9 @@ def capacity_view(request: HttpRequest) -> HttpResponse:
     query = _query(chosen, hiring.limit, hiring.new_capacity, overrides)
     pod_ids = {p.pod_id for p in hiring.pods}
     weeks = capacity_selectors.the_weeks(on)
-    figure, table = charts.pod_utilisation(weeks, [(p.name, p.weekly_utilisation) for p in hiring.pods], hiring.limit)
+    # The pods nearest their limit (capacity.plan's order): 200 lines would tell nobody anything.
+    charted = [(p.name, p.weekly_utilisation) for p in hiring.pods[:CHART_PODS]]
+    figure, table = charts.pod_utilisation(weeks, charted, hiring.limit)
     context = {
         "pods": pods,
         "pod": chosen,
@@ -159,6 +162,8 @@ def capacity_view(request: HttpRequest) -> HttpResponse:
         "weeks": weeks,
         "chart": figure,
         "chart_table": table,
+        "charted": len(charted),
+        "pods_count": len(hiring.pods),
         "limit_pct": plain(half_up(hiring.limit * 100, 1)),
         "new_capacity": plain(hiring.new_capacity),
         "overrides": {pk: plain(v) for pk, v in overrides.items()},

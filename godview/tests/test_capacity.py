@@ -223,3 +223,22 @@ def test_the_rows_behind_a_figure_cost_the_same_queries_at_two_sizes(
     more_people(pod, 8)
     with django_assert_num_queries(6):
         assert client.get("/capacity/rows/", {"kind": kind, "pod": pod.pk}).status_code == 200
+
+
+def test_the_chart_draws_the_pods_nearest_their_limit_and_says_how_many_it_leaves_out(client, leader, monkeypatch):
+    from accounts.tests.factories import PodFactory
+    from godview import capacity_views
+
+    monkeypatch.setattr(capacity_views, "CHART_PODS", 2)
+    for i, hours in enumerate((10, 30, 20)):  # against 40 h of capacity each: 25%, 75%, 50%
+        pod = PodFactory(name=f"Pod {i}")
+        person = UserFactory(username=f"p{i}", pod=pod, weekly_capacity=D(40))
+        c = ClientFactory(account_manager=person)
+        for week in range(1, 5):
+            TimeEntryFactory(client=c, user=person, hours=D(hours), started_at=at_week(week))
+    client.force_login(leader)
+    response = client.get("/capacity/")
+    lines = [trace["name"] for trace in response.context["chart"]["data"][:-1]]  # the last: the limit
+    assert lines == ["Pod 1", "Pod 2"]  # the two highest, highest first
+    assert "The 2 pods with the highest projected utilisation, of 3" in response.content.decode()
+    assert [p.name for p in response.context["pod_rows"]].count("Pod 0") == 1  # the table keeps every pod
