@@ -28,11 +28,6 @@ class ClientOutcomes:
     risk_end_sum: int = 0
     risk_end_days: int = 0
 
-    def __add__(self, other: "ClientOutcomes") -> "ClientOutcomes":
-        return ClientOutcomes(
-            **{name: getattr(self, name) + getattr(other, name) for name in self.__dataclass_fields__}
-        )
-
 
 @dataclass(frozen=True)
 class GroupOutcome:
@@ -96,7 +91,11 @@ def _average(total: int, count: int) -> Decimal | None:
 
 
 def _group(person_ids: list[int], outcomes: dict[int, ClientOutcomes]) -> GroupOutcome:
-    totals = sum((outcomes[pk] for pk in person_ids if pk in outcomes), ClientOutcomes())
+    """The group's sums, field by field (not one ClientOutcomes per person added: 1,250 people)."""
+    rows = [outcomes[pk] for pk in person_ids if pk in outcomes]
+    totals = ClientOutcomes(
+        **{name: sum(getattr(o, name) for o in rows) for name in ClientOutcomes.__dataclass_fields__}
+    )
     return GroupOutcome(people=len(person_ids), totals=totals)
 
 

@@ -67,8 +67,10 @@ def people_facts(user: User, filters: TrainingFilters, roles: set[str]) -> list[
         people = people.filter(role=filters.role)
     if filters.person is not None:
         people = people.filter(pk=filters.person.pk)
+    # The labels once: get_role_display() rebuilds the choices, translating each, for every person.
+    labels = {role: str(label) for role, label in User._meta.get_field("role").flatchoices}
     return [
-        PersonFacts(p.pk, str(p), p.role, p.pod_id, p.pod.name if p.pod else "", p.hired_on, p.get_role_display())
+        PersonFacts(p.pk, str(p), p.role, p.pod_id, p.pod.name if p.pod else "", p.hired_on, labels.get(p.role, p.role))
         for p in people.only("username", "first_name", "last_name", "role", "hired_on", "pod__name")
     ]
 
