@@ -34,7 +34,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SERVER = os.environ.get("BENCH_SERVER", "postgres://postgres@127.0.0.1:5432")
 LOCUST_VERSION = "2.47.0"
-P95_TARGET_MS = 500
+P95_TARGET_MS = 500  # issue 7, with think time
+P95_NO_THINK_MS = 300  # DESIGN's budget: 20 users with no think time
 PASSWORD = "godview"
 
 
@@ -228,22 +229,25 @@ def write_results(args, stats: list[dict], failures: list[dict], machine: dict) 
     rows = sorted((r for r in stats if r["Name"] != "Aggregated"), key=lambda r: -float(r["95%"] or 0))
     errors = int(total["Failure Count"])
     p95 = float(total["95%"])
-    met = "yes" if errors == 0 and p95 <= P95_TARGET_MS else "NO"
+    target = P95_NO_THINK_MS if args.no_think else P95_TARGET_MS
+    met = "yes" if errors == 0 and p95 <= target else "NO"
     lines = [
         "# Load test",
         "",
         f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on this machine"
         f" ({os.cpu_count()} shared cores);"
         f" `python -m bench.load` (bench/locustfile.py, locust {LOCUST_VERSION}).",
-        f"{args.users} concurrent users (spawn rate {args.spawn_rate}/s) for {args.run_time}, think time 1–3 s, against"
+        f"{args.users} concurrent users (spawn rate {args.spawn_rate}/s) for {args.run_time},"
+        f" {'no think time' if args.no_think else 'think time 1–3 s'}, against"
         f" gunicorn ({args.workers} sync workers) with production settings (DEBUG off, Redis cache and sessions) on"
-        f" the large demo (`seed_demo --clients {args.clients}`, database `{args.database}`).",
+        f" database `{args.database}` ({args.clients:,} clients; seeded by `seed_demo --clients {args.clients}` when"
+        " empty, else as it is: the network profile is built by bench/large_profile.py).",
         "Half the users are leaders (God-view page + its 7 htmx widgets, filter changes as body swaps + widgets,"
         " client/pod/person drill-downs), half are AMs (`/my/`, `/my/week/`, a client's panel and its goals"
         " partial, and logging a weekly goal: GET the form, POST it with its CSRF and one-time tokens).",
         "Each user signs in once. Locust, gunicorn and Postgres share the same 2 cores.",
         "",
-        f"Target: zero errors, p95 ≤ {P95_TARGET_MS} ms. **Met: {met}.**",
+        f"Target: zero errors, p95 ≤ {target} ms. **Met: {met}.**",
         "",
         f"- Requests: {total['Request Count']}, throughput **{float(total['Requests/s']):.1f} req/s**",
         f"- Overall p50 / p95 / p99: **{ms(total['50%'])} / {ms(total['95%'])} / {ms(total['99%'])} ms**"
@@ -266,7 +270,7 @@ def write_results(args, stats: list[dict], failures: list[dict], machine: dict) 
     if failures:
         lines += ["", "Failures:", ""]
         lines += [f"- {f['Method']} {f['Name']}: {f['Error'][:200]} (×{f['Occurrences']})" for f in failures]
-    path = ROOT / "bench" / "RESULTS-load.md"
+    path = args.out or ROOT / "bench" / "RESULTS-load.md"
     path.write_text("\n".join(lines) + "\n")
     return path
 
@@ -280,6 +284,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--spawn-rate", type=int, default=5)
     parser.add_argument("--run-time", default="60s")
+    parser.add_argument("--no-think", action="store_true", help="no think time: each user's next request at once")
+    parser.add_argument("--out", type=Path, help="where to write the report (default bench/RESULTS-load.md)")
     args = parser.parse_args(argv if argv is not None else sys.argv[1:])
 
     env = app_env(args.database, args.port)
@@ -307,7 +313,8 @@ def main(argv: list[str] | None = None) -> int:
         locust += ["--only-summary", "--stop-timeout", "10"]
         # locust exits 1 when any request failed: the report says so, the run itself is not broken.
         children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        subprocess.run(locust, cwd=ROOT, env=env | {"GV_LOAD_PLAN": str(work / "plan.json")}, check=False)
+        think = {"GV_LOAD_THINK": "0" if args.no_think else "1"}
+        subprocess.run(locust, cwd=ROOT, env=env | think | {"GV_LOAD_PLAN": str(work / "plan.json")}, check=False)
         children1 = resource.getrusage(resource.RUSAGE_CHILDREN)
         busy1, total1 = cpu_times()
         procs = cpu_delta(procs0, cpu_by_process())

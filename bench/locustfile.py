@@ -15,7 +15,7 @@ import os
 import random
 import re
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, constant, task
 
 PLAN = json.loads(open(os.environ["GV_LOAD_PLAN"]).read())  # noqa: SIM115 - read once at import
 WIDGETS = ("warnings", "risk", "heatmap", "pods", "people", "performers", "freshness")
@@ -40,7 +40,8 @@ def form_inputs(html: str, form_id: str) -> dict[str, str]:
 
 class SignedIn(HttpUser):
     abstract = True
-    wait_time = between(1, 3)  # think time between actions
+    # Think time between actions; none with `bench.load --no-think` (GV_LOAD_THINK=0).
+    wait_time = between(1, 3) if os.environ.get("GV_LOAD_THINK", "1") != "0" else constant(0)
     pool: list[str] = []
 
     def on_start(self) -> None:
