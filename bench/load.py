@@ -240,8 +240,8 @@ def write_results(args, stats: list[dict], failures: list[dict], machine: dict) 
         f"{args.users} concurrent users (spawn rate {args.spawn_rate}/s) for {args.run_time},"
         f" {'no think time' if args.no_think else 'think time 1–3 s'}, against"
         f" gunicorn ({args.workers} sync workers) with production settings (DEBUG off, Redis cache and sessions) on"
-        f" database `{args.database}` ({args.clients:,} clients; seeded by `seed_demo --clients {args.clients}` when"
-        " empty, else as it is: the network profile is built by bench/large_profile.py).",
+        f" database `{args.database}` ({args.found:,} clients; seeded by `seed_demo --clients {args.clients}` when"
+        " empty, else used as it is: the network profile is built by bench/large_profile.py).",
         "Half the users are leaders (God-view page + its 7 htmx widgets, filter changes as body swaps + widgets,"
         " client/pod/person drill-downs), half are AMs (`/my/`, `/my/week/`, a client's panel and its goals"
         " partial, and logging a weekly goal: GET the form, POST it with its CSRF and one-time tokens).",
@@ -294,6 +294,7 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="gv-load-"))
     plan = write_plan(env, args.users, work / "plan.json")
     print(f"plan: {len(plan['leaders'])} leaders, {len(plan['ams'])} AMs", flush=True)
+    args.found = len(plan["clients"])
 
     bin_dir = Path(sys.executable).parent
     gunicorn = [str(bin_dir / "gunicorn"), "godview.wsgi", "--bind", f"127.0.0.1:{args.port}"]
