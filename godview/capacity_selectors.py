@@ -69,24 +69,26 @@ def signed_to_start(clients: QuerySet[Client], today: dt.date) -> list[Signed]:
     ]
 
 
-def pod_capacity(pods: list[Pod], clients: QuerySet[Client], today: dt.date, signed: list[Signed]) -> list[PodCapacity]:
-    """Per pod: people and capacity, hours per week, clients served and MRR, load (four queries)."""
+def pod_capacity(
+    pods: list[Pod], clients: QuerySet[Client], today: dt.date, signed: list[Signed], people: list["PersonCapacity"]
+) -> list[PodCapacity]:
+    """Per pod: its active people, their capacity, hours per week and load, summed from their own
+    figures (`people_capacity` of everyone in these pods: the page shows them anyway), and the
+    clients served and their MRR (one query)."""
     ids = [p.pk for p in pods]
-    result = {p.pk: PodCapacity(p.pk, p.name) for p in pods}
-    members = User.objects.filter(pod_id__in=ids, is_active=True)
-    for row in members.values("pod_id").annotate(n=Count("pk"), cap=Sum("weekly_capacity")).order_by():
-        result[row["pod_id"]].people, result[row["pod_id"]].capacity = row["n"], row["cap"] or ZERO
-    weeks = the_weeks(today)
-    hours = _hours_by("user__pod_id", TimeEntry.objects.filter(user__pod_id__in=ids, user__is_active=True), weeks)
-    for pod in result.values():
-        pod.weekly_hours = hours.get(pod.pod_id, [ZERO] * len(weeks))
+    result = {p.pk: PodCapacity(p.pk, p.name, weekly_hours=[ZERO] * WEEKS) for p in pods}
+    for row in people:
+        pod = result.get(row.person.pod_id)
+        if pod is None:
+            continue
+        pod.people += 1
+        pod.capacity += row.capacity
+        pod.weekly_hours = [mine + theirs for mine, theirs in zip(pod.weekly_hours, row.weekly_hours, strict=True)]
+        pod.load += row.load
     served = _served(clients, today).filter(account_manager__pod_id__in=ids)
     for row in served.values("account_manager__pod_id").annotate(n=Count("pk"), mrr_sum=Sum("mrr")).order_by():
         pod = result[row["account_manager__pod_id"]]
         pod.clients, pod.mrr = row["n"], row["mrr_sum"] or ZERO
-    load = Task.objects.filter(_open_due(today), assignee__pod_id__in=ids, assignee__is_active=True)
-    for row in load.values("assignee__pod_id").annotate(n=Count("pk")).order_by():
-        result[row["assignee__pod_id"]].load = row["n"]
     for s in signed:
         if s.pod_id in result:
             result[s.pod_id].signed.append(s)
@@ -115,7 +117,7 @@ class PersonCapacity:
 
 
 def people_capacity(people: list[User], clients: QuerySet[Client], today: dt.date) -> list[PersonCapacity]:
-    """Per person of a page: hours per week, clients managed and their MRR, load (three queries)."""
+    """Per person: hours per week, clients managed and their MRR, load (three queries)."""
     ids = [p.pk for p in people]
     weeks = the_weeks(today)
     hours = _hours_by("user_id", TimeEntry.objects.filter(user_id__in=ids), weeks)

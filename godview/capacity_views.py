@@ -107,11 +107,13 @@ def _inputs(request: HttpRequest):
     on = today()
     clients = Client.objects.visible_to(request.user)
     signed = capacity_selectors.signed_to_start(clients, on)
-    pod_rows = capacity_selectors.pod_capacity(shown, clients, on, signed)
+    # Everyone's figures, not a page's: the people sort by them and the pods sum them.
+    people = capacity_selectors.people_capacity(list(_people(request, chosen, pods)), clients, on)
+    pod_rows = capacity_selectors.pod_capacity(shown, clients, on, signed, people)
     for row in pod_rows:
         row.hours_per_client_override = overrides.get(row.pod_id)
     hiring = capacity.plan(pod_rows, on, limit, new_capacity)
-    return pods, chosen, on, clients, signed, hiring, overrides
+    return pods, chosen, on, signed, hiring, overrides, people
 
 
 def plain(value: Decimal) -> str:
@@ -139,10 +141,8 @@ def _people(request: HttpRequest, chosen: int | None, pods: list[Pod]):
 
 @require_GET
 def capacity_view(request: HttpRequest) -> HttpResponse:
-    pods, chosen, on, clients, signed, hiring, overrides = _inputs(request)
+    pods, chosen, on, signed, hiring, overrides, everyone = _inputs(request)
     pods_sort, pod_rows = sorted_rows(request.GET, POD_COLUMNS, "peak", hiring.pods, name="pods_sort")
-    # Everyone's figures, not a page's: the people sort by them (three queries either way).
-    everyone = capacity_selectors.people_capacity(list(_people(request, chosen, pods)), clients, on)
     sort, everyone = sorted_rows(request.GET, PEOPLE_COLUMNS, "", everyone)
     page = Paginator(everyone, PEOPLE_PAGE).get_page(request.GET.get("page"))
     people = page.object_list
@@ -193,7 +193,7 @@ def _ratio(value: Decimal | None) -> str:
 def capacity_export(request: HttpRequest) -> HttpResponse:
     """`?table=pods|people|signed`, with the page's pod and assumptions."""
     table = params.choice(request.GET, "table", ("pods", "people", "signed"), "pods")
-    pods, chosen, on, clients, signed, hiring, _overrides = _inputs(request)
+    pods, _chosen, on, signed, hiring, _overrides, people = _inputs(request)
     if table == "pods":
         header = [
             _("pod"),
@@ -222,7 +222,6 @@ def capacity_export(request: HttpRequest) -> HttpResponse:
         names = {p.pk: p.name for p in pods}
         lines = ([s.name, s.starts_on, names.get(s.pod_id, ""), s.mrr] for s in signed)
         return csv_response(f"capacity-signed-{on}.csv", [_("client"), _("starts on"), _("pod"), _("mrr")], lines)
-    people = capacity_selectors.people_capacity(list(_people(request, chosen, pods)), clients, on)
     weeks = capacity_selectors.the_weeks(on)
     header = [
         _("person"),

@@ -200,14 +200,14 @@ def more_people(pod, n: int) -> None:
 
 
 def test_the_capacity_page_costs_the_same_queries_at_two_sizes(client, leader, world, pod, django_assert_num_queries):
-    # Session and user; the pods; signed clients; per pod: people, hours, clients, load; the
-    # people (all of them: they sort by their figures); per person: hours, clients, load; the top
+    # Session and user; the pods; signed clients; the people (all of them: they sort by their
+    # figures, and the pods sum them); per person: hours, clients, load; per pod: clients; the top
     # bar's open actions.
     client.force_login(leader)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(10):
         assert client.get("/capacity/").status_code == 200
     more_people(pod, 12)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(10):
         response = client.get("/capacity/")
     assert response.context["page"].paginator.count == 16
 
