@@ -1,8 +1,8 @@
 """A paginator for lists that can run to hundreds of thousands of rows (the tasks behind a God-view
 figure at 10,000 clients): it counts exactly up to `EXACT_UPTO` rows, with a query that stops
 there, and past that takes the figure the nightly rollup keeps for the same rows (the number the
-God-view shows), marked `estimated` so the page says "about". Counting 400,000 task rows for the
-pager cost more than the page itself."""
+God-view shows), marked `estimated` so the page says it is last night's count. Counting 400,000
+task rows for the pager cost more than the page itself."""
 
 from collections.abc import Callable
 from functools import cached_property
