@@ -17,11 +17,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from clients.models import Client, DeliverableCheck, TierDeliverable
 from clients.voice_inputs import Voice, voice_by_client
+from core.weeks import month_first as month_of  # the month a deliverable is checked for
 from core.weeks import today
-
-
-def month_of(day: dt.date) -> dt.date:
-    return day.replace(day=1)
 
 
 @dataclass(frozen=True)

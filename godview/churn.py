@@ -24,6 +24,7 @@ from django.db.models import Count, DecimalField, F, OuterRef, QuerySet, Subquer
 from django.db.models.functions import Coalesce, TruncMonth
 
 from clients.models import ChurnReason, Client, DailySnapshot, RevenueEvent, RiskAssessment
+from core.weeks import month_first, next_month
 from godview.models import SIGNAL_CHOICES, SignalRun
 
 LOOKBACK_DAYS = 90
@@ -40,21 +41,13 @@ class Period:
     end: dt.date
 
 
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def next_month(day: dt.date) -> dt.date:
-    return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
-
-
 def month_end(day: dt.date) -> dt.date:
     return next_month(day) - dt.timedelta(days=1)
 
 
 def months_between(start: dt.date, end: dt.date) -> list[dt.date]:
     """The first day of every month from start's to end's, both included."""
-    months, month = [], month_start(start)
+    months, month = [], month_first(start)
     while month <= end:
         months.append(month)
         month = next_month(month)
@@ -63,9 +56,9 @@ def months_between(start: dt.date, end: dt.date) -> list[dt.date]:
 
 def default_period(on: dt.date) -> Period:
     """The last 12 calendar months, this one included (up to `on`)."""
-    first = month_start(on)
+    first = month_first(on)
     for _ in range(11):
-        first = month_start(first - dt.timedelta(days=1))
+        first = month_first(first - dt.timedelta(days=1))
     return Period(first, on)
 
 

@@ -376,7 +376,8 @@ def cost_by_month(clients: QuerySet[Client], months: list[Month]) -> dict[str, D
     )
     result: dict[str, Decimal] = {}
     for month, total in closed.union(live, all=True):
-        result[_month_key(month)] = result.get(_month_key(month), ZERO) + (total or ZERO)
+        key = _month_key(month)
+        result[key] = result.get(key, ZERO) + (total or ZERO)
     return result
 
 

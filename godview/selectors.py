@@ -37,7 +37,7 @@ from clients.workspace_selectors import review_status_counts
 from core.cache import snapshot_cached
 from core.numbers import percent_text, whole
 from core.sorting import Sorted, ordering, sorted_rows
-from core.weeks import previous_quarter, quarter_label, quarter_of, week_bounds
+from core.weeks import next_month, previous_quarter, quarter_label, quarter_of, week_bounds
 from godview import metrics
 from godview.forms import Filters
 from godview.training_figures import compliance_now_and_at
@@ -789,9 +789,7 @@ def mrr_history(client: Client, months: int = 24) -> list[tuple[dt.date, Decimal
     points.reverse()
     result = []
     for first in points:
-        next_month = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
-        total = sum(
-            (amt if kind in ("new", "expansion") else -amt for on, kind, amt in events if on < next_month), ZERO
-        )
+        after = next_month(first)
+        total = sum((amt if kind in ("new", "expansion") else -amt for on, kind, amt in events if on < after), ZERO)
         result.append((first, max(total, ZERO)))
     return [p for p in result if p[1] or any(on < p[0] for on, _k, _a in events)]
