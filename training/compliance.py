@@ -244,11 +244,13 @@ def build_matrix(
 
 @dataclass(frozen=True)
 class Totals:
-    """A matrix's three headline figures, without its cells (the God-view tile's)."""
+    """A matrix's three headline figures, without its cells (the God-view tile's): required modules
+    passed, required modules, and the sum and number of the scores the average is the mean of."""
 
     passed: int
     required: int
-    scores: tuple[Decimal, ...]
+    score_sum: Decimal = Decimal(0)
+    scored: int = 0
 
     @property
     def compliance(self) -> Decimal | None:
@@ -256,7 +258,10 @@ class Totals:
 
     @property
     def average_score(self) -> Decimal | None:
-        return mean(self.scores)
+        """As `mean` of the scores: their sum ÷ their number, to one decimal, half up."""
+        if not self.scored:
+            return None
+        return (Decimal(self.score_sum) / self.scored).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
 def compliance_totals(
@@ -278,7 +283,7 @@ def compliance_totals(
             continue
         passed += r.passed
         scores.append(r.score)
-    return Totals(passed, sum(per_role[role] for role in roles.values()), tuple(scores))
+    return Totals(passed, sum(per_role[role] for role in roles.values()), sum(scores, Decimal(0)), len(scores))
 
 
 def module_statistics(modules: tuple[ModuleFacts, ...], rows: tuple[PersonRow, ...]) -> tuple[ModuleStats, ...]:

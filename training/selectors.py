@@ -6,6 +6,7 @@ Everything starts from the viewer's scope: `people_scope(user)` for people and t
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
@@ -16,7 +17,7 @@ from clients.models import Client, WeeklyGoal, WeeklySnapshot
 from core.weeks import agency_tz, week_start
 from core.weeks import today as agency_today
 from training.coaching import ClientOutcomes, ModuleInsight, coaching_insights
-from training.compliance import Matrix, ModuleFacts, PersonFacts, PersonRow, ResultFacts, build_matrix
+from training.compliance import Matrix, ModuleFacts, PersonFacts, PersonRow, ResultFacts, Totals, build_matrix
 from training.models import TrainingModule, TrainingResult
 
 # The coaching comparison looks at the last quarter; the risk trend compares its first and last fortnight.
@@ -53,20 +54,25 @@ def required_modules(role: str = "") -> list[ModuleFacts]:
     return [m for m in facts if m.required_roles and (not role or role in m.required_roles)]
 
 
-def people_facts(user: User, filters: TrainingFilters, roles: set[str]) -> list[PersonFacts]:
-    """People in scope who must take at least one of the modules, by pod then name (one query)."""
-    people = (
-        visible_people(user)
-        .filter(role__in=roles)
-        .select_related("pod")
-        .order_by(F("pod__name").asc(nulls_last=True), "first_name", "last_name", "username")
-    )
+def people_in_scope(user: User, filters: TrainingFilters, roles: set[str]) -> QuerySet[User]:
+    """People in scope who must take at least one of the modules: the matrix's rows."""
+    people = visible_people(user).filter(role__in=roles)
     if filters.pod is not None:
         people = people.filter(pod=filters.pod)
     if filters.role:
         people = people.filter(role=filters.role)
     if filters.person is not None:
         people = people.filter(pk=filters.person.pk)
+    return people
+
+
+def people_facts(user: User, filters: TrainingFilters, roles: set[str]) -> list[PersonFacts]:
+    """People in scope who must take at least one of the modules, by pod then name (one query)."""
+    people = (
+        people_in_scope(user, filters, roles)
+        .select_related("pod")
+        .order_by(F("pod__name").asc(nulls_last=True), "first_name", "last_name", "username")
+    )
     # The labels once: get_role_display() rebuilds the choices, translating each, for every person.
     labels = {role: str(label) for role, label in User._meta.get_field("role").flatchoices}
     return [
@@ -81,6 +87,38 @@ def result_facts(person_ids: list[int], module_ids: list[int]) -> list[ResultFac
         "user_id", "module_id", "version", "score", "passed", "completed_on"
     )
     return [ResultFacts(*row) for row in rows]
+
+
+def compliance_totals(user: User, filters: TrainingFilters, before: dt.date) -> tuple[Totals, Totals]:
+    """`compliance.compliance_totals` of the matrix the viewer may see, today and as it stood on
+    `before` (only the results completed by then), counted by the database (three queries, whatever
+    the head count: at 10,000 clients the 1,250 people's results read into Python took 60 ms).
+
+    Required: each person's number of required modules, from the people counted by role. Passed and
+    scored: the results at a module's current version, of a role the module requires."""
+    modules = required_modules(filters.role)
+    roles = set().union(*(m.required_roles for m in modules)) if modules else set()
+    if not roles:
+        return Totals(0, 0), Totals(0, 0)
+    people = people_in_scope(user, filters, roles)
+    per_role = {role: sum(role in m.required_roles for m in modules) for role in roles}
+    counts = people.order_by().values_list("role").annotate(n=Count("pk"))
+    required = sum(per_role[role] * n for role, n in counts)
+    counted = Q()
+    for m in modules:
+        counted |= Q(module_id=m.id, version=m.version, user__role__in=sorted(m.required_roles))
+    figures = {}
+    for key, when in (("now", Q()), ("then", Q(completed_on__lt=before))):
+        figures |= {
+            f"passed_{key}": Count("pk", filter=when & Q(passed=True)),
+            f"sum_{key}": Sum("score", filter=when),
+            f"scored_{key}": Count("pk", filter=when),
+        }
+    row = TrainingResult.objects.filter(counted, user__in=people.values("pk")).aggregate(**figures)
+    return tuple(
+        Totals(row[f"passed_{key}"], required, row[f"sum_{key}"] or Decimal(0), row[f"scored_{key}"])
+        for key in ("now", "then")
+    )
 
 
 def compliance_matrix(user: User, filters: TrainingFilters, on: dt.date | None = None) -> Matrix:

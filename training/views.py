@@ -1,5 +1,6 @@
 """Training screens: the compliance matrix, a person's training, the God-view panel, a module's procedure."""
 
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -77,10 +78,12 @@ def training_results(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":
         lines = result_lines(rows)
         return csv_response("training-results.csv", next(lines), lines)
+    scores = [r.cell.score for r in rows if r.cell.status in (Status.PASSED, Status.FAILED)]
     totals = Totals(
         passed=sum(1 for r in rows if r.cell.status == Status.PASSED),
         required=len(rows),
-        scores=tuple(r.cell.score for r in rows if r.cell.status in (Status.PASSED, Status.FAILED)),
+        score_sum=sum(scores, Decimal(0)),
+        scored=len(scores),
     )
     context = {
         "form": form,

@@ -1,6 +1,7 @@
 """Reads: required modules per role and version from the database, and coaching outcomes from rollups."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -103,3 +104,62 @@ def test_client_outcomes_stay_inside_the_viewers_client_scope(am, other_am):
     refresh_weeks(today() - dt.timedelta(days=1), today())
     outcome = client_outcomes(am, [other_am.pk])[other_am.pk]
     assert outcome.tasks_due == 0 and outcome.clients == 0
+
+
+def test_the_databases_totals_equal_the_matrixs_for_every_scope_now_and_before(
+    leader, pod_lead, am, other_am, designer
+):
+    """`compliance_totals` counts in SQL what the matrix counts cell by cell: on random results
+    (some at an older version, some of a role the module does not require, an inactive module),
+    for each viewer and filter, today and with only the results completed before a day."""
+    import random
+
+    from accounts.tests.factories import UserFactory
+    from training.compliance import build_matrix
+    from training.selectors import compliance_totals, people_facts, required_modules, result_facts
+
+    rng = random.Random(19)
+    people = [am, other_am, designer, pod_lead] + [UserFactory(role="account_manager", pod=am.pod) for _ in range(6)]
+    roles = ["account_manager", "designer", "pod_lead"]
+    modules = [
+        TrainingModuleFactory(version=rng.randint(1, 3), required_roles=rng.sample(roles, rng.randint(1, 3)))
+        for _ in range(5)
+    ] + [TrainingModuleFactory(active=False)]
+    for person in people:
+        for module in modules:
+            for version in range(1, module.version + 1):
+                if rng.random() < 0.6:
+                    TrainingResultFactory(
+                        user=person, module=module, version=version, score=Decimal(rng.randint(300, 1000)) / 10,
+                        passed=rng.random() < 0.7, completed_on=today() - dt.timedelta(days=rng.randint(1, 90)),
+                    )  # fmt: skip
+    before = today() - dt.timedelta(days=45)
+    checked = 0
+    for viewer, filters in [
+        (leader, TrainingFilters()),
+        (leader, TrainingFilters(role="designer")),
+        (leader, TrainingFilters(pod=am.pod)),
+        (leader, TrainingFilters(person=other_am)),
+        (pod_lead, TrainingFilters()),
+        (am, TrainingFilters()),
+    ]:
+        mods = required_modules(filters.role)
+        roles_needed = set().union(*(m.required_roles for m in mods))
+        facts = people_facts(viewer, filters, roles_needed)
+        results = result_facts([p.id for p in facts], [m.id for m in mods])
+        earlier = [r for r in results if r.completed_on < before]
+        now, then = compliance_totals(viewer, filters, before)
+        for totals, rows in ((now, results), (then, earlier)):
+            matrix = build_matrix(facts, mods, rows, today())
+            assert (totals.passed, totals.required) == (matrix.passed, matrix.required)
+            assert totals.compliance == matrix.compliance and totals.average_score == matrix.average_score
+            checked += matrix.required
+    assert checked and now.scored  # the world is not empty
+
+
+def test_no_required_module_gives_empty_totals(leader, am):
+    from training.selectors import compliance_totals
+
+    TrainingModuleFactory(required_roles=[])
+    for totals in compliance_totals(leader, TrainingFilters(), today()):
+        assert (totals.required, totals.passed, totals.compliance, totals.average_score) == (0, 0, None, None)
