@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from clients.models import SNOOZE_MAX_DAYS, Action, Client, EarlyWarning, Play, add_business_days
+from clients.models import SNOOZE_MAX_DAYS, Action, Client, EarlyWarning, Play, add_business_days, refresh_current_state
 from clients.services import require_reason
 from core.text import tidy
 from core.weeks import today
@@ -166,4 +166,7 @@ def plays_start(day: dt.date, firings: Iterable[tuple[int, str]], on: dt.date | 
                 )
             )
     # Bulk: the rollup's writes are the system's, not people's edits (core.audit).
-    return Action.objects.bulk_create(new, batch_size=1000)
+    created = Action.objects.bulk_create(new, batch_size=1000)
+    if created:  # bulk_create skips Action.save: the clients' oldest open action, once
+        refresh_current_state({action.client_id for action in created})
+    return created

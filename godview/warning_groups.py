@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, Min, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Case, Count, Exists, F, OuterRef, QuerySet, Sum, When
 from django.db.models.functions import Lower
 
 from clients.action_selectors import priority, priority_expression
@@ -45,19 +45,13 @@ def warning_groups(clients: QuerySet[Client], limit: int | None = 25) -> tuple[l
     open firings."""
     # The clients with open firings, from their stored count (kept by every warning's save and
     # every rollup: clients.models.refresh_current_state), not a scan of the firings.
-    firing = Client.objects.filter(pk__in=clients.values("pk"), open_warning_count__gt=0)
+    firing = clients.filter(open_warning_count__gt=0).order_by()
     totals = firing.aggregate(clients=Count("pk"), firings=Sum("open_warning_count", default=0))
-    overdue = (
-        Action.objects.unresolved()
-        .filter(client=OuterRef("pk"), status="open", due_on__lt=today())
-        .order_by()
-        .values("client")
-        .annotate(first=Min("due_on"))
-        .values("first")
-    )
+    # The oldest overdue action: the oldest open one, stored on the client, when it is before today.
+    overdue = Case(When(oldest_open_action_on__lt=today(), then=F("oldest_open_action_on")))
     ranked = (
         firing.annotate(risk=F("latest_risk_score"))
-        .annotate(rank=priority_expression("risk"), oldest=Subquery(overdue))
+        .annotate(rank=priority_expression("risk"), oldest=overdue)
         .order_by(F("rank").desc(), F("oldest").asc(nulls_last=True), Lower("name"), "pk")
         .values_list("pk", flat=True)
     )

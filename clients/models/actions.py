@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from clients.models.base import ScopedQuerySet, WarningRule
-from clients.models.risk import EarlyWarning
+from clients.models.risk import EarlyWarning, refresh_current_state
 
 SNOOZE_MAX_DAYS = 30
 
@@ -139,6 +139,15 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client}: {self.title}"
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        refresh_current_state([self.client_id])  # the client's oldest open action (the warnings' order)
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        refresh_current_state([self.client_id])
+        return deleted
 
     @property
     def is_closed(self) -> bool:

@@ -111,6 +111,8 @@ class Client(models.Model):
     latest_risk_score = models.PositiveSmallIntegerField(_("latest risk score"), null=True, editable=False)
     latest_contact_on = models.DateField(_("last contact"), null=True, editable=False)
     open_warning_count = models.PositiveIntegerField(_("open early warnings"), db_default=0, editable=False)
+    # The earliest due date of its open actions: overdue when before today (the warnings' order).
+    oldest_open_action_on = models.DateField(_("oldest open action due"), null=True, editable=False)
     # What the review queue compares (the latest assessment, the latest snapshot's health signal and
     # its date), so the database filters, orders and pages it. A bare reference: assessments are
     # append-only and go only with their client, so no constraint, index or delete cascade is needed.

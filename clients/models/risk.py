@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Min, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -206,11 +206,13 @@ class Contact(models.Model):
 
 def refresh_current_state(client_ids=None) -> int:
     """Store each client's current state: the latest risk assessment and its score, the latest
-    snapshot's health signal and date, the last contact and the open early warnings (one UPDATE;
-    every client when `client_ids` is None). Saving an assessment, a snapshot, a contact or a
-    warning calls it for its client; bulk writers (the rollup, the demo) call it after."""
+    snapshot's health signal and date, the last contact, the open early warnings and the oldest
+    open action's due date (one UPDATE; every client when `client_ids` is None). Saving an
+    assessment, a snapshot, a contact, a warning or an action calls it for its client; bulk
+    writers (the rollup, the plays, the demo) call it after."""
     Client = RiskAssessment._meta.get_field("client").related_model  # client.py imports this module
     DailySnapshot = Client._meta.get_field("snapshots").related_model  # and so does outcomes.py
+    Action = Client._meta.get_field("actions").related_model  # actions.py imports this module
     clients = Client.objects.all() if client_ids is None else Client.objects.filter(pk__in=list(client_ids))
     latest_risk = RiskAssessment.objects.filter(client=OuterRef("pk")).order_by("-assessed_at", "-pk")
     snapshot = DailySnapshot.objects.filter(client=OuterRef("pk")).order_by("-date")
@@ -222,7 +224,15 @@ def refresh_current_state(client_ids=None) -> int:
         .annotate(n=Count("pk"))
         .values("n")
     )
+    oldest_open = (
+        Action.objects.filter(client=OuterRef("pk"), status=Action.Status.OPEN)
+        .order_by()
+        .values("client")
+        .annotate(first=Min("due_on"))
+        .values("first")
+    )
     return clients.update(
+        oldest_open_action_on=Subquery(oldest_open),
         latest_assessment=Subquery(latest_risk.values("pk")[:1]),
         latest_risk_score=Subquery(latest_risk.values("score")[:1]),
         latest_health_score=Subquery(snapshot.values("health_score")[:1]),

@@ -35,6 +35,7 @@ from clients.models import (
     WaitingPeriod,
     WeeklyGoal,
     WeeklySnapshot,
+    refresh_current_state,
 )
 from core.models import AuditEntry
 from godview.demo.accounts import build_people
@@ -272,6 +273,7 @@ def build_demo(
     say(stdout, f"  daily rollup: {rollup_days} days ({time.monotonic() - began:.0f} s)")
     say(stdout, f"  actions: {build_actions(ctx)} from the plays of today's firings and by hand")
     say(stdout, f"  meetings: two growth reviews per pod, {build_meetings(ctx, team)} client notes")
+    refresh_current_state()  # the actions above were written in bulk
 
     return counts()
 

@@ -75,3 +75,38 @@ def test_the_region_costs_four_queries_at_any_size(am, size):
         for g in groups:
             _ = [w.client.account_manager for w in g.warnings], [a.owner for a in g.actions]
     assert len(queries) == 4
+
+
+def test_the_stored_oldest_open_action_follows_every_way_actions_change(am):
+    """The order reads each client's oldest open action as stored on it: closing, dropping,
+    snoozing and waking actions (the services), a play's actions written in bulk and a deletion all
+    keep it equal to the oldest open action read from the actions, and the order to the hand's."""
+    from clients.action_services import action_done, action_drop, action_snooze, actions_wake, plays_start
+    from clients.models import Play, PlayStep
+
+    agency(am, 24, seed=9)
+
+    def stored_equals_actions() -> None:
+        for client in Client.objects.all():
+            due = [a.due_on for a in client.actions.filter(status="open")]
+            assert client.oldest_open_action_on == min(due, default=None), client.name
+        groups, _clients, _firings = warning_groups(Client.objects.all(), limit=None)
+        assert [g.client.pk for g in groups] == by_hand()
+
+    stored_equals_actions()
+    opened = list(Action.objects.filter(status="open").order_by("due_on", "pk"))
+    assert len(opened) >= 6
+    action_done(action=opened[0], outcome="Called.", by=am)
+    action_drop(action=opened[1], reason="Not needed.", by=am)
+    action_snooze(action=opened[2], reason="On leave.", wake_on=today() + dt.timedelta(days=2), by=am)
+    stored_equals_actions()
+    actions_wake(today() + dt.timedelta(days=3))
+    stored_equals_actions()
+    play, _new = Play.objects.get_or_create(rule="risk_score", defaults={"name": "Save the account"})
+    if not play.steps.exists():
+        PlayStep.objects.create(play=play, position=1, title="Call the sponsor", due_offset_days=0)
+    firing = Client.objects.filter(early_warnings__rule="risk_score", early_warnings__resolved_on__isnull=True)
+    assert plays_start(today(), [(client.pk, "risk_score") for client in firing])
+    stored_equals_actions()
+    Action.objects.filter(status="open").order_by("due_on").first().delete()
+    stored_equals_actions()
