@@ -39,6 +39,7 @@ from clients.models import (
     RiskAssessment,
     WeeklyGoal,
     WeeklySnapshot,
+    rebuild_goal_weeks,
     refresh_current_state,
 )
 from clients.scoring import HealthInputs, health_score
@@ -414,6 +415,7 @@ def rollup_day(day: dt.date | None = None) -> RollupResult:
     refresh_months(day, day)
     fired, resolved = sync_warnings(day, firings)
     refresh_current_state()  # every client's latest risk, last contact and open warnings, each night
+    rebuild_goal_weeks()  # the goal counts again, catching up any write that skipped save()
     # The health lab's history: which signals fired today (one read of the runs, then writes).
     record_day(day, day_signals(snapshots, {pk: [f.rule for f in fs] for pk, fs in firings.items()}))
     # The Making-things-happen part of the night: snoozed actions wake, new firings get their play.
@@ -603,6 +605,7 @@ def rollup_span(first: dt.date, last: dt.date) -> list[RollupResult]:
     created.sort(key=lambda item: item[0])
     EarlyWarning.objects.bulk_create([row for _key, row in created], batch_size=1000)
     refresh_current_state()
+    rebuild_goal_weeks()
     actions_wake(max(last, today()))  # as each day's run would (no plays: these days are before their window)
     transaction.on_commit(bump_rollup_version)
     seconds = round(time.monotonic() - began, 2)

@@ -26,11 +26,11 @@ from clients.models import (
     DailySnapshot,
     EarlyWarning,
     Experiment,
+    GoalWeek,
     Outcome,
     RevenueEvent,
     Tactic,
     Tier,
-    WeeklyGoal,
     WeeklySnapshot,
 )
 from clients.workspace_selectors import review_status_counts
@@ -40,6 +40,7 @@ from core.sorting import Sorted, ordering, sorted_rows
 from core.weeks import next_month, previous_quarter, quarter_label, quarter_of, week_bounds
 from godview import metrics
 from godview.forms import Filters
+from godview.goal_figures import board_goals, goal_hits, narrowed, scoped_goal_weeks
 from godview.training_figures import compliance_now_and_at
 from tasks.models import Task
 
@@ -62,14 +63,7 @@ RULE_ORDER = [
 
 
 def scoped_clients(user: User, filters: Filters) -> QuerySet[Client]:
-    clients = Client.objects.visible_to(user)
-    if filters.pod:
-        clients = clients.filter(account_manager__pod_id=filters.pod)
-    if filters.tier:
-        clients = clients.filter(tier__code=filters.tier)
-    if filters.am:
-        clients = clients.filter(account_manager_id=filters.am)
-    return clients
+    return narrowed(Client.objects.visible_to(user), filters)
 
 
 def scoped_people(user: User, filters: Filters, *, leadership: bool = False) -> QuerySet[User]:
@@ -190,34 +184,6 @@ def latest_overdue(clients: QuerySet[Client], on: dt.date) -> dict:
     )
 
 
-def goal_hits(clients: QuerySet[Client], start: dt.date, end: dt.date, previous_start: dt.date | None = None) -> dict:
-    """Goals hit and due with deadlines in [start, end) (and [previous_start, start)).
-
-    A postponed goal stays in its own week, not done: a miss there. Cancelled goals are excluded.
-    `week_start` bounds the scan (index) since a deadline always falls inside its goal's week.
-    """
-    lo = previous_start or start
-    first, _ = week_bounds(start)
-    low, _ = week_bounds(lo)
-    last, _ = week_bounds(end)
-    hit = Q(status="done", done_at__lte=F("deadline"))
-    now = Q(deadline__gte=first, deadline__lt=last)
-    before = Q(deadline__gte=low, deadline__lt=first)
-    return (
-        WeeklyGoal.objects.counted()
-        .filter(client__in=clients, week_start__gte=lo - dt.timedelta(days=6), week_start__lt=end)
-        .filter(deadline__gte=low, deadline__lt=last)
-        .aggregate(
-            due=Count("pk", filter=now),
-            hit=Count("pk", filter=now & hit),
-            due_before=Count("pk", filter=before),
-            hit_before=Count("pk", filter=before & hit),
-            tied=Count("pk", filter=now & Q(objective__isnull=False)),
-            tied_before=Count("pk", filter=before & Q(objective__isnull=False)),
-        )
-    )
-
-
 def mrr_retention(clients: QuerySet[Client], on: dt.date) -> tuple[float | None, float | None]:
     """NRR and GRR over the 12 months to `on`, from revenue events (the MRR history): the sums of
     `retention_rows`, added up by the database (one query; at 10,000 clients the rows summed in
@@ -283,7 +249,7 @@ def kpi_strip(user: User, filters: Filters, clients_url: str) -> list[Kpi]:
     has_prev = bool(prev["rows"])
     flows = snapshot_cached("flows", user, key, lambda: snapshot_flows(clients, filters))
     overdue = snapshot_cached("overdue", user, key, lambda: latest_overdue(clients, filters.today))
-    goals = goal_hits(clients, filters.start, filters.end, filters.previous_start)
+    goals = goal_hits(scoped_goal_weeks(user, filters), filters)
     nrr, grr = mrr_retention(clients, filters.today)
     # As of a past date, from history: cached like the snapshot figures.
     nrr_before, _grr = snapshot_cached(
@@ -401,30 +367,6 @@ def risk_trend(clients: QuerySet[Client], filters: Filters, weeks: int = 12) -> 
     return [{"date": d, "counts": counts[d]} for d in days]
 
 
-# --- weekly-goal heatmap -------------------------------------------------------------------
-
-
-def goal_heatmap(clients: QuerySet[Client], filters: Filters, weeks: int = 12, by: str = "pod") -> dict:
-    """Goals hit ÷ due per pod (or account manager) and week for the last `weeks` complete weeks."""
-    mondays = [filters.end - dt.timedelta(weeks=i) for i in range(weeks, 0, -1)]
-    path = "client__account_manager__pod_id" if by == "pod" else "client__account_manager_id"
-    hit = Q(status="done", done_at__lte=F("deadline"))
-    cells: dict[int | None, dict[dt.date, tuple[int, int]]] = defaultdict(dict)
-    for row in (
-        WeeklyGoal.objects.counted()
-        .filter(client__in=clients, week_start__gte=mondays[0], week_start__lt=filters.end)
-        .values(path, "week_start")
-        .annotate(due=Count("pk"), hit=Count("pk", filter=hit))
-    ):
-        cells[row[path]][row["week_start"]] = (row["hit"], row["due"])
-    model = Pod if by == "pod" else User
-    names = {o.pk: str(o) if by != "pod" else o.name for o in model.objects.filter(pk__in=[k for k in cells if k])}
-    rows = []
-    for key in sorted(cells, key=lambda k: names.get(k, "~")):
-        rows.append({"pod": names.get(key), "key": key, "cells": [(m, *cells[key].get(m, (0, 0))) for m in mondays]})
-    return {"weeks": mondays, "rows": rows, "by": by}
-
-
 # --- leaderboards --------------------------------------------------------------------------
 
 
@@ -527,8 +469,11 @@ def client_period_figures(filters: Filters) -> dict[int, PeriodFigures]:
     return snapshot_cached("board-clients", None, params, compute)
 
 
-def leaderboard(clients: QuerySet[Client], filters: Filters, by: str, user: User | None = None) -> list[Board]:
-    """Pods (`by="pod"`) or account managers (`by="am"`) with their period figures (4 queries)."""
+def leaderboard(
+    clients: QuerySet[Client], weeks: QuerySet[GoalWeek], filters: Filters, by: str, user: User | None = None
+) -> list[Board]:
+    """Pods (`by="pod"`) or account managers (`by="am"`) with their period figures (4 queries):
+    `clients` and their goal `weeks` in the same scope (`scoped_clients`, `scoped_goal_weeks`)."""
     path = "account_manager__pod_id" if by == "pod" else "account_manager_id"
     boards: dict[object, Board] = {}
 
@@ -547,17 +492,9 @@ def leaderboard(clients: QuerySet[Client], filters: Filters, by: str, user: User
     ):  # fmt: skip
         b = board(row[path])
         b.clients, b.mrr, b.at_risk_mrr = row["n"], row["mrr_sum"] or ZERO, row["risky"]
-    first, _ = week_bounds(filters.start)
-    last, _ = week_bounds(filters.end)
-    for row in (
-        WeeklyGoal.objects.counted()
-        .filter(client__in=clients, week_start__gte=filters.start - dt.timedelta(days=6), week_start__lt=filters.end)
-        .filter(deadline__gte=first, deadline__lt=last)
-        .values(f"client__{path}")
-        .annotate(due=Count("pk"), hit=Count("pk", filter=Q(status="done", done_at__lte=F("deadline"))))
-    ):
-        b = board(row[f"client__{path}"])
-        b.goals_due, b.goals_hit = row["due"], row["hit"]
+    for key, (hit, due) in board_goals(weeks, filters, path).items():
+        b = board(key)
+        b.goals_due, b.goals_hit = due, hit
     for row in board_snapshots(clients, filters, path, user):
         b = board(row[f"client__{path}"])
         b.tasks_due, b.tasks_on_time, b.overdue = row["due"], row["on_time"], row["overdue"]

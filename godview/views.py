@@ -35,7 +35,7 @@ from core.numbers import half_up, whole
 from core.params import BadParameter
 from core.sorting import kept, ordering
 from core.weeks import days_bounds, today, week_start
-from godview import charts, performance, selectors, targets, warning_groups
+from godview import charts, goal_figures, performance, selectors, targets, warning_groups
 from godview import objectives as objective_figures
 from godview.client_health import health_for
 from godview.definitions import BY_KEY
@@ -142,14 +142,16 @@ def _risk(request, filters, clients) -> dict:
 
 
 def _heatmap(request, filters, clients) -> dict:
-    heat = selectors.goal_heatmap(clients, filters)
+    heat = goal_figures.goal_heatmap(goal_figures.scoped_goal_weeks(request.user, filters), filters)
     figure, table = charts.goal_heatmap(heat)
     return {"heat": heat, "heat_fig": figure, "heat_table": table}
 
 
 def _board(by: str) -> Callable:
     def build(request, filters, clients) -> dict:
-        sort, boards = selectors.sort_boards(selectors.leaderboard(clients, filters, by, request.user), request.GET)
+        weeks = goal_figures.scoped_goal_weeks(request.user, filters)
+        boards = selectors.leaderboard(clients, weeks, filters, by, request.user)
+        sort, boards = selectors.sort_boards(boards, request.GET)
         path = reverse("dashboard_widget", args=[by_name[by]])
         base = path + filters.querystring()
         return {
@@ -232,17 +234,8 @@ def widget_csv(name: str, context: dict) -> HttpResponse:
             for g in context["groups"]
             for w in g.warnings
         ]
-        header = [
-            _("client"),
-            _("account manager"),
-            _("rule"),
-            _("reason"),
-            _("fired on"),
-            _("mrr"),
-            _("risk score"),
-            _("priority"),
-            _("acted on"),
-        ]
+        header = [_("client"), _("account manager"), _("rule"), _("reason"), _("fired on"), _("mrr"),
+                  _("risk score"), _("priority"), _("acted on")]  # fmt: skip
         return csv_response("early-warnings.csv", header, rows)
     if name in ("pods", "people"):
         header = [
@@ -557,9 +550,10 @@ def pod_detail(request: HttpRequest, pk: int) -> HttpResponse:
     filters = Filters(period=base.period, pod=pod.pk, tier=base.tier)
     clients = selectors.scoped_clients(request.user, filters)
     members = list(User.objects.filter(pod=pod, is_active=True).order_by("role", "first_name"))
-    _sort, boards = selectors.sort_boards(selectors.leaderboard(clients, filters, "am"), {})
-    goals = selectors.goal_hits(clients, filters.start, filters.end, filters.previous_start)
-    heat = selectors.goal_heatmap(clients, filters, by="am")
+    weeks = goal_figures.scoped_goal_weeks(request.user, filters)
+    _sort, boards = selectors.sort_boards(selectors.leaderboard(clients, weeks, filters, "am"), {})
+    goals = goal_figures.goal_hits(weeks, filters)
+    heat = goal_figures.goal_heatmap(weeks, filters, by="am")
     heat_fig, heat_table = charts.goal_heatmap(heat, _("Weekly goal hit rate by account manager (%)"))
     context = {
         "pod": pod,
@@ -599,7 +593,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     filters = Filters(period=base.period, am=person.pk)
     clients = selectors.scoped_clients(request.user, filters)
     client_rows = list(selectors.client_list(request.user, filters, {}).filter(account_manager=person)[:100])
-    goals = selectors.goal_hits(clients, filters.start, filters.end, filters.previous_start)
+    goals = goal_figures.goal_hits(goal_figures.scoped_goal_weeks(request.user, filters), filters)
     reports = person.led_pods.first()
     span = User.objects.filter(pod=reports).exclude(pk=person.pk).count() if reports else None
     context = {

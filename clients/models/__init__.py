@@ -19,6 +19,7 @@ from clients.models.base import (
 )
 from clients.models.client import Client, ClientQuerySet, KickoffItem
 from clients.models.contracts import DUE_WINDOW_DAYS, Contract, Opportunity, RenewalLikelihood
+from clients.models.goal_weeks import GoalWeek, rebuild_goal_weeks
 from clients.models.goals import DeadlineLocked, Objective, Postponement, WeeklyGoal, WeeklyGoalQuerySet
 from clients.models.meetings import MeetingDecision, MeetingNote, MeetingRecord
 from clients.models.onboarding import Handoff, HandoffItem, OnboardingTemplate, OnboardingTemplateItem
@@ -63,6 +64,7 @@ __all__ = [
     "DeliverableCheck",
     "EarlyWarning",
     "Experiment",
+    "GoalWeek",
     "Handoff",
     "HandoffItem",
     "KickoffItem",
@@ -100,6 +102,7 @@ __all__ = [
     "is_monday",
     "money_field",
     "not_negative",
+    "rebuild_goal_weeks",
     "refresh_current_state",
     "score_field",
 ]

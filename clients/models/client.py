@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Abs
 from django.db.models.lookups import GreaterThanOrEqual
@@ -21,6 +21,7 @@ from clients.models.base import (
     money_field,
     not_negative,
 )
+from clients.models.goal_weeks import goal_weeks_move
 from clients.models.outcomes import NPSResponse
 from clients.models.risk import RiskAssessment
 from clients.scoring import REVIEW_GAP
@@ -172,7 +173,19 @@ class Client(models.Model):
             self.value_realised_on = today()
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "value_realised_on"}
-        super().save(*args, **kwargs)
+        loaded, cell = getattr(self, "_loaded_cell", None), (self.account_manager_id, self.tier_id)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if loaded is not None and cell != loaded:  # its goals' counts follow it (GoalWeek)
+                goal_weeks_move(self.pk, loaded, cell)
+        self._loaded_cell = cell
+
+    @classmethod
+    def from_db(cls, db, field_names, values, *, fetch_mode=None):
+        instance = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
+        if "account_manager_id" in instance.__dict__ and "tier_id" in instance.__dict__:
+            instance._loaded_cell = instance.account_manager_id, instance.tier_id
+        return instance
 
     @property
     def is_active(self) -> bool:

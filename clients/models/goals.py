@@ -4,13 +4,14 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from clients.models.base import ZERO, ScopedQuerySet, is_monday, not_negative
+from clients.models.goal_weeks import TALLY_FIELDS, goal_tally, goal_week_add
 
 if TYPE_CHECKING:
     from clients.scoring import Pace
@@ -175,8 +176,23 @@ class WeeklyGoal(models.Model):
         loaded = getattr(self, "_loaded_deadline", None)
         if self.pk and loaded is not None and self.deadline != loaded:
             raise DeadlineLocked(_("A weekly goal's deadline is fixed; postpone the goal instead."))
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            before = None
+            if not self._state.adding:
+                before = WeeklyGoal.objects.filter(pk=self.pk).values(*TALLY_FIELDS).first()
+            super().save(*args, **kwargs)
+            self._tally_change(before, kwargs.get("update_fields"))
         self._loaded_deadline = self.deadline
+
+    def _tally_change(self, before: dict | None, update_fields) -> None:
+        """Add the change of this goal's counts to its account manager's week (`GoalWeek`)."""
+        saved = {f for f in TALLY_FIELDS if update_fields is None or f.removesuffix("_id") in update_fields}
+        after = dict(before or {}) | {f: getattr(self, f) for f in saved}
+        change = [a - b for a, b in zip(goal_tally(after), goal_tally(before), strict=True)]
+        if any(change):
+            clients = WeeklyGoal._meta.get_field("client").related_model.objects  # its cell now, not as cached
+            cell = clients.filter(pk=self.client_id).values_list("account_manager_id", "tier_id").get()
+            goal_week_add(*cell, self.week_start, *change)
 
     @classmethod
     def from_db(cls, db, field_names, values, *, fetch_mode=None):

@@ -17,6 +17,7 @@ from clients.models import (
     RiskAssessment,
     Tier,
     WeeklyGoal,
+    rebuild_goal_weeks,
 )
 from clients.tests.factories import ClientFactory, ObjectiveFactory, WeeklyGoalFactory
 from clients.tests.factories_workspace import (
@@ -73,6 +74,7 @@ def build_clients(n: int, managers: list, start: int = 0) -> list[Client]:
                 )
             )  # fmt: skip
     WeeklyGoal.objects.bulk_create(goals)
+    rebuild_goal_weeks()  # bulk_create skips WeeklyGoal.save
     source, _ = Source.objects.get_or_create(
         name="Asana", defaults={"kind": "asana", "workspace_id": "1", "token_env_var": "ASANA_TOKEN"}
     )

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from clients.models import WeeklyGoal
+from clients.models import WeeklyGoal, rebuild_goal_weeks
 from clients.tests.factories import ClientFactory, WeeklyGoalFactory
 from core.weeks import today, week_deadline, week_start
 
@@ -30,6 +30,7 @@ def goals(am) -> dict[str, WeeklyGoal]:
     WeeklyGoal.objects.filter(pk=made["hit"].pk).update(status="done", done_at=deadline - dt.timedelta(days=1))
     WeeklyGoal.objects.filter(pk=made["late"].pk).update(status="done", done_at=deadline + dt.timedelta(days=1))
     WeeklyGoalFactory(client=acme, title="Cancelled", week_start=monday, status="cancelled", cancel_reason="Dropped")
+    rebuild_goal_weeks()  # the updates above skip WeeklyGoal.save
     return made
 
 

@@ -218,13 +218,13 @@ def test_on_time_and_overdue_tiles_open_the_tasks_they_count(client, leader, am)
 
 
 def test_a_heatmap_cell_opens_the_goals_of_its_pod_and_week(client, leader, am, other_am, pod):
-    from godview import charts, selectors
+    from godview import charts, goal_figures
     from godview.forms import parse_filters
     from godview.tests.conftest import build_clients
 
     build_clients(6, [am, other_am])
     _form, filters = parse_filters({}, leader)
-    heat = selectors.goal_heatmap(selectors.scoped_clients(leader, filters), filters)
+    heat = goal_figures.goal_heatmap(goal_figures.scoped_goal_weeks(leader, filters), filters)
     figure, _table = charts.goal_heatmap(heat)
     trace = figure["data"][0]
     row = next(i for i, r in enumerate(heat["rows"]) if r["key"] == pod.pk)
