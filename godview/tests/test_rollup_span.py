@@ -116,8 +116,9 @@ def test_the_range_reads_each_input_once_whatever_the_days(agency):
     # warning insert, the clients' current state, snoozed actions; savepoints: 21 for the range;
     # plus the voice of the client (contacts, detractors), the goals tied to objectives and the
     # renewals, read once for the range too; the weekly snapshots summed and upserted; the months
-    # of hours summed, deleted and inserted (and their savepoint's two).
-    assert counts == [32, 32]
+    # of hours summed, deleted and inserted (and their savepoint's two); the goal weeks rebuilt
+    # (lock, delete, insert … select, and their savepoint's two).
+    assert counts == [37, 37]
 
 
 def test_the_health_score_alone_is_the_signals_score():
