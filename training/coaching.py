@@ -90,17 +90,20 @@ def _average(total: int, count: int) -> Decimal | None:
     return (Decimal(total) / Decimal(count)).quantize(Decimal("0.01"))
 
 
-def _group(person_ids: list[int], outcomes: dict[int, ClientOutcomes]) -> GroupOutcome:
-    """The group's sums, field by field (not one ClientOutcomes per person added: 1,250 people)."""
-    rows = [outcomes[pk] for pk in person_ids if pk in outcomes]
-    totals = ClientOutcomes(
-        **{name: sum(getattr(o, name) for o in rows) for name in ClientOutcomes.__dataclass_fields__}
-    )
+FIELDS = tuple(ClientOutcomes.__dataclass_fields__)
+
+
+def _group(person_ids: list[int], vectors: dict[int, tuple[int, ...]]) -> GroupOutcome:
+    """The group's sums, column by column of the people's outcome vectors (1,250 people, a module
+    each: read once, not field by field per module)."""
+    columns = zip(*(vectors[pk] for pk in person_ids if pk in vectors), strict=True)
+    totals = ClientOutcomes(**dict(zip(FIELDS, map(sum, columns), strict=False)))  # none: the defaults
     return GroupOutcome(people=len(person_ids), totals=totals)
 
 
 def coaching_insights(matrix: Matrix, outcomes: dict[int, ClientOutcomes]) -> list[ModuleInsight]:
     """One comparison per module, the modules whose passing goes with the biggest hit-rate gain first."""
+    vectors = {pk: tuple(getattr(o, name) for name in FIELDS) for pk, o in outcomes.items()}
     insights = []
     for index, module in enumerate(matrix.modules):
         passed, not_passed = [], []
@@ -110,7 +113,7 @@ def coaching_insights(matrix: Matrix, outcomes: dict[int, ClientOutcomes]) -> li
                 passed.append(row.person.id)
             elif status != Status.NOT_REQUIRED:
                 not_passed.append(row.person.id)
-        insight = ModuleInsight(module, _group(passed, outcomes), _group(not_passed, outcomes))
+        insight = ModuleInsight(module, _group(passed, vectors), _group(not_passed, vectors))
         if insight.has_data:
             insights.append(insight)
     return sorted(insights, key=lambda i: (i.goal_hit_gap is None, -(i.goal_hit_gap or 0), i.module.title))

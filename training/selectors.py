@@ -9,13 +9,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, QuerySet, Sum
-from django.utils import timezone
 
 from accounts.models import Pod, User
 from accounts.permissions import people_scope
-from clients.models import Client, WeeklyGoal, WeeklySnapshot
-from core.weeks import agency_tz, week_start
+from clients.models import Client, GoalWeek, WeeklySnapshot
 from core.weeks import today as agency_today
+from core.weeks import week_start
 from training.coaching import ClientOutcomes, ModuleInsight, coaching_insights
 from training.compliance import Matrix, ModuleFacts, PersonFacts, PersonRow, ResultFacts, Totals, build_matrix
 from training.models import TrainingModule, TrainingResult
@@ -140,7 +139,7 @@ def client_outcomes(user: User, person_ids: list[int], on: dt.date | None = None
     """Per person: outcome sums of the clients they manage, over the coaching window (three queries).
 
     The window is whole weeks, from the Monday `COACHING_WINDOW_WEEKS - 1` weeks before this one
-    to `on`. Goals come from WeeklyGoal (hit = done by its deadline, cancelled excluded); tasks and
+    to `on`. Goals come from the goal weeks (hit = done by its deadline, cancelled excluded); tasks and
     risk from the nightly rollup's weekly snapshots, never from the task table or the days.
     """
     on = on or agency_today()
@@ -168,18 +167,18 @@ def _add_clients(outcomes, user: User, person_ids: list[int], start: dt.date, en
 
 
 def _add_goals(outcomes, user: User, person_ids: list[int], start: dt.date) -> None:
-    # Only deadlines already past: an open goal due tomorrow is not a miss yet.
-    start_at = dt.datetime.combine(start, dt.time.min, tzinfo=agency_tz())
+    # Only weeks already over: a goal's deadline is its week's Sunday, so a goal open this week is
+    # not a miss yet. From the goal weeks (clients.models.goal_weeks), not every goal of the window.
     rows = (
-        WeeklyGoal.objects.visible_to(user)
-        .counted()
-        .filter(client__account_manager_id__in=person_ids, deadline__gte=start_at, deadline__lt=timezone.now())
-        .values("client__account_manager_id")
-        .annotate(due=Count("pk"), hit=Count("pk", filter=Q(status="done", done_at__lte=F("deadline"))))
+        GoalWeek.objects.visible_to(user)
+        .filter(account_manager_id__in=person_ids, week_start__gte=start, week_start__lt=week_start(agency_today()))
+        .values("account_manager_id")
+        .annotate(goals_due=Sum("due"), goals_hit=Sum("hit"))
+        .order_by()
     )
     for row in rows:
-        outcome = outcomes[row["client__account_manager_id"]]
-        outcome.goals_due, outcome.goals_hit = row["due"], row["hit"]
+        outcome = outcomes[row["account_manager_id"]]
+        outcome.goals_due, outcome.goals_hit = row["goals_due"], row["goals_hit"]
 
 
 def _add_snapshots(outcomes, user: User, person_ids: list[int], start: dt.date, end: dt.date) -> None:
