@@ -24,6 +24,7 @@ from godview import capacity, capacity_selectors, charts
 from godview.churn_views import chosen_pod, leads_pods
 
 PEOPLE_PAGE = 50
+PODS_PAGE = 25  # the pods table's page; the hiring plan and the CSV count every pod
 CHART_PODS = 10  # the chart's lines: the pods with the highest projected utilisation
 HPC_PREFIX = "hpc_"
 # core.sorting.sorted_rows: a row's value, most first natural. The pods come by peak utilisation
@@ -146,7 +147,10 @@ def capacity_view(request: HttpRequest) -> HttpResponse:
     sort, everyone = sorted_rows(request.GET, PEOPLE_COLUMNS, "", everyone)
     page = Paginator(everyone, PEOPLE_PAGE).get_page(request.GET.get("page"))
     people = page.object_list
+    pods_page = Paginator(pod_rows, PODS_PAGE).get_page(request.GET.get("pods_page"))
+    shown = {p.pod_id for p in pods_page.object_list}
     query = _query(chosen, hiring.limit, hiring.new_capacity, overrides)
+    on_pods_page = {"pods_page": pods_page.number} if pods_page.number > 1 else {}
     pod_ids = {p.pod_id for p in hiring.pods}
     weeks = capacity_selectors.the_weeks(on)
     # The pods nearest their limit (capacity.plan's order): 200 lines would tell nobody anything.
@@ -173,9 +177,13 @@ def capacity_view(request: HttpRequest) -> HttpResponse:
         "load_days": capacity.LOAD_DAYS,
         "weeks_count": capacity.WEEKS,
         "query": urlencode(query),
-        "page_query": urlencode(query | kept(request.GET) | kept(request.GET, "pods_sort")),
+        "page_query": urlencode(query | kept(request.GET) | kept(request.GET, "pods_sort") | on_pods_page),
+        "pods_page_query": urlencode(query | kept(request.GET) | kept(request.GET, "pods_sort")),
         "hpc_prefix": HPC_PREFIX,
-        "pod_rows": pod_rows,
+        "pod_rows": pods_page.object_list,
+        "pods_page": pods_page,
+        # The other pages' hours per client, kept when the form recomputes from this one.
+        "hidden_overrides": {pk: plain(v) for pk, v in overrides.items() if pk not in shown},
         "pods_sort": pods_sort.current,
         "pods_sort_descending": pods_sort.descending,
         "sort": sort.current,

@@ -242,3 +242,29 @@ def test_the_chart_draws_the_pods_nearest_their_limit_and_says_how_many_it_leave
     assert lines == ["Pod 1", "Pod 2"]  # the two highest, highest first
     assert "The 2 pods with the highest projected utilisation, of 3" in response.content.decode()
     assert [p.name for p in response.context["pod_rows"]].count("Pod 0") == 1  # the table keeps every pod
+
+
+def test_the_pods_table_pages_and_keeps_every_pods_hours_per_client(client, leader, monkeypatch):
+    """200 pods are 200 rows: the table pages them (the hiring need and the CSV count them all), and
+    an hours-per-client override typed on another page rides along as a hidden field."""
+    from accounts.tests.factories import PodFactory
+    from godview import capacity_views
+
+    monkeypatch.setattr(capacity_views, "PODS_PAGE", 2)
+    pods = [PodFactory(name=f"Pod {i}") for i in range(5)]
+    for i, pod in enumerate(pods):
+        person = UserFactory(username=f"p{i}", pod=pod, weekly_capacity=D(40))
+        c = ClientFactory(account_manager=person)
+        for week in range(1, 5):
+            TimeEntryFactory(client=c, user=person, hours=D(10 + 5 * i), started_at=at_week(week))
+    client.force_login(leader)
+    first = client.get("/capacity/")
+    shown = [p.name for p in first.context["pod_rows"]]
+    assert shown == ["Pod 4", "Pod 3"]  # the highest projected utilisation first
+    assert len(first.context["hiring"].pods) == 5 and "Pods 1–2 of 5" in first.content.decode()
+    last = client.get(f"/capacity/?pods_page=3&hpc_{pods[4].pk}=3")
+    assert [p.name for p in last.context["pod_rows"]] == ["Pod 0"]
+    html = last.content.decode()
+    assert f'type="hidden" name="hpc_{pods[4].pk}" value="3"' in html  # Pod 4's override, from page 1
+    assert "pods_page=2#pods-table" in html  # the previous page keeps the assumptions and lands on the table
+    assert len(pods_csv(client)) == 5
