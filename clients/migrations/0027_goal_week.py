@@ -56,7 +56,12 @@ class Migration(migrations.Migration):
                         fields=["week_start"],
                         include=("account_manager", "tier", "due", "hit", "tied"),
                         name="goal_week_week",
-                    )
+                    ),
+                    models.Index(
+                        fields=["account_manager", "week_start"],
+                        include=("tier", "due", "hit", "tied"),
+                        name="goal_week_am",
+                    ),
                 ],
                 "constraints": [
                     models.UniqueConstraint(

@@ -51,10 +51,13 @@ class GoalWeek(models.Model):
     class Meta:
         verbose_name = _("goal week")
         verbose_name_plural = _("goal weeks")
-        indexes = [
+        indexes = [  # the weeks of everyone (leadership), and of a pod's or one person's people
             models.Index(
                 fields=["week_start"], include=["account_manager", "tier", "due", "hit", "tied"], name="goal_week_week"
-            )
+            ),
+            models.Index(
+                fields=["account_manager", "week_start"], include=["tier", "due", "hit", "tied"], name="goal_week_am"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
