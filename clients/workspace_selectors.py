@@ -4,6 +4,7 @@ Each function costs a fixed number of queries whatever the number of clients or 
 """
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -288,17 +289,23 @@ def _review_of(year: int, quarter: int, status: str | None = None) -> Exists:
 
 def review_status_counts(clients, *quarters: tuple[int, int]) -> list[dict[str, int]]:
     """For each (year, quarter): its active clients by review status, missing, draft and submitted
-    (one query for all the quarters asked)."""
-    counts = {}
-    for n, (year, quarter) in enumerate(quarters):
-        owing = _owing(year, quarter)
-        counts[f"total{n}"] = Count("pk", filter=owing)
-        for status in (QuarterlyReview.Status.DRAFT, QuarterlyReview.Status.SUBMITTED):
-            counts[f"{status}{n}"] = Count("pk", filter=owing & Q(_review_of(year, quarter, status)))
-    row = clients.aggregate(**counts)
+    (two queries for all the quarters asked: the clients that owe each, and their reviews by
+    status, one per client and quarter; not a probe of the reviews for every client)."""
+    owed = clients.aggregate(**{f"total{n}": Count("pk", filter=_owing(*q)) for n, q in enumerate(quarters)})
+    done = Q()
+    for year, quarter in quarters:
+        done |= Q(year=year, quarter=quarter, client__in=clients.filter(_owing(year, quarter)))
+    statuses = Counter(
+        {(y, q, status): n for y, q, status, n in (
+            QuarterlyReview.objects.filter(done).values_list("year", "quarter", "status").annotate(n=Count("pk"))
+            .order_by()
+        )}
+    )  # fmt: skip
     result = []
-    for n in range(len(quarters)):
-        total, draft, submitted = row[f"total{n}"], row[f"draft{n}"], row[f"submitted{n}"]
+    for n, (year, quarter) in enumerate(quarters):
+        total = owed[f"total{n}"]
+        draft = statuses[(year, quarter, QuarterlyReview.Status.DRAFT.value)]
+        submitted = statuses[(year, quarter, QuarterlyReview.Status.SUBMITTED.value)]
         result.append({"total": total, "draft": draft, "submitted": submitted, "missing": total - draft - submitted})
     return result
 

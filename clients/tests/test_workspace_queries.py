@@ -74,9 +74,9 @@ def test_the_reviews_segment_costs_the_same_queries_at_any_size(client, leader, 
     book(am, size)
     client.force_login(leader)
     # session, user, the clients owing the quarter's review counted for the paginator, the page of
-    # them with their AM, their reviews of the quarter, the counts by status, the top bar's
-    # open-action count
-    with django_assert_num_queries(7):
+    # them with their AM, their reviews of the quarter, the counts by status (the clients owing,
+    # their reviews by status), the top bar's open-action count
+    with django_assert_num_queries(8):
         response = client.get(reverse("reviews_segment"))
     assert response.status_code == 200
 

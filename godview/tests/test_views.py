@@ -202,15 +202,16 @@ def test_query_counts_are_flat_from_20_to_200_clients(client, leader, pod, other
     rollup_day(today() - dt.timedelta(days=1))
     large = counts(client, leader, pod)
     assert large == small
-    # The page (16): session, user, tiers, the clients aggregate (active, MRR, at-risk MRR, stale,
+    # The page (18): session, user, tiers, the clients aggregate (active, MRR, at-risk MRR, stale,
     # churn), previous-period snapshot stocks, task flows from snapshots, the latest overdue stock,
-    # goal hits, revenue events twice (NRR now and a period ago), quarterly reviews by status (this
-    # quarter and the last, one query), the training matrix (its modules; people and their results,
-    # once for both periods, only when a module is required: none here), the KPI targets (cached
+    # goal hits (from the goal weeks), revenue events twice (NRR now and a period ago), quarterly
+    # reviews (the clients owing this quarter's and the last, then their reviews by status), the
+    # training totals (its modules; people by role and the results' sums, once for both periods,
+    # only when a module is required: none here), the KPI targets (cached
     # after), the filter form's pods, tiers and people, and the top bar's open-action count (one on
     # every full page: clients, review queue and pod pages too; partials skip it). The objectives
     # tile loads itself (its own request).
-    assert small["page"] == 17
+    assert small["page"] == 18
     # Widgets: session and user (2), then warnings: the counts, the clients ranked by priority (in
     # SQL), the shown clients' open firings and their open or snoozed actions;
     # risk: distribution + trend; heatmap: goals by pod and week + pod names; boards: clients, goals,
@@ -221,19 +222,19 @@ def test_query_counts_are_flat_from_20_to_200_clients(client, leader, pod, other
     # training, hours, the managers' own tactics and experiments (2), then the designers' tactics
     # and experiments (2; their names are one more when a designer has any); freshness: sources
     # with their last success.
-    # The body swap (15): the page's figures without the top bar, plus the filter bar's pods, tiers
+    # The body swap (16): the page's figures without the top bar, plus the filter bar's pods, tiers
     # and people (3), swapped out of band so the AM list follows the chosen pod.
     # The pod page (27): its 23, the top bar's count, its members' own tactics and experiments
     # (2, by owner), and its objectives per AM (1); its meetings load lazily (their own partial).
     cold = {name: n for name, n in small.items() if not name.endswith("warm")}
     assert cold == {
-        "page": 17, "body": 15, "clients": 9, "review-queue": 5, "pod": 27,
+        "page": 18, "body": 16, "clients": 9, "review-queue": 5, "pod": 27,
         "warnings": 6, "risk": 4, "heatmap": 4, "pods": 6, "people": 6, "performers": 16, "freshness": 3,
     }  # fmt: skip
     # Warm: the KPI targets (1), the snapshot stocks, flows and overdue stock (3), each board's
     # snapshot sums (1) and the whole top-performer comparison (12, the designers' table included)
     # come from the cache.
-    assert (small["page warm"], small["pods warm"], small["performers warm"]) == (12, 5, 2)
+    assert (small["page warm"], small["pods warm"], small["performers warm"]) == (13, 5, 2)
 
 
 def test_after_the_nightly_warm_up_the_first_page_load_is_a_warm_one(client, leader, pod, am, other_am):
@@ -247,7 +248,7 @@ def test_after_the_nightly_warm_up_the_first_page_load_is_a_warm_one(client, lea
     client.get("/goals/")  # the session write of the first request is not what is measured
     cache.clear()
     assert warm_leadership_caches() is True
-    assert count(client, "/") == 12  # 17 cold, less the 4 snapshot figures and the targets now cached
+    assert count(client, "/") == 13  # 18 cold, less the 4 snapshot figures and the targets now cached
     # Other filters sum the per-client figures the warm-up cached: no scan of the snapshots.
     with CaptureQueriesContext(connection) as queries:
         for name, query in (
