@@ -122,7 +122,7 @@ def _sums(goals: Q, by: tuple[str, ...]):
 @transaction.atomic
 def rebuild_goal_weeks() -> int:
     """Every row again from the goals: one INSERT … SELECT of the same sums `goal_week_add` keeps
-    (1 M goals at 10,000 clients: about 3 s). On Postgres the table is locked first, so a goal
+    (1 M goals at 10,000 clients: about 6 s). On Postgres the table is locked first, so a goal
     saved meanwhile adds its change after, to the new rows."""
     table = GoalWeek._meta.db_table
     sums = _sums(Q(), ("client__account_manager_id", "client__tier_id", "week_start"))
