@@ -4,9 +4,9 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 
-from clients.models import Client, WaitingPeriod, WeeklyGoal, business_days_between
+from clients.models import GOAL_HIT, Client, WaitingPeriod, WeeklyGoal, business_days_between
 from core.weeks import week_bounds, week_start
 
 WINDOW_WEEKS = 4
@@ -41,7 +41,7 @@ def goal_hits_by_client(client_ids: Iterable[int], start: dt.datetime, end: dt.d
         WeeklyGoal.objects.counted()
         .filter(client_id__in=client_ids, deadline__gte=start, deadline__lt=end)
         .values("client_id")
-        .annotate(due=Count("pk"), hit=Count("pk", filter=Q(status="done", done_at__lte=F("deadline"))))
+        .annotate(due=Count("pk"), hit=Count("pk", filter=GOAL_HIT))
     )
     return {row["client_id"]: (row["hit"], row["due"]) for row in rows}
 

@@ -12,11 +12,11 @@ import statistics
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import Avg, Count, F, Max, Q, Sum
+from django.db.models import Avg, Count, Max, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
-from clients.models import Client, Contact, DailySnapshot, WeeklyGoal, WeeklySnapshot
+from clients.models import GOAL_HIT, Client, Contact, DailySnapshot, WeeklyGoal, WeeklySnapshot
 from core.cache import snapshot_cached
 from core.numbers import half_up
 from core.weeks import today, week_bounds, week_start
@@ -184,7 +184,7 @@ def gather(clients=None, on: dt.date | None = None) -> list[PersonStats]:
         WeeklyGoal.objects.counted()
         .filter(owner_id__in=managers, week_start__gte=start_monday, week_start__lt=end_monday)
         .values("owner_id")
-        .annotate(due=Count("pk"), hit=Count("pk", filter=Q(status="done", done_at__lte=F("deadline"))))
+        .annotate(due=Count("pk"), hit=Count("pk", filter=GOAL_HIT))
     ):
         stats[row["owner_id"]].goal_hit_rate = row["hit"] / row["due"] if row["due"] else None
     for row in TrainingResult.objects.filter(user_id__in=managers).values("user_id").annotate(avg=Avg("score")):

@@ -29,6 +29,7 @@ from django.db.models.functions import Coalesce, TruncDate, TruncWeek
 
 from clients.action_services import PLAY_WINDOW_DAYS, actions_wake, plays_start
 from clients.models import (
+    GOAL_HIT,
     Client,
     Contact,
     DailySnapshot,
@@ -125,11 +126,10 @@ class DayInputs:
         ).values_list("client_id", "score", "responded_on"):
             self.detractors.setdefault(client_id, []).append((score, on))
         goals = WeeklyGoal.objects.counted().filter(client_id__in=ids)
-        hit = Q(status="done", done_at__lte=F("deadline"))
         self.goals_today = _by_client(
             goals.filter(deadline__gte=start, deadline__lt=end)
             .values("client_id")
-            .annotate(due=Count("pk"), hit=Count("pk", filter=hit))
+            .annotate(due=Count("pk"), hit=Count("pk", filter=GOAL_HIT))
             .values("client_id", "due", "hit")
         )
         # Weeks are keyed by week_start: a goal's deadline is fixed inside its own week.
@@ -137,7 +137,7 @@ class DayInputs:
         for row in (
             goals.filter(week_start__gte=monday - dt.timedelta(weeks=HEALTH_WEEKS), week_start__lt=monday)
             .values("client_id", "week_start")
-            .annotate(due=Count("pk"), hit=Count("pk", filter=hit))
+            .annotate(due=Count("pk"), hit=Count("pk", filter=GOAL_HIT))
         ):
             self.goal_weeks.setdefault(row["client_id"], {})[row["week_start"]] = (row["hit"], row["due"])
         health_days = (monday - dt.timedelta(weeks=HEALTH_WEEKS), monday - dt.timedelta(days=1))

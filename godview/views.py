@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.db.models import F, Q, Subquery
+from django.db.models import Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Role, User
 from accounts.permissions import can_write_client_work, people_scope, visible_pods
-from clients.models import Client, WarningRule, WeeklyGoal
+from clients.models import GOAL_HIT, Client, WarningRule, WeeklyGoal
 from clients.selectors import clients_with_signals
 from core import params
 from core.csv_export import csv_response
@@ -329,9 +329,7 @@ def goal_list(request: HttpRequest) -> HttpResponse:
     )
     if request.GET.get("missed") == "1":
         # A miss: the deadline passed and the goal was not done by it (DESIGN "Weekly goal hit rate").
-        goals = goals.filter(deadline__lt=timezone.now()).exclude(
-            status=WeeklyGoal.Status.DONE, done_at__lte=F("deadline")
-        )
+        goals = goals.filter(deadline__lt=timezone.now()).exclude(GOAL_HIT)
     if request.GET.get("disguised") == "1":  # cancelled, then created again within two weeks
         goals = goals.filter(recreated_as__isnull=False)
     if request.GET.get("tied") == "1":  # the goals tied to an objective (issue 20)

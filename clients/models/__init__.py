@@ -19,7 +19,7 @@ from clients.models.base import (
 )
 from clients.models.client import Client, ClientQuerySet, KickoffItem
 from clients.models.contracts import DUE_WINDOW_DAYS, Contract, Opportunity, RenewalLikelihood
-from clients.models.goal_weeks import GoalWeek, rebuild_goal_weeks
+from clients.models.goal_weeks import GOAL_HIT, GoalWeek, rebuild_goal_weeks
 from clients.models.goals import DeadlineLocked, Objective, Postponement, WeeklyGoal, WeeklyGoalQuerySet
 from clients.models.meetings import MeetingDecision, MeetingNote, MeetingRecord
 from clients.models.onboarding import Handoff, HandoffItem, OnboardingTemplate, OnboardingTemplateItem
@@ -48,6 +48,7 @@ from clients.models.waiting import WaitingPeriod, business_days_between
 
 __all__ = [
     "DUE_WINDOW_DAYS",
+    "GOAL_HIT",
     "RISK_SCORE_LABELS",
     "SNOOZE_MAX_DAYS",
     "ZERO",

@@ -29,6 +29,8 @@ from clients.models.base import ScopedQuerySet
 # deadline, when it was done and its objective (WeeklyGoalQuerySet.counted and the hit rule).
 TALLY_FIELDS = ("status", "recreated_as_id", "status_changed_at", "deadline", "done_at", "objective_id")
 NOTHING = (0, 0, 0)
+# A goal hit: done by its deadline (DESIGN "Weekly goal hit rate"); `goal_tally` is its Python twin.
+GOAL_HIT = Q(status="done", done_at__lte=F("deadline"))
 
 
 class GoalWeekQuerySet(ScopedQuerySet):
@@ -108,13 +110,14 @@ def goal_weeks_move(client_id: int, old: tuple[int | None, int], new: tuple[int 
 
 
 def _sums(goals: Q, by: tuple[str, ...]):
-    hit = Q(status="done", done_at__lte=F("deadline"))
     return (
         apps.get_model("clients", "WeeklyGoal")  # by name: goals.py imports this module
         .objects.counted()
         .filter(goals)
         .values(*by)
-        .annotate(due=Count("pk"), hit=Count("pk", filter=hit), tied=Count("pk", filter=Q(objective__isnull=False)))
+        .annotate(
+            due=Count("pk"), hit=Count("pk", filter=GOAL_HIT), tied=Count("pk", filter=Q(objective__isnull=False))
+        )
         .order_by()
     )
 
