@@ -244,8 +244,9 @@ def build_matrix(
 
 @dataclass(frozen=True)
 class Totals:
-    """A matrix's three headline figures, without its cells (the God-view tile's): required modules
-    passed, required modules, and the sum and number of the scores the average is the mean of."""
+    """A matrix's three headline figures, without its cells (the God-view tile's, counted by the
+    database: `training.selectors.compliance_totals`): required modules passed, required modules,
+    and the sum and number of the scores the average is the mean of."""
 
     passed: int
     required: int
@@ -262,28 +263,6 @@ class Totals:
         if not self.scored:
             return None
         return (Decimal(self.score_sum) / self.scored).quantize(Decimal("0.1"), ROUND_HALF_UP)
-
-
-def compliance_totals(
-    people: Iterable[PersonFacts], modules: Iterable[ModuleFacts], results: Iterable[ResultFacts]
-) -> Totals:
-    """`build_matrix(...)`'s passed, required and average score, counted from the results alone:
-    each person's required modules, and the results at a module's current version (passed or not;
-    the matrix's score cells). A test holds it to the matrix."""
-    modules = {m.id: m for m in modules}
-    roles = {p.id: p.role for p in people}
-    per_role = defaultdict(int)
-    for module in modules.values():
-        for role in module.required_roles:
-            per_role[role] += 1
-    passed, scores = 0, []
-    for r in results:
-        module, role = modules.get(r.module_id), roles.get(r.person_id)
-        if module is None or role is None or r.version != module.version or not module.is_required_for(role):
-            continue
-        passed += r.passed
-        scores.append(r.score)
-    return Totals(passed, sum(per_role[role] for role in roles.values()), sum(scores, Decimal(0)), len(scores))
 
 
 def module_statistics(modules: tuple[ModuleFacts, ...], rows: tuple[PersonRow, ...]) -> tuple[ModuleStats, ...]:

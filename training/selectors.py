@@ -89,9 +89,10 @@ def result_facts(person_ids: list[int], module_ids: list[int]) -> list[ResultFac
 
 
 def compliance_totals(user: User, filters: TrainingFilters, before: dt.date) -> tuple[Totals, Totals]:
-    """`compliance.compliance_totals` of the matrix the viewer may see, today and as it stood on
-    `before` (only the results completed by then), counted by the database (three queries, whatever
-    the head count: at 10,000 clients the 1,250 people's results read into Python took 60 ms).
+    """The totals of the matrix the viewer may see (`build_matrix`'s passed, required and average
+    score), today and as it stood on `before` (only the results completed by then), counted by the
+    database (three queries, whatever the head count: at 10,000 clients the 1,250 people's results
+    read into Python took 60 ms).
 
     Required: each person's number of required modules, from the people counted by role. Passed and
     scored: the results at a module's current version, of a role the module requires."""
