@@ -154,9 +154,10 @@ def build(name: str, clients: int) -> dict[str, int]:
                   CASE WHEN due::date < CURRENT_DATE AND g % 25 = 0 THEN NULL
                        WHEN due::date >= CURRENT_DATE AND g % 3 <> 0 THEN NULL
                        ELSE due + make_interval(hours => (g % 7 - 4) * 24 + 12) END,
-                  now(), (g % 5 = 0)::int * 2, now(), NULL, 1 + g % {n}, 1 + g % 2
+                  now(), (g % 5 = 0)::int * 2, now(), c.account_manager_id, c.id, 1 + g % 2
            FROM (SELECT g, (CURRENT_DATE + 20 - ((g / {n}) % {YEARS_DAYS}))::timestamptz AS due
-                 FROM generate_series(0, {tasks - 1}) g) t"""
+                 FROM generate_series(0, {tasks - 1}) g) t
+           JOIN clients_client c ON c.id = 1 + g % {n}"""
     )
     # What each run's end counts (tasks.services.source_count_unknown_assignees).
     cur.execute(
@@ -257,11 +258,27 @@ def build(name: str, clients: int) -> dict[str, int]:
     # Their months of hours, as each rollup keeps them (tasks.hours.refresh_months).
     from django.conf import settings
 
+    from tasks.load import LOAD_DAYS
+
     cur.execute(
         """INSERT INTO tasks_monthlyhours (client_id, user_id, month, hours)
            SELECT client_id, user_id, date_trunc('month', started_at AT TIME ZONE %s)::date, sum(hours)
            FROM tasks_timeentry WHERE client_id IS NOT NULL GROUP BY 1, 2, 3""",
         [settings.TIME_ZONE],
+    )
+    # Every person's weeks of hours and today's load (tasks.hours.refresh_person_weeks, tasks.load).
+    cur.execute(
+        """INSERT INTO tasks_weeklyhours (user_id, week_start, hours)
+           SELECT user_id, date_trunc('week', started_at AT TIME ZONE %s)::date, sum(hours)
+           FROM tasks_timeentry WHERE user_id IS NOT NULL GROUP BY 1, 2""",
+        [settings.TIME_ZONE],
+    )
+    cur.execute(
+        """INSERT INTO tasks_personload (user_id, as_of, tasks)
+           SELECT assignee_id, CURRENT_DATE, count(*) FROM tasks_task
+           WHERE completed_at IS NULL AND deleted_at IS NULL AND assignee_id IS NOT NULL
+             AND due_on BETWEEN CURRENT_DATE AND CURRENT_DATE + %s GROUP BY 1""",
+        [LOAD_DAYS],
     )
     log(f"{name}: history tables and snapshots")
     conn.commit()
@@ -269,7 +286,8 @@ def build(name: str, clients: int) -> dict[str, int]:
     cur.execute("VACUUM ANALYZE")
     out = {}
     for table in ("clients_client", "tasks_task", "clients_weeklygoal", "clients_riskassessment", "accounts_user",
-                  "accounts_pod", "clients_dailysnapshot", "clients_weeklysnapshot"):  # fmt: skip
+                  "accounts_pod", "clients_dailysnapshot", "clients_weeklysnapshot", "tasks_weeklyhours",
+                  "tasks_personload"):  # fmt: skip
         cur.execute(f"SELECT count(*) FROM {table}")
         out[table] = cur.fetchone()[0]
     conn.close()

@@ -6,6 +6,9 @@ Readings of the definitions, where DESIGN leaves a choice:
 - **Hours per week** = hours logged in the last WEEKS complete weeks ÷ WEEKS (a single week is
   noisy: holidays, a late timesheet); each of those weeks is shown too.
 - **Utilisation** of a pod = its members' hours ÷ the sum of their capacities.
+- **Load** = open tasks assigned to the person due in the 14 days (tasks.load.LOAD_DAYS) from
+  the last rollup's day, counted by that rollup (like the overdue stock); the rows behind it are
+  the live tasks of the same window.
 - **Clients signed to start** = clients not churned whose start date lies after today and within
   the horizon; each belongs to its AM's pod (one with no AM or pod yet is listed, not projected).
 - **Average hours per client** of a pod = its hours per week ÷ its clients being served (started,
@@ -25,7 +28,6 @@ from decimal import Decimal
 ZERO = Decimal("0")
 WEEKS = 4
 HORIZON_DAYS = 90
-LOAD_DAYS = 14  # DESIGN "Load": open tasks due in the next 14 days
 
 
 def utilisation(hours: Decimal, capacity: Decimal) -> Decimal | None:

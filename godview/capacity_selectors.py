@@ -6,14 +6,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncWeek
+from django.db.models import Count, QuerySet, Sum
 
 from accounts.models import Pod, User
 from clients.models import Client
-from core.weeks import agency_tz, week_bounds, week_start
-from godview.capacity import HORIZON_DAYS, LOAD_DAYS, WEEKS, ZERO, PodCapacity, Signed, utilisation
-from tasks.models import Task, TimeEntry
+from core.weeks import week_bounds, week_start
+from godview.capacity import HORIZON_DAYS, WEEKS, ZERO, PodCapacity, Signed, utilisation
+from tasks.load import open_due
+from tasks.models import PersonLoad, Task, TimeEntry, WeeklyHours
 
 
 def the_weeks(today: dt.date) -> list[dt.date]:
@@ -22,38 +22,20 @@ def the_weeks(today: dt.date) -> list[dt.date]:
     return [this - dt.timedelta(weeks=n) for n in range(WEEKS, 0, -1)]
 
 
-def _hours_by(key: str, entries: QuerySet, weeks: list[dt.date]) -> dict[int, list[Decimal]]:
-    """key value → hours in each of `weeks` (one grouped query)."""
-    first, _ = week_bounds(weeks[0])
-    last, _ = week_bounds(weeks[-1] + dt.timedelta(weeks=1))
-    rows = (
-        entries.filter(started_at__gte=first, started_at__lt=last)
-        .annotate(week=TruncWeek("started_at", tzinfo=agency_tz()))
-        .values(key, "week")
-        .annotate(h=Sum("hours"))
-        .order_by()
-    )
+def weekly_hours(ids: list[int], weeks: list[dt.date]) -> dict[int, list[Decimal]]:
+    """Person id → their hours in each of `weeks`, from the weekly rollup (one query: a row per
+    person and week)."""
     index = {monday: i for i, monday in enumerate(weeks)}
     result: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO] * len(weeks))
-    for row in rows:
-        monday = row["week"].date() if isinstance(row["week"], dt.datetime) else row["week"]
-        if monday in index:
-            result[row[key]][index[monday]] += row["h"]
+    rows = WeeklyHours.objects.filter(user_id__in=ids, week_start__gte=weeks[0], week_start__lte=weeks[-1])
+    for user, monday, hours in rows.values_list("user_id", "week_start", "hours"):
+        result[user][index[monday]] += hours
     return result
 
 
 def _served(clients: QuerySet[Client], today: dt.date) -> QuerySet[Client]:
     """Clients being served today: started, not churned."""
     return clients.filter(started_on__lte=today, churned_on__isnull=True)
-
-
-def _open_due(today: dt.date) -> Q:
-    return Q(
-        completed_at__isnull=True,
-        deleted_at__isnull=True,
-        due_on__gte=today,
-        due_on__lte=today + dt.timedelta(days=LOAD_DAYS),
-    )
 
 
 def signed_to_start(clients: QuerySet[Client], today: dt.date) -> list[Signed]:
@@ -117,10 +99,11 @@ class PersonCapacity:
 
 
 def people_capacity(people: list[User], clients: QuerySet[Client], today: dt.date) -> list[PersonCapacity]:
-    """Per person: hours per week, clients managed and their MRR, load (three queries)."""
+    """Per person: hours per week (the weekly rollup), clients managed and their MRR, load (the
+    last rollup's: `tasks.load`); three queries, none over the time entries or the tasks."""
     ids = [p.pk for p in people]
     weeks = the_weeks(today)
-    hours = _hours_by("user_id", TimeEntry.objects.filter(user_id__in=ids), weeks)
+    hours = weekly_hours(ids, weeks)
     managed = {
         row["account_manager_id"]: row
         for row in _served(clients, today)
@@ -129,13 +112,7 @@ def people_capacity(people: list[User], clients: QuerySet[Client], today: dt.dat
         .annotate(n=Count("pk"), mrr_sum=Sum("mrr"))
         .order_by()
     }
-    load = dict(
-        Task.objects.filter(_open_due(today), assignee_id__in=ids)
-        .values("assignee_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("assignee_id", "n")
-    )
+    load = dict(PersonLoad.objects.filter(user_id__in=ids).values_list("user_id", "tasks"))
     return [
         PersonCapacity(
             p,
@@ -148,8 +125,11 @@ def people_capacity(people: list[User], clients: QuerySet[Client], today: dt.dat
     ]
 
 
-def rows_behind(kind: str, people: QuerySet[User], clients: QuerySet[Client], pod: int | None, today: dt.date):
-    """The time entries, open tasks or signed clients behind a figure of the page."""
+def rows_behind(
+    kind: str, people: QuerySet[User], clients: QuerySet[Client], pod: int | None, today: dt.date, load_day: dt.date
+):
+    """The time entries, open tasks (live, in the window of the stored loads: from `load_day`) or
+    signed clients behind a figure of the page."""
     if kind == "hours":
         weeks = the_weeks(today)
         first, _ = week_bounds(weeks[0])
@@ -161,7 +141,7 @@ def rows_behind(kind: str, people: QuerySet[User], clients: QuerySet[Client], po
         )
     if kind == "load":
         return (
-            Task.objects.filter(_open_due(today), assignee__in=people)
+            Task.objects.filter(open_due(load_day), assignee__in=people)
             .select_related("assignee", "client")
             .order_by("due_on", "pk")
         )

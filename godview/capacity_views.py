@@ -2,6 +2,7 @@
 MRR per pod and person, the pods over capacity now and within 90 days, and the hiring need, with
 its assumptions editable in the URL (`limit`, `new_capacity`, `hpc_<pod id>`) for a what-if."""
 
+import datetime as dt
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -22,6 +23,7 @@ from core.sorting import kept, ordering, sorted_rows
 from core.weeks import today
 from godview import capacity, capacity_selectors, charts
 from godview.churn_views import chosen_pod, leads_pods
+from tasks.load import LOAD_DAYS, load_as_of
 
 PEOPLE_PAGE = 50
 PODS_PAGE = 25  # the pods table's page; the hiring plan and the CSV count every pod
@@ -174,7 +176,8 @@ def capacity_view(request: HttpRequest) -> HttpResponse:
         "signed": [s for s in signed if chosen is None or s.pod_id == chosen],
         "unassigned": [s for s in signed if s.pod_id not in pod_ids] if chosen is None else [],
         "horizon": capacity.HORIZON_DAYS,
-        "load_days": capacity.LOAD_DAYS,
+        "load_days": LOAD_DAYS,
+        "load_as_of": load_as_of(),
         "weeks_count": capacity.WEEKS,
         "query": urlencode(query),
         "page_query": urlencode(query | kept(request.GET) | kept(request.GET, "pods_sort") | on_pods_page),
@@ -270,11 +273,13 @@ def capacity_rows(request: HttpRequest) -> HttpResponse:
         if not people.exists():
             raise Http404
     on = today()
+    load_day = (load_as_of() or on) if kind == "load" else on  # the stored loads' window
     sort = ordering(request.GET, ROW_COLUMNS[kind], next(iter(ROW_COLUMNS[kind])))
-    rows = capacity_selectors.rows_behind(kind, people, Client.objects.visible_to(request.user), chosen, on)
+    rows = capacity_selectors.rows_behind(kind, people, Client.objects.visible_to(request.user), chosen, on, load_day)
     page = Paginator(rows.order_by(*sort.order), PEOPLE_PAGE).get_page(request.GET.get("page"))
     query = {k: v for k, v in (("kind", kind), ("pod", chosen or ""), ("person", person)) if v} | kept(request.GET)
     context = {"kind": kind, "page": page, "query": urlencode(query), "weeks": capacity_selectors.the_weeks(on)}
-    context["load_days"], context["horizon"] = capacity.LOAD_DAYS, capacity.HORIZON_DAYS
+    context["load_from"], context["load_to"] = load_day, load_day + dt.timedelta(days=LOAD_DAYS)
+    context["load_days"], context["horizon"] = LOAD_DAYS, capacity.HORIZON_DAYS
     context["sort"], context["sort_descending"] = sort.current, sort.descending
     return render(request, template_for(request, "godview/capacity_rows.html", frozenset({"capacity-rows"})), context)

@@ -51,7 +51,8 @@ from core.cache import bump_rollup_version
 from core.weeks import agency_tz, today, week_start
 from godview.rollup_span import HEALTH_WEEKS, RangeInputs, day_bounds, renewals_by_client, tied_goals_by_client
 from godview.signal_history import day_signals, record_day, record_days
-from tasks.hours import refresh_months
+from tasks.hours import refresh_months, refresh_person_weeks
+from tasks.load import refresh_load
 from tasks.models import DueDateChange, Task, TimeEntry
 from tasks.selectors import SLIP_DAYS
 
@@ -413,6 +414,8 @@ def rollup_day(day: dt.date | None = None) -> RollupResult:
     )
     refresh_weeks(day, day)
     refresh_months(day, day)
+    refresh_person_weeks(day, day)
+    refresh_load(day)
     fired, resolved = sync_warnings(day, firings)
     refresh_current_state()  # every client's latest risk, last contact and open warnings, each night
     rebuild_goal_weeks()  # the goal counts again, catching up any write that skipped save()
@@ -599,6 +602,8 @@ def rollup_span(first: dt.date, last: dt.date) -> list[RollupResult]:
         record_days(first, last, fired_by_day, ids)
     refresh_weeks(first, last)
     refresh_months(first, last)
+    refresh_person_weeks(first, last)
+    refresh_load(last)
     # Stored rows first (one open row per client and rule: those resolved make room), then the new
     # ones in the order the daily runs create them.
     EarlyWarning.objects.bulk_update(list(changed.values()), ["reason", "saying", "resolved_on"], batch_size=1000)

@@ -331,6 +331,44 @@ class MonthlyHours(models.Model):
         return f"{self.client_id} · {self.month:%Y-%m} · {self.hours} h"
 
 
+class WeeklyHours(models.Model):
+    """A person's hours of an agency week (Monday to Sunday), every entry they logged, with a client
+    or not, summed by each rollup for the weeks it touched (`tasks.hours.refresh_person_weeks`):
+    what /capacity/'s hours per week read (four weeks of entries are 40,000 rows at 10,000 clients,
+    their weeks 5,000)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    week_start = models.DateField(_("week starting"))
+    hours = models.DecimalField(_("hours"), max_digits=11, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("week of hours")
+        verbose_name_plural = _("weeks of hours")
+        constraints = [models.UniqueConstraint(fields=["user", "week_start"], name="weekly_hours_one_per_week")]
+        indexes = [models.Index(fields=["week_start", "user"], include=["hours"], name="weekly_hours_week_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · week of {self.week_start} · {self.hours} h"
+
+
+class PersonLoad(models.Model):
+    """A person's load at the last rollup (DESIGN "Load"): the open tasks assigned to them due from
+    the rollup's day to LOAD_DAYS after it, counted by the rollup (`tasks.load.refresh_load`), so
+    /capacity/ reads one row per person instead of the open tasks. Like the overdue stock, it is
+    as fresh as the rollup; the rows behind it are the live tasks of the same window."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    as_of = models.DateField(_("as of"))
+    tasks = models.PositiveIntegerField(_("open tasks due"))
+
+    class Meta:
+        verbose_name = _("load")
+        verbose_name_plural = _("loads")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.as_of} · {self.tasks}"
+
+
 class SyncRun(models.Model):
     """One run of the sync for one source, with counts and errors."""
 

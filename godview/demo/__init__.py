@@ -85,7 +85,18 @@ from godview.demo.training import build_training
 from godview.demo.waiting import waiting_periods
 from godview.models import KpiTarget, SignalRun
 from godview.rollup import rollup_range
-from tasks.models import DueDateChange, ExternalProject, GoalTask, MonthlyHours, Source, SyncRun, Task, TimeEntry
+from tasks.models import (
+    DueDateChange,
+    ExternalProject,
+    GoalTask,
+    MonthlyHours,
+    PersonLoad,
+    Source,
+    SyncRun,
+    Task,
+    TimeEntry,
+    WeeklyHours,
+)
 from training.models import ExecutionFailure, TrainingAssignment, TrainingModule, TrainingResult
 
 __all__ = [
@@ -113,6 +124,8 @@ WIPE_ORDER: tuple[type[models.Model], ...] = (
     MeetingRecord,
     Action,
     MonthlyHours,
+    WeeklyHours,
+    PersonLoad,
     TimeEntry,
     DueDateChange,
     Task,

@@ -36,6 +36,7 @@ def test_the_large_profile_builds_at_its_smallest_size_and_every_screen_of_the_b
     assert counts["tasks_task"] == 20 * large_profile.PER_CLIENT["tasks"]
     assert counts["clients_dailysnapshot"] > 0
     assert counts["clients_dailysnapshot"] / 7 <= counts["clients_weeklysnapshot"] < counts["clients_dailysnapshot"] / 6
+    assert counts["tasks_weeklyhours"] > 0 and counts["tasks_personload"] > 0  # /capacity/'s rollups
 
     assert done.returncode == 0, done.stderr[-3000:]  # every request answered 200
     table = results.read_text()

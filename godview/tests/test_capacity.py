@@ -15,6 +15,7 @@ from clients.tests.factories import ClientFactory
 from core.weeks import agency_tz, today, week_start
 from godview import capacity
 from godview.capacity import PodCapacity, Signed, hires_needed
+from godview.rollup import nightly_rollup
 from tasks.tests.factories import TaskFactory, TimeEntryFactory
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +64,9 @@ def world(pod, other_pod, pod_lead, am, designer, other_am):
       hours per client 35 / 2 = 17.5. Load: one open task due in 3 days (not: due in 20, done,
       deleted, overdue). Signed: one, in 30 days: at the horizon 52.5 h, 65.6%.
     Pod B: other_am 32 h logs 40 h in one week: 10 h/week, 31.25%, one client, no signed.
-    Time logged this week (not complete) and five weeks ago is not counted."""
+    Time logged this week (not complete) and five weeks ago is not counted. Then the nightly run:
+    the page reads its weekly hours and loads, and it catches the hours logged today for past
+    weeks (late data) by itself."""
     for user, cap in ((am, 32), (designer, 28), (pod_lead, 20), (other_am, 32)):
         user.weekly_capacity = D(cap)
         user.save(update_fields=["weekly_capacity"])
@@ -88,6 +91,7 @@ def world(pod, other_pod, pod_lead, am, designer, other_am):
     TaskFactory(client=c1, assignee=am, due_on=soon, completed_at=timezone.now())
     TaskFactory(client=c1, assignee=am, due_on=soon, deleted_at=timezone.now())
     TaskFactory(client=c1, assignee=am, due_on=today() - dt.timedelta(days=1))
+    nightly_rollup()
     return {"signed": signed}
 
 
@@ -197,17 +201,18 @@ def more_people(pod, n: int) -> None:
         c = ClientFactory(account_manager=person)
         TimeEntryFactory(client=c, user=person, hours=D(7), started_at=at_week(1 + i % 4))
         TaskFactory(client=c, assignee=person, due_on=today() + dt.timedelta(days=2))
+    nightly_rollup()
 
 
 def test_the_capacity_page_costs_the_same_queries_at_two_sizes(client, leader, world, pod, django_assert_num_queries):
     # Session and user; the pods; signed clients; the people (all of them: they sort by their
-    # figures, and the pods sum them); per person: hours, clients, load; per pod: clients; the top
-    # bar's open actions.
+    # figures, and the pods sum them); per person: hours, clients, load (the rollup's weeks and
+    # loads); per pod: clients; the loads' day; the top bar's open actions.
     client.force_login(leader)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         assert client.get("/capacity/").status_code == 200
     more_people(pod, 12)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get("/capacity/")
     assert response.context["page"].paginator.count == 16
 
@@ -216,12 +221,14 @@ def test_the_capacity_page_costs_the_same_queries_at_two_sizes(client, leader, w
 def test_the_rows_behind_a_figure_cost_the_same_queries_at_two_sizes(
     client, leader, world, pod, kind, django_assert_num_queries
 ):
-    # Session and user; the pods; the count and the page of rows; the top bar's open actions.
+    # Session and user; the pods; the count and the page of rows; the top bar's open actions; for
+    # the load, the day its window starts (the stored loads').
     client.force_login(leader)
-    with django_assert_num_queries(6):
+    queries = 6 + (kind == "load")
+    with django_assert_num_queries(queries):
         assert client.get("/capacity/rows/", {"kind": kind, "pod": pod.pk}).status_code == 200
     more_people(pod, 8)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(queries):
         assert client.get("/capacity/rows/", {"kind": kind, "pod": pod.pk}).status_code == 200
 
 
@@ -236,6 +243,7 @@ def test_the_chart_draws_the_pods_nearest_their_limit_and_says_how_many_it_leave
         c = ClientFactory(account_manager=person)
         for week in range(1, 5):
             TimeEntryFactory(client=c, user=person, hours=D(hours), started_at=at_week(week))
+    nightly_rollup()
     client.force_login(leader)
     response = client.get("/capacity/")
     lines = [trace["name"] for trace in response.context["chart"]["data"][:-1]]  # the last: the limit
@@ -257,6 +265,7 @@ def test_the_pods_table_pages_and_keeps_every_pods_hours_per_client(client, lead
         c = ClientFactory(account_manager=person)
         for week in range(1, 5):
             TimeEntryFactory(client=c, user=person, hours=D(10 + 5 * i), started_at=at_week(week))
+    nightly_rollup()
     client.force_login(leader)
     first = client.get("/capacity/")
     shown = [p.name for p in first.context["pod_rows"]]
@@ -268,3 +277,67 @@ def test_the_pods_table_pages_and_keeps_every_pods_hours_per_client(client, lead
     assert f'type="hidden" name="hpc_{pods[4].pk}" value="3"' in html  # Pod 4's override, from page 1
     assert "pods_page=2#pods-table" in html  # the previous page keeps the assumptions and lands on the table
     assert len(pods_csv(client)) == 5
+
+
+def test_the_hours_and_the_load_are_the_rollups_and_the_page_says_of_which_day(client, leader, world, am):
+    """The page reads the nightly run's weeks of hours and loads: a task done since still counts
+    until the next run (like the overdue stock), and says so; the rows behind it are live."""
+    from tasks.models import Task
+
+    client.force_login(leader)
+    Task.objects.filter(assignee=am, due_on=today() + dt.timedelta(days=3), completed_at__isnull=True).update(
+        completed_at=timezone.now()
+    )
+    TimeEntryFactory(client=world["signed"], user=am, hours=D(6), started_at=at_week(2))  # logged late
+    page = client.get("/capacity/")
+    row = next(r for r in page.context["people"] if r.person == am)
+    assert (row.load, row.weekly_hours) == (1, [D(30)] * 4)
+    assert f"Load: open tasks due in the 14 days from {today():%-d %b}, counted by that day" in page.content.decode()
+    rows = client.get("/capacity/rows/", {"kind": "load", "person": am.pk})
+    assert rows.context["page"].paginator.count == 0  # the same window, as it is now
+    assert rows.context["load_from"] == today()
+    nightly_rollup()
+    row = next(r for r in client.get("/capacity/").context["people"] if r.person == am)
+    assert (row.load, row.weekly_hours) == (0, [D(30), D(30), D(36), D(30)])
+
+
+def test_the_weeks_of_hours_are_the_entries_summed_by_agency_week():
+    """Each person's week, by hand: Sunday 23:30 and Monday 00:30 agency time fall in two weeks;
+    an entry with no person is in no one's week; a week refreshed again is summed again."""
+    from tasks.hours import refresh_person_weeks
+    from tasks.models import WeeklyHours
+
+    person, other = UserFactory(), UserFactory()
+    monday = week_start(today()) - dt.timedelta(weeks=2)
+    sunday_late = dt.datetime.combine(monday - dt.timedelta(days=1), dt.time(23, 30), tzinfo=agency_tz())
+    monday_early = dt.datetime.combine(monday, dt.time(0, 30), tzinfo=agency_tz())
+    TimeEntryFactory(user=person, hours=D("1.25"), started_at=sunday_late)
+    TimeEntryFactory(user=person, hours=D(2), started_at=monday_early)
+    TimeEntryFactory(user=person, hours=D(3), started_at=monday_early + dt.timedelta(days=6))
+    TimeEntryFactory(user=other, hours=D(4), started_at=monday_early, client=None)
+    TimeEntryFactory(user=None, hours=D(50), started_at=monday_early)
+    assert refresh_person_weeks(monday - dt.timedelta(days=1), monday) == 3
+    weeks = set(WeeklyHours.objects.values_list("user_id", "week_start", "hours"))
+    assert weeks == {
+        (person.pk, monday - dt.timedelta(weeks=1), D("1.25")),
+        (person.pk, monday, D(5)),
+        (other.pk, monday, D(4)),
+    }
+    TimeEntryFactory(user=other, hours=D(1), started_at=monday_early)
+    refresh_person_weeks(monday, monday)
+    assert WeeklyHours.objects.get(user=other, week_start=monday).hours == D(5)
+    assert WeeklyHours.objects.count() == 3
+
+
+def test_a_past_day_recomputed_keeps_the_later_loads(am):
+    """The nightly run recomputes past days for late data: their loads must not replace today's."""
+    from tasks.load import load_as_of, refresh_load
+    from tasks.models import PersonLoad
+
+    TaskFactory(assignee=am, due_on=today() + dt.timedelta(days=14))  # the window's last day
+    TaskFactory(assignee=am, due_on=today() + dt.timedelta(days=15))
+    TaskFactory(assignee=None, due_on=today())
+    assert refresh_load(today()) == 1
+    assert list(PersonLoad.objects.values_list("user_id", "as_of", "tasks")) == [(am.pk, today(), 1)]
+    assert refresh_load(today() - dt.timedelta(days=3)) == 0
+    assert load_as_of() == today()

@@ -50,8 +50,6 @@ EXTRA = {"task_list:overdue": ("task_list", "?kind=overdue")}
 AS_AM = {"my_clients", "my_week", "reviews_segment"}
 
 GROWS = {
-    ("capacity", TASKS): "load is the open tasks due in 14 days per assignee, counted live (no per-person rollup)",
-    ("capacity_export", TASKS): "the same load as /capacity/",
     ("task_list", TASKS): "the rows behind the on-time rate, by their original due date, which no index orders"
     " (one more index on the task table would cost the sync); the pager's count stops at"
     " core.pagination.EXACT_UPTO",

@@ -117,8 +117,10 @@ def test_the_range_reads_each_input_once_whatever_the_days(agency):
     # plus the voice of the client (contacts, detractors), the goals tied to objectives and the
     # renewals, read once for the range too; the weekly snapshots summed and upserted; the months
     # of hours summed, deleted and inserted (and their savepoint's two); the goal weeks rebuilt
-    # (lock, delete, insert … select, and their savepoint's two).
-    assert counts == [37, 37]
+    # (lock, delete, insert … select, and their savepoint's two); the people's weeks of hours
+    # (the same five as the months) and their loads (the stored day, the count, delete, insert and
+    # a savepoint's two).
+    assert counts == [48, 48]
 
 
 def test_the_health_score_alone_is_the_signals_score():
