@@ -30,6 +30,12 @@ def mask_url(url: str) -> str:
     return f"{parts.scheme}://{parts.hostname or '?'}/…"
 
 
+def person_name(first_name: str, last_name: str, username: str) -> str:
+    """How a person is named on screen (`str(user)`), from their fields alone: for lists that read
+    the fields rather than build a User per row."""
+    return f"{first_name} {last_name}".strip() or username
+
+
 class Pod(models.Model):
     """A standing team of two AMs and one designer, led by a pod lead."""
 
@@ -146,7 +152,7 @@ class User(AbstractUser):
         ]
 
     def __str__(self) -> str:
-        return self.get_full_name() or self.username
+        return person_name(self.first_name, self.last_name, self.username)
 
     @property
     def sees_everything(self) -> bool:

@@ -18,7 +18,7 @@ from django.db.models import Avg, Count, F, IntegerField, Max, OuterRef, Q, Quer
 from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_noop
 
-from accounts.models import Pod, Role, User
+from accounts.models import Pod, Role, User, person_name
 from accounts.permissions import can_see_person, can_see_pod, people_scope
 from clients.models import (
     RISK_SCORE_LABELS,
@@ -509,12 +509,14 @@ def leaderboard(
             b.extra["lead"] = lead
             b.link = f"/pods/{key}/" if key and (user is None or can_see_pod(user, key)) else ""
     else:
-        names = {u.pk: u for u in User.objects.filter(pk__in=keys).select_related("pod")}
+        # The fields, not a User per board: 825 of them at 10,000 clients, 25 shown.
+        fields = ("pk", "first_name", "last_name", "username", "pod_id", "pod__name")
+        people = {pk: row for pk, *row in User.objects.filter(pk__in=keys).values_list(*fields)}
         for key, b in boards.items():
-            person = names.get(key)
-            b.name = str(person) if person else "Unassigned"
-            b.extra["pod"] = person.pod.name if person and person.pod else ""
-            visible = person and (user is None or can_see_person(user, key, person.pod_id))
+            first, last, username, pod_id, pod_name = people.get(key, ("", "", "", None, ""))
+            b.name = person_name(first, last, username) or "Unassigned"
+            b.extra["pod"] = pod_name or ""
+            visible = key in people and (user is None or can_see_person(user, key, pod_id))
             b.link = f"/people/{key}/" if visible else ""
     return [b for b in boards.values() if b.clients or b.goals_due]
 
