@@ -255,6 +255,14 @@ def build(name: str, clients: int) -> dict[str, int]:
                   sum(goals_hit), coalesce(sum(risk_score), 0), count(risk_score)
            FROM clients_dailysnapshot GROUP BY client_id, date_trunc('week', date)::date"""
     )
+    # And per account manager, tier and week (clients.models.snapshot_weeks).
+    cur.execute(
+        """INSERT INTO clients_snapshotweek (account_manager_id, tier_id, week_start, tasks_due, tasks_on_time,
+                                               risk_sum, risk_days)
+           SELECT c.account_manager_id, c.tier_id, w.week_start, sum(w.tasks_due), sum(w.tasks_on_time),
+                  sum(w.risk_sum), sum(w.risk_days)
+           FROM clients_weeklysnapshot w JOIN clients_client c ON c.id = w.client_id GROUP BY 1, 2, 3"""
+    )
     # Their months of hours, as each rollup keeps them (tasks.hours.refresh_months).
     from django.conf import settings
 

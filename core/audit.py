@@ -19,7 +19,8 @@ from core.models import AuditEntry
 current_user: contextvars.ContextVar = contextvars.ContextVar("audit_user", default=None)
 
 AUDITED_APPS = {"clients"}
-NOT_AUDITED = {"dailysnapshot", "earlywarning", "goalweek"}  # computed (the rollup, the goals), not entered by people
+# Computed (the rollup, the goals, the weekly sums), not entered by people.
+NOT_AUDITED = {"dailysnapshot", "earlywarning", "goalweek", "snapshotweek"}
 
 
 class AuditUserMiddleware:

@@ -41,6 +41,7 @@ from clients.models import (
     WeeklyGoal,
     WeeklySnapshot,
     rebuild_goal_weeks,
+    rebuild_snapshot_weeks,
     refresh_current_state,
 )
 from clients.scoring import HealthInputs, health_score
@@ -471,7 +472,9 @@ def nightly_rollup(on: dt.date | None = None) -> list[RollupResult]:
     on = on or today()
     yesterday_start, _end = day_bounds(on - dt.timedelta(days=1))
     first = first_day_with_late_data(yesterday_start, on)
-    return rollup_range(end=on, days=(on - first).days + 1 if first else 2)
+    results = rollup_range(end=on, days=(on - first).days + 1 if first else 2)
+    rebuild_snapshot_weeks()  # every week again, catching up any write that skipped Client.save()
+    return results
 
 
 def rollup_range(end: dt.date | None = None, days: int = 1) -> list[RollupResult]:
@@ -557,6 +560,7 @@ def refresh_weeks(first: dt.date, last: dt.date) -> int:
         unique_fields=["client", "week_start"],
         update_fields=list(WEEKLY_FIELDS),
     )
+    rebuild_snapshot_weeks(monday, week_start(last))  # the same weeks per account manager and tier
     return len(weeks)
 
 

@@ -12,7 +12,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 
 from accounts.models import Pod, User
 from accounts.permissions import people_scope
-from clients.models import Client, GoalWeek, WeeklySnapshot
+from clients.models import Client, GoalWeek, SnapshotWeek
 from core.weeks import today as agency_today
 from core.weeks import week_start
 from training.coaching import ClientOutcomes, ModuleInsight, coaching_insights
@@ -185,10 +185,11 @@ def _add_goals(outcomes, user: User, person_ids: list[int], start: dt.date) -> N
 def _add_snapshots(outcomes, user: User, person_ids: list[int], start: dt.date, end: dt.date) -> None:
     first = Q(week_start__lt=start + dt.timedelta(weeks=RISK_TREND_WEEKS))
     last = Q(week_start__gt=week_start(end) - dt.timedelta(weeks=RISK_TREND_WEEKS))
+    # The weekly snapshots summed per account manager (SnapshotWeek): a few rows per person and week.
     rows = (
-        WeeklySnapshot.objects.visible_to(user)
-        .filter(client__account_manager_id__in=person_ids, week_start__gte=start, week_start__lte=end)
-        .values("client__account_manager_id")
+        SnapshotWeek.objects.visible_to(user)
+        .filter(account_manager_id__in=person_ids, week_start__gte=start, week_start__lte=end)
+        .values("account_manager_id")
         .annotate(
             tasks_due=Sum("tasks_due"),
             tasks_on_time=Sum("tasks_on_time"),
@@ -199,7 +200,7 @@ def _add_snapshots(outcomes, user: User, person_ids: list[int], start: dt.date, 
         )
     )
     for row in rows:
-        outcome = outcomes[row.pop("client__account_manager_id")]
+        outcome = outcomes[row.pop("account_manager_id")]
         for name, value in row.items():
             setattr(outcome, name, value or 0)
 

@@ -44,6 +44,7 @@ from clients.models.risk import (
     refresh_current_state,
 )
 from clients.models.service import DeliverableCheck, TierDeliverable
+from clients.models.snapshot_weeks import SnapshotWeek, rebuild_snapshot_weeks
 from clients.models.waiting import WaitingPeriod, business_days_between
 
 __all__ = [
@@ -89,6 +90,7 @@ __all__ = [
     "RiskAssessment",
     "RiskReason",
     "ScopedQuerySet",
+    "SnapshotWeek",
     "Tactic",
     "Tier",
     "TierDeliverable",
@@ -104,6 +106,7 @@ __all__ = [
     "money_field",
     "not_negative",
     "rebuild_goal_weeks",
+    "rebuild_snapshot_weeks",
     "refresh_current_state",
     "score_field",
 ]

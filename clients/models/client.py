@@ -24,6 +24,7 @@ from clients.models.base import (
 from clients.models.goal_weeks import goal_weeks_move
 from clients.models.outcomes import NPSResponse
 from clients.models.risk import RiskAssessment
+from clients.models.snapshot_weeks import snapshot_weeks_move
 from clients.scoring import REVIEW_GAP
 from core.weeks import today
 
@@ -176,8 +177,9 @@ class Client(models.Model):
         loaded, cell = getattr(self, "_loaded_cell", None), (self.account_manager_id, self.tier_id)
         with transaction.atomic():
             super().save(*args, **kwargs)
-            if loaded is not None and cell != loaded:  # its goals' counts follow it (GoalWeek)
+            if loaded is not None and cell != loaded:  # its goals' and weeks' sums follow it
                 goal_weeks_move(self.pk, loaded, cell)
+                snapshot_weeks_move(self.pk, loaded, cell)
         self._loaded_cell = cell
 
     @classmethod

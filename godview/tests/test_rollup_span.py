@@ -119,8 +119,9 @@ def test_the_range_reads_each_input_once_whatever_the_days(agency):
     # of hours summed, deleted and inserted (and their savepoint's two); the goal weeks rebuilt
     # (lock, delete, insert … select, and their savepoint's two); the people's weeks of hours
     # (the same five as the months) and their loads (the stored day, the count, delete, insert and
-    # a savepoint's two).
-    assert counts == [48, 48]
+    # a savepoint's two); the weekly snapshots per account manager and tier (lock, delete, insert
+    # … select, and their savepoint's two).
+    assert counts == [53, 53]
 
 
 def test_the_health_score_alone_is_the_signals_score():
