@@ -4,8 +4,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
-from django.db.models import Q
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +44,23 @@ def not_negative(field: str, name: str) -> models.CheckConstraint:
 
 def is_monday(field: str, name: str) -> models.CheckConstraint:
     return models.CheckConstraint(condition=Q(**{f"{field}__iso_week_day": 1}), name=name)
+
+
+def add_to_cell(model: type[models.Model], account_manager_id: int | None, tier_id: int, week, values: dict) -> None:
+    """Add `values` to the counts of one (account manager, tier, week) row of `model` (GoalWeek,
+    SnapshotWeek): an atomic increment, so two writers never lose each other's change; the row is
+    made when missing."""
+    if not any(values.values()):
+        return
+    rows = model.objects.filter(account_manager_id=account_manager_id, tier_id=tier_id, week_start=week)
+    change = {name: F(name) + n for name, n in values.items()}
+    if rows.update(**change):
+        return
+    try:
+        with transaction.atomic():
+            model.objects.create(account_manager_id=account_manager_id, tier_id=tier_id, week_start=week, **values)
+    except IntegrityError:  # made meanwhile by another writer
+        rows.update(**change)
 
 
 class ScopedQuerySet(models.QuerySet):

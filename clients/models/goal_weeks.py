@@ -17,13 +17,13 @@ import datetime as dt
 from collections.abc import Mapping
 
 from django.apps import apps
-from django.db import IntegrityError, connection, models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from clients.models.base import ScopedQuerySet
+from clients.models.base import ScopedQuerySet, add_to_cell
 
 # What a goal's counts depend on: its status, its recreation, when its status changed, its
 # deadline, when it was done and its objective (WeeklyGoalQuerySet.counted and the hit rule).
@@ -86,19 +86,7 @@ def goal_tally(values: Mapping | None) -> tuple[int, int, int]:
 
 def goal_week_add(account_manager_id: int | None, tier_id: int, week: dt.date, due: int, hit: int, tied: int) -> None:
     """Add to one row's counts (an atomic increment; the row is made when missing)."""
-    if not (due or hit or tied):
-        return
-    rows = GoalWeek.objects.filter(account_manager_id=account_manager_id, tier_id=tier_id, week_start=week)
-    change = {"due": F("due") + due, "hit": F("hit") + hit, "tied": F("tied") + tied}
-    if rows.update(**change):
-        return
-    try:
-        with transaction.atomic():
-            GoalWeek.objects.create(
-                account_manager_id=account_manager_id, tier_id=tier_id, week_start=week, due=due, hit=hit, tied=tied
-            )
-    except IntegrityError:  # made meanwhile by another writer
-        rows.update(**change)
+    add_to_cell(GoalWeek, account_manager_id, tier_id, week, {"due": due, "hit": hit, "tied": tied})
 
 
 def goal_weeks_move(client_id: int, old: tuple[int | None, int], new: tuple[int | None, int]) -> None:

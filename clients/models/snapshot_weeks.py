@@ -13,12 +13,12 @@ weekly snapshots did.
 import datetime as dt
 
 from django.apps import apps
-from django.db import IntegrityError, connection, models, transaction
-from django.db.models import F, Sum
+from django.db import connection, models, transaction
+from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from clients.models.base import ScopedQuerySet
+from clients.models.base import ScopedQuerySet, add_to_cell
 
 SUMS = ("tasks_due", "tasks_on_time", "risk_sum", "risk_days")  # WeeklySnapshot's, summed
 
@@ -57,29 +57,12 @@ class SnapshotWeek(models.Model):
         return f"{self.account_manager or '—'} · {self.tier_id} · {self.week_start}"
 
 
-def _add(account_manager_id: int | None, tier_id: int, week: dt.date, values: dict[str, int]) -> None:
-    """Add to one row's sums (an atomic increment; the row is made when missing)."""
-    if not any(values.values()):
-        return
-    rows = SnapshotWeek.objects.filter(account_manager_id=account_manager_id, tier_id=tier_id, week_start=week)
-    change = {name: F(name) + n for name, n in values.items()}
-    if rows.update(**change):
-        return
-    try:
-        with transaction.atomic():
-            SnapshotWeek.objects.create(
-                account_manager_id=account_manager_id, tier_id=tier_id, week_start=week, **values
-            )
-    except IntegrityError:  # made meanwhile by another writer
-        rows.update(**change)
-
-
 def snapshot_weeks_move(client_id: int, old: tuple[int | None, int], new: tuple[int | None, int]) -> None:
     """A client changed account manager or tier: its weeks' sums leave the old rows for the new."""
     weeks = apps.get_model("clients", "WeeklySnapshot").objects.filter(client_id=client_id)
     for week, *values in weeks.values_list("week_start", *SUMS):
-        _add(*old, week, {name: -n for name, n in zip(SUMS, values, strict=True)})
-        _add(*new, week, dict(zip(SUMS, values, strict=True)))
+        add_to_cell(SnapshotWeek, *old, week, {name: -n for name, n in zip(SUMS, values, strict=True)})
+        add_to_cell(SnapshotWeek, *new, week, dict(zip(SUMS, values, strict=True)))
 
 
 @transaction.atomic
