@@ -34,25 +34,20 @@ def refresh_months(first: dt.date, last: dt.date) -> int:
     return len(months)
 
 
-def person_weeks(entries):
-    """(user id, Monday, hours) of `entries`, summed by person and agency week (one aggregate)."""
-    return (
-        entries.filter(user__isnull=False)
-        .annotate(week=TruncWeek("started_at", tzinfo=agency_tz(), output_field=DateField()))
-        .values("user_id", "week")
-        .annotate(total=Sum("hours"))
-        .order_by()
-        .values_list("user_id", "week", "total")
-    )
-
-
 @transaction.atomic
 def refresh_person_weeks(first: dt.date, last: dt.date) -> int:
     """Sum again every person's hours of each week from `first`'s week to `last`'s (one aggregate,
     a delete, then inserts of a thousand rows)."""
     start, end = week_start(first), week_start(last) + dt.timedelta(weeks=1)
     lo, hi = days_bounds(start, end - dt.timedelta(days=1))
-    rows = person_weeks(TimeEntry.objects.filter(started_at__gte=lo, started_at__lt=hi))
+    rows = (
+        TimeEntry.objects.filter(user__isnull=False, started_at__gte=lo, started_at__lt=hi)
+        .annotate(week=TruncWeek("started_at", tzinfo=agency_tz(), output_field=DateField()))
+        .values("user_id", "week")
+        .annotate(total=Sum("hours"))
+        .order_by()
+        .values_list("user_id", "week", "total")
+    )
     weeks = [WeeklyHours(user_id=user, week_start=week, hours=total) for user, week, total in rows]
     WeeklyHours.objects.filter(week_start__gte=start, week_start__lt=end).delete()
     WeeklyHours.objects.bulk_create(weeks, batch_size=1000)

@@ -4,7 +4,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -61,6 +61,20 @@ def add_to_cell(model: type[models.Model], account_manager_id: int | None, tier_
             model.objects.create(account_manager_id=account_manager_id, tier_id=tier_id, week_start=week, **values)
     except IntegrityError:  # made meanwhile by another writer
         rows.update(**change)
+
+
+def replace_cells(cells: models.QuerySet, sums: models.QuerySet, columns: tuple[str, ...]) -> int:
+    """Replace the rows `cells` of a per-cell table (GoalWeek, SnapshotWeek) with those `sums`
+    selects, its columns in `columns`' order: a delete and one INSERT … SELECT. On Postgres the
+    table is locked first, so a writer adding to a row meanwhile adds after, to the new rows."""
+    table = cells.model._meta.db_table
+    select, params = sums.query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
+        cells.delete()  # one DELETE: nothing points at these rows and they are not audited
+        cursor.execute(f"INSERT INTO {table} ({', '.join(columns)}) {select}", params)
+        return cursor.rowcount
 
 
 class ScopedQuerySet(models.QuerySet):

@@ -17,13 +17,13 @@ import datetime as dt
 from collections.abc import Mapping
 
 from django.apps import apps
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from clients.models.base import ScopedQuerySet, add_to_cell
+from clients.models.base import ScopedQuerySet, add_to_cell, replace_cells
 
 # What a goal's counts depend on: its status, its recreation, when its status changed, its
 # deadline, when it was done and its objective (WeeklyGoalQuerySet.counted and the hit rule).
@@ -115,14 +115,7 @@ def rebuild_goal_weeks() -> int:
     """Every row again from the goals: one INSERT … SELECT of the same sums `goal_week_add` keeps
     (1 M goals at 10,000 clients: about 6 s). On Postgres the table is locked first, so a goal
     saved meanwhile adds its change after, to the new rows."""
-    table = GoalWeek._meta.db_table
     sums = _sums(Q(), ("client__account_manager_id", "client__tier_id", "week_start"))
-    select, params = sums.query.sql_with_params()
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
-        cursor.execute(f"DELETE FROM {table}")
-        cursor.execute(
-            f"INSERT INTO {table} (account_manager_id, tier_id, week_start, due, hit, tied) {select}", params
-        )
-        return cursor.rowcount
+    return replace_cells(
+        GoalWeek.objects.all(), sums, ("account_manager_id", "tier_id", "week_start", "due", "hit", "tied")
+    )
