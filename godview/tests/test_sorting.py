@@ -187,7 +187,7 @@ def test_every_sortable_column_of_every_figure_sorts_both_ways(client, leader, c
 
     for n, c in enumerate(clients):  # something behind every figure; one renewal with no risk score
         RevenueEventFactory(client=c, amount=c.mrr, occurred_on=days_ago(400))
-        RevenueEventFactory(client=c, kind="expansion", amount=Decimal(100 * n), occurred_on=days_ago(3))
+        RevenueEventFactory(client=c, kind="expansion", amount=Decimal(100 * n), occurred_on=days_ago(2))
         NPSResponseFactory(client=c, score=3 + 3 * n, responded_on=days_ago(2))
         Contract.objects.create(client=c, starts_on=days_ago(300), renews_on=days_ago(-20 - n), committed_mrr=c.mrr)
         Opportunity.objects.create(client=c, title=f"Upsell {n}", expected_mrr=Decimal(100 + n), stage="identified",
@@ -196,7 +196,7 @@ def test_every_sortable_column_of_every_figure_sorts_both_ways(client, leader, c
             RiskAssessmentFactory(client=c, score=n)
     client.force_login(leader)
     keys, _default = SORTS[figure]
-    month = days_ago(2).strftime("%Y-%m")  # the events and responses of two days ago
+    month = days_ago(2).strftime("%Y-%m")  # the events and responses of two days ago (one month on the 1st too)
     extra = {"renewals": {"window": "30"}, "funnel": {"stage": "adopting"}}.get(figure, {"month": month})
     response = client.get("/revenue/rows/", {"figure": figure} | extra)
     assert response.status_code == 200 and len(response.context["headers"]) == len(keys)
