@@ -70,7 +70,7 @@ def risk_distribution(rows: list[dict], filters: dict | None = None) -> tuple[di
 
 
 def risk_trend(points: list[dict]) -> tuple[dict, dict]:
-    points = [p for p in points if p["counts"]]  # days before the first rollup have no snapshot
+    points = [p for p in points if p["active"]]  # weeks before the first rollup have no snapshot
     dates = [p["date"].isoformat() for p in points]
     data = []
     for score in (1, 2, 3, 4):

@@ -24,7 +24,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, DateField, DecimalField, F, Min, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, DateField, DecimalField, F, Max, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncDate, TruncWeek
 
 from clients.action_services import PLAY_WINDOW_DAYS, actions_wake, plays_start
@@ -535,6 +535,8 @@ WEEKLY_SUMS = {
     "goals_hit": Sum("goals_hit"),
     "risk_sum": Sum("risk_score", default=0),
     "risk_days": Count("risk_score"),
+    # The Sunday's score of a client active then, 0 when not assessed (the risk trend's weeks).
+    "sunday_risk": Max(Coalesce("risk_score", 0), filter=Q(date__iso_week_day=7, is_active=True)),
 }
 WEEKLY_FIELDS = tuple(WEEKLY_SUMS)
 

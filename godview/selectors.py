@@ -10,11 +10,10 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Avg, Count, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Avg, Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_noop
 
@@ -29,10 +28,12 @@ from clients.models import (
     GoalWeek,
     Outcome,
     RevenueEvent,
+    SnapshotWeek,
     Tactic,
     Tier,
     WeeklySnapshot,
 )
+from clients.models.snapshot_weeks import RISK_SCORES, SUNDAYS
 from clients.workspace_selectors import review_status_counts
 from core.cache import snapshot_cached
 from core.numbers import percent_text, whole
@@ -354,17 +355,31 @@ def risk_distribution(clients: QuerySet[Client]) -> list[dict]:
     return result
 
 
-def risk_trend(clients: QuerySet[Client], filters: Filters, weeks: int = 12) -> list[dict]:
-    """Active clients by risk score on each Sunday of the last `weeks` weeks (and the latest day)."""
-    days = [filters.end - dt.timedelta(days=1 + 7 * i) for i in range(weeks - 1, -1, -1)]
-    counts: dict[dt.date, dict] = {d: {} for d in days}
-    for row in (
-        DailySnapshot.objects.filter(client__in=clients, date__in=days, is_active=True)
-        .values("date", "risk_score")
-        .annotate(n=Count("pk"))
-    ):
-        counts[row["date"]][row["risk_score"]] = row["n"]
-    return [{"date": d, "counts": counts[d]} for d in days]
+def scoped_snapshot_weeks(user: User, filters: Filters) -> QuerySet[SnapshotWeek]:
+    """The snapshot weeks of the clients `scoped_clients(user, filters)` holds."""
+    return narrowed(SnapshotWeek.objects.visible_to(user), filters)
+
+
+def risk_trend(weeks: QuerySet[SnapshotWeek], filters: Filters, n: int = 12) -> list[dict]:
+    """Active clients by risk score on each Sunday of the last `n` complete weeks, from the clients'
+    weekly snapshots summed per account manager and tier (`SnapshotWeek`, in scope and narrowed as
+    the clients are): a few rows per account manager and week, not a daily row per client."""
+    mondays = [filters.end - dt.timedelta(weeks=i) for i in range(n, 0, -1)]
+    rows = {
+        row["week_start"]: row
+        for row in weeks.filter(week_start__in=mondays)
+        .values("week_start")
+        .annotate(**{f"{name}_sum": Sum(name) for name in SUNDAYS})
+        .order_by()
+    }
+    points = []
+    for monday in mondays:
+        row = rows.get(monday, {})
+        counts = {s: row[f"sunday_risk_{s}_sum"] for s in RISK_SCORES if row.get(f"sunday_risk_{s}_sum")}
+        points.append(
+            {"date": monday + dt.timedelta(days=6), "active": row.get("sunday_active_sum") or 0, "counts": counts}
+        )
+    return points
 
 
 # --- leaderboards --------------------------------------------------------------------------
@@ -413,67 +428,48 @@ def sort_boards(boards: list[Board], params: Mapping) -> tuple[Sorted, list[Boar
     return sorted_rows(params, BOARD_COLUMNS, "hit_rate", boards)
 
 
-def board_snapshots(clients: QuerySet[Client], filters: Filters, path: str, user: User | None = None) -> list[dict]:
-    """Tasks due / on time in the period and today's overdue stock, per pod or AM (cached per rollup).
+def board_snapshots(
+    snapshots: QuerySet[SnapshotWeek], clients: QuerySet[Client], filters: Filters, path: str, user: User | None = None
+) -> list[dict]:
+    """Tasks due / on time in the period and today's overdue stock, per pod or AM (two queries,
+    cached per rollup for `user`): the period from the clients' weekly snapshots summed per account
+    manager and tier (`snapshots`, scoped as `clients` is: a few rows per person and week), the
+    stock from the latest day's rows of the active clients in `clients`. A filter the cache does
+    not hold costs those two queries, not a scan of every client's weeks."""
+    if user is not None:
+        key = filters.params() | {"on": filters.today.isoformat()}
+        return snapshot_cached(f"board-{path}", user, key, lambda: board_snapshots(snapshots, clients, filters, path))
+    totals: dict[object, dict] = {}
 
-    Summed here from per-client figures cached agency-wide for the period, so a filter the nightly
-    warm-up did not compute (one pod, one AM, a tier) costs one small query, not a snapshot scan.
-    """
+    def total(key) -> dict:
+        return totals.setdefault(key, {f"client__{path}": key, "due": 0, "on_time": 0, "overdue": 0})
 
-    def compute() -> list[dict]:
-        figures = client_period_figures(filters)
-        totals: dict[object, dict] = {}
-        for pk, key in clients.values_list("pk", path):
-            if (row := figures.get(pk)) is not None:
-                total = totals.setdefault(key, {f"client__{path}": key, "due": 0, "on_time": 0, "overdue": 0})
-                total["due"] += row.due
-                total["on_time"] += row.on_time
-                total["overdue"] += row.overdue
-        return list(totals.values())
-
-    if user is None:
-        return compute()
-    return snapshot_cached(f"board-{path}", user, filters.params() | {"on": filters.today.isoformat()}, compute)
-
-
-class PeriodFigures(NamedTuple):
-    due: int  # tasks due in the period
-    on_time: int  # of which done on time
-    overdue: int  # open and overdue on the latest snapshot
-
-
-def client_period_figures(filters: Filters) -> dict[int, PeriodFigures]:
-    """Client id → its figures for the period, for every client (whoever asks: the scope is applied
-    by the caller); cached until the next rollup."""
-    latest = latest_snapshot_date(filters.today)
-
-    def compute() -> dict[int, PeriodFigures]:
-        # The period is whole weeks: its sums come from the weekly snapshots, the overdue stock
-        # from the latest day's rows (one query: the two, united).
-        zero = Value(0, output_field=IntegerField())
-        weeks = (
-            WeeklySnapshot.objects.filter(week_start__gte=filters.start, week_start__lt=filters.end)
-            .order_by()
-            .values("client_id")
-            .annotate(due=Sum("tasks_due"), on_time=Sum("tasks_on_time"), overdue=zero)
-            .values_list("client_id", "due", "on_time", "overdue")
-        )
-        stock = DailySnapshot.objects.filter(date=latest, is_active=True).order_by().annotate(due=zero, on_time=zero)
-        stock = stock.values_list("client_id", "due", "on_time", "overdue_tasks")
-        sums: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
-        for pk, *values in weeks.union(stock, all=True).order_by():
-            sums[pk] = [a + b for a, b in zip(sums[pk], values, strict=True)]
-        return {pk: PeriodFigures(*values) for pk, values in sums.items()}
-
-    params = {"start": filters.start.isoformat(), "end": filters.end.isoformat(), "on": filters.today.isoformat()}
-    return snapshot_cached("board-clients", None, params, compute)
+    for row in (
+        snapshots.filter(week_start__gte=filters.start, week_start__lt=filters.end)
+        .values(path)
+        .annotate(due_sum=Sum("tasks_due"), on_time_sum=Sum("tasks_on_time"))
+        .order_by()
+    ):
+        total(row[path]).update(due=row["due_sum"], on_time=row["on_time_sum"])
+    stock = DailySnapshot.objects.filter(
+        client__in=clients, date=latest_snapshot_date(filters.today), is_active=True, overdue_tasks__gt=0
+    )
+    for key, overdue in stock.values_list(f"client__{path}").annotate(n=Sum("overdue_tasks")).order_by():
+        total(key)["overdue"] = overdue
+    return list(totals.values())
 
 
 def leaderboard(
-    clients: QuerySet[Client], weeks: QuerySet[GoalWeek], filters: Filters, by: str, user: User | None = None
+    clients: QuerySet[Client],
+    weeks: QuerySet[GoalWeek],
+    snapshots: QuerySet[SnapshotWeek],
+    filters: Filters,
+    by: str,
+    user: User | None = None,
 ) -> list[Board]:
-    """Pods (`by="pod"`) or account managers (`by="am"`) with their period figures (4 queries):
-    `clients` and their goal `weeks` in the same scope (`scoped_clients`, `scoped_goal_weeks`)."""
+    """Pods (`by="pod"`) or account managers (`by="am"`) with their period figures (5 queries):
+    `clients`, their goal `weeks` and snapshot weeks in the same scope (`scoped_clients`,
+    `scoped_goal_weeks`, `scoped_snapshot_weeks`)."""
     path = "account_manager__pod_id" if by == "pod" else "account_manager_id"
     boards: dict[object, Board] = {}
 
@@ -495,7 +491,7 @@ def leaderboard(
     for key, (hit, due) in board_goals(weeks, filters, path).items():
         b = board(key)
         b.goals_due, b.goals_hit = due, hit
-    for row in board_snapshots(clients, filters, path, user):
+    for row in board_snapshots(snapshots, clients, filters, path, user):
         b = board(row[f"client__{path}"])
         b.tasks_due, b.tasks_on_time, b.overdue = row["due"], row["on_time"], row["overdue"]
     keys = [k for k in boards if k is not None]
@@ -511,12 +507,13 @@ def leaderboard(
     else:
         # The fields, not a User per board: 825 of them at 10,000 clients, 25 shown.
         fields = ("pk", "first_name", "last_name", "username", "pod_id", "pod__name")
+        sees_all = user is None or user.sees_everything  # asked once: `user` is the request's lazy one
         people = {pk: row for pk, *row in User.objects.filter(pk__in=keys).values_list(*fields)}
         for key, b in boards.items():
             first, last, username, pod_id, pod_name = people.get(key, ("", "", "", None, ""))
             b.name = person_name(first, last, username) or "Unassigned"
             b.extra["pod"] = pod_name or ""
-            visible = key in people and (user is None or can_see_person(user, key, pod_id))
+            visible = key in people and (sees_all or can_see_person(user, key, pod_id))
             b.link = f"/people/{key}/" if visible else ""
     return [b for b in boards.values() if b.clients or b.goals_due]
 

@@ -137,7 +137,8 @@ def _warnings(request, filters, clients) -> dict:
 
 def _risk(request, filters, clients) -> dict:
     dist_fig, dist_table = charts.risk_distribution(selectors.risk_distribution(clients), filters.params())
-    trend_fig, trend_table = charts.risk_trend(selectors.risk_trend(clients, filters))
+    weeks = selectors.scoped_snapshot_weeks(request.user, filters)
+    trend_fig, trend_table = charts.risk_trend(selectors.risk_trend(weeks, filters))
     return {"dist_fig": dist_fig, "dist_table": dist_table, "trend_fig": trend_fig, "trend_table": trend_table}
 
 
@@ -150,7 +151,8 @@ def _heatmap(request, filters, clients) -> dict:
 def _board(by: str) -> Callable:
     def build(request, filters, clients) -> dict:
         weeks = goal_figures.scoped_goal_weeks(request.user, filters)
-        boards = selectors.leaderboard(clients, weeks, filters, by, request.user)
+        snapshots = selectors.scoped_snapshot_weeks(request.user, filters)
+        boards = selectors.leaderboard(clients, weeks, snapshots, filters, by, request.user)
         sort, boards = selectors.sort_boards(boards, request.GET)
         path = reverse("dashboard_widget", args=[by_name[by]])
         base = path + filters.querystring()
@@ -549,7 +551,8 @@ def pod_detail(request: HttpRequest, pk: int) -> HttpResponse:
     clients = selectors.scoped_clients(request.user, filters)
     members = list(User.objects.filter(pod=pod, is_active=True).order_by("role", "first_name"))
     weeks = goal_figures.scoped_goal_weeks(request.user, filters)
-    _sort, boards = selectors.sort_boards(selectors.leaderboard(clients, weeks, filters, "am"), {})
+    snapshots = selectors.scoped_snapshot_weeks(request.user, filters)
+    _sort, boards = selectors.sort_boards(selectors.leaderboard(clients, weeks, snapshots, filters, "am"), {})
     goals = goal_figures.goal_hits(weeks, filters)
     heat = goal_figures.goal_heatmap(weeks, filters, by="am")
     heat_fig, heat_table = charts.goal_heatmap(heat, _("Weekly goal hit rate by account manager (%)"))

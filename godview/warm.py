@@ -1,13 +1,12 @@
 """After the nightly rollup, fill the cache with the agency-wide figures leadership opens first
-(default filters), and the per-client figures every other filter sums, so Monday's first page
-load is a warm one. The cache is shared (Redis, or the embedded default's database cache), so
-the web processes find what the job stored."""
+(default filters), so Monday's first page load is a warm one. The cache is shared (Redis, or the
+embedded default's database cache), so the web processes find what the job stored."""
 
 from django.urls import reverse
 
 from accounts.models import Role, User
 from godview import performance, selectors, targets
-from godview.forms import PERIOD_CHOICES, Filters
+from godview.forms import Filters
 
 
 def warm_leadership_caches() -> bool:
@@ -18,11 +17,8 @@ def warm_leadership_caches() -> bool:
     clients = selectors.scoped_clients(leader, filters)
     selectors.kpi_strip(leader, filters, reverse("client_list"))
     targets.target_rows()  # the tiles' targets (issue 20)
+    snapshots = selectors.scoped_snapshot_weeks(leader, filters)
     for path in ("account_manager__pod_id", "account_manager_id"):
-        selectors.board_snapshots(clients, filters, path, leader)
+        selectors.board_snapshots(snapshots, clients, filters, path, leader)
     performance.top_performers(clients, filters.today, leader, filters.params())
-    # The per-client figures the boards sum, for every period: then any scope the filters pick
-    # (a pod, a person, a tier) costs one small query on the first load after the rollup.
-    for period, _label in PERIOD_CHOICES:
-        selectors.client_period_figures(Filters(period=period))
     return True

@@ -253,6 +253,9 @@ class WeeklySnapshot(models.Model):
     goals_hit = models.PositiveIntegerField(default=0)
     risk_sum = models.PositiveIntegerField(default=0)  # the days' risk scores, summed
     risk_days = models.PositiveSmallIntegerField(default=0)  # days with a risk score
+    # The week's last day: the risk score when the client was active that Sunday (0: active and not
+    # assessed); empty when it was not active or the Sunday is not rolled up yet (the risk trend).
+    sunday_risk = models.PositiveSmallIntegerField(null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 

@@ -18,7 +18,7 @@ from clients.tests.factories import ClientFactory, ObjectiveFactory, TierFactory
 from core.weeks import today, week_deadline, week_start
 from godview import goal_figures
 from godview.forms import Filters
-from godview.selectors import leaderboard, scoped_clients
+from godview.selectors import leaderboard, scoped_clients, scoped_snapshot_weeks
 
 pytestmark = pytest.mark.django_db
 
@@ -153,7 +153,11 @@ def test_the_figures_equal_the_goals_counted_by_hand_in_every_scope(pod, other_p
             goals = WeeklyGoal.objects.counted().filter(client__account_manager_id=row["key"], week_start=monday)
             assert (hit, due) == (sum(g.hit for g in goals), goals.count())
     boards = leaderboard(
-        scoped_clients(leader, filters), goal_figures.scoped_goal_weeks(leader, filters), filters, "pod"
+        scoped_clients(leader, filters),
+        goal_figures.scoped_goal_weeks(leader, filters),
+        scoped_snapshot_weeks(leader, filters),
+        filters,
+        "pod",
     )
     for board in boards:
         goals = WeeklyGoal.objects.counted().filter(

@@ -55,7 +55,6 @@ GROWS = {
     " core.pagination.EXACT_UPTO",
     ("task_list:overdue", TASKS): "at these sizes the planner sorts every overdue row for the first page; at"
     " 10,000 clients it walks the open-due index (4 ms) and the pager takes the rollup's count",
-    ("widget:risk", DAILY): "one daily row per client for each of the chart's week ends",
 }
 
 
@@ -162,7 +161,7 @@ def test_no_screen_reads_tasks_or_daily_rows_in_proportion_to_the_agency(client,
         for table, limit in allowed.items():
             growth = read[table] - small[name][0][table]
             if (name, table) in GROWS:
-                if growth <= SLACK:  # flat now (the risk trend's growth depends on the weekday)
+                if growth <= SLACK:  # flat now
                     stale.append(f"{name} no longer grows on {table} ({growth} rows): take it out of GROWS")
             elif growth > limit:
                 worst = sorted((q for q in queries if table in q[0]), key=lambda q: -q[0][table])[:2]

@@ -154,8 +154,9 @@ def test_cycle_time_is_the_median_days_from_start_else_creation(am, filters):
     assert selectors.cycle_time(Client.objects.all(), filters) == 5.0  # 2, 8, 5 → 5
 
 
-def test_boards_sum_each_scopes_clients_from_one_agency_wide_set_of_figures(am, other_am, filters):
-    from django.core.cache import cache
+def test_boards_sum_the_snapshot_weeks_and_the_latest_stock_of_each_scope(am, other_am, leader, filters):
+    """The period's tasks from the snapshot weeks, the overdue stock from the latest day's active
+    rows, per account manager, for the whole agency and for one person (two queries each)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -166,21 +167,26 @@ def test_boards_sum_each_scopes_clients_from_one_agency_wide_set_of_figures(am, 
     for client, due, on_time, overdue in ((mine, 4, 3, 2), (theirs, 10, 5, 7)):
         DailySnapshot.objects.create(client=client, date=inside, tasks_due=due, tasks_on_time=on_time)
         DailySnapshot.objects.create(client=client, date=latest, overdue_tasks=overdue)
-    # A client with only an overdue stock, one whose latest row is no longer active, and a stock
-    # older than the latest day: only the first counts.
+    # A client with only an overdue stock, one whose latest row is no longer active, a stock older
+    # than the latest day, and a week before the period: only the first counts.
     DailySnapshot.objects.create(client=ClientFactory(account_manager=am), date=latest, overdue_tasks=1)
     DailySnapshot.objects.create(
         client=ClientFactory(account_manager=other_am), date=latest, overdue_tasks=40, is_active=False
     )
     DailySnapshot.objects.create(client=theirs, date=latest - dt.timedelta(days=1), overdue_tasks=50)
-    refresh_weeks(filters.start, latest)  # as the rollup that wrote those days keeps their weeks
-    cache.clear()
+    DailySnapshot.objects.create(client=mine, date=filters.start - dt.timedelta(days=3), tasks_due=9)
+    refresh_weeks(filters.start - dt.timedelta(days=3), latest)  # as the rollup that wrote those days
 
-    everyone = selectors.board_snapshots(Client.objects.all(), filters, "account_manager_id")
+    def boards(viewer_filters: Filters) -> dict:
+        rows = selectors.board_snapshots(
+            selectors.scoped_snapshot_weeks(leader, viewer_filters),
+            selectors.scoped_clients(leader, viewer_filters),
+            viewer_filters,
+            "account_manager_id",
+        )
+        return {row["client__account_manager_id"]: (row["due"], row["on_time"], row["overdue"]) for row in rows}
+
+    assert boards(filters) == {am.pk: (4, 3, 3), other_am.pk: (10, 5, 7)}
     with CaptureQueriesContext(connection) as queries:
-        one = selectors.board_snapshots(Client.objects.filter(pk=mine.pk), filters, "account_manager_id")
-
-    by_am = {row["client__account_manager_id"]: (row["due"], row["on_time"], row["overdue"]) for row in everyone}
-    assert by_am == {am.pk: (4, 3, 3), other_am.pk: (10, 5, 7)}
-    assert one == [{"client__account_manager_id": am.pk, "due": 4, "on_time": 3, "overdue": 2}]
-    assert len(queries) == 1 and "clients_dailysnapshot" not in queries[0]["sql"]  # the scope only
+        assert boards(Filters(period=filters.period, on=filters.on, am=am.pk)) == {am.pk: (4, 3, 3)}
+    assert len(queries) == 2

@@ -214,9 +214,9 @@ def test_query_counts_are_flat_from_20_to_200_clients(client, leader, pod, other
     assert small["page"] == 18
     # Widgets: session and user (2), then warnings: the counts, the clients ranked by priority (in
     # SQL), the shown clients' open firings and their open or snoozed actions;
-    # risk: distribution + trend; heatmap: goals by pod and week + pod names; boards: clients, goals,
-    # the clients in scope (their per-client snapshot figures, agency-wide, were cached by the pod
-    # page: one query there), names;
+    # risk: distribution + trend (the snapshot weeks); heatmap: goals by pod and week + pod names;
+    # boards: clients, goals, the period's task sums from the snapshot weeks and the latest day's
+    # overdue stock, names;
     # performers: managers, clients, per-client snapshot figures (latest date, the weeks' task sums,
     # the two days' risk scores; agency-wide, cached apart), the clients in scope, contacts, goals,
     # training, hours, the managers' own tactics and experiments (2), then the designers' tactics
@@ -229,10 +229,10 @@ def test_query_counts_are_flat_from_20_to_200_clients(client, leader, pod, other
     cold = {name: n for name, n in small.items() if not name.endswith("warm")}
     assert cold == {
         "page": 18, "body": 16, "clients": 9, "review-queue": 5, "pod": 27,
-        "warnings": 6, "risk": 4, "heatmap": 4, "pods": 6, "people": 6, "performers": 16, "freshness": 3,
+        "warnings": 6, "risk": 4, "heatmap": 4, "pods": 7, "people": 7, "performers": 16, "freshness": 3,
     }  # fmt: skip
     # Warm: the KPI targets (1), the snapshot stocks, flows and overdue stock (3), each board's
-    # snapshot sums (1) and the whole top-performer comparison (12, the designers' table included)
+    # task sums and stock (2) and the whole top-performer comparison (12, the designers' table included)
     # come from the cache.
     assert (small["page warm"], small["pods warm"], small["performers warm"]) == (13, 5, 2)
 
@@ -249,7 +249,8 @@ def test_after_the_nightly_warm_up_the_first_page_load_is_a_warm_one(client, lea
     cache.clear()
     assert warm_leadership_caches() is True
     assert count(client, "/") == 13  # 18 cold, less the 4 snapshot figures and the targets now cached
-    # Other filters sum the per-client figures the warm-up cached: no scan of the snapshots.
+    # Other filters: the boards sum the snapshot weeks and read the latest day's stock (one query
+    # each), the performers sum the per-client figures the warm-up cached: no client's weeks read.
     with CaptureQueriesContext(connection) as queries:
         for name, query in (
             ("pods", f"pod={pod.pk}&period=12w"),
@@ -257,7 +258,9 @@ def test_after_the_nightly_warm_up_the_first_page_load_is_a_warm_one(client, lea
             ("performers", f"am={am.pk}"),
         ):
             assert client.get(f"/widgets/{name}/?{query}", **HX, HTTP_HX_TARGET=name).status_code == 200
-    assert not any("clients_dailysnapshot" in q["sql"] for q in queries.captured_queries)
+    assert not any("clients_weeklysnapshot" in q["sql"] for q in queries.captured_queries)
+    daily = [q["sql"] for q in queries.captured_queries if "clients_dailysnapshot" in q["sql"]]
+    assert len(daily) == 2 and all('"overdue_tasks"' in sql for sql in daily)
 
 
 def test_rates_read_the_same_on_every_screen():
