@@ -71,11 +71,11 @@ def task_rows(clients, filters: Filters, kind: str, order: list | None = None) -
     return rows.select_related("client", "assignee").order_by(*(order or ["first_due", "client__name", "pk"]))
 
 
-def rollup_count(clients, filters: Filters, kind: str) -> int:
+def rollup_count(user, clients, filters: Filters, kind: str) -> int:
     """The nightly rollup's count of the same rows: the figure the God-view shows."""
     if kind == "overdue":
         return selectors.latest_overdue(clients, filters.today)["overdue"]
-    return selectors.snapshot_flows(clients, filters)["due_now"]
+    return selectors.snapshot_flows(selectors.scoped_snapshot_weeks(user, filters), filters)["due_now"]
 
 
 def on_time(task: Task) -> bool:
@@ -111,7 +111,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
               t.completed_at.isoformat() if t.completed_at else "", _("yes") if on_time(t) else _("no")]
              for t in rows.iterator(chunk_size=500)),
         )  # fmt: skip
-    pager = RollupCountPaginator(rows, 50, partial(rollup_count, clients, filters, kind))
+    pager = RollupCountPaginator(rows, 50, partial(rollup_count, request.user, clients, filters, kind))
     page = pager.get_page(request.GET.get("page"))
     for task in page.object_list:
         task.on_time = on_time(task)

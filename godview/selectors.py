@@ -165,13 +165,13 @@ def snapshot_stocks(clients: QuerySet[Client], day: dt.date, tiers: list[Tier]) 
     )
 
 
-def snapshot_flows(clients: QuerySet[Client], filters: Filters) -> dict:
-    """Tasks due and on time in the period and the one before, from the weekly snapshots (whole weeks)."""
+def snapshot_flows(weeks: QuerySet[SnapshotWeek] | QuerySet[WeeklySnapshot], filters: Filters) -> dict:
+    """Tasks due and on time in the period and the one before (whole weeks), from a scope's snapshot
+    weeks (`scoped_snapshot_weeks`: a few rows per person and week) or some clients' weekly
+    snapshots (one client's, for its page)."""
     now = Q(week_start__gte=filters.start, week_start__lt=filters.end)
     before = Q(week_start__gte=filters.previous_start, week_start__lt=filters.start)
-    return WeeklySnapshot.objects.filter(
-        client__in=clients, week_start__gte=filters.previous_start, week_start__lt=filters.end
-    ).aggregate(
+    return weeks.filter(week_start__gte=filters.previous_start, week_start__lt=filters.end).aggregate(
         due_now=Sum("tasks_due", filter=now, default=0),
         on_time_now=Sum("tasks_on_time", filter=now, default=0),
         due_before=Sum("tasks_due", filter=before, default=0),
@@ -248,7 +248,7 @@ def kpi_strip(user: User, filters: Filters, clients_url: str) -> list[Kpi]:
         "stocks", user, key, lambda: snapshot_stocks(clients, filters.start - dt.timedelta(days=1), tiers)
     )
     has_prev = bool(prev["rows"])
-    flows = snapshot_cached("flows", user, key, lambda: snapshot_flows(clients, filters))
+    flows = snapshot_cached("flows", user, key, lambda: snapshot_flows(scoped_snapshot_weeks(user, filters), filters))
     overdue = snapshot_cached("overdue", user, key, lambda: latest_overdue(clients, filters.today))
     goals = goal_hits(scoped_goal_weeks(user, filters), filters)
     nrr, grr = mrr_retention(clients, filters.today)

@@ -19,7 +19,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from clients.models import Client, DailySnapshot
+from clients.models import Client, DailySnapshot, WeeklySnapshot
 from clients.tests.factories import ClientFactory
 from godview import selectors
 from godview.forms import Filters
@@ -221,7 +221,7 @@ def test_what_the_screens_show_per_client_is_what_the_tools_hold(client, leader,
         overdue_factor = f"{expected['overdue']} overdue tasks" if expected["overdue"] else "No overdue tasks"
         assert overdue_factor in page
         assert listed_overdue(listing, customer) == expected["overdue"]
-        flows = selectors.snapshot_flows(Client.objects.filter(pk=customer.pk), filters)
+        flows = selectors.snapshot_flows(WeeklySnapshot.objects.filter(client=customer), filters)
         assert (flows["on_time_now"], flows["due_now"]) == truth.on_time_rate(customer, filters.start, filters.end)
         slips = slips_by_client([customer.pk], day(-27), day(1))
         assert (slips[customer.pk].slips if slips else 0) == truth.slips[customer.pk]

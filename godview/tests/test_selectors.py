@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from clients.models import Client, DailySnapshot, Experiment, GoalWeek, Postponement, Tactic, Tier
+from clients.models import Client, DailySnapshot, Experiment, GoalWeek, Postponement, Tactic, Tier, WeeklySnapshot
 from clients.tests.factories import (
     ClientFactory,
     ContactFactory,
@@ -111,7 +111,7 @@ def test_nrr_and_grr_come_from_revenue_events(am):
     assert grr == pytest.approx(2600 / 4000)
 
 
-def test_on_time_rate_sums_the_daily_snapshots_of_the_period_through_their_weeks(am, filters):
+def test_on_time_rate_sums_the_daily_snapshots_of_the_period_through_their_weeks(am, leader, filters):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -127,9 +127,10 @@ def test_on_time_rate_sums_the_daily_snapshots_of_the_period_through_their_weeks
     DailySnapshot.objects.create(client=client, date=filters.previous_start - dt.timedelta(days=1), tasks_due=9)
     refresh_weeks(filters.previous_start - dt.timedelta(days=7), filters.end)  # as the rollup that wrote them
     with CaptureQueriesContext(connection) as queries:
-        flows = selectors.snapshot_flows(Client.objects.all(), filters)
-    # Period: 7 of 10 on time; previous period: 5 of 5.
+        flows = selectors.snapshot_flows(selectors.scoped_snapshot_weeks(leader, filters), filters)
+    # Period: 7 of 10 on time; previous period: 5 of 5; the client's own weekly snapshots agree.
     assert (flows["on_time_now"], flows["due_now"], flows["on_time_before"], flows["due_before"]) == (7, 10, 5, 5)
+    assert flows == selectors.snapshot_flows(WeeklySnapshot.objects.filter(client=client), filters)
     assert "clients_dailysnapshot" not in queries[0]["sql"]  # the periods are whole weeks
 
 
