@@ -24,6 +24,7 @@ SCREENS = (
     "/clients/",
     "/goals/",
     "/tasks/?kind=overdue",
+    "/tasks/?kind=on_time",
     "/retention/",
     "/review-queue/",
     "/actions/",

@@ -10,13 +10,12 @@ import datetime as dt
 import math
 import statistics
 from dataclasses import dataclass
-from typing import NamedTuple
 
-from django.db.models import Avg, Count, Max, Q, Sum
+from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role, User
-from clients.models import GOAL_HIT, Client, Contact, DailySnapshot, WeeklyGoal, WeeklySnapshot
+from accounts.models import Role, User, person_name
+from clients.models import GOAL_HIT, Client, Contact, DailySnapshot, SnapshotWeek, WeeklyGoal, WeeklySnapshot
 from core.cache import snapshot_cached
 from core.numbers import half_up
 from core.weeks import today, week_bounds, week_start
@@ -128,23 +127,32 @@ def coaching(person: PersonStats, people: list[PersonStats]) -> list[Coaching]:
 # --- gathering (fixed number of queries) ---------------------------------------------------
 
 
-def gather(clients=None, on: dt.date | None = None) -> list[PersonStats]:
-    """Stats for every account manager with clients in `clients` (default: all): nine queries, two
-    more when the per-client snapshot figures are not cached yet."""
+def gather(
+    clients=None, on: dt.date | None = None, snapshots: QuerySet[SnapshotWeek] | None = None
+) -> list[PersonStats]:
+    """Stats for every account manager with clients in `clients` (default: all): ten queries.
+    `snapshots`, the same scope's snapshot weeks (`scoped_snapshot_weeks`; every one when no
+    `clients` are given), gives the on-time rate from a few rows per person and week; without it
+    the clients' own weekly snapshots are summed."""
     on = on or today()
-    clients = clients if clients is not None else Client.objects.all()
+    if clients is None:
+        clients = Client.objects.all()
+        snapshots = SnapshotWeek.objects.all() if snapshots is None else snapshots
     year_ago = on - dt.timedelta(days=365)
     end_monday = week_start(on)
     start_monday = end_monday - dt.timedelta(weeks=WINDOW_WEEKS)
     first, _ = week_bounds(start_monday)
     last, _ = week_bounds(end_monday)
     stats: dict[int, PersonStats] = {}
+    fields = ("pk", "first_name", "last_name", "username", "pod_id")
     managers = {
-        u.pk: u
-        for u in User.objects.filter(role__in=[Role.ACCOUNT_MANAGER, Role.POD_LEAD], clients__in=clients).distinct()
+        pk: (person_name(first, last, username), pod_id)
+        for pk, first, last, username, pod_id in User.objects.filter(
+            role__in=[Role.ACCOUNT_MANAGER, Role.POD_LEAD], pk__in=clients.values("account_manager_id")
+        ).values_list(*fields)
     }
-    for pk, user in managers.items():
-        stats[pk] = PersonStats(pk, str(user), pod_id=user.pod_id)
+    for pk, (name, pod_id) in managers.items():
+        stats[pk] = PersonStats(pk, name, pod_id=pod_id)
     kept = Q(churned_on__isnull=True) | Q(churned_on__gt=on)
     for row in (
         clients.filter(account_manager_id__in=managers, started_on__lte=on)
@@ -155,20 +163,30 @@ def gather(clients=None, on: dt.date | None = None) -> list[PersonStats]:
         s = stats[row["account_manager_id"]]
         s.clients = row["active"]
         s.retention = row["active"] / row["n"] if row["n"] else None
-    # Risk change and on-time rate: per client from the cached agency-wide figures, summed here per
-    # manager for the clients in scope, so another filter costs one small query, not 170,000 rows.
-    figures = client_snapshot_figures(on)
-    by_manager: dict[int, list[ClientFigures]] = {}
-    for pk, manager in clients.filter(account_manager_id__in=managers).values_list("pk", "account_manager_id"):
-        if (row := figures.get(pk)) is not None:
-            by_manager.setdefault(manager, []).append(row)
-    for manager, rows in by_manager.items():
-        s = stats[manager]
-        now, then = _mean([r.risk_now for r in rows]), _mean([r.risk_then for r in rows])
-        if now is not None and then is not None:
-            s.risk_improvement = now - then
-        due = sum(r.tasks_due for r in rows)
-        s.on_time_rate = sum(r.tasks_on_time for r in rows) / due if due else None
+    # Risk change: the mean score of each manager's clients on the latest snapshot (active then)
+    # against 90 days before it, two days' rows; the on-time rate: the window's task sums.
+    latest = DailySnapshot.objects.filter(date__lte=on).order_by("-date").values_list("date", flat=True).first()
+    if latest is not None:
+        before = latest - dt.timedelta(days=90)
+        for manager, now, then in (
+            DailySnapshot.objects.filter(client__in=clients, date__in=[latest, before])
+            .values_list("client__account_manager_id")
+            .annotate(
+                now=Avg("risk_score", filter=Q(date=latest, is_active=True)),
+                then=Avg("risk_score", filter=Q(date=before)),
+            )
+            .order_by()
+        ):
+            if manager in stats and now is not None and then is not None:
+                stats[manager].risk_improvement = float(now) - float(then)
+    window = Q(week_start__gte=start_monday, week_start__lt=end_monday)
+    if snapshots is not None:
+        weeks = snapshots.filter(window).values_list("account_manager_id")
+    else:
+        weeks = WeeklySnapshot.objects.filter(window, client__in=clients).values_list("client__account_manager_id")
+    for manager, due, on_time in weeks.annotate(due=Sum("tasks_due"), on_time=Sum("tasks_on_time")).order_by():
+        if manager in stats:
+            stats[manager].on_time_rate = on_time / due if due else None
     months = WINDOW_WEEKS * 7 / 30.4
     for row in (
         Contact.objects.filter(
@@ -202,64 +220,18 @@ def gather(clients=None, on: dt.date | None = None) -> list[PersonStats]:
     return list(stats.values())
 
 
-class ClientFigures(NamedTuple):
-    risk_now: float | None  # on the latest snapshot, if the client is active then
-    risk_then: float | None  # 90 days before it
-    tasks_due: int  # over the WINDOW_WEEKS complete weeks before `on`
-    tasks_on_time: int
-
-
-def client_snapshot_figures(on: dt.date) -> dict[int, ClientFigures]:
-    """Client id → its snapshot figures for the top-performer comparison, agency-wide (the same
-    whoever asks and whatever the filters): cached until the next rollup, warmed after it."""
-    return snapshot_cached("performers-clients", None, {"on": on.isoformat()}, lambda: _client_snapshot_figures(on))
-
-
-def _client_snapshot_figures(on: dt.date) -> dict[int, ClientFigures]:
-    latest = DailySnapshot.objects.filter(date__lte=on).order_by("-date").values_list("date", flat=True).first()
-    if latest is None:
-        return {}
-    before = latest - dt.timedelta(days=90)
-    end_monday = week_start(on)
-    start_monday = end_monday - dt.timedelta(weeks=WINDOW_WEEKS)
-    # The task figures over whole weeks, from the weekly rows (a seventh of the daily ones); the
-    # risk scores of two days from the daily rows.
-    tasks = {
-        pk: (due, on_time)
-        for pk, due, on_time in WeeklySnapshot.objects.filter(week_start__gte=start_monday, week_start__lt=end_monday)
-        .values("client_id")
-        .annotate(due=Sum("tasks_due"), on_time=Sum("tasks_on_time"))
-        .values_list("client_id", "due", "on_time")
-    }
-    risks = {
-        pk: (now, then)
-        for pk, now, then in DailySnapshot.objects.filter(Q(date=latest) | Q(date=before))
-        .values("client_id")
-        .annotate(
-            now=Max("risk_score", filter=Q(date=latest, is_active=True)),
-            then=Max("risk_score", filter=Q(date=before)),
-        )
-        .values_list("client_id", "now", "then")
-    }
-    figures = {}
-    for pk in risks.keys() | tasks.keys():
-        now, then = risks.get(pk, (None, None))
-        due, on_time = tasks.get(pk, (0, 0))
-        figures[pk] = ClientFigures(
-            None if now is None else float(now), None if then is None else float(then), due, on_time
-        )
-    return figures
-
-
-def top_performers(clients=None, on: dt.date | None = None, user: User | None = None, params=None) -> dict:
-    """Over complete weeks and nightly snapshots: cached until the next rollup when `user` is given."""
+def top_performers(
+    clients=None, on: dt.date | None = None, user: User | None = None, params=None, snapshots=None
+) -> dict:
+    """Over complete weeks and nightly snapshots: cached until the next rollup when `user` is given
+    (`clients` and their `snapshots` in the same scope, as `gather` takes them)."""
     on = on or today()
     if user is not None:
         key = (params or {}) | {"on": on.isoformat()}
-        people = snapshot_cached("performers", user, key, lambda: gather(clients, on))
+        people = snapshot_cached("performers", user, key, lambda: gather(clients, on, snapshots))
         by_designer = snapshot_cached("performers-designers", user, key, lambda: designers(clients))
     else:
-        people, by_designer = gather(clients, on), designers(clients)
+        people, by_designer = gather(clients, on, snapshots), designers(clients)
     top, rest = split_top_quartile(people)
     return {"gaps": compare(people), "top": top, "rest_count": len(rest), "designers": by_designer}
 

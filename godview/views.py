@@ -178,7 +178,10 @@ PROFIT_WINDOW_DAYS = 30
 
 
 def _performers(request, filters, clients) -> dict:
-    return {"performance": performance.top_performers(clients, filters.today, request.user, filters.params())}
+    snapshots = selectors.scoped_snapshot_weeks(request.user, filters)
+    return {
+        "performance": performance.top_performers(clients, filters.today, request.user, filters.params(), snapshots)
+    }
 
 
 STALE_SYNC = dt.timedelta(hours=36)

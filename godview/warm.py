@@ -20,5 +20,5 @@ def warm_leadership_caches() -> bool:
     snapshots = selectors.scoped_snapshot_weeks(leader, filters)
     for path in ("account_manager__pod_id", "account_manager_id"):
         selectors.board_snapshots(snapshots, clients, filters, path, leader)
-    performance.top_performers(clients, filters.today, leader, filters.params())
+    performance.top_performers(clients, filters.today, leader, filters.params(), snapshots)
     return True

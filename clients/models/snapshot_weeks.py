@@ -10,8 +10,9 @@ so the rows always follow the client's current account manager and tier, as the 
 weekly snapshots did.
 
 The risk trend (the God-view's risk widget) reads the Sunday counts: the active clients on each
-week's last day, and of them those at each risk score (12,000 daily rows at 10,000 clients for
-the chart's twelve Sundays became about 1,200 of these rows a week).
+week's last day, and of them those at each risk score (at 10,000 clients the chart's twelve
+Sundays were 120,000 daily rows; they are 12 × 1,320 of these). The boards and the on-time figure
+read the period's task sums from them too.
 """
 
 import datetime as dt

@@ -71,14 +71,16 @@ def test_coaching_lists_of_different_people_share_one_agency_wide_computation(am
 
 
 @pytest.mark.django_db
-def test_gather_takes_risk_change_and_on_time_rate_from_each_managers_clients_in_scope(am, other_am):
+def test_gather_takes_risk_change_and_on_time_rate_from_each_managers_clients_in_scope(am, other_am, leader):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from clients.models import Client, DailySnapshot
     from clients.tests.factories import ClientFactory
     from core.weeks import today, week_start
+    from godview.forms import Filters
     from godview.rollup import refresh_weeks
+    from godview.selectors import scoped_clients, scoped_snapshot_weeks
 
     on = today()
     latest = on - dt.timedelta(days=1)
@@ -98,8 +100,12 @@ def test_gather_takes_risk_change_and_on_time_rate_from_each_managers_clients_in
     assert (people[am.pk].risk_improvement, people[am.pk].on_time_rate) == (1.0, 0.7)
     assert (people[other_am.pk].risk_improvement, people[other_am.pk].on_time_rate) == (-1.0, 1.0)
 
-    # Another scope (a filter) sums its own clients from the same per-client figures, no snapshot query.
-    with CaptureQueriesContext(connection) as queries:
-        scoped = {p.user_id: p for p in performance.gather(Client.objects.filter(pk=mine_b.pk), on)}
+    # Another scope sums its own clients (one client: its weekly snapshots); a filter's scope, its
+    # snapshot weeks: the same figures, no client's weeks read.
+    scoped = {p.user_id: p for p in performance.gather(Client.objects.filter(pk=mine_b.pk), on)}
     assert (scoped[am.pk].risk_improvement, scoped[am.pk].on_time_rate) == (0.0, 0.5)
-    assert not any("snapshot" in q["sql"] for q in queries.captured_queries)
+    filters = Filters(am=am.pk)
+    with CaptureQueriesContext(connection) as queries:
+        mine = performance.gather(scoped_clients(leader, filters), on, scoped_snapshot_weeks(leader, filters))
+    assert [(p.user_id, p.risk_improvement, p.on_time_rate) for p in mine] == [(am.pk, 1.0, 0.7)]
+    assert not any("clients_weeklysnapshot" in q["sql"] for q in queries.captured_queries)

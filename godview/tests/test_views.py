@@ -217,8 +217,8 @@ def test_query_counts_are_flat_from_20_to_200_clients(client, leader, pod, other
     # risk: distribution + trend (the snapshot weeks); heatmap: goals by pod and week + pod names;
     # boards: clients, goals, the period's task sums from the snapshot weeks and the latest day's
     # overdue stock, names;
-    # performers: managers, clients, per-client snapshot figures (latest date, the weeks' task sums,
-    # the two days' risk scores; agency-wide, cached apart), the clients in scope, contacts, goals,
+    # performers: managers, clients, the latest snapshot date, the two days' risk scores per manager,
+    # the window's task sums from the snapshot weeks, contacts, goals,
     # training, hours, the managers' own tactics and experiments (2), then the designers' tactics
     # and experiments (2; their names are one more when a designer has any); freshness: sources
     # with their last success.
@@ -229,10 +229,10 @@ def test_query_counts_are_flat_from_20_to_200_clients(client, leader, pod, other
     cold = {name: n for name, n in small.items() if not name.endswith("warm")}
     assert cold == {
         "page": 18, "body": 16, "clients": 9, "review-queue": 5, "pod": 27,
-        "warnings": 6, "risk": 4, "heatmap": 4, "pods": 7, "people": 7, "performers": 16, "freshness": 3,
+        "warnings": 6, "risk": 4, "heatmap": 4, "pods": 7, "people": 7, "performers": 15, "freshness": 3,
     }  # fmt: skip
     # Warm: the KPI targets (1), the snapshot stocks, flows and overdue stock (3), each board's
-    # task sums and stock (2) and the whole top-performer comparison (12, the designers' table included)
+    # task sums and stock (2) and the whole top-performer comparison (11, the designers' table included)
     # come from the cache.
     assert (small["page warm"], small["pods warm"], small["performers warm"]) == (13, 5, 2)
 
@@ -249,8 +249,9 @@ def test_after_the_nightly_warm_up_the_first_page_load_is_a_warm_one(client, lea
     cache.clear()
     assert warm_leadership_caches() is True
     assert count(client, "/") == 13  # 18 cold, less the 4 snapshot figures and the targets now cached
-    # Other filters: the boards sum the snapshot weeks and read the latest day's stock (one query
-    # each), the performers sum the per-client figures the warm-up cached: no client's weeks read.
+    # Other filters: the boards and the performers sum the snapshot weeks; the daily rows they read
+    # are a day's stock per board and the performers' latest date and two days of risk: no client's
+    # weeks, no period of days.
     with CaptureQueriesContext(connection) as queries:
         for name, query in (
             ("pods", f"pod={pod.pk}&period=12w"),
@@ -260,7 +261,7 @@ def test_after_the_nightly_warm_up_the_first_page_load_is_a_warm_one(client, lea
             assert client.get(f"/widgets/{name}/?{query}", **HX, HTTP_HX_TARGET=name).status_code == 200
     assert not any("clients_weeklysnapshot" in q["sql"] for q in queries.captured_queries)
     daily = [q["sql"] for q in queries.captured_queries if "clients_dailysnapshot" in q["sql"]]
-    assert len(daily) == 2 and all('"overdue_tasks"' in sql for sql in daily)
+    assert len(daily) == 4 and all('"date" = ' in sql or '"date" IN (' in sql or "LIMIT 1" in sql for sql in daily)
 
 
 def test_rates_read_the_same_on_every_screen():

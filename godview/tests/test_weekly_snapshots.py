@@ -7,7 +7,7 @@ from collections import defaultdict
 
 import pytest
 
-from clients.models import DailySnapshot, WeeklySnapshot
+from clients.models import Client, DailySnapshot, WeeklySnapshot
 from core.weeks import today, week_start
 from godview import demo, performance
 from godview.rollup import WEEKLY_FIELDS, rollup_day, rollup_range
@@ -61,19 +61,24 @@ def test_the_weeks_are_the_days_summed_after_a_range_and_after_a_rerun(agency):
 
 
 def test_the_performers_figures_read_from_the_weeks_equal_those_of_the_days(agency):
+    """Each manager's on-time rate over the window, from the snapshot weeks (every client) and from
+    one pod's clients' weekly snapshots, equals their clients' daily rows summed by hand."""
     on = today()
     rollup_range(end=on, days=120)
-    figures = performance._client_snapshot_figures(on)
     end_monday = week_start(on)
     start_monday = end_monday - dt.timedelta(weeks=performance.WINDOW_WEEKS)
     due: dict[int, int] = defaultdict(int)
     on_time: dict[int, int] = defaultdict(int)
-    for pk, d, t in DailySnapshot.objects.filter(date__gte=start_monday, date__lt=end_monday).values_list(
-        "client_id", "tasks_due", "tasks_on_time"
+    for am, d, t in DailySnapshot.objects.filter(date__gte=start_monday, date__lt=end_monday).values_list(
+        "client__account_manager_id", "tasks_due", "tasks_on_time"
     ):
-        due[pk] += d
-        on_time[pk] += t
+        due[am] += d
+        on_time[am] += t
     assert sum(due.values()) > 0
-    assert {pk: (f.tasks_due, f.tasks_on_time) for pk, f in figures.items() if f.tasks_due} == {
-        pk: (due[pk], on_time[pk]) for pk in due if due[pk]
-    }
+    expected = {am: on_time[am] / due[am] for am in due if due[am]}
+    everyone = performance.gather(None, on)
+    assert {p.user_id: p.on_time_rate for p in everyone if p.on_time_rate is not None} == expected
+    pod = everyone[0].pod_id
+    some = Client.objects.filter(account_manager__pod_id=pod)
+    scoped = {p.user_id: p.on_time_rate for p in performance.gather(some, on) if p.on_time_rate is not None}
+    assert scoped and scoped == {am: rate for am, rate in expected.items() if am in scoped}
