@@ -250,17 +250,21 @@ def build(name: str, clients: int) -> dict[str, int]:
     # Their weeks, summed as each rollup keeps them (godview.rollup.refresh_weeks).
     cur.execute(
         """INSERT INTO clients_weeklysnapshot (client_id, week_start, tasks_due, tasks_on_time, goals_due, goals_hit,
-                                                 risk_sum, risk_days)
+                                                 risk_sum, risk_days, sunday_risk)
            SELECT client_id, date_trunc('week', date)::date, sum(tasks_due), sum(tasks_on_time), sum(goals_due),
-                  sum(goals_hit), coalesce(sum(risk_score), 0), count(risk_score)
+                  sum(goals_hit), coalesce(sum(risk_score), 0), count(risk_score),
+                  max(coalesce(risk_score, 0)) FILTER (WHERE extract(isodow FROM date) = 7 AND is_active)
            FROM clients_dailysnapshot GROUP BY client_id, date_trunc('week', date)::date"""
     )
     # And per account manager, tier and week (clients.models.snapshot_weeks).
     cur.execute(
         """INSERT INTO clients_snapshotweek (account_manager_id, tier_id, week_start, tasks_due, tasks_on_time,
-                                               risk_sum, risk_days)
+                                               risk_sum, risk_days, sunday_active, sunday_risk_1, sunday_risk_2,
+                                               sunday_risk_3, sunday_risk_4)
            SELECT c.account_manager_id, c.tier_id, w.week_start, sum(w.tasks_due), sum(w.tasks_on_time),
-                  sum(w.risk_sum), sum(w.risk_days)
+                  sum(w.risk_sum), sum(w.risk_days), count(w.sunday_risk),
+                  count(*) FILTER (WHERE w.sunday_risk = 1), count(*) FILTER (WHERE w.sunday_risk = 2),
+                  count(*) FILTER (WHERE w.sunday_risk = 3), count(*) FILTER (WHERE w.sunday_risk = 4)
            FROM clients_weeklysnapshot w JOIN clients_client c ON c.id = w.client_id GROUP BY 1, 2, 3"""
     )
     # Their months of hours, as each rollup keeps them (tasks.hours.refresh_months).
