@@ -6,7 +6,7 @@ current-version results for required modules.
 """
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -109,7 +109,8 @@ class PersonRow:
     @cached_property
     def gaps(self) -> tuple[Cell, ...]:
         """Modules not passed, overdue ones first: the coaching list's order."""
-        return tuple(sorted((c for c in self.cells if c.is_gap), key=lambda c: not c.overdue))
+        gaps = [c for c in self.cells if c.status in GAP_STATUSES]
+        return (*(c for c in gaps if c.overdue), *(c for c in gaps if not c.overdue))
 
     @cached_property
     def overdue(self) -> int:
@@ -266,16 +267,24 @@ class Totals:
 
 
 def module_statistics(modules: tuple[ModuleFacts, ...], rows: tuple[PersonRow, ...]) -> tuple[ModuleStats, ...]:
-    stats = [ModuleStats(m) for m in modules]
-    for row in rows:
-        for stat, cell in zip(stats, row.cells, strict=True):
-            if cell.status == Status.NOT_REQUIRED:
-                continue
-            stat.required += 1
-            setattr(stat, cell.status.value, getattr(stat, cell.status.value) + 1)
-            stat.overdue += cell.overdue
-            if cell.score is not None:
-                stat.scores.append(cell.score)
+    """Each module's counts by status (one pass over a module's column of cells)."""
+    stats = []
+    for index, module in enumerate(modules):
+        cells = [row.cells[index] for row in rows]
+        cells = [c for c in cells if c.status is not Status.NOT_REQUIRED]
+        counts = Counter(c.status for c in cells)
+        stats.append(
+            ModuleStats(
+                module,
+                required=len(cells),
+                passed=counts[Status.PASSED],
+                failed=counts[Status.FAILED],
+                missing=counts[Status.MISSING],
+                outdated=counts[Status.OUTDATED],
+                overdue=sum(c.overdue for c in cells),
+                scores=[c.score for c in cells if c.score is not None],
+            )
+        )
     return tuple(stats)
 
 
