@@ -50,9 +50,6 @@ EXTRA = {"task_list:overdue": ("task_list", "?kind=overdue")}
 AS_AM = {"my_clients", "my_week", "reviews_segment"}
 
 GROWS = {
-    ("task_list", TASKS): "the rows behind the on-time rate, by their original due date, which no index orders"
-    " (one more index on the task table would cost the sync); the pager's count stops at"
-    " core.pagination.EXACT_UPTO",
     ("task_list:overdue", TASKS): "at these sizes the planner sorts every overdue row for the first page; at"
     " 10,000 clients it walks the open-due index (4 ms) and the pager takes the rollup's count",
 }
