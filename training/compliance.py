@@ -266,6 +266,60 @@ class Totals:
         return (Decimal(self.score_sum) / self.scored).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
+@dataclass(frozen=True)
+class ModuleGap:
+    """A module's required people in view and how many of them passed its current version."""
+
+    module: ModuleFacts
+    required: int
+    passed: int
+
+    @property
+    def gaps(self) -> int:
+        return self.required - self.passed
+
+
+@dataclass(frozen=True)
+class PersonGaps:
+    """One person's gaps (required modules not passed) and how many of them are overdue."""
+
+    person: PersonFacts
+    required: int
+    passed: int
+    overdue: int
+
+    @property
+    def gaps(self) -> int:
+        return self.required - self.passed
+
+    @property
+    def compliance(self) -> Decimal | None:
+        return ratio(self.passed, self.required)
+
+
+@dataclass(frozen=True)
+class PanelFigures:
+    """The God-view's training panel: a matrix's headline figures, counted by the database
+    (`training.selectors.panel_figures`), without its cells."""
+
+    people: int
+    totals: Totals
+    overdue: int
+    top_gaps: list[ModuleGap]
+    most_behind: list[PersonGaps]
+
+
+def top_gaps(gaps: Iterable[ModuleGap], limit: int = 5) -> list[ModuleGap]:
+    """Modules most missing: most people required but not passed (`Matrix.top_gaps`'s order)."""
+    return sorted((g for g in gaps if g.gaps > 0), key=lambda g: (-g.gaps, g.module.title))[:limit]
+
+
+def most_behind(people: Iterable[PersonGaps], limit: int = 5) -> list[PersonGaps]:
+    """People with the most gaps, overdue first, then the lowest compliance (`Matrix.most_behind`'s order)."""
+    behind = [p for p in people if p.gaps]
+    return sorted(behind, key=lambda p: (-p.overdue, -p.gaps, p.compliance or 0, p.person.name))[:limit]
+
+
 def module_statistics(modules: tuple[ModuleFacts, ...], rows: tuple[PersonRow, ...]) -> tuple[ModuleStats, ...]:
     """Each module's counts by status (one pass over a module's column of cells)."""
     stats = []

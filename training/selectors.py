@@ -5,18 +5,33 @@ Everything starts from the viewer's scope: `people_scope(user)` for people and t
 """
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 
-from accounts.models import Pod, User
+from accounts.models import Pod, User, person_name
 from accounts.permissions import people_scope
 from clients.models import Client, GoalWeek, SnapshotWeek
 from core.weeks import today as agency_today
 from core.weeks import week_start
 from training.coaching import ClientOutcomes, ModuleInsight, coaching_insights
-from training.compliance import Matrix, ModuleFacts, PersonFacts, PersonRow, ResultFacts, Totals, build_matrix
+from training.compliance import (
+    OVERDUE_AFTER_DAYS,
+    Matrix,
+    ModuleFacts,
+    ModuleGap,
+    PanelFigures,
+    PersonFacts,
+    PersonGaps,
+    PersonRow,
+    ResultFacts,
+    Totals,
+    build_matrix,
+    most_behind,
+    top_gaps,
+)
 from training.models import TrainingModule, TrainingResult
 
 # The coaching comparison looks at the last quarter; the risk trend compares its first and last fortnight.
@@ -118,6 +133,82 @@ def compliance_totals(user: User, filters: TrainingFilters, before: dt.date) -> 
     return tuple(
         Totals(row[f"passed_{key}"], required, row[f"sum_{key}"] or Decimal(0), row[f"scored_{key}"])
         for key in ("now", "then")
+    )
+
+
+def panel_figures(user: User, filters: TrainingFilters, on: dt.date | None = None) -> PanelFigures:
+    """The God-view's training panel: what `compliance_matrix` would give for its compliance,
+    average score, overdue count, top gaps and people most behind, counted by the database per
+    person and per module instead of building every cell (five queries; at 10,000 clients the
+    1,025 people's matrix took 100-160 ms of a 60 ms budget).
+
+    A person's required modules are the ones their role requires; of them, passed and failed are
+    the current version's results, outdated the ones with only an older version's, missing the
+    rest. Failed and missing are overdue `OVERDUE_AFTER_DAYS` after the hire date (`is_overdue`)."""
+    today = on or agency_today()
+    modules = required_modules(filters.role)
+    roles = set().union(*(m.required_roles for m in modules)) if modules else set()
+    people = people_in_scope(user, filters, roles) if roles else User.objects.none()
+    order = (F("pod__name").asc(nulls_last=True), "first_name", "last_name", "username")
+    facts = [
+        PersonFacts(pk, person_name(first, last, username), role, hired_on=hired_on)
+        for pk, first, last, username, role, hired_on in people.order_by(*order).values_list(
+            "pk", "first_name", "last_name", "username", "role", "hired_on"
+        )
+    ]
+    if not facts:
+        return PanelFigures(0, Totals(0, 0), 0, [], [])
+    current, older = Q(), Q()
+    for m in modules:
+        required_by = Q(module_id=m.id, user__role__in=sorted(m.required_roles))
+        current |= required_by & Q(version=m.version)
+        older |= required_by & Q(version__lt=m.version)
+    results = TrainingResult.objects.filter(user__in=people.values("pk"))
+    by_person = {
+        pk: (passed, failed)
+        for pk, passed, failed in results.filter(current)
+        .values_list("user_id")
+        .annotate(n_passed=Count("pk", filter=Q(passed=True)), n_failed=Count("pk", filter=Q(passed=False)))
+        .order_by()
+    }
+    by_module = {
+        row["module_id"]: row
+        for row in results.filter(current)
+        .values("module_id")
+        .annotate(n_passed=Count("pk", filter=Q(passed=True)), scored=Count("pk"), score_sum=Sum("score"))
+        .order_by()
+    }
+    retaken = TrainingResult.objects.filter(
+        user_id=OuterRef("user_id"), module_id=OuterRef("module_id"), version=OuterRef("module__version")
+    )
+    outdated = dict(
+        results.filter(older)
+        .exclude(Exists(retaken))
+        .values_list("user_id")
+        .annotate(n=Count("module_id", distinct=True))
+        .order_by()
+    )
+    per_role = {role: sum(role in m.required_roles for m in modules) for role in roles}
+    people_gaps = []
+    for person in facts:
+        required = per_role.get(person.role, 0)
+        passed, failed = by_person.get(person.id, (0, 0))
+        missing = required - passed - failed - outdated.get(person.id, 0)
+        late = person.hired_on is not None and (today - person.hired_on).days > OVERDUE_AFTER_DAYS
+        people_gaps.append(PersonGaps(person, required, passed, failed + missing if late else 0))
+    role_counts = Counter(person.role for person in facts)
+    module_gaps = [
+        ModuleGap(m, sum(role_counts[role] for role in m.required_roles), by_module.get(m.id, {}).get("n_passed", 0))
+        for m in modules
+    ]
+    totals = Totals(
+        sum(g.passed for g in module_gaps),
+        sum(g.required for g in module_gaps),
+        sum((row["score_sum"] or Decimal(0) for row in by_module.values()), Decimal(0)),
+        sum(row["scored"] for row in by_module.values()),
+    )
+    return PanelFigures(
+        len(facts), totals, sum(p.overdue for p in people_gaps), top_gaps(module_gaps), most_behind(people_gaps)
     )
 
 

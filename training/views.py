@@ -113,12 +113,9 @@ def training_panel(request: HttpRequest) -> HttpResponse:
     form = PanelFilterForm(request.GET, user=request.user)
     if not form.is_valid():
         return bad_filters(request, form)
-    matrix = selectors.compliance_matrix(request.user, form.filters())
+    figures = selectors.panel_figures(request.user, form.filters())
     context = {
-        "matrix": matrix,
-        "compliance": percent(matrix.compliance),
-        "top_gaps": matrix.top_gaps(),
-        "most_behind": matrix.most_behind(),
+        "figures": figures,
         "pod": form.cleaned_data["pod"],
         "scope": _query(_scope(form.cleaned_data, ("pod", "am"))),
     }
