@@ -18,7 +18,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGE_MS, WIDGET_MS, SCREEN_MS, PAGE_QUERIES = 150, 60, 200, 20
+# DESIGN "Performance budgets", (warm, emptied cache) in ms: the page, each partial, every other screen.
+PAGE_MS, WIDGET_MS, SCREEN_MS, PAGE_QUERIES = (100, 150), (60, 60), (200, 200), 20
 WIDGETS = ("warnings", "risk", "heatmap", "pods", "people", "performers", "freshness")
 SCREENS = (
     "/clients/",
@@ -50,7 +51,7 @@ def timed(client, url: str, iterations: int, cold: bool) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     client.get(url)  # compiled templates, connection
-    times, queries, tasks = [], 0, False
+    times, queries, cached, tasks = [], 0, 0, False
     for _ in range(iterations):
         if cold:
             cache.clear()
@@ -59,18 +60,27 @@ def timed(client, url: str, iterations: int, cold: bool) -> dict:
             response = client.get(url)
             times.append((time.perf_counter() - began) * 1000)
         assert response.status_code == 200, (url, response.status_code)
-        queries = len(ctx)
+        # The database cache's own queries (the bench's cache; production's Redis makes none).
+        cached = sum('"godview_cache"' in q["sql"] for q in ctx.captured_queries)
+        queries = len(ctx) - cached
         tasks = any('"tasks_task"' in q["sql"] for q in ctx.captured_queries)
-    return {"ms": round(statistics.median(times)), "low": round(min(times)), "queries": queries, "tasks": tasks}
+    return {
+        "ms": round(statistics.median(times)),
+        "low": round(min(times)),
+        "queries": queries,
+        "cache_queries": cached,
+        "tasks": tasks,
+    }
 
 
-def requests(client) -> list[tuple[str, str, int]]:
-    """(label, url, budget in ms) for the page, each widget, a pod page and every list screen."""
+def requests(client) -> list[tuple[str, str, tuple[int, int]]]:
+    """(label, url, budget in ms warm and emptied) for the page, each widget, a pod page and every list screen."""
     from accounts.models import Pod
 
     pod = Pod.objects.order_by("pk").first()
     rows = [("God-view page", "/", PAGE_MS)]
     rows += [(f"widget: {name}", f"/widgets/{name}/", WIDGET_MS) for name in WIDGETS]
+    rows += [("widget: training", "/training/panel/", WIDGET_MS)]  # the page's training panel, from its own app
     rows += [("a pod page", f"/pods/{pod.pk}/", SCREEN_MS)]
     rows += [(url, url, SCREEN_MS) for url in SCREENS]
     return rows
@@ -97,7 +107,11 @@ def run(database: str, iterations: int, out: Path | None = None) -> list[dict]:
         warm = timed(client, url, iterations, cold=False)
         cold = timed(client, url, max(3, iterations // 2), cold=True)
         rows.append({"label": label, "url": url, "budget": budget, "warm": warm, "cold": cold})
-        print(f"{label:28} warm {warm['ms']:>5} ms  cold {cold['ms']:>5} ms  {warm['queries']} queries", flush=True)
+        print(
+            f"{label:28} warm {warm['ms']:>5} ms  cold {cold['ms']:>5} ms  {warm['queries']} queries"
+            f" (+{warm['cache_queries']} cache)",
+            flush=True,
+        )
     write(database, clients, tasks, iterations, rows, out or ROOT / "bench" / "RESULTS-screens.md")
     return rows
 
@@ -110,18 +124,24 @@ def write(database: str, clients: int, tasks: int, iterations: int, rows: list[d
         f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on `{database}`: {clients:,} clients,"
         f" about {tasks:,} tasks; load average {load:.1f} on 2 cores. Django's test client in-process, signed"
         f" in as leadership, DEBUG off, the database cache. Median of {iterations} requests after one"
-        " warm-up (lowest in brackets); *emptied cache* clears the cache before each request.",
+        " warm-up (lowest in brackets); *emptied cache* clears the cache before each request. Queries"
+        " are the screen's own; the database cache's reads and writes are counted apart (+N), as"
+        " production's Redis makes none. Met: both medians within DESIGN's budgets (and the page's"
+        f" queries ≤ {PAGE_QUERIES}).",
         "",
-        "| request | warm ms | emptied cache ms | queries (warm / emptied) | reads tasks | budget | met (warm) |",
+        "| request | warm ms | emptied cache ms | queries (warm / emptied) | reads tasks | budget ms | met |",
         "|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         warm, cold = r["warm"], r["cold"]
-        met = warm["ms"] <= r["budget"] and (r["label"] != "God-view page" or warm["queries"] <= PAGE_QUERIES)
+        (warm_budget, cold_budget) = r["budget"]
+        met = warm["ms"] <= warm_budget and cold["ms"] <= cold_budget
+        met = met and (r["label"] != "God-view page" or max(warm["queries"], cold["queries"]) <= PAGE_QUERIES)
         lines.append(
             f"| {r['label']} | {warm['ms']} ({warm['low']}) | {cold['ms']} ({cold['low']}) |"
-            f" {warm['queries']} / {cold['queries']} | {'yes' if warm['tasks'] or cold['tasks'] else 'no'} |"
-            f" ≤ {r['budget']} ms | {'yes' if met else '**no**'} |"
+            f" {warm['queries']} (+{warm['cache_queries']}) / {cold['queries']} (+{cold['cache_queries']}) |"
+            f" {'yes' if warm['tasks'] or cold['tasks'] else 'no'} | ≤ {warm_budget} / {cold_budget} |"
+            f" {'yes' if met else '**no**'} |"
         )
     path.write_text("\n".join(lines) + "\n")
     return path
