@@ -179,8 +179,7 @@ class Matrix:
 
     def top_gaps(self, limit: int = 5) -> list[ModuleStats]:
         """Modules most missing: most people required but not passed."""
-        gapped = [s for s in self.module_stats if s.gaps > 0]
-        return sorted(gapped, key=lambda s: (-s.gaps, s.module.title))[:limit]
+        return top_gaps(self.module_stats, limit)
 
     def most_behind(self, limit: int = 5) -> list[PersonRow]:
         """People with the most gaps (overdue first), then the lowest compliance."""
@@ -309,8 +308,8 @@ class PanelFigures:
     most_behind: list[PersonGaps]
 
 
-def top_gaps(gaps: Iterable[ModuleGap], limit: int = 5) -> list[ModuleGap]:
-    """Modules most missing: most people required but not passed (`Matrix.top_gaps`'s order)."""
+def top_gaps[G: (ModuleGap, ModuleStats)](gaps: Iterable[G], limit: int = 5) -> list[G]:
+    """Modules most missing: most people required but not passed (the panel's and the matrix's)."""
     return sorted((g for g in gaps if g.gaps > 0), key=lambda g: (-g.gaps, g.module.title))[:limit]
 
 
