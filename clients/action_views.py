@@ -50,7 +50,8 @@ VERBS: dict[str, tuple[type, Callable]] = {
 
 
 def action_forms(action: Action, bound: dict | None = None) -> dict:
-    """The three forms of an action's item; `bound` replaces one with the submitted form."""
+    """The three forms of an action's item; `bound` replaces one with the submitted form. (A list
+    of items gives `dict.fromkeys(VERBS)` instead: each form is fetched when opened, `action_form`.)"""
     forms = {verb: spec[0](action=action) for verb, spec in VERBS.items()}
     return forms | (bound or {})
 
@@ -87,6 +88,17 @@ def _change(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     if not wants_partial(request):
         return redirect((request.POST.get("next") == "queue" and "action_queue") or "my_clients")
     return _item(request, action)
+
+
+@require_GET
+def action_form(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
+    """One verb's form of an action's item, fetched when its button is first opened (a Today list
+    renders the verbs' buttons, not three forms for each of its actions)."""
+    if verb not in VERBS:
+        raise Http404(_("No such change to an action."))
+    action = _action_for_write(request, pk)
+    context = {"action": action, "verb": verb, "form": VERBS[verb][0](action=action)}
+    return render(request, f"{PAGE}#action-verb-form", context)
 
 
 @require_POST

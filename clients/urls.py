@@ -27,6 +27,7 @@ urlpatterns = [
     path("experiments/<int:pk>/close/", views.experiment_close, name="experiment_close"),
     path("actions/", action_views.action_queue, name="action_queue"),
     path("actions/export.csv", action_views.action_export, name="action_export"),
+    path("actions/<int:pk>/<str:verb>/form/", action_views.action_form, name="action_form"),
     path("actions/<int:pk>/done/", action_views.action_done, name="action_done"),
     path("actions/<int:pk>/snooze/", action_views.action_snooze, name="action_snooze"),
     path("actions/<int:pk>/drop/", action_views.action_drop, name="action_drop"),

@@ -199,8 +199,20 @@ def test_today_heads_my_clients_with_one_click_forms(client, am):
     body = client.get(reverse("my_clients")).content.decode()
     assert body.index('id="today-list"') < body.index('id="client-list"')
     assert "Call Acme&#x27;s CMO" in body
+    # Each verb's button fetches its form when first opened: the page renders none of them.
+    assert 'name="outcome"' not in body and 'name="form_token"' not in body
     for verb in ("done", "snooze", "drop"):
-        assert reverse(f"action_{verb}", args=[item.pk]) in body
+        url = reverse("action_form", args=[item.pk, verb])
+        assert f'hx-get="{url}"' in body
+        form = client.get(url, **HX).content.decode()
+        assert "<html" not in form and f'hx-post="{reverse(f"action_{verb}", args=[item.pk])}"' in form
+        assert 'name="form_token"' in form
+
+
+def test_an_unknown_verb_has_no_form(client, am):
+    item = action(ClientFactory(account_manager=am))
+    client.force_login(am)
+    assert client.get(reverse("action_form", args=[item.pk, "delete"]), **HX).status_code == 404
 
 
 def test_marking_done_from_today_swaps_the_item_and_announces_it(client, am):

@@ -136,6 +136,7 @@ MATRIX: dict[str, Case] = {
     # clients' actions, pod leads on the pod's, leadership on all (empty posts are 422).
     "action_queue": Case(LEADERSHIP | {"pod_lead": 200}),
     "action_export": Case(LEADERSHIP | {"pod_lead": 200}),
+    "action_form": Case(ACTS, kwargs=lambda world: {"pk": world["action"].pk, "verb": "snooze"}),
     "action_done": Case(WRITE_422 | {"leader": 422, "admin": 422}, kwargs="action", method="post"),
     "action_snooze": Case(WRITE_422 | {"leader": 422, "admin": 422}, kwargs="action", method="post"),
     "action_drop": Case(WRITE_422 | {"leader": 422, "admin": 422}, kwargs="action", method="post"),
