@@ -323,8 +323,7 @@ def module_statistics(modules: tuple[ModuleFacts, ...], rows: tuple[PersonRow, .
     """Each module's counts by status (one pass over a module's column of cells)."""
     stats = []
     for index, module in enumerate(modules):
-        cells = [row.cells[index] for row in rows]
-        cells = [c for c in cells if c.status is not Status.NOT_REQUIRED]
+        cells = [row.cells[index] for row in rows if row.cells[index].status is not Status.NOT_REQUIRED]
         counts = Counter(c.status for c in cells)
         stats.append(
             ModuleStats(

@@ -18,7 +18,6 @@ from core.weeks import today as agency_today
 from core.weeks import week_start
 from training.coaching import ClientOutcomes, ModuleInsight, coaching_insights
 from training.compliance import (
-    OVERDUE_AFTER_DAYS,
     Matrix,
     ModuleFacts,
     ModuleGap,
@@ -27,8 +26,10 @@ from training.compliance import (
     PersonGaps,
     PersonRow,
     ResultFacts,
+    Status,
     Totals,
     build_matrix,
+    is_overdue,
     most_behind,
     top_gaps,
 )
@@ -68,6 +69,21 @@ def required_modules(role: str = "") -> list[ModuleFacts]:
     return [m for m in facts if m.required_roles and (not role or role in m.required_roles)]
 
 
+def modules_per_role(modules: list[ModuleFacts]) -> dict[str, int]:
+    """Each role that must take any of `modules`, with how many of them it must take."""
+    roles = set().union(*(m.required_roles for m in modules))
+    return {role: sum(role in m.required_roles for m in modules) for role in roles}
+
+
+def counted_results(modules: list[ModuleFacts], version_lookup: str = "version") -> Q:
+    """Results of `modules` by a role each requires, at the module's current version (with
+    `version_lookup="version__lt"`, at an older one)."""
+    counted = Q()
+    for m in modules:
+        counted |= Q(module_id=m.id, user__role__in=sorted(m.required_roles), **{version_lookup: m.version})
+    return counted
+
+
 def people_in_scope(user: User, filters: TrainingFilters, roles: set[str]) -> QuerySet[User]:
     """People in scope who must take at least one of the modules: the matrix's rows."""
     people = visible_people(user).filter(role__in=roles)
@@ -82,16 +98,15 @@ def people_in_scope(user: User, filters: TrainingFilters, roles: set[str]) -> Qu
 
 def people_facts(user: User, filters: TrainingFilters, roles: set[str]) -> list[PersonFacts]:
     """People in scope who must take at least one of the modules, by pod then name (one query)."""
-    people = (
-        people_in_scope(user, filters, roles)
-        .select_related("pod")
-        .order_by(F("pod__name").asc(nulls_last=True), "first_name", "last_name", "username")
+    people = people_in_scope(user, filters, roles).order_by(
+        F("pod__name").asc(nulls_last=True), "first_name", "last_name", "username"
     )
     # The labels once: get_role_display() rebuilds the choices, translating each, for every person.
     labels = {role: str(label) for role, label in User._meta.get_field("role").flatchoices}
+    fields = ("pk", "first_name", "last_name", "username", "role", "pod_id", "pod__name", "hired_on")
     return [
-        PersonFacts(p.pk, str(p), p.role, p.pod_id, p.pod.name if p.pod else "", p.hired_on, labels.get(p.role, p.role))
-        for p in people.only("username", "first_name", "last_name", "role", "hired_on", "pod__name")
+        PersonFacts(pk, person_name(first, last, username), role, pod_id, pod or "", hired_on, labels.get(role, role))
+        for pk, first, last, username, role, pod_id, pod, hired_on in people.values_list(*fields)
     ]
 
 
@@ -112,16 +127,12 @@ def compliance_totals(user: User, filters: TrainingFilters, before: dt.date) -> 
     Required: each person's number of required modules, from the people counted by role. Passed and
     scored: the results at a module's current version, of a role the module requires."""
     modules = required_modules(filters.role)
-    roles = set().union(*(m.required_roles for m in modules)) if modules else set()
-    if not roles:
+    per_role = modules_per_role(modules)
+    if not per_role:
         return Totals(0, 0), Totals(0, 0)
-    people = people_in_scope(user, filters, roles)
-    per_role = {role: sum(role in m.required_roles for m in modules) for role in roles}
+    people = people_in_scope(user, filters, set(per_role))
     counts = people.order_by().values_list("role").annotate(n=Count("pk"))
     required = sum(per_role[role] * n for role, n in counts)
-    counted = Q()
-    for m in modules:
-        counted |= Q(module_id=m.id, version=m.version, user__role__in=sorted(m.required_roles))
     figures = {}
     for key, when in (("now", Q()), ("then", Q(completed_on__lt=before))):
         figures |= {
@@ -129,7 +140,7 @@ def compliance_totals(user: User, filters: TrainingFilters, before: dt.date) -> 
             f"sum_{key}": Sum("score", filter=when),
             f"scored_{key}": Count("pk", filter=when),
         }
-    row = TrainingResult.objects.filter(counted, user__in=people.values("pk")).aggregate(**figures)
+    row = TrainingResult.objects.filter(counted_results(modules), user__in=people.values("pk")).aggregate(**figures)
     return tuple(
         Totals(row[f"passed_{key}"], required, row[f"sum_{key}"] or Decimal(0), row[f"scored_{key}"])
         for key in ("now", "then")
@@ -147,23 +158,12 @@ def panel_figures(user: User, filters: TrainingFilters, on: dt.date | None = Non
     rest. Failed and missing are overdue `OVERDUE_AFTER_DAYS` after the hire date (`is_overdue`)."""
     today = on or agency_today()
     modules = required_modules(filters.role)
-    roles = set().union(*(m.required_roles for m in modules)) if modules else set()
-    people = people_in_scope(user, filters, roles) if roles else User.objects.none()
-    order = (F("pod__name").asc(nulls_last=True), "first_name", "last_name", "username")
-    facts = [
-        PersonFacts(pk, person_name(first, last, username), role, hired_on=hired_on)
-        for pk, first, last, username, role, hired_on in people.order_by(*order).values_list(
-            "pk", "first_name", "last_name", "username", "role", "hired_on"
-        )
-    ]
+    per_role = modules_per_role(modules)
+    facts = people_facts(user, filters, set(per_role)) if per_role else []
     if not facts:
         return PanelFigures(0, Totals(0, 0), 0, [], [])
-    current, older = Q(), Q()
-    for m in modules:
-        required_by = Q(module_id=m.id, user__role__in=sorted(m.required_roles))
-        current |= required_by & Q(version=m.version)
-        older |= required_by & Q(version__lt=m.version)
-    results = TrainingResult.objects.filter(user__in=people.values("pk"))
+    current = counted_results(modules)
+    results = TrainingResult.objects.filter(user__in=people_in_scope(user, filters, set(per_role)).values("pk"))
     by_person = {
         pk: (passed, failed)
         for pk, passed, failed in results.filter(current)
@@ -182,19 +182,19 @@ def panel_figures(user: User, filters: TrainingFilters, on: dt.date | None = Non
         user_id=OuterRef("user_id"), module_id=OuterRef("module_id"), version=OuterRef("module__version")
     )
     outdated = dict(
-        results.filter(older)
+        results.filter(counted_results(modules, "version__lt"))
         .exclude(Exists(retaken))
         .values_list("user_id")
         .annotate(n=Count("module_id", distinct=True))
         .order_by()
     )
-    per_role = {role: sum(role in m.required_roles for m in modules) for role in roles}
     people_gaps = []
     for person in facts:
-        required = per_role.get(person.role, 0)
+        required = per_role[person.role]
         passed, failed = by_person.get(person.id, (0, 0))
         missing = required - passed - failed - outdated.get(person.id, 0)
-        late = person.hired_on is not None and (today - person.hired_on).days > OVERDUE_AFTER_DAYS
+        # Failed and missing are overdue by the same rule (the hire date), outdated never.
+        late = is_overdue(person, Status.MISSING, today)
         people_gaps.append(PersonGaps(person, required, passed, failed + missing if late else 0))
     role_counts = Counter(person.role for person in facts)
     module_gaps = [
@@ -215,7 +215,7 @@ def panel_figures(user: User, filters: TrainingFilters, on: dt.date | None = Non
 def compliance_matrix(user: User, filters: TrainingFilters, on: dt.date | None = None) -> Matrix:
     """The people × required modules matrix the viewer may see (three queries)."""
     modules = required_modules(filters.role)
-    roles = set().union(*(m.required_roles for m in modules)) if modules else set()
+    roles = set(modules_per_role(modules))
     people = people_facts(user, filters, roles) if roles else []
     results = result_facts([p.id for p in people], [m.id for m in modules]) if people else []
     return build_matrix(people, modules, results, on or agency_today())
